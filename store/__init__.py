@@ -1,0 +1,14 @@
+"""The SQLite store: schema, migrations and every SQL statement claimdesk runs."""
+
+from store.db import ExportFilter, Store, default_db_path, open_store
+from store.errors import ClaimdeskError, StoreError, UnknownIdError
+
+__all__ = [
+    "ClaimdeskError",
+    "ExportFilter",
+    "Store",
+    "StoreError",
+    "UnknownIdError",
+    "default_db_path",
+    "open_store",
+]

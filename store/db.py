@@ -1,0 +1,512 @@
+"""The store: one SQLite file (WAL mode) holding articles, claims, reference claims,
+verdicts with their append-only history, and saved matches.
+
+Every SQL statement in claimdesk lives in this package. Writes run inside
+`BEGIN IMMEDIATE` transactions so a batch is wholly there or wholly absent, and a second
+writer waits (busy timeout) instead of failing at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlite_utils
+
+from store.errors import StoreError, UnknownIdError
+from store.models import (
+    VERDICTS,
+    Article,
+    ArticleDraft,
+    ArticleSummary,
+    Candidate,
+    Claim,
+    ClaimDraft,
+    Match,
+    ReferenceDraft,
+    VerdictChange,
+    VerdictRecord,
+)
+from store.schema import MIGRATIONS, SCHEMA_VERSION
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def content_hash(text: str) -> str:
+    """The article identity used to skip re-ingesting the same text."""
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
+def reference_key(draft: ReferenceDraft) -> str:
+    """Identity of a reference claim: the same text from the same source and URL."""
+    parts = (" ".join(draft.text.split()).casefold(), draft.source.strip(), draft.url.strip())
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class ExportFilter:
+    """Which verdicts a report covers; empty fields mean no restriction."""
+
+    article_id: int | None = None
+    source: str | None = None
+    verdicts: tuple[str, ...] = ()
+    checker: str | None = None
+    since: str | None = None
+    until: str | None = None
+
+
+class Store:
+    """A claimdesk database. Thread-safe: one connection guarded by a lock, because
+    Textual workers run store calls from other threads."""
+
+    def __init__(self, path: str | Path | None, *, memory: bool = False) -> None:
+        self.path = None if memory else Path(path)  # type: ignore[arg-type]
+        self._lock = threading.RLock()
+        if memory:
+            conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+        else:
+            assert self.path is not None
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                conn = sqlite3.connect(
+                    self.path,
+                    timeout=BUSY_TIMEOUT_MS / 1000,
+                    isolation_level=None,
+                    check_same_thread=False,
+                )
+            except sqlite3.Error as exc:
+                raise StoreError(f"Cannot open the store {self.path}: {exc}.") from exc
+        self.db = sqlite_utils.Database(conn)
+        try:
+            self._refuse_newer_schema()
+            self._configure(memory)
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise StoreError(f"Cannot open the store {self.path}: {exc}.") from exc
+
+    # -- opening ---------------------------------------------------------------
+
+    def _configure(self, memory: bool) -> None:
+        conn = self.db.conn
+        conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        if not memory:
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+            if mode.lower() != "wal":
+                raise StoreError(f"Cannot switch the store {self.path} to WAL mode (got {mode}).")
+            # FULL: a verdict the checker saw saved survives a power cut, not just a crash.
+            conn.execute("PRAGMA synchronous = FULL")
+
+    @property
+    def schema_version(self) -> int:
+        return self.db.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def _refuse_newer_schema(self) -> None:
+        # Checked before anything (even the switch to WAL) writes to the file.
+        version = self.schema_version
+        if version > SCHEMA_VERSION:
+            raise StoreError(
+                f"The store {self.path} has schema version {version}, newer than this "
+                f"claimdesk knows ({SCHEMA_VERSION}); upgrade claimdesk to open it."
+            )
+
+    def _migrate(self) -> None:
+        version = self.schema_version
+        if version == SCHEMA_VERSION:
+            return
+        if version > 0 and self.path is not None:
+            self.backup(self.path.with_name(f"{self.path.name}.v{version}.bak"))
+        for target, migration in enumerate(MIGRATIONS[version:], start=version + 1):
+            with self.write():
+                migration(self.db)
+                self.db.conn.execute(f"PRAGMA user_version = {target}")
+
+    def backup(self, destination: Path) -> Path:
+        """A consistent copy of the whole store (WAL included) at `destination`."""
+        if destination.exists():
+            shutil.copy2(destination, destination.with_suffix(destination.suffix + ".old"))
+            destination.unlink()
+        with self._lock:
+            self.db.conn.execute("VACUUM INTO ?", [str(destination)])
+        return destination
+
+    def close(self) -> None:
+        with self._lock:
+            self.db.conn.close()
+
+    # -- transactions ----------------------------------------------------------
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken with BEGIN IMMEDIATE so read-then-write is safe."""
+        with self._lock:
+            conn = self.db.conn
+            if conn.in_transaction:  # nested: join the outer transaction
+                yield conn
+                return
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc:
+                raise StoreError(f"The store {self.path} is busy: {exc}.") from exc
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            else:
+                conn.execute("COMMIT")
+
+    def _query(self, sql: str, params: Sequence | dict = ()) -> list[sqlite3.Row]:
+        with self._lock:
+            cursor = self.db.conn.execute(sql, params)
+            columns = [d[0] for d in cursor.description or ()]
+            return [dict(zip(columns, row)) for row in cursor.fetchall()]  # type: ignore[misc]
+
+    # -- articles and claims ---------------------------------------------------
+
+    def add_article(self, draft: ArticleDraft, claims: Sequence[ClaimDraft]) -> tuple[int, bool]:
+        """Store an article with its claims in one transaction.
+
+        Returns (article id, created); an article whose text is already stored is not
+        stored again and keeps its id.
+        """
+        digest = content_hash(draft.text)
+        with self.write() as conn:
+            existing = conn.execute(
+                "SELECT id FROM articles WHERE content_hash = ?", [digest]
+            ).fetchone()
+            if existing:
+                return existing[0], False
+            cursor = conn.execute(
+                """INSERT INTO articles (title, source, url, canonical_url, published, author,
+                       text, content_hash, added_at, dropped_count, dropped_preview)
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                [draft.title, draft.source, draft.url, draft.canonical_url, draft.published,
+                 draft.author, draft.text, digest, now_iso(), draft.dropped_count,
+                 draft.dropped_preview],
+            )
+            article_id = cursor.lastrowid
+            conn.executemany(
+                """INSERT INTO claims (article_id, position, text, start, "end", score,
+                       checkworthy, reasons) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                [
+                    (article_id, position, c.text, c.start, c.end, c.score,
+                     int(c.checkworthy), json.dumps(list(c.reasons)))
+                    for position, c in enumerate(claims)
+                ],
+            )
+            return article_id, True
+
+    def list_articles(self, include_archived: bool = False) -> list[ArticleSummary]:
+        where = "" if include_archived else "WHERE a.status != 'archived'"
+        rows = self._query(
+            f"""SELECT a.id, a.title, a.source, a.published, a.added_at, a.status,
+                   (SELECT count(*) FROM claims c WHERE c.article_id = a.id
+                        AND c.checkworthy) AS claims,
+                   (SELECT count(*) FROM claims c JOIN verdicts v ON v.claim_id = c.id
+                        WHERE c.article_id = a.id AND c.checkworthy
+                        AND v.verdict IS NOT NULL) AS judged
+                FROM articles a {where}
+                ORDER BY a.id DESC"""
+        )
+        return [ArticleSummary(**row) for row in rows]
+
+    def get_article(self, article_id: int) -> Article:
+        rows = self._query("SELECT * FROM articles WHERE id = ?", [article_id])
+        if not rows:
+            raise UnknownIdError(f"No article with id {article_id} in the store.")
+        return Article(**rows[0])
+
+    def set_article_status(self, article_id: int, status: str) -> None:
+        self.get_article(article_id)
+        with self.write() as conn:
+            conn.execute("UPDATE articles SET status = ? WHERE id = ?", [status, article_id])
+
+    _CLAIM_SELECT = """SELECT c.id, c.article_id, c.position, c.text, c.start, c."end",
+                              c.score, c.checkworthy, c.reasons, v.verdict,
+                              coalesce(v.note, '') AS note
+                       FROM claims c LEFT JOIN verdicts v ON v.claim_id = c.id"""
+
+    @staticmethod
+    def _claim(row: dict) -> Claim:
+        row = dict(row)
+        row["checkworthy"] = bool(row["checkworthy"])
+        row["reasons"] = tuple(json.loads(row["reasons"] or "[]"))
+        return Claim(**row)
+
+    def claims_for_article(self, article_id: int, checkworthy_only: bool = True) -> list[Claim]:
+        condition = "AND c.checkworthy" if checkworthy_only else ""
+        rows = self._query(
+            f"{self._CLAIM_SELECT} WHERE c.article_id = ? {condition} ORDER BY c.position",
+            [article_id],
+        )
+        return [self._claim(r) for r in rows]
+
+    def get_claim(self, claim_id: int) -> Claim:
+        rows = self._query(f"{self._CLAIM_SELECT} WHERE c.id = ?", [claim_id])
+        if not rows:
+            raise UnknownIdError(f"No claim with id {claim_id} in the store.")
+        return self._claim(rows[0])
+
+    def count(self, table: str) -> int:
+        if table not in {"articles", "claims", "reference_claims", "verdicts", "verdict_history"}:
+            raise ValueError(table)
+        return self._query(f"SELECT count(*) AS n FROM {table}")[0]["n"]
+
+    # -- reference claims ------------------------------------------------------
+
+    def add_reference_claims(self, drafts: Iterable[ReferenceDraft]) -> tuple[int, int]:
+        """Store reference claims in one transaction; returns (added, skipped as duplicates)."""
+        added = skipped = 0
+        stamp = now_iso()
+        with self.write() as conn:
+            for draft in drafts:
+                cursor = conn.execute(
+                    """INSERT OR IGNORE INTO reference_claims
+                           (text, source, url, rating, date, external_id, language,
+                            normalised_rating, claimant, content_key, added_at)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    [draft.text, draft.source, draft.url, draft.rating, draft.date,
+                     draft.external_id, draft.language, draft.normalised_rating,
+                     draft.claimant, reference_key(draft), stamp],
+                )
+                if cursor.rowcount:
+                    added += 1
+                else:
+                    skipped += 1
+        return added, skipped
+
+    # -- matching support --------------------------------------------------------
+
+    def search_candidates(
+        self,
+        fts_query: str,
+        limit: int = 100,
+        exclude_article_id: int | None = None,
+        kinds: Sequence[str] = ("reference", "claim"),
+    ) -> list[Candidate]:
+        """FTS5 candidates for a query in FTS5 syntax, best BM25 first, both kinds merged."""
+        if not fts_query.strip():
+            return []
+        found: list[Candidate] = []
+        with self._lock:
+            try:
+                if "reference" in kinds:
+                    for row in self._query(
+                        """SELECT r.id, r.text, r.source, r.url, r.rating, r.date,
+                                  bm25(reference_claims_fts) AS bm25
+                           FROM reference_claims_fts
+                           JOIN reference_claims r ON r.id = reference_claims_fts.rowid
+                           WHERE reference_claims_fts MATCH ?
+                           ORDER BY bm25 LIMIT ?""",
+                        [fts_query, limit],
+                    ):
+                        found.append(Candidate(kind="reference", **row))
+                if "claim" in kinds:
+                    for row in self._query(
+                        """SELECT c.id, c.text, a.source, a.url, '' AS rating,
+                                  a.published AS date, bm25(claims_fts) AS bm25
+                           FROM claims_fts
+                           JOIN claims c ON c.id = claims_fts.rowid
+                           JOIN articles a ON a.id = c.article_id
+                           WHERE claims_fts MATCH ? AND c.checkworthy
+                                 AND c.article_id IS NOT ?
+                           ORDER BY bm25 LIMIT ?""",
+                        [fts_query, exclude_article_id, limit],
+                    ):
+                        found.append(Candidate(kind="claim", **row))
+            except sqlite3.OperationalError as exc:
+                raise StoreError(f"The search {fts_query!r} is not valid: {exc}.") from exc
+        found.sort(key=lambda c: c.bm25)
+        return found[:limit]
+
+    def get_candidate(self, kind: str, candidate_id: int) -> Candidate:
+        if kind == "reference":
+            rows = self._query(
+                "SELECT id, text, source, url, rating, date FROM reference_claims WHERE id = ?",
+                [candidate_id],
+            )
+        else:
+            rows = self._query(
+                """SELECT c.id, c.text, a.source, a.url, '' AS rating, a.published AS date
+                   FROM claims c JOIN articles a ON a.id = c.article_id WHERE c.id = ?""",
+                [candidate_id],
+            )
+        if not rows:
+            raise UnknownIdError(f"No {kind} claim with id {candidate_id} in the store.")
+        return Candidate(kind=kind, **rows[0])
+
+    def save_matches(self, claim_id: int, matches: Sequence[Match]) -> None:
+        """Replace the saved matches of a claim (recomputed whenever the store grows)."""
+        with self.write() as conn:
+            conn.execute("DELETE FROM claim_matches WHERE claim_id = ?", [claim_id])
+            conn.executemany(
+                """INSERT INTO claim_matches (claim_id, rank, kind, match_id, score, explanation)
+                   VALUES (?, ?, ?, ?, ?, ?)""",
+                [
+                    (claim_id, rank, m.candidate.kind, m.candidate.id, m.score,
+                     json.dumps(m.explanation))
+                    for rank, m in enumerate(matches)
+                ],
+            )
+
+    def saved_matches(self, claim_id: int) -> list[Match]:
+        rows = self._query(
+            "SELECT kind, match_id, score, explanation FROM claim_matches "
+            "WHERE claim_id = ? ORDER BY rank",
+            [claim_id],
+        )
+        matches = []
+        for row in rows:
+            try:
+                candidate = self.get_candidate(row["kind"], row["match_id"])
+            except UnknownIdError:
+                continue
+            matches.append(Match(candidate, row["score"], json.loads(row["explanation"])))
+        return matches
+
+    def has_saved_matches(self, claim_id: int) -> bool:
+        return bool(self._query("SELECT 1 FROM claim_matches WHERE claim_id = ? LIMIT 1", [claim_id]))
+
+    # -- verdicts --------------------------------------------------------------
+
+    def record_verdict(
+        self,
+        claim_ids: int | Sequence[int],
+        verdict: str | None,
+        *,
+        note: str | None = None,
+        checker: str = "",
+        batch: str | None = None,
+    ) -> str:
+        """Set the verdict (and optionally the note) of one or more claims in one
+        transaction, appending a history row for each. `verdict=None` clears it.
+        Returns the batch id shared by the history rows (used by undo)."""
+        if verdict is not None and verdict not in VERDICTS:
+            raise StoreError(
+                f"Unknown verdict {verdict!r}; expected one of {', '.join(VERDICTS)}."
+            )
+        ids = [claim_ids] if isinstance(claim_ids, int) else list(claim_ids)
+        batch = batch or uuid.uuid4().hex
+        stamp = now_iso()
+        with self.write() as conn:
+            for claim_id in ids:
+                if not conn.execute("SELECT 1 FROM claims WHERE id = ?", [claim_id]).fetchone():
+                    raise UnknownIdError(f"No claim with id {claim_id} in the store.")
+                previous = conn.execute(
+                    "SELECT verdict, note FROM verdicts WHERE claim_id = ?", [claim_id]
+                ).fetchone()
+                old_verdict, old_note = previous if previous else (None, "")
+                new_note = old_note if note is None else note
+                conn.execute(
+                    """INSERT INTO verdicts (claim_id, verdict, note, checker, updated_at)
+                       VALUES (?, ?, ?, ?, ?)
+                       ON CONFLICT (claim_id) DO UPDATE SET verdict = excluded.verdict,
+                           note = excluded.note, checker = excluded.checker,
+                           updated_at = excluded.updated_at""",
+                    [claim_id, verdict, new_note, checker, stamp],
+                )
+                conn.execute(
+                    """INSERT INTO verdict_history (claim_id, verdict, note, checker, at,
+                           previous_verdict, previous_note, batch)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                    [claim_id, verdict, new_note, checker, stamp, old_verdict, old_note, batch],
+                )
+        return batch
+
+    def set_note(self, claim_id: int, note: str, checker: str = "") -> str:
+        """Change a claim's note, keeping its verdict."""
+        current = self.get_claim(claim_id)
+        return self.record_verdict(claim_id, current.verdict, note=note, checker=checker)
+
+    def verdict_history(self, claim_id: int) -> list[VerdictChange]:
+        rows = self._query(
+            """SELECT id, claim_id, verdict, note, checker, at, previous_verdict, previous_note
+               FROM verdict_history WHERE claim_id = ? ORDER BY id""",
+            [claim_id],
+        )
+        return [VerdictChange(**row) for row in rows]
+
+    def verdict_records(self, filters: ExportFilter | None = None) -> list[VerdictRecord]:
+        """Every claim with a verdict, with its article and best saved match."""
+        f = filters or ExportFilter()
+        conditions = ["v.verdict IS NOT NULL"]
+        params: list = []
+        if f.article_id is not None:
+            conditions.append("a.id = ?")
+            params.append(f.article_id)
+        if f.source:
+            conditions.append("a.source = ?")
+            params.append(f.source)
+        if f.verdicts:
+            conditions.append(f"v.verdict IN ({', '.join('?' for _ in f.verdicts)})")
+            params.extend(f.verdicts)
+        if f.checker:
+            conditions.append("v.checker = ?")
+            params.append(f.checker)
+        if f.since:
+            conditions.append("v.updated_at >= ?")
+            params.append(f.since)
+        if f.until:
+            conditions.append("v.updated_at < ?")
+            params.append(f.until)
+        rows = self._query(
+            f"""SELECT c.id AS claim_id, c.text AS claim_text, v.verdict, v.note, v.checker,
+                       v.updated_at AS at, a.id AS article_id, a.title AS article_title,
+                       a.url AS article_url, a.source AS article_source,
+                       a.published AS article_published,
+                       m.kind AS match_kind, m.match_id, m.score AS best_match_score
+                FROM verdicts v
+                JOIN claims c ON c.id = v.claim_id
+                JOIN articles a ON a.id = c.article_id
+                LEFT JOIN claim_matches m ON m.claim_id = c.id AND m.rank = 0
+                WHERE {' AND '.join(conditions)}
+                ORDER BY a.id, c.position""",
+            params,
+        )
+        records = []
+        for row in rows:
+            kind, match_id = row.pop("match_kind"), row.pop("match_id")
+            best: dict = {}
+            if kind is not None:
+                try:
+                    c = self.get_candidate(kind, match_id)
+                    best = {"best_match_text": c.text, "best_match_source": c.source,
+                            "best_match_url": c.url, "best_match_rating": c.rating}
+                except UnknownIdError:
+                    row["best_match_score"] = None
+            records.append(VerdictRecord(**row, **best))
+        return records
+
+
+def default_db_path() -> Path:
+    """`CLAIMDESK_DB` if set, else claimdesk.db in the platform's user-data folder."""
+    env = os.environ.get("CLAIMDESK_DB")
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("claimdesk", appauthor=False)) / "claimdesk.db"
+
+
+def open_store(path: str | Path | None = None) -> Store:
+    """Open (creating or upgrading) the store at `path`, or at the default location."""
+    target = Path(path).expanduser() if path else default_db_path()
+    if target.exists() and target.is_dir():
+        raise StoreError(f"The store path {target} is a folder, not a database file.")
+    return Store(target)

@@ -1,0 +1,158 @@
+"""Plain data objects handed between the store, ingest, matchers, reports and the TUI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+VERDICTS: tuple[str, ...] = ("corroborated", "contested", "unverified")
+
+
+@dataclass(frozen=True)
+class ArticleDraft:
+    """An article as ingest produced it, before it has an id in the store."""
+
+    title: str
+    text: str
+    source: str = ""
+    url: str = ""
+    published: str = ""
+    author: str = ""
+    canonical_url: str = ""
+    dropped_count: int = 0
+    dropped_preview: str = ""
+
+
+@dataclass(frozen=True)
+class ClaimDraft:
+    """A sentence of an article's cleaned text; `text == article.text[start:end]`."""
+
+    text: str
+    start: int
+    end: int
+    score: float
+    checkworthy: bool
+    reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Article:
+    id: int
+    title: str
+    text: str
+    source: str
+    url: str
+    published: str
+    added_at: str
+    content_hash: str
+    status: str = "inbox"
+    author: str = ""
+    dropped_count: int = 0
+    dropped_preview: str = ""
+    canonical_url: str = ""
+    feed_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ArticleSummary:
+    """One inbox row: an article with its claim and verdict counts."""
+
+    id: int
+    title: str
+    source: str
+    published: str
+    added_at: str
+    status: str
+    claims: int
+    judged: int
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: int
+    article_id: int
+    position: int
+    text: str
+    start: int
+    end: int
+    score: float
+    checkworthy: bool
+    reasons: tuple[str, ...] = ()
+    verdict: str | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class ReferenceDraft:
+    """A claim published elsewhere (an earlier fact-check, another outlet), before storing."""
+
+    text: str
+    source: str = ""
+    url: str = ""
+    rating: str = ""
+    date: str = ""
+    external_id: str = ""
+    language: str = ""
+    normalised_rating: str = ""
+    claimant: str = ""
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A stored text that may match a query: a reference claim or another article's claim.
+
+    `kind` is "reference" or "claim"; `bm25` is SQLite's rank (lower is better).
+    """
+
+    id: int
+    kind: str
+    text: str
+    source: str = ""
+    url: str = ""
+    rating: str = ""
+    date: str = ""
+    bm25: float = 0.0
+
+
+@dataclass(frozen=True)
+class Match:
+    """A candidate with its 0-100 similarity to the query."""
+
+    candidate: Candidate
+    score: float
+    explanation: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class VerdictChange:
+    """One row of a claim's append-only verdict history."""
+
+    id: int
+    claim_id: int
+    verdict: str | None
+    note: str
+    checker: str
+    at: str
+    previous_verdict: str | None
+    previous_note: str
+
+
+@dataclass(frozen=True)
+class VerdictRecord:
+    """Everything a report needs about one judged claim."""
+
+    claim_id: int
+    claim_text: str
+    verdict: str
+    note: str
+    checker: str
+    at: str
+    article_id: int
+    article_title: str
+    article_url: str
+    article_source: str
+    article_published: str
+    best_match_text: str = ""
+    best_match_source: str = ""
+    best_match_url: str = ""
+    best_match_rating: str = ""
+    best_match_score: float | None = None

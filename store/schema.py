@@ -1,0 +1,182 @@
+"""The schema, created and upgraded by ordered migrations.
+
+`PRAGMA user_version` holds the schema version. Each migration is a function that takes
+the store from version N-1 to N inside one transaction; a store whose version is newer
+than this code knows is refused, never touched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+
+FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
+
+
+def _v1_initial(db: sqlite_utils.Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE articles (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            source TEXT NOT NULL DEFAULT '',
+            url TEXT NOT NULL DEFAULT '',
+            published TEXT NOT NULL DEFAULT '',
+            author TEXT NOT NULL DEFAULT '',
+            text TEXT NOT NULL,
+            content_hash TEXT NOT NULL UNIQUE,
+            added_at TEXT NOT NULL,
+            status TEXT NOT NULL DEFAULT 'inbox'
+                CHECK (status IN ('inbox', 'done', 'archived')),
+            dropped_count INTEGER NOT NULL DEFAULT 0,
+            dropped_preview TEXT NOT NULL DEFAULT ''
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE claims (
+            id INTEGER PRIMARY KEY,
+            article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            start INTEGER NOT NULL,
+            "end" INTEGER NOT NULL,
+            score REAL NOT NULL,
+            checkworthy INTEGER NOT NULL,
+            reasons TEXT NOT NULL DEFAULT '[]',
+            UNIQUE (article_id, position)
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE reference_claims (
+            id INTEGER PRIMARY KEY,
+            text TEXT NOT NULL,
+            source TEXT NOT NULL DEFAULT '',
+            url TEXT NOT NULL DEFAULT '',
+            rating TEXT NOT NULL DEFAULT '',
+            date TEXT NOT NULL DEFAULT '',
+            external_id TEXT NOT NULL DEFAULT '',
+            content_key TEXT NOT NULL UNIQUE,
+            added_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE verdicts (
+            claim_id INTEGER PRIMARY KEY REFERENCES claims(id) ON DELETE CASCADE,
+            verdict TEXT CHECK (verdict IS NULL
+                OR verdict IN ('corroborated', 'contested', 'unverified')),
+            note TEXT NOT NULL DEFAULT '',
+            checker TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL
+        )
+        """
+    )
+    # Append-only: every verdict or note change, with what it replaced, so that undo,
+    # audits and "who changed what" never depend on the current row.
+    db.execute(
+        """
+        CREATE TABLE verdict_history (
+            id INTEGER PRIMARY KEY,
+            claim_id INTEGER NOT NULL REFERENCES claims(id),
+            verdict TEXT,
+            note TEXT NOT NULL DEFAULT '',
+            checker TEXT NOT NULL DEFAULT '',
+            at TEXT NOT NULL,
+            previous_verdict TEXT,
+            previous_note TEXT NOT NULL DEFAULT '',
+            batch TEXT NOT NULL DEFAULT ''
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TRIGGER verdict_history_no_update BEFORE UPDATE ON verdict_history
+        BEGIN SELECT RAISE(ABORT, 'verdict history is append-only'); END
+        """
+    )
+    db.execute(
+        """
+        CREATE TRIGGER verdict_history_no_delete BEFORE DELETE ON verdict_history
+        BEGIN SELECT RAISE(ABORT, 'verdict history is append-only'); END
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE claim_matches (
+            claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+            rank INTEGER NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('reference', 'claim')),
+            match_id INTEGER NOT NULL,
+            score REAL NOT NULL,
+            explanation TEXT NOT NULL DEFAULT '{}',
+            PRIMARY KEY (claim_id, rank)
+        )
+        """
+    )
+    db.execute("CREATE INDEX claims_article ON claims(article_id, position)")
+    db.execute("CREATE INDEX verdict_history_claim ON verdict_history(claim_id, id)")
+    db["claims"].enable_fts(["text"], create_triggers=True, tokenize=FTS_TOKENIZE)
+    db["reference_claims"].enable_fts(["text"], create_triggers=True, tokenize=FTS_TOKENIZE)
+
+
+def _v2_sources_and_evidence(db: sqlite_utils.Database) -> None:
+    """Feeds, evidence URLs, canonical article URLs and richer reference-claim fields."""
+    db.execute("ALTER TABLE articles ADD COLUMN canonical_url TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE articles ADD COLUMN feed_id INTEGER")
+    db.execute("CREATE INDEX articles_canonical_url ON articles(canonical_url)")
+    db.execute("ALTER TABLE reference_claims ADD COLUMN language TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE reference_claims ADD COLUMN normalised_rating TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE reference_claims ADD COLUMN claimant TEXT NOT NULL DEFAULT ''")
+    db.execute(
+        """
+        CREATE TABLE feeds (
+            id INTEGER PRIMARY KEY,
+            url TEXT NOT NULL UNIQUE,
+            title TEXT NOT NULL DEFAULT '',
+            etag TEXT NOT NULL DEFAULT '',
+            last_modified TEXT NOT NULL DEFAULT '',
+            last_fetched TEXT NOT NULL DEFAULT '',
+            last_error TEXT NOT NULL DEFAULT '',
+            new_articles INTEGER NOT NULL DEFAULT 0,
+            added_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE feed_entries (
+            feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+            entry_key TEXT NOT NULL,
+            article_id INTEGER REFERENCES articles(id) ON DELETE SET NULL,
+            seen_at TEXT NOT NULL,
+            PRIMARY KEY (feed_id, entry_key)
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE evidence (
+            id INTEGER PRIMARY KEY,
+            claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+            url TEXT NOT NULL,
+            checker TEXT NOT NULL DEFAULT '',
+            added_at TEXT NOT NULL,
+            UNIQUE (claim_id, url)
+        )
+        """
+    )
+
+
+# Index i holds the migration to version i + 1. Append only; never edit a released one.
+MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
+    _v1_initial,
+    _v2_sources_and_evidence,
+]
+
+SCHEMA_VERSION = len(MIGRATIONS)

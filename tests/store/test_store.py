@@ -1,0 +1,99 @@
+"""The store: schema, WAL, transactions, verdict history."""
+
+import sqlite3
+
+import pytest
+
+from store import Store, StoreError, UnknownIdError
+from store.models import ArticleDraft, ClaimDraft, ReferenceDraft
+from store.schema import SCHEMA_VERSION
+
+
+def _article(store: Store, text: str = "Troops killed 15 soldiers. It rained.") -> int:
+    claims = [ClaimDraft("Troops killed 15 soldiers.", 0, 26, 0.9, True, ("quantity",))]
+    article_id, _ = store.add_article(ArticleDraft(title="T", text=text), claims)
+    return article_id
+
+
+def test_new_store_is_wal_and_current_version(store: Store) -> None:
+    assert store.schema_version == SCHEMA_VERSION
+    assert store.db.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_article_with_same_text_is_not_stored_twice(store: Store) -> None:
+    first = _article(store)
+    second, created = store.add_article(ArticleDraft(title="Other", text="Troops killed 15 soldiers.  It rained."), [])
+    assert (second, created) == (first, False)
+    assert store.count("articles") == 1
+
+
+def test_claim_offsets_and_reasons_round_trip(store: Store) -> None:
+    article_id = _article(store)
+    [claim] = store.claims_for_article(article_id)
+    article = store.get_article(article_id)
+    assert article.text[claim.start : claim.end] == claim.text
+    assert claim.reasons == ("quantity",)
+
+
+def test_verdict_changes_are_kept_in_history(store: Store) -> None:
+    claim_id = store.claims_for_article(_article(store))[0].id
+    store.record_verdict(claim_id, "contested", note="15 is not confirmed", checker="ana")
+    store.record_verdict(claim_id, "corroborated", checker="ben")
+    history = store.verdict_history(claim_id)
+    assert [(h.verdict, h.previous_verdict, h.checker) for h in history] == [
+        ("contested", None, "ana"),
+        ("corroborated", "contested", "ben"),
+    ]
+    assert store.get_claim(claim_id).verdict == "corroborated"
+    assert store.get_claim(claim_id).note == "15 is not confirmed"
+
+
+def test_history_is_append_only(store: Store) -> None:
+    claim_id = store.claims_for_article(_article(store))[0].id
+    store.record_verdict(claim_id, "contested")
+    with pytest.raises(sqlite3.IntegrityError):
+        store.db.conn.execute("DELETE FROM verdict_history")
+
+
+def test_unknown_verdict_and_claim_are_refused_without_change(store: Store) -> None:
+    claim_id = store.claims_for_article(_article(store))[0].id
+    with pytest.raises(StoreError, match="Unknown verdict 'maybe'"):
+        store.record_verdict(claim_id, "maybe")
+    with pytest.raises(UnknownIdError, match="No claim with id 999"):
+        store.record_verdict([claim_id, 999], "contested")
+    # the batch is all or nothing: the first claim did not get the verdict either
+    assert store.get_claim(claim_id).verdict is None
+    assert store.verdict_history(claim_id) == []
+
+
+def test_reference_claims_deduplicate_on_reimport(store: Store) -> None:
+    rows = [ReferenceDraft("A claim.", source="S"), ReferenceDraft("Another claim.", source="S")]
+    assert store.add_reference_claims(rows) == (2, 0)
+    assert store.add_reference_claims(rows) == (0, 2)
+
+
+def test_fts_candidates_exclude_own_article(store: Store) -> None:
+    article_id = _article(store)
+    store.add_reference_claims([ReferenceDraft("Fifteen soldiers were killed", source="S")])
+    found = store.search_candidates('"soldiers"', exclude_article_id=article_id)
+    assert [c.kind for c in found] == ["reference"]
+
+
+def test_store_from_newer_version_is_refused(tmp_path) -> None:
+    path = tmp_path / "new.db"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="newer than this claimdesk knows"):
+        Store(path)
+    assert path.read_bytes() == before
+
+
+def test_file_that_is_not_a_database_is_refused_untouched(tmp_path) -> None:
+    path = tmp_path / "junk.db"
+    path.write_bytes(b"this is not sqlite" * 100)
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match=str(path)):
+        Store(path)
+    assert path.read_bytes() == before
