@@ -32,6 +32,7 @@ from store.models import (
     Candidate,
     Claim,
     ClaimDraft,
+    Evidence,
     Match,
     ReferenceDraft,
     VerdictChange,
@@ -171,7 +172,7 @@ class Store:
             else:
                 conn.execute("COMMIT")
 
-    def _query(self, sql: str, params: Sequence | dict = ()) -> list[sqlite3.Row]:
+    def query(self, sql: str, params: Sequence | dict = ()) -> list[sqlite3.Row]:
         with self._lock:
             cursor = self.db.conn.execute(sql, params)
             columns = [d[0] for d in cursor.description or ()]
@@ -214,7 +215,7 @@ class Store:
 
     def list_articles(self, include_archived: bool = False) -> list[ArticleSummary]:
         where = "" if include_archived else "WHERE a.status != 'archived'"
-        rows = self._query(
+        rows = self.query(
             f"""SELECT a.id, a.title, a.source, a.published, a.added_at, a.status,
                    (SELECT count(*) FROM claims c WHERE c.article_id = a.id
                         AND c.checkworthy) AS claims,
@@ -227,7 +228,7 @@ class Store:
         return [ArticleSummary(**row) for row in rows]
 
     def get_article(self, article_id: int) -> Article:
-        rows = self._query("SELECT * FROM articles WHERE id = ?", [article_id])
+        rows = self.query("SELECT * FROM articles WHERE id = ?", [article_id])
         if not rows:
             raise UnknownIdError(f"No article with id {article_id} in the store.")
         return Article(**rows[0])
@@ -251,14 +252,14 @@ class Store:
 
     def claims_for_article(self, article_id: int, checkworthy_only: bool = True) -> list[Claim]:
         condition = "AND c.checkworthy" if checkworthy_only else ""
-        rows = self._query(
+        rows = self.query(
             f"{self._CLAIM_SELECT} WHERE c.article_id = ? {condition} ORDER BY c.position",
             [article_id],
         )
         return [self._claim(r) for r in rows]
 
     def get_claim(self, claim_id: int) -> Claim:
-        rows = self._query(f"{self._CLAIM_SELECT} WHERE c.id = ?", [claim_id])
+        rows = self.query(f"{self._CLAIM_SELECT} WHERE c.id = ?", [claim_id])
         if not rows:
             raise UnknownIdError(f"No claim with id {claim_id} in the store.")
         return self._claim(rows[0])
@@ -266,7 +267,7 @@ class Store:
     def count(self, table: str) -> int:
         if table not in {"articles", "claims", "reference_claims", "verdicts", "verdict_history"}:
             raise ValueError(table)
-        return self._query(f"SELECT count(*) AS n FROM {table}")[0]["n"]
+        return self.query(f"SELECT count(*) AS n FROM {table}")[0]["n"]
 
     # -- reference claims ------------------------------------------------------
 
@@ -307,7 +308,7 @@ class Store:
         with self._lock:
             try:
                 if "reference" in kinds:
-                    for row in self._query(
+                    for row in self.query(
                         """SELECT r.id, r.text, r.source, r.url, r.rating, r.date,
                                   bm25(reference_claims_fts) AS bm25
                            FROM reference_claims_fts
@@ -318,7 +319,7 @@ class Store:
                     ):
                         found.append(Candidate(kind="reference", **row))
                 if "claim" in kinds:
-                    for row in self._query(
+                    for row in self.query(
                         """SELECT c.id, c.text, a.source, a.url, '' AS rating,
                                   a.published AS date, bm25(claims_fts) AS bm25
                            FROM claims_fts
@@ -337,12 +338,12 @@ class Store:
 
     def get_candidate(self, kind: str, candidate_id: int) -> Candidate:
         if kind == "reference":
-            rows = self._query(
+            rows = self.query(
                 "SELECT id, text, source, url, rating, date FROM reference_claims WHERE id = ?",
                 [candidate_id],
             )
         else:
-            rows = self._query(
+            rows = self.query(
                 """SELECT c.id, c.text, a.source, a.url, '' AS rating, a.published AS date
                    FROM claims c JOIN articles a ON a.id = c.article_id WHERE c.id = ?""",
                 [candidate_id],
@@ -366,7 +367,7 @@ class Store:
             )
 
     def saved_matches(self, claim_id: int) -> list[Match]:
-        rows = self._query(
+        rows = self.query(
             "SELECT kind, match_id, score, explanation FROM claim_matches "
             "WHERE claim_id = ? ORDER BY rank",
             [claim_id],
@@ -381,7 +382,7 @@ class Store:
         return matches
 
     def has_saved_matches(self, claim_id: int) -> bool:
-        return bool(self._query("SELECT 1 FROM claim_matches WHERE claim_id = ? LIMIT 1", [claim_id]))
+        return bool(self.query("SELECT 1 FROM claim_matches WHERE claim_id = ? LIMIT 1", [claim_id]))
 
     # -- verdicts --------------------------------------------------------------
 
@@ -435,7 +436,7 @@ class Store:
         return self.record_verdict(claim_id, current.verdict, note=note, checker=checker)
 
     def verdict_history(self, claim_id: int) -> list[VerdictChange]:
-        rows = self._query(
+        rows = self.query(
             """SELECT id, claim_id, verdict, note, checker, at, previous_verdict, previous_note
                FROM verdict_history WHERE claim_id = ? ORDER BY id""",
             [claim_id],
@@ -465,7 +466,7 @@ class Store:
         if f.until:
             conditions.append("v.updated_at < ?")
             params.append(f.until)
-        rows = self._query(
+        rows = self.query(
             f"""SELECT c.id AS claim_id, c.text AS claim_text, v.verdict, v.note, v.checker,
                        v.updated_at AS at, a.id AS article_id, a.title AS article_title,
                        a.url AS article_url, a.source AS article_source,
@@ -490,8 +491,28 @@ class Store:
                             "best_match_url": c.url, "best_match_rating": c.rating}
                 except UnknownIdError:
                     row["best_match_score"] = None
-            records.append(VerdictRecord(**row, **best))
+            evidence = tuple(e.url for e in self.evidence_for(row["claim_id"]))
+            records.append(VerdictRecord(**row, **best, evidence=evidence))
         return records
+
+    # -- evidence --------------------------------------------------------------
+
+    def add_evidence(self, claim_id: int, url: str, checker: str = "") -> bool:
+        """Attach an evidence URL to a claim; returns False if it was already there."""
+        self.get_claim(claim_id)
+        with self.write() as conn:
+            cursor = conn.execute(
+                "INSERT OR IGNORE INTO evidence (claim_id, url, checker, added_at) VALUES (?, ?, ?, ?)",
+                [claim_id, url, checker, now_iso()],
+            )
+            return bool(cursor.rowcount)
+
+    def evidence_for(self, claim_id: int) -> list[Evidence]:
+        rows = self.query(
+            "SELECT id, claim_id, url, checker, added_at FROM evidence WHERE claim_id = ? ORDER BY id",
+            [claim_id],
+        )
+        return [Evidence(**row) for row in rows]
 
 
 def default_db_path() -> Path:

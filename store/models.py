@@ -156,3 +156,15 @@ class VerdictRecord:
     best_match_url: str = ""
     best_match_rating: str = ""
     best_match_score: float | None = None
+    evidence: tuple[str, ...] = ()
+    corroborating_sources: int = 0
+    earliest_seen: str = ""
+
+
+@dataclass(frozen=True)
+class Evidence:
+    id: int
+    claim_id: int
+    url: str
+    checker: str
+    added_at: str
