@@ -1,0 +1,295 @@
+"""The command line, command by command, including the failure cases."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from store import Store
+from tests.conftest import SAMPLE_ARTICLE
+from tui.cli import build_parser, main
+
+REFERENCES = [
+    {"id": "r1", "text": "Militants killed at least 50 Syrian Arab Army troops near Abu al-Duhur.",
+     "source": "Checker A", "url": "https://a.example/1", "rating": "False", "date": "2018-01-13"},
+    {"id": "r2", "text": "The Idlib de-escalation zone was agreed by Turkey, Iran and Russia at the Astana talks.",
+     "source": "Checker B", "url": "https://b.example/2", "rating": "True", "date": "2017-09-15"},
+]
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> str:
+    return str(tmp_path / "cli.db")
+
+
+@pytest.fixture
+def references_file(tmp_path: Path) -> Path:
+    path = tmp_path / "refs.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in REFERENCES) + "\n", encoding="utf-8")
+    return path
+
+
+def run(capsys: pytest.CaptureFixture, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def json_lines(text: str) -> list[dict]:
+    return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def one_error_line(err: str, *names: str) -> None:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    for name in names:
+        assert name in lines[0]
+    assert "Traceback" not in err
+
+
+# -- claims ------------------------------------------------------------------
+
+
+def test_claims_of_the_sample_article_are_its_factual_sentences(capsys) -> None:
+    code, out, _ = run(capsys, "claims", str(SAMPLE_ARTICLE), "--json")
+    assert code == 0
+    claims = json_lines(out)
+    texts = " ".join(c["text"] for c in claims)
+    for expected in ("counter-offensive", "Faylaq al-Sham", "15 SAA troops", "Astana"):
+        assert expected in texts
+    for footer in ("Copyright", "Disclaimer", "Global Research", "media inquiries", "All images", "Become a Member"):
+        assert footer not in texts
+    assert all("](" not in c["text"] for c in claims)
+    assert all(c["checkworthy"] for c in claims)
+    assert set(claims[0]) == {"text", "start", "end", "checkworthy", "score"}
+
+
+def test_claims_offsets_point_into_the_cleaned_text(capsys) -> None:
+    import ingest
+
+    draft, _ = ingest.load_source(str(SAMPLE_ARTICLE))
+    code, out, _ = run(capsys, "claims", str(SAMPLE_ARTICLE), "--json", "--all")
+    assert code == 0
+    every = json_lines(out)
+    assert any(not c["checkworthy"] for c in every) or len(every) >= 5
+    for c in every:
+        assert draft.text[c["start"] : c["end"]] == c["text"]
+
+
+def test_claims_of_a_missing_file_is_one_line_naming_it(capsys, tmp_path) -> None:
+    missing = tmp_path / "nope.txt"
+    code, out, err = run(capsys, "claims", str(missing))
+    assert code != 0 and out == ""
+    one_error_line(err, "nope.txt")
+
+
+def test_claims_reads_stdin(monkeypatch, capsys) -> None:
+    text = "The council approved a budget of 3.5 million euros on 12 March 2024. Hello there."
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(text.encode())))
+    code, out, _ = run(capsys, "claims", "-", "--json")
+    assert code == 0
+    assert any("3.5 million euros" in c["text"] for c in json_lines(out))
+
+
+# -- ingest ------------------------------------------------------------------
+
+
+def test_ingest_stores_the_article_once(capsys, db) -> None:
+    code, out, _ = run(capsys, "--db", db, "ingest", str(SAMPLE_ARTICLE), "--json")
+    assert code == 0
+    [row] = json_lines(out)
+    assert set(row) == {"article_id", "title", "claims"} and row["claims"] >= 4
+    assert "Idlib" in row["title"]
+    code, out, _ = run(capsys, "ingest", "--db", db, str(SAMPLE_ARTICLE))
+    assert code == 0 and "already stored" in out
+    store = Store(db)
+    assert store.count("articles") == 1
+    assert len(store.claims_for_article(row["article_id"])) == row["claims"]
+
+
+def test_ingest_reports_a_bad_source_and_keeps_the_good_one(capsys, db, tmp_path) -> None:
+    code, out, err = run(capsys, "--db", db, "ingest", str(tmp_path / "missing.md"), str(SAMPLE_ARTICLE))
+    assert code != 0
+    one_error_line(err, "missing.md")
+    assert "Idlib" in out
+    assert Store(db).count("articles") == 1
+
+
+# -- import ------------------------------------------------------------------
+
+
+def test_import_counts_added_and_duplicates(capsys, db, references_file) -> None:
+    code, out, _ = run(capsys, "--db", db, "import", str(references_file))
+    assert code == 0 and out.strip() == "2 added, 0 skipped as duplicates"
+    code, out, _ = run(capsys, "--db", db, "import", str(references_file))
+    assert out.strip() == "0 added, 2 skipped as duplicates"
+
+
+def test_import_csv_with_source_option(capsys, db, tmp_path) -> None:
+    path = tmp_path / "refs.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["text", "rating"])
+        writer.writerow(["Turkey supplied vehicles to Faylaq al-Sham.", "Unproven"])
+    code, out, _ = run(capsys, "--db", db, "import", str(path), "--source", "Desk notes")
+    assert code == 0 and out.startswith("1 added")
+    [row] = Store(db).query("SELECT source, rating FROM reference_claims")
+    assert row == {"source": "Desk notes", "rating": "Unproven"}
+
+
+def test_import_of_a_broken_file_changes_nothing(capsys, db, references_file, tmp_path) -> None:
+    run(capsys, "--db", db, "import", str(references_file))
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text('{"text": "fine claim"}\n{not json\n', encoding="utf-8")
+    code, _, err = run(capsys, "--db", db, "import", str(broken))
+    assert code != 0
+    one_error_line(err, "broken.jsonl")
+    assert Store(db).count("reference_claims") == 2
+
+
+# -- match -------------------------------------------------------------------
+
+
+def test_match_finds_the_reference_claim(capsys, db, references_file) -> None:
+    run(capsys, "--db", db, "import", str(references_file))
+    code, out, _ = run(capsys, "--db", db, "match", "militants killed 15 SAA troops near Abu al-Duhur", "--json")
+    assert code == 0
+    [result] = json_lines(out)
+    assert result["query"].startswith("militants killed")
+    best = result["matches"][0]
+    assert best["source"] == "Checker A" and best["rating"] == "False"
+    assert {"id", "text", "score", "source", "url", "rating"} <= set(best)
+    assert 0 <= best["score"] <= 100
+
+
+def test_match_batch_gives_one_object_per_line(capsys, db, references_file, tmp_path) -> None:
+    run(capsys, "--db", db, "import", str(references_file))
+    batch = tmp_path / "batch.txt"
+    batch.write_text("Astana talks de-escalation zone Idlib\n\nsomething unrelated entirely\n", encoding="utf-8")
+    code, out, _ = run(capsys, "--db", db, "match", "--batch", str(batch), "--limit", "1", "--json")
+    assert code == 0
+    results = json_lines(out)
+    assert [r["query"] for r in results] == ["Astana talks de-escalation zone Idlib", "something unrelated entirely"]
+    assert results[0]["matches"][0]["source"] == "Checker B"
+    assert len(results[0]["matches"]) == 1
+
+
+@pytest.mark.parametrize(
+    "argv, words",
+    [
+        (["match"], ["TEXT"]),
+        (["match", "--batch", "x.txt"], ["--json"]),
+        (["match", "--batch", "missing-batch.txt", "--json"], ["missing-batch.txt"]),
+        (["match", "x", "--limit", "0"], ["--limit"]),
+    ],
+)
+def test_match_usage_errors(capsys, db, argv, words) -> None:
+    code, _, err = run(capsys, "--db", db, *argv)
+    assert code != 0
+    one_error_line(err, *words)
+
+
+# -- verdict and export ------------------------------------------------------
+
+
+def _ingested_claim(capsys, db) -> int:
+    run(capsys, "--db", db, "ingest", str(SAMPLE_ARTICLE), "--no-match")
+    store = Store(db)
+    return store.claims_for_article(store.list_articles()[0].id)[0].id
+
+
+def test_verdict_is_recorded_with_history(capsys, db) -> None:
+    claim_id = _ingested_claim(capsys, db)
+    code, out, _ = run(capsys, "--db", db, "verdict", str(claim_id), "contested", "--note", "No source for 15")
+    assert code == 0
+    store = Store(db)
+    assert store.get_claim(claim_id).verdict == "contested"
+    [change] = store.verdict_history(claim_id)
+    assert (change.verdict, change.note, change.checker) == ("contested", "No source for 15", "test-checker")
+
+
+def test_verdict_on_unknown_claim_fails_cleanly(capsys, db) -> None:
+    code, _, err = run(capsys, "--db", db, "verdict", "4242", "contested")
+    assert code != 0
+    one_error_line(err, "4242")
+
+
+def test_verdict_rejects_unknown_verdict(capsys, db) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--db", db, "verdict", "1", "maybe"])
+    assert exit_info.value.code != 0
+    assert "maybe" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("fmt", ["md", "csv", "json"])
+def test_export_lists_judged_claims(capsys, db, fmt) -> None:
+    claim_id = _ingested_claim(capsys, db)
+    run(capsys, "--db", db, "verdict", str(claim_id), "corroborated")
+    code, out, err = run(capsys, "--db", db, "export", "--format", fmt)
+    assert code == 0 and err == ""
+    claim_text = Store(db).get_claim(claim_id).text
+    if fmt == "json":
+        [record] = json.loads(out)
+        assert record["claim_text"] == claim_text and record["verdict"] == "corroborated"
+    elif fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(out.lstrip("\ufeff"))))
+        assert len(rows) == 1 and "corroborated" in rows[0].values()
+    else:
+        assert "corroborated" in out.lower() and claim_text.split()[0] in out
+
+
+def test_export_to_a_file_and_a_bad_folder(capsys, db, tmp_path) -> None:
+    claim_id = _ingested_claim(capsys, db)
+    run(capsys, "--db", db, "verdict", str(claim_id), "contested")
+    target = tmp_path / "report.md"
+    code, out, err = run(capsys, "--db", db, "export", "--format", "md", "--out", str(target))
+    assert code == 0 and out == "" and "1 claims" in err
+    assert "contested" in target.read_text(encoding="utf-8").lower()
+    code, _, err = run(capsys, "--db", db, "export", "--format", "md", "--out", str(tmp_path / "no" / "such" / "r.md"))
+    assert code != 0
+    one_error_line(err, "r.md")
+
+
+# -- store, demo, help -------------------------------------------------------
+
+
+def test_a_file_that_is_not_a_store_is_refused_untouched(capsys, tmp_path) -> None:
+    junk = tmp_path / "junk.db"
+    junk.write_bytes(b"\x00garbage" * 512)
+    before = junk.read_bytes()
+    code, _, err = run(capsys, "--db", str(junk), "import", "whatever.jsonl")
+    assert code != 0
+    one_error_line(err, "junk.db")
+    assert junk.read_bytes() == before
+
+
+def test_demo_seeds_article_and_labelled_references(capsys, db) -> None:
+    code, out, _ = run(capsys, "--db", db, "demo")
+    assert code == 0
+    store = Store(db)
+    assert store.count("articles") == 1
+    sources = {r["source"] for r in store.query("SELECT DISTINCT source FROM reference_claims")}
+    assert sources and all("demo" in s.lower() for s in sources)
+    claims = store.claims_for_article(store.list_articles()[0].id)
+    assert any(store.saved_matches(c.id) for c in claims)
+
+
+def test_every_command_has_help() -> None:
+    parser = build_parser()
+    subparsers = next(a for a in parser._actions if isinstance(a, type(parser._subparsers._group_actions[0])))
+    for name, choice in subparsers.choices.items():
+        assert choice.description or subparsers._choices_actions, name
+    helps = {a.dest: a.help for a in subparsers._choices_actions}
+    assert set(helps) == set(subparsers.choices) and all(helps.values())
+
+
+def test_console_script_is_installed() -> None:
+    exe = Path(sys.executable).with_name("claimdesk")
+    result = subprocess.run([str(exe), "--help"], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0 and "ingest" in result.stdout

@@ -1,0 +1,285 @@
+"""The `claimdesk` command line: parses arguments and calls the core operations.
+
+Every failure prints one line on stderr naming the input and exits non-zero; nothing
+already stored changes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from store import ClaimdeskError, ExportFilter, Store, default_db_path, open_store
+from store.models import VERDICTS, Match
+
+EXIT_ERROR = 1
+
+
+def _db_option(parser: argparse.ArgumentParser, default: object) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        default=default,
+        help="the store to use (default: $CLAIMDESK_DB, else claimdesk.db in the user-data folder)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="claimdesk",
+        description="Fact-check triage: ingest articles, split claims, match, judge, export. "
+        "With no command, opens the terminal desk.",
+    )
+    _db_option(parser, None)
+    # --db is also accepted after the command; SUPPRESS keeps the top-level value otherwise.
+    common = argparse.ArgumentParser(add_help=False)
+    _db_option(common, argparse.SUPPRESS)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = commands.add_parser("ingest", parents=[common], help="store sources as articles with their claims")
+    p.add_argument("sources", nargs="+", metavar="SOURCE", help="a file (.txt, .md, .html), a URL, or - for stdin")
+    p.add_argument("--json", action="store_true", help="one JSON object per article")
+    p.add_argument("--no-match", action="store_true", help="do not match the new claims now")
+    p.set_defaults(handler=cmd_ingest)
+
+    p = commands.add_parser("claims", parents=[common], help="split a source into claims without storing it")
+    p.add_argument("source", metavar="SOURCE", help="a file, a URL, or - for stdin")
+    p.add_argument("--json", action="store_true", help="one JSON object per claim")
+    p.add_argument("--all", action="store_true", help="every sentence, not only the check-worthy ones")
+    p.set_defaults(handler=cmd_claims)
+
+    p = commands.add_parser("import", parents=[common], help="load reference claims from other sources")
+    p.add_argument("file", metavar="FILE", help="JSON Lines, CSV, ClaimReview JSON-LD, or - for stdin")
+    p.add_argument("--source", metavar="NAME", help="the source name for rows that have none")
+    p.set_defaults(handler=cmd_import)
+
+    p = commands.add_parser("match", parents=[common], help="find stored claims like a text")
+    p.add_argument("text", nargs="?", metavar="TEXT", help="the claim to match")
+    p.add_argument("--batch", metavar="FILE", help="one claim per line (- for stdin); needs --json")
+    p.add_argument("--limit", type=int, default=5, metavar="N", help="matches per claim (default 5)")
+    p.add_argument("--min-score", type=float, metavar="S", help="lowest score shown, 0-100")
+    p.add_argument("--json", action="store_true", help="one JSON object per claim")
+    p.set_defaults(handler=cmd_match)
+
+    p = commands.add_parser("verdict", parents=[common], help="record a verdict on a claim")
+    p.add_argument("claim_id", type=int, metavar="CLAIM_ID")
+    p.add_argument("verdict", choices=VERDICTS)
+    p.add_argument("--note", metavar="TEXT", help="a note to keep with the verdict")
+    p.add_argument("--checker", metavar="NAME", help="who judged (default: $CLAIMDESK_CHECKER or your login)")
+    p.set_defaults(handler=cmd_verdict)
+
+    p = commands.add_parser("export", parents=[common], help="write a report of the verdicts")
+    p.add_argument("--format", required=True, choices=_report_formats(), help="report format")
+    p.add_argument("--out", metavar="FILE", help="write here instead of stdout")
+    p.add_argument("--article", type=int, metavar="ID", help="only this article")
+    p.add_argument("--source", metavar="NAME", help="only articles from this source")
+    p.add_argument("--verdict", action="append", choices=VERDICTS, default=[], help="only this verdict (repeatable)")
+    p.add_argument("--checker", metavar="NAME", help="only verdicts by this checker")
+    p.add_argument("--since", metavar="DATE", help="only verdicts from this date (YYYY-MM-DD)")
+    p.add_argument("--until", metavar="DATE", help="only verdicts before this date (YYYY-MM-DD)")
+    p.set_defaults(handler=cmd_export)
+
+    p = commands.add_parser("demo", parents=[common], help="load the demo article and reference claims")
+    p.set_defaults(handler=cmd_demo)
+    return parser
+
+
+def _report_formats() -> Sequence[str]:
+    import reports
+
+    return reports.FORMATS
+
+
+# -- commands ----------------------------------------------------------------
+
+
+def cmd_ingest(args: argparse.Namespace, store: Store, out: TextIO) -> int:
+    from tui import operations
+
+    failures = 0
+    for source in args.sources:
+        try:
+            result = operations.ingest_source(store, source, stdin=_stdin(), match=not args.no_match)
+        except ClaimdeskError as exc:
+            # One bad source does not stop the others; the exit code still says it failed.
+            _error(str(exc))
+            failures += 1
+            continue
+        if args.json:
+            print(json.dumps({"article_id": result.article_id, "title": result.title,
+                              "claims": result.claims}, ensure_ascii=False), file=out)
+        else:
+            state = "" if result.created else " (already stored)"
+            print(f"{result.article_id}\t{result.title}\t{result.claims} claims{state}", file=out)
+    return EXIT_ERROR if failures else 0
+
+
+def cmd_claims(args: argparse.Namespace, store: Store | None, out: TextIO) -> int:
+    import ingest
+
+    _draft, claims = ingest.load_source(args.source, stdin=_stdin())
+    for claim in claims:
+        if not (args.all or claim.checkworthy):
+            continue
+        if args.json:
+            print(json.dumps({"text": claim.text, "start": claim.start, "end": claim.end,
+                              "checkworthy": claim.checkworthy, "score": round(claim.score, 4)},
+                             ensure_ascii=False), file=out)
+        else:
+            print(f"{claim.start}-{claim.end}\t{claim.score:.2f}\t{claim.text}", file=out)
+    return 0
+
+
+def cmd_import(args: argparse.Namespace, store: Store, out: TextIO) -> int:
+    from tui import operations
+
+    added, skipped = operations.import_references(store, args.file, source_name=args.source, stdin=_stdin())
+    print(f"{added} added, {skipped} skipped as duplicates", file=out)
+    return 0
+
+
+def cmd_match(args: argparse.Namespace, store: Store, out: TextIO) -> int:
+    from tui import operations
+
+    if args.limit < 1:
+        raise ClaimdeskError(f"--limit must be at least 1, not {args.limit}.")
+    if args.batch is not None:
+        if args.text is not None:
+            raise ClaimdeskError("Give either TEXT or --batch FILE, not both.")
+        if not args.json:
+            raise ClaimdeskError("--batch writes JSON Lines only: add --json.")
+        queries = _batch_lines(args.batch)
+    elif args.text is None:
+        raise ClaimdeskError("Give the TEXT to match, or --batch FILE --json.")
+    else:
+        queries = [args.text]
+    for query in queries:
+        found = operations.find_matches(store, query, limit=args.limit, min_score=args.min_score)
+        if args.json:
+            print(json.dumps({"query": query, "matches": [_match_json(m) for m in found]},
+                             ensure_ascii=False), file=out)
+        else:
+            if not found:
+                print("no match", file=out)
+            for m in found:
+                c = m.candidate
+                rating = f" [{c.rating}]" if c.rating else ""
+                print(f"{m.score:5.1f}  {c.source or '-'}{rating}  {c.text}", file=out)
+    return 0
+
+
+def _batch_lines(path: str) -> list[str]:
+    import ingest
+
+    if path == "-":
+        data = sys.stdin.buffer.read()
+    else:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise ClaimdeskError(f"Cannot read the batch file {path}: {exc.strerror}.") from exc
+    text = ingest.neutralise_controls(ingest.decode_bytes(data, path))
+    return [line.strip() for line in text.split("\n") if line.strip()]
+
+
+def _match_json(m: Match) -> dict:
+    c = m.candidate
+    return {"id": c.id, "kind": c.kind, "text": c.text, "score": round(m.score, 2),
+            "source": c.source, "url": c.url, "rating": c.rating, "date": c.date,
+            "explanation": m.explanation}
+
+
+def cmd_verdict(args: argparse.Namespace, store: Store, out: TextIO) -> int:
+    checker = args.checker or os.environ.get("CLAIMDESK_CHECKER") or _login_name()
+    store.record_verdict(args.claim_id, args.verdict, note=args.note, checker=checker)
+    print(f"claim {args.claim_id}: {args.verdict}", file=out)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace, store: Store, out: TextIO) -> int:
+    from tui import operations
+
+    filters = ExportFilter(article_id=args.article, source=args.source, verdicts=tuple(args.verdict),
+                           checker=args.checker, since=args.since, until=args.until)
+    if args.out:
+        count = operations.export_report_file(store, args.format, args.out, filters)
+        print(f"{count} claims written to {args.out}", file=sys.stderr)
+    else:
+        operations.export_report(store, args.format, out, filters)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace, store: Store, out: TextIO) -> int:
+    from tui import operations
+
+    article, (added, _skipped) = operations.seed_demo(store)
+    print(f"demo: article {article.article_id} ({article.claims} claims), {added} reference claims added", file=out)
+    return 0
+
+
+# -- plumbing ----------------------------------------------------------------
+
+
+def _stdin():
+    return sys.stdin.buffer if sys.stdin is not None else None
+
+
+def _login_name() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return "unknown"
+
+
+def _error(message: str) -> None:
+    print(f"claimdesk: {message}", file=sys.stderr)
+
+
+def run_tui(db_path: str | None) -> int:
+    from tui import operations
+    from tui.app import make_app
+
+    first_run = db_path is None and not default_db_path().exists()
+    store = open_store(db_path)
+    try:
+        if first_run and store.count("articles") == 0:
+            operations.seed_demo(store)
+        make_app(store).run()
+    finally:
+        store.close()
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command is None:
+            return run_tui(args.db)
+        if args.command == "claims":  # splitting alone needs no store
+            return args.handler(args, None, sys.stdout)
+        store = open_store(args.db)
+        try:
+            return args.handler(args, store, sys.stdout)
+        finally:
+            store.close()
+    except ClaimdeskError as exc:
+        _error(str(exc))
+        return EXIT_ERROR
+    except BrokenPipeError:
+        # The reader of a pipe went away (`| head`): not an error of ours.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

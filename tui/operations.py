@@ -1,0 +1,119 @@
+"""The desk's core operations, shared by the command line and the screens.
+
+Each composes ingest, matchers, reports and the store; none touches a widget, so the
+TUI can run them in worker threads and the command line can call them directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import partial
+from typing import BinaryIO, TextIO
+
+import ingest
+import matchers
+import reports
+from ingest import references
+from store import ExportFilter, Store
+from store.models import Match
+
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    article_id: int
+    title: str
+    claims: int
+    created: bool
+
+
+def ingest_source(
+    store: Store, source: str, *, stdin: BinaryIO | None = None, match: bool = True
+) -> IngestResult:
+    """Read, clean and split one source, store it with its claims, then match its claims."""
+    draft, claims = ingest.load_source(source, stdin=stdin)
+    article_id, created = store.add_article(draft, claims)
+    if created and match:
+        match_article(store, article_id)
+    checkworthy = sum(1 for c in claims if c.checkworthy)
+    return IngestResult(article_id, draft.title, checkworthy, created)
+
+
+def find_matches(
+    store: Store,
+    text: str,
+    *,
+    limit: int = 5,
+    min_score: float | None = None,
+    exclude_article_id: int | None = None,
+) -> list[Match]:
+    """The stored claims most like `text`: FTS5 candidates reranked by the matcher."""
+    search = partial(_search, store, exclude_article_id)
+    threshold = matchers.DEFAULT_MIN_SCORE if min_score is None else min_score
+    return matchers.find_matches(text, search, limit=limit, min_score=threshold)
+
+
+def _search(store: Store, exclude_article_id: int | None, fts_query: str, pool: int):
+    return store.search_candidates(fts_query, pool, exclude_article_id=exclude_article_id)
+
+
+def match_article(
+    store: Store, article_id: int, *, limit: int = 5, on_progress: ProgressCallback | None = None
+) -> int:
+    """Match every check-worthy claim of an article and save the matches; returns how
+    many claims have at least one match."""
+    claims = store.claims_for_article(article_id)
+    with_matches = 0
+    for done, claim in enumerate(claims, start=1):
+        found = find_matches(store, claim.text, limit=limit, exclude_article_id=article_id)
+        store.save_matches(claim.id, found)
+        with_matches += bool(found)
+        if on_progress:
+            on_progress(done, len(claims))
+    return with_matches
+
+
+def import_references(
+    store: Store, source: str, *, source_name: str | None = None, stdin: BinaryIO | None = None
+) -> tuple[int, int]:
+    """Load reference claims from a file (or stdin); returns (added, skipped as duplicates)."""
+    drafts = references.read_references(source, source_name=source_name, stdin=stdin)
+    return store.add_reference_claims(drafts)
+
+
+def export_report(
+    store: Store,
+    fmt: str,
+    stream: TextIO,
+    filters: ExportFilter | None = None,
+    options: "reports.ReportOptions | None" = None,
+) -> int:
+    """Write the verdicts selected by `filters` as a report; returns how many claims."""
+    return reports.write_report(store.verdict_records(filters), fmt, stream, options)
+
+
+def export_report_file(
+    store: Store,
+    fmt: str,
+    path: str,
+    filters: ExportFilter | None = None,
+    options: "reports.ReportOptions | None" = None,
+) -> int:
+    return reports.write_report_file(store.verdict_records(filters), fmt, path, options)
+
+
+def record_verdicts(
+    store: Store, claim_ids: Sequence[int], verdict: str | None, *, checker: str, note: str | None = None
+) -> str:
+    return store.record_verdict(list(claim_ids), verdict, note=note, checker=checker)
+
+
+def seed_demo(store: Store) -> tuple[IngestResult, tuple[int, int]]:
+    """Load the demo reference claims and the sample article (matched against them)."""
+    from ingest import demo
+
+    imported = import_references(store, str(demo.demo_references_path()))
+    article = ingest_source(store, str(demo.demo_article_path()))
+    return article, imported
