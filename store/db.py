@@ -81,24 +81,29 @@ class Store:
             conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
         else:
             assert self.path is not None
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._refuse_unusable_file()
             try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
                 conn = sqlite3.connect(
                     self.path,
                     timeout=BUSY_TIMEOUT_MS / 1000,
                     isolation_level=None,
                     check_same_thread=False,
                 )
-            except sqlite3.Error as exc:
-                raise StoreError(f"Cannot open the store {self.path}: {exc}.") from exc
+            except (sqlite3.Error, OSError) as exc:
+                raise StoreError(f"Cannot open the store {self.path}: {_reason(exc)}.") from exc
         self.db = sqlite_utils.Database(conn)
         try:
             self._refuse_newer_schema()
+            self._refuse_foreign_database()
             self._configure(memory)
             self._migrate()
-        except sqlite3.DatabaseError as exc:
+        except StoreError:
             conn.close()
-            raise StoreError(f"Cannot open the store {self.path}: {exc}.") from exc
+            raise
+        except (sqlite3.DatabaseError, OSError) as exc:
+            conn.close()
+            raise StoreError(f"Cannot open the store {self.path}: {_reason(exc)}.") from exc
 
     # -- opening ---------------------------------------------------------------
 
@@ -124,6 +129,27 @@ class Store:
             raise StoreError(
                 f"The store {self.path} has schema version {version}, newer than this "
                 f"claimdesk knows ({SCHEMA_VERSION}); upgrade claimdesk to open it."
+            )
+
+    def _refuse_unusable_file(self) -> None:
+        # SQLite would silently turn an empty file into a new database; an empty file where
+        # a store should be means something went wrong, so it is reported, never reused.
+        assert self.path is not None
+        if self.path.is_file() and self.path.stat().st_size == 0:
+            raise StoreError(
+                f"The store {self.path} is an empty file, not a claimdesk database; "
+                "move it away or choose another path with --db."
+            )
+
+    def _refuse_foreign_database(self) -> None:
+        # Version 0 with tables already in it is another program's database: creating our
+        # schema inside it would change a file that is not ours.
+        if self.schema_version == 0 and self.db.conn.execute(
+            "SELECT 1 FROM sqlite_master LIMIT 1"
+        ).fetchone():
+            raise StoreError(
+                f"The file {self.path} is an SQLite database but not a claimdesk store; "
+                "choose another path with --db."
             )
 
     def _migrate(self) -> None:
@@ -513,6 +539,13 @@ class Store:
             [claim_id],
         )
         return [Evidence(**row) for row in rows]
+
+
+def _reason(exc: BaseException) -> str:
+    """The cause of an error as a clause: SQLite's message, or an OSError's strerror."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror[0].lower() + exc.strerror[1:]
+    return str(exc).rstrip(".")
 
 
 def default_db_path() -> Path:

@@ -1,0 +1,209 @@
+"""Upgrades and refusals: a version-1 store is upgraded (after a backup) with its data kept;
+a newer, empty, random, truncated or foreign file is refused with its bytes unchanged."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+import store.db as store_db
+from store import Store, StoreError, open_store
+from store.schema import MIGRATIONS, SCHEMA_VERSION
+from tests.conftest import FIXTURES
+from tests.fixtures.make_store_v1 import write_v1_store
+
+V1_FIXTURE = FIXTURES / "store-v1.db"
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def schema_of(path: Path) -> list[tuple[str, str, str]]:
+    conn = sqlite3.connect(path)
+    try:
+        return sorted(conn.execute("SELECT type, name, coalesce(sql, '') FROM sqlite_master"))
+    finally:
+        conn.close()
+
+
+@pytest.fixture
+def v1_copy(tmp_path: Path) -> Path:
+    target = tmp_path / "old.db"
+    shutil.copyfile(V1_FIXTURE, target)
+    return target
+
+
+def test_fixture_is_exactly_the_first_schema(tmp_path: Path) -> None:
+    fresh = write_v1_store(tmp_path / "fresh-v1.db")
+    assert schema_of(V1_FIXTURE) == schema_of(fresh)
+    conn = sqlite3.connect(V1_FIXTURE)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+    finally:
+        conn.close()
+
+
+def test_v1_store_is_upgraded_after_a_backup_and_keeps_its_data(v1_copy: Path) -> None:
+    before = digest(v1_copy)
+    s = Store(v1_copy)
+    try:
+        assert s.schema_version == SCHEMA_VERSION
+        assert s.query("PRAGMA integrity_check") == [{"integrity_check": "ok"}]
+        article = s.get_article(1)
+        assert article.title == "Rebuilding report"
+        assert article.canonical_url == ""  # a column added by a later migration
+        claims = s.claims_for_article(1, checkworthy_only=False)
+        assert [c.text for c in claims] == [
+            "The ministry said 1,200 homes were rebuilt in 2023.",
+            "Officials blamed the delay on rain.",
+            "Critics called the figure inflated.",
+        ]
+        assert all(article.text[c.start : c.end] == c.text for c in claims)
+        assert claims[0].reasons == ("quantity", "date")
+        assert (claims[0].verdict, claims[0].note) == ("corroborated", "Matches the ministry PDF.")
+        assert [(h.verdict, h.previous_verdict) for h in s.verdict_history(1)] == [
+            ("contested", None),
+            ("corroborated", "contested"),
+        ]
+        assert [m.score for m in s.saved_matches(1)] == [87.5]
+        # The full-text indexes came through the upgrade and still find old rows.
+        assert [c.id for c in s.search_candidates('"ministry"', kinds=("reference",))] == [1]
+        assert {c.id for c in s.search_candidates('"inflated"', kinds=("claim",))} == {3}
+        # The upgraded store takes new writes.
+        s.record_verdict(4, "unverified", checker="cy")
+        assert s.get_claim(4).verdict == "unverified"
+    finally:
+        s.close()
+
+    backup = v1_copy.with_name("old.db.v1.bak")
+    assert backup.exists()
+    conn = sqlite3.connect(backup)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 1
+        assert conn.execute("SELECT count(*) FROM verdict_history").fetchone()[0] == 3
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        conn.close()
+    assert schema_of(backup) == schema_of(V1_FIXTURE)
+    assert digest(v1_copy) != before  # sanity: the original really was upgraded in place
+
+
+def test_upgrade_runs_once(v1_copy: Path) -> None:
+    Store(v1_copy).close()
+    backup = v1_copy.with_name("old.db.v1.bak")
+    stamp = backup.stat().st_mtime_ns
+    s = Store(v1_copy)
+    try:
+        assert s.schema_version == SCHEMA_VERSION
+        assert s.count("verdict_history") == 3
+    finally:
+        s.close()
+    assert backup.stat().st_mtime_ns == stamp
+    assert not list(v1_copy.parent.glob("*.bak.old"))
+
+
+def test_a_failing_migration_leaves_the_store_at_its_old_version(
+    v1_copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken_migration(db) -> None:
+        db.execute("ALTER TABLE articles ADD COLUMN half_done TEXT")
+        db.execute("INSERT INTO no_such_table VALUES (1)")
+
+    monkeypatch.setattr(store_db, "MIGRATIONS", [*MIGRATIONS, broken_migration])
+    monkeypatch.setattr(store_db, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    with pytest.raises(StoreError, match=str(v1_copy)):
+        Store(v1_copy)
+    monkeypatch.undo()
+
+    conn = sqlite3.connect(v1_copy)
+    try:
+        # Every migration commits on its own: the good ones stay, the broken one left nothing.
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        columns = [row[1] for row in conn.execute("PRAGMA table_info(articles)")]
+        assert "half_done" not in columns
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        conn.close()
+    assert v1_copy.with_name("old.db.v1.bak").exists()
+
+
+def test_newer_store_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "future.db"
+    Store(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    before = digest(path)
+    with pytest.raises(StoreError) as raised:
+        open_store(path)
+    message = str(raised.value)
+    assert str(path) in message and f"{SCHEMA_VERSION + 1}" in message
+    assert "\n" not in message
+    assert digest(path) == before
+    assert not list(tmp_path.glob("*.bak"))
+
+
+def _valid_store_bytes(tmp_path: Path) -> bytes:
+    from store.models import ReferenceDraft
+
+    source = tmp_path / "source.db"
+    s = Store(source)
+    s.add_reference_claims(
+        ReferenceDraft(text=f"Reference claim {i} about harbour tolls and rates", source="x")
+        for i in range(2000)
+    )
+    s.close()
+    return source.read_bytes()
+
+
+def _bad_files(tmp_path: Path) -> dict[str, bytes]:
+    import random
+
+    valid = _valid_store_bytes(tmp_path)
+    rng = random.Random(8)
+    return {
+        "empty": b"",
+        "random": bytes(rng.randrange(256) for _ in range(8192)),
+        "text": b"not a database at all\n",
+        "short header": b"SQLite format 3\x00" + b"\x00" * 20,
+        "truncated to a tenth": valid[: len(valid) // 10],
+        "truncated to half": valid[: len(valid) // 2],
+        "truncated to 90%": valid[: len(valid) * 9 // 10],
+    }
+
+
+@pytest.mark.timeout(60)
+def test_bad_store_files_are_refused_with_their_bytes_unchanged(tmp_path: Path) -> None:
+    for name, content in _bad_files(tmp_path).items():
+        path = tmp_path / f"{name.replace(' ', '-')}.db"
+        path.write_bytes(content)
+        with pytest.raises(StoreError) as raised:
+            open_store(path)
+        message = str(raised.value)
+        assert str(path) in message, name
+        assert "\n" not in message, name
+        assert path.read_bytes() == content, f"{name}: the file was changed"
+        assert not list(tmp_path.glob(f"{path.name}.v*.bak")), name
+
+
+def test_foreign_sqlite_database_is_not_turned_into_a_store(tmp_path: Path) -> None:
+    path = tmp_path / "someone-elses.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE contacts (name TEXT, phone TEXT)")
+    conn.execute("INSERT INTO contacts VALUES ('Ana', '555-0100')")
+    conn.commit()
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="not a claimdesk store"):
+        open_store(path)
+    assert path.read_bytes() == before
+
+
+def test_store_path_that_is_a_folder_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="folder"):
+        open_store(tmp_path)
