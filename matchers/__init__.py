@@ -1,0 +1,30 @@
+"""Claim matching: pure functions over text and candidates supplied by the store.
+
+- `normalise_for_matching(text)`: the canonical form two equivalent claims share.
+- `build_fts_query(text)`: a safe FTS5 MATCH expression of the claim's informative terms.
+- `rank_candidates(query, candidates)`: candidates reranked into 0-100 scored `Match`es,
+  each explained (shared words, words on one side only, conflict flags).
+- `find_matches(query, search)`: query building, retrieval through `search`, reranking.
+- `corroboration(matches)`, `suggest_verdict(matches)`: what the matches say together.
+
+`DEFAULT_MIN_SCORE` is the "same claim" threshold; see `matchers.rank` for how the
+score is made and tuned.
+"""
+
+from matchers.explain import explain, find_conflicts
+from matchers.normalise import normalise_for_matching
+from matchers.query import build_fts_query
+from matchers.rank import DEFAULT_MIN_SCORE, find_matches, rank_candidates
+from matchers.verdict import corroboration, suggest_verdict
+
+__all__ = [
+    "DEFAULT_MIN_SCORE",
+    "build_fts_query",
+    "corroboration",
+    "explain",
+    "find_conflicts",
+    "find_matches",
+    "normalise_for_matching",
+    "rank_candidates",
+    "suggest_verdict",
+]

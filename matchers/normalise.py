@@ -1,0 +1,280 @@
+"""Text normalisation and token analysis for claim matching.
+
+`normalise_for_matching` turns a claim, a tweet or a headline into a canonical lower-case
+string: Unicode NFKC, invisible and bidi characters dropped, quotes and dashes unified,
+URLs, @handles and tweet signatures removed, hashtags split into words, common
+abbreviations expanded and numbers written one way ("1,200", "1.2k" and "1200" all
+become "1200"). `analyse` splits a text into tokens that keep what the conflict
+detector needs (numbers, years, months, negations, capitalised names).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Zero-width characters (U+200B-200D, U+2060, U+FEFF), the soft hyphen, and the bidi
+# controls (U+200E/200F, U+202A-202E, U+2066-2069): invisible, so never part of a word.
+_INVISIBLE = dict.fromkeys(
+    [0x00AD, 0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF, 0x061C,
+     *range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+)
+_QUOTES = str.maketrans(
+    {
+        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+        "`": "'", "\u00b4": "'",
+        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+        "\u00ab": '"', "\u00bb": '"', "\u2039": '"', "\u203a": '"',
+        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
+        "\u2015": "-", "\u2212": "-",
+        "\u2026": "...",
+    }
+)
+
+_URL = re.compile(r"(?:https?://|www\.)\S+|pic\.twitter\.com/\S*|\b[\w-]+\.(?:com|org|net|gov|co|ly|be)/\S*", re.I)
+# The byline Twitter appends to an embedded tweet: "— Name (@handle) January 6, 2020".
+_SIGNATURE = re.compile(
+    r"\s*[\u2014\u2013-]{1,2}\s*[^\u2014\u2013\n]{0,120}?\(@\w{1,30}\)\s*"
+    r"(?:[A-Z][a-z]+\.? \d{1,2}, \d{4})?\s*$"
+)
+_HANDLE = re.compile(r"(?<![\w@])@\w{1,30}")
+_HASHTAG = re.compile(r"(?<![\w#])#(\w+)")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)")
+
+# Abbreviations whose expansion is what the other side usually writes. Applied before
+# case folding because "US" (the country) and "us" (the pronoun) differ only in case.
+_ABBREVIATIONS: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern), replacement)
+    for pattern, replacement in (
+        (r"\bU\.\s?S\.\s?A\.?(?!\w)|\bUSA\b", "United States"),
+        (r"\bU\.\s?S\.?(?!\w)|\bUS\b", "United States"),
+        (r"\bU\.\s?K\.?(?!\w)|\bUK\b", "United Kingdom"),
+        (r"\bU\.\s?N\.?(?!\w)", "United Nations"),
+        (r"\bE\.\s?U\.?(?!\w)", "European Union"),
+        (r"\bD\.\s?C\.?(?!\w)", "DC"),
+        (r"\bPres\.", "President"),
+        (r"\bGov\.", "Governor"),
+        (r"\bSen\.", "Senator"),
+        (r"\bRep\.", "Representative"),
+        (r"\bDr\.", "Doctor"),
+        (r"\bSt\.(?= [A-Z])", "Saint"),
+        (r"\bMt\.", "Mount"),
+        (r"\bvs?\.", "versus"),
+        (r"\bw/(?=\s)", "with"),
+        (r"\bgov't\b", "government"),
+        (r"&", " and "),
+        (r"%", " percent"),
+        (r"\bper cent\b", "percent"),
+    )
+)
+
+_MULTIPLIERS = {
+    "k": 1_000, "thousand": 1_000,
+    "m": 1_000_000, "mn": 1_000_000, "million": 1_000_000, "millions": 1_000_000,
+    "b": 1_000_000_000, "bn": 1_000_000_000, "billion": 1_000_000_000,
+    "billions": 1_000_000_000, "trillion": 1_000_000_000_000,
+}
+# "1,200" (thousands groups of exactly three digits), "1.2", "1.2k", "3 million".
+_NUMBER = re.compile(
+    r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
+    r"(?:\s?(k|m|mn|b|bn)\b|\s(thousand|millions?|billions?|trillion)\b)?",
+    re.I,
+)
+# A word: a decimal number, or letters and digits with an inner apostrophe ("don't").
+_WORD = re.compile(r"\d+\.\d+(?![^\W_])|[^\W_]+(?:'[^\W\d_]+)?", re.UNICODE)
+_SPACES = re.compile(r"\s+")
+
+
+def _format_number(value: float) -> str:
+    if value == int(value):
+        return str(int(value))
+    return f"{value:.6f}".rstrip("0").rstrip(".")
+
+
+def _number_replacement(match: re.Match[str]) -> str:
+    digits, short, long = match.group(1), match.group(2), match.group(3)
+    value = float(digits.replace(",", ""))
+    multiplier = _MULTIPLIERS.get((short or long or "").lower(), 1)
+    return _format_number(value * multiplier)
+
+
+def clean_surface(text: str) -> str:
+    """The text with invisible characters, URLs, handles and signatures removed, quotes,
+    dashes, abbreviations and numbers unified, but case kept (names need it)."""
+    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_QUOTES)
+    text = _SIGNATURE.sub("", text)
+    text = _URL.sub(" ", text)
+    text = _HANDLE.sub(" ", text)
+    text = _HASHTAG.sub(lambda m: " " + _CAMEL.sub(" ", m.group(1)) + " ", text)
+    for pattern, replacement in _ABBREVIATIONS:
+        text = pattern.sub(replacement, text)
+    text = _NUMBER.sub(_number_replacement, text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def normalise_for_matching(text: str) -> str:
+    """A canonical form of `text` for comparing claims: two texts that say the same
+    thing in different typography, casing or number formats normalise the same."""
+    # Punctuation carries no meaning for matching; decimal points and apostrophes inside
+    # words ("1.5", "don't") stay, everything else goes.
+    return analyse(text).normalised
+
+
+# A compact English stopword list: function words that say nothing about a claim's
+# content. Negations are deliberately absent (they are content for a fact-checker).
+STOPWORDS: frozenset[str] = frozenset(
+    """
+    a about above after again against all am an and any are aren't as at be because been
+    before being below between both but by can could did do does doing down during each
+    few for from further had has have having he he'd he'll he's her here here's hers
+    herself him himself his how how's i i'd i'll i'm i've if in into is it it's its itself
+    just let's me more most my myself of off on once only or other ought our ours
+    ourselves out over own same she she'd she'll she's should so some such than that
+    that's the their theirs them themselves then there there's these they they'd they'll
+    they're they've this those through to too under until up very was we we'd we'll we're
+    we've were what what's when when's where where's which while who who's whom why why's
+    will with would you you'd you'll you're you've your yours yourself yourselves also
+    said says say via rt amp just like get got one would could us s t will can may might
+    must shall now new still even much many really yes lol
+    """.split()
+)
+NEGATIONS: frozenset[str] = frozenset(
+    """not no never none nobody nothing neither nor without cannot can't don't doesn't
+    didn't isn't wasn't weren't won't wouldn't shouldn't couldn't hasn't haven't hadn't
+    aren't ain't nowhere""".split()
+)
+MONTHS: dict[str, int] = {
+    name: number
+    for number, names in enumerate(
+        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
+         ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
+         ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+         ("december", "dec")],
+        start=1,
+    )
+    for name in names
+}
+
+
+def light_stem(word: str) -> str:
+    """A conservative English suffix stripper: enough to equate "vaccines" and
+    "vaccine", "claimed" and "claims", without the Porter stemmer's over-reach."""
+    if len(word) <= 3 or not word.isalpha():
+        return word
+    if word.endswith("'s"):
+        word = word[:-2]
+    for suffix, replacement, min_len in (
+        ("ies", "y", 5), ("sses", "ss", 5), ("ing", "", 6), ("ed", "", 5),
+        ("es", "", 5), ("s", "", 4),
+    ):
+        if word.endswith(suffix) and len(word) >= min_len:
+            if suffix == "s" and word[-2] in "su":
+                return word
+            # "boxes" -> "box", but "causes" -> "cause" (the e belongs to the word)
+            if suffix == "es" and word[-3] not in "xz" and not word.endswith(("ches", "shes")):
+                return word[:-1]
+            stem = word[: len(word) - len(suffix)] + replacement
+            # "stopped" -> "stop", "running" -> "run"
+            if suffix in ("ing", "ed") and len(stem) >= 4 and stem[-1] == stem[-2] and stem[-1] not in "lsz":
+                stem = stem[:-1]
+            return stem
+    return word
+
+
+@dataclass(frozen=True)
+class Token:
+    """One word of an analysed text: `norm` as normalised, `stem` for comparison."""
+
+    norm: str
+    stem: str
+    position: int
+    is_entity: bool = False
+    is_capitalised: bool = False
+    is_number: bool = False
+    is_year: bool = False
+    is_month: bool = False
+    is_negation: bool = False
+    is_stopword: bool = False
+
+    @property
+    def is_content(self) -> bool:
+        return not self.is_stopword
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A text prepared for comparison: its normal form and its tokens."""
+
+    normalised: str
+    tokens: tuple[Token, ...]
+
+    @property
+    def content(self) -> tuple[Token, ...]:
+        return tuple(t for t in self.tokens if t.is_content)
+
+    @property
+    def stems(self) -> frozenset[str]:
+        return frozenset(t.stem for t in self.tokens if t.is_content)
+
+
+
+# Candidates recur across the queries of a batch; long texts are not worth caching.
+_CACHED_TEXT_CHARS = 2_000
+
+
+def analyse(text: str) -> Analysis:
+    """Tokens of `text` with their roles (names, numbers, years, months, negations)."""
+    if len(text) <= _CACHED_TEXT_CHARS:
+        return _analyse_cached(text)
+    return _analyse(text)
+
+
+@lru_cache(maxsize=65_536)
+def _analyse_cached(text: str) -> Analysis:
+    return _analyse(text)
+
+
+def _analyse(text: str) -> Analysis:
+    surface = clean_surface(text)
+    tokens: list[Token] = []
+    previous_end = 0
+    at_start = True
+    for position, found in enumerate(_WORD.finditer(surface)):
+        raw = found.group(0)
+        norm = raw.casefold()
+        gap = surface[previous_end : found.start()].strip()
+        if gap:
+            at_start = gap[-1] in ".!?:\"'"
+        elif position:
+            at_start = False
+        previous_end = found.end()
+        is_number = norm[0].isdigit() and norm.replace(".", "", 1).isdigit()
+        is_year = is_number and len(norm) == 4 and norm[:2] in ("19", "20")
+        is_stopword = norm in STOPWORDS
+        tokens.append(
+            Token(
+                norm=norm,
+                stem=light_stem(norm),
+                position=position,
+                # A capitalised word that is not a function word; at a sentence start
+                # only if it is capitalised all through (an acronym like "NATO").
+                is_entity=(
+                    raw[:1].isupper() and not is_stopword and norm not in MONTHS
+                    and norm not in NEGATIONS
+                    and (not at_start or (len(raw) > 1 and raw.isupper()))
+                ),
+                # Sentence-initial too: "Trump signed" and "Obama signed" differ in actor.
+                is_capitalised=(
+                    raw[:1].isupper() and not is_stopword and norm not in NEGATIONS
+                    and norm not in MONTHS
+                ),
+                is_number=is_number and not is_year,
+                is_year=is_year,
+                is_month=norm in MONTHS and (norm != "may" or raw == "May") and norm != "mar",
+                is_negation=norm in NEGATIONS,
+                is_stopword=is_stopword,
+            )
+        )
+    return Analysis(normalised=" ".join(t.norm for t in tokens), tokens=tuple(tokens))

@@ -1,0 +1,259 @@
+"""Matching: FTS query safety, score properties, explanations and conflict flags."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from matchers import (
+    DEFAULT_MIN_SCORE,
+    build_fts_query,
+    corroboration,
+    explain,
+    find_matches,
+    rank_candidates,
+    suggest_verdict,
+)
+from store.models import Candidate, Match, ReferenceDraft
+
+
+def candidates(*texts: str, bm25: float = 0.0) -> list[Candidate]:
+    return [Candidate(id=i, kind="reference", text=t, bm25=bm25) for i, t in enumerate(texts)]
+
+
+def score_of(query: str, text: str) -> float:
+    return rank_candidates(query, candidates(text), min_score=0)[0].score
+
+
+# -- FTS query ---------------------------------------------------------------------
+
+
+def test_query_quotes_each_informative_term_and_ors_them() -> None:
+    query = build_fts_query("The vaccine causes autism in children")
+    terms = query.split(" OR ")
+    assert set(terms) == {'"vaccine"', '"causes"', '"autism"', '"children"'}
+
+
+@pytest.mark.parametrize("text", ["", "   ", "the of and", "!!! ??? ...", "\u200b\u200b"])
+def test_query_is_empty_when_nothing_is_informative(text: str) -> None:
+    assert build_fts_query(text) == ""
+
+
+def test_query_respects_max_terms() -> None:
+    text = " ".join(f"word{i}" for i in range(100))
+    assert len(build_fts_query(text, max_terms=8).split(" OR ")) == 8
+    assert build_fts_query(text, max_terms=0) == ""
+
+
+@pytest.mark.parametrize(
+    "text",
+    ['NEAR(a b)', 'a AND OR NOT b', 'vacc*', '"unbalanced', 'col:value', '^start', 'a + b',
+     '(((', "don't", 'x"y"z', '-- DROP TABLE claims; --', 'ＮＥＡＲ', '中文句子。第二句！'],
+)
+def test_fts_syntax_in_the_claim_is_never_interpreted(memory_store, text: str) -> None:
+    memory_store.add_reference_claims([ReferenceDraft(text="NEAR and vacc and value start")])
+    memory_store.search_candidates(build_fts_query(text), 10)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=200))
+def test_any_text_gives_a_query_sqlite_accepts(memory_store, text: str) -> None:
+    query = build_fts_query(text)
+    memory_store.search_candidates(query, 5)  # raises StoreError on invalid FTS5 syntax
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=80))
+def test_any_text_gives_a_query_raw_fts5_accepts(text: str) -> None:
+    query = build_fts_query(text)
+    if not query:
+        return
+    conn = sqlite3.connect(":memory:")
+    conn.execute("CREATE VIRTUAL TABLE t USING fts5(text, tokenize='porter unicode61 remove_diacritics 2')")
+    conn.execute("INSERT INTO t VALUES ('some text')")
+    conn.execute("SELECT * FROM t WHERE t MATCH ?", [query]).fetchall()
+
+
+# -- scores --------------------------------------------------------------------------
+
+
+def test_identical_text_scores_100() -> None:
+    assert score_of("Vaccines cause autism.", "Vaccines cause autism.") == 100
+    assert score_of("Vaccines cause autism.", "vaccines CAUSE “autism”") == 100
+
+
+def test_zero_width_character_does_not_change_the_score() -> None:
+    assert score_of("vac\u200bcine", "vaccine") == 100
+    assert score_of("The vac\u200bcine works", "The vaccine works") == 100
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(max_size=120), st.lists(st.text(max_size=120), min_size=1, max_size=6),
+       st.lists(st.floats(min_value=-30, max_value=0), min_size=6, max_size=6))
+def test_scores_are_within_bounds_and_sorted(query: str, texts: list[str], bm25s: list[float]) -> None:
+    pool = [Candidate(id=i, kind="reference", text=t, bm25=b) for i, (t, b) in enumerate(zip(texts, bm25s))]
+    matches = rank_candidates(query, pool, limit=10, min_score=0)
+    scores = [m.score for m in matches]
+    assert all(0 <= s <= 100 for s in scores)
+    assert scores == sorted(scores, reverse=True)
+    assert set(matches[0].explanation) == {"shared", "only_query", "only_match", "conflicts"} if matches else True
+
+
+def test_ties_keep_the_input_order() -> None:
+    pool = candidates("the moon is made of cheese", "the moon is made of cheese", "moon cheese")
+    matches = rank_candidates("the moon is made of cheese", pool, min_score=0)
+    assert [m.candidate.id for m in matches[:2]] == [0, 1]
+    assert rank_candidates("the moon is made of cheese", pool, min_score=0) == matches
+
+
+def test_closer_paraphrase_scores_higher() -> None:
+    query = "Drinking bleach cures the coronavirus"
+    pool = candidates(
+        "Tourists can visit the moon next year",
+        "Drinking bleach can cure coronavirus infections",
+        "Bleach is used for cleaning",
+    )
+    matches = rank_candidates(query, pool, min_score=0)
+    assert matches[0].candidate.id == 1
+    assert matches[0].score >= DEFAULT_MIN_SCORE
+    assert matches[-1].score < DEFAULT_MIN_SCORE
+
+
+def test_bm25_is_fused_into_the_score() -> None:
+    same_text = "Bill Gates wants to microchip people through vaccines"
+    pool = [
+        Candidate(id=1, kind="reference", text=same_text + " now", bm25=-2.0),
+        Candidate(id=2, kind="reference", text=same_text + " now", bm25=-10.0),
+    ]
+    matches = rank_candidates(same_text, pool, min_score=0)
+    assert [m.candidate.id for m in matches] == [2, 1]
+    assert matches[0].score > matches[1].score
+
+
+def test_min_score_and_limit() -> None:
+    pool = candidates(*(f"claim number {i} about the budget" for i in range(20)))
+    assert len(rank_candidates("budget claim", pool, limit=3, min_score=0)) == 3
+    assert rank_candidates("budget claim", pool, min_score=100.1) == []
+    assert rank_candidates("budget claim", [], min_score=0) == []
+
+
+def test_very_long_inputs_are_truncated_for_the_scorers() -> None:
+    long_text = "word " * 100_000 + "end"
+    matches = rank_candidates(long_text, candidates(long_text, "word word word"), min_score=0)
+    assert matches[0].score == 100
+
+
+# -- explanations and conflicts ----------------------------------------------------
+
+
+def test_explanation_lists_shared_and_one_sided_words() -> None:
+    explanation = explain("Drinking bleach cures coronavirus", "Drinking bleach cures the flu quickly")
+    assert explanation["shared"] == ["drinking", "bleach", "cures"]
+    assert explanation["only_query"] == ["coronavirus"]
+    assert explanation["only_match"] == ["flu", "quickly"]
+    assert explanation["conflicts"] == []
+
+
+def kinds(query: str, text: str) -> list[str]:
+    return [flag["kind"] for flag in explain(query, text)["conflicts"]]
+
+
+def test_number_conflict_for_the_same_thing() -> None:
+    flags = explain("Iran killed 15 troops at the base", "Iran killed 50 troops at the base")["conflicts"]
+    assert {"kind": "number", "query": "15", "match": "50"} in flags
+
+
+def test_number_formats_are_not_a_conflict() -> None:
+    assert kinds("The wall cost 1,200 dollars", "The wall cost 1.2k dollars") == []
+
+
+def test_date_conflict() -> None:
+    assert kinds("The law passed in 2015", "The law passed in 2016") == ["date"]
+    assert kinds("Elections were held in March", "Elections were held in November") == ["date"]
+    assert kinds("The law passed in 2015", "The law passed in 2015") == []
+
+
+def test_negation_on_one_side_only() -> None:
+    flags = explain("The vaccine causes autism", "The vaccine does not cause autism")["conflicts"]
+    assert flags == [{"kind": "negation", "query": "", "match": "not"}]
+    assert kinds("Masks don't work", "Masks do not work") == []
+
+
+def test_entity_conflict_in_the_same_role() -> None:
+    flags = explain("Obama signed the bill into law", "Trump signed the bill into law")["conflicts"]
+    assert flags == [{"kind": "entity", "query": "obama", "match": "trump"}]
+    assert kinds("The senate was told by Pelosi", "The senate was told by Schumer") == ["entity"]
+
+
+@pytest.mark.parametrize(
+    ("query", "other"),
+    [
+        ("The army sent 15 troops to Syria", "The army sent 50 troops to Syria"),
+        ("The bridge collapsed in 2019", "The bridge collapsed in 2021"),
+        ("The vaccine was approved by the FDA", "The vaccine was not approved by the FDA"),
+        ("Biden banned travel from China", "Trump banned travel from China"),
+    ],
+)
+def test_pairs_differing_in_their_core_are_not_the_same_claim(query: str, other: str) -> None:
+    identical, differing = rank_candidates(query, candidates(query, other), min_score=0)
+    assert identical.score == 100 and not identical.explanation["conflicts"]
+    assert differing.explanation["conflicts"]
+    assert differing.score < identical.score
+
+
+# -- find_matches, corroboration, verdict ---------------------------------------------
+
+
+def test_find_matches_searches_the_store_and_reranks(memory_store) -> None:
+    memory_store.add_reference_claims(
+        [
+            ReferenceDraft(text="5G towers spread the coronavirus", source="Snopes", rating="False"),
+            ReferenceDraft(text="The coronavirus was made in a laboratory", source="PolitiFact"),
+            ReferenceDraft(text="Paris is the capital of France", source="Atlas"),
+        ]
+    )
+    seen: list[tuple[str, int]] = []
+
+    def search(fts_query: str, pool: int) -> list[Candidate]:
+        seen.append((fts_query, pool))
+        return memory_store.search_candidates(fts_query, pool)
+
+    matches = find_matches("Do 5G towers spread coronavirus?", search, pool=50)
+    assert seen and seen[0][1] == 50 and '"towers"' in seen[0][0]
+    assert matches[0].candidate.text == "5G towers spread the coronavirus"
+    assert all(m.candidate.text != "Paris is the capital of France" for m in matches)
+    assert find_matches("the of and", search) == []
+
+
+def _match(score: float, source: str, date: str = "", rating: str = "", conflicts=()) -> Match:
+    return Match(
+        Candidate(id=hash((source, date, score)), kind="reference", text="x", source=source,
+                  date=date, rating=rating),
+        score,
+        {"shared": [], "only_query": [], "only_match": [], "conflicts": list(conflicts)},
+    )
+
+
+def test_corroboration_counts_distinct_sources_and_finds_the_earliest_date() -> None:
+    matches = [
+        _match(90, "Snopes", "2020-03-05"),
+        _match(85, "snopes", "2019-01-01"),
+        _match(80, "Reuters", "January 2, 2018"),
+        _match(10, "AFP", "2001-01-01"),  # below the threshold
+        _match(90, "BBC", "1999-01-01", conflicts=[{"kind": "number", "query": "1", "match": "2"}]),
+    ]
+    assert corroboration(matches, min_score=50) == (2, "January 2, 2018")
+    assert corroboration([], min_score=50) == (0, "")
+
+
+def test_suggest_verdict_rule() -> None:
+    number = {"kind": "number", "query": "15", "match": "50"}
+    assert suggest_verdict([_match(90, "A", rating="True")]) == "corroborated"
+    assert suggest_verdict([_match(90, "A", rating="Mostly true"), _match(80, "B", rating="pants-fire")]) == "contested"
+    assert suggest_verdict([_match(90, "A", rating="True", conflicts=[number])]) == "contested"
+    assert suggest_verdict([_match(90, "A", rating="Mixture")]) is None
+    assert suggest_verdict([_match(10, "A", rating="False")]) is None
+    assert suggest_verdict([]) is None
