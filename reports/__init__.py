@@ -2,7 +2,8 @@
 
 Public API, shared by the command line and the TUI:
 
-- `FORMATS`: the format names, `write_report(records, fmt, stream, options)`;
+- `FORMATS`: the format names (md, csv, json, jsonl, claimreview, html);
+- `write_report(records, fmt, stream, options)`: write one report to a text stream;
 - `ReportOptions`: title, ClaimReview base URL, organisation, unverified/graph switches;
 - `format_for_path(path)`: the format a file name asks for;
 - `write_report_file(records, fmt, path, options)`: the same, written atomically.
@@ -17,8 +18,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
+from reports.claimreview import write_claimreview
 from reports.errors import ReportError
 from reports.files import write_atomically
+from reports.htmlreport import write_html
 from reports.jsondata import write_json, write_jsonl
 from reports.markdown import write_markdown
 from reports.options import ReportOptions
@@ -32,6 +35,8 @@ WRITERS: dict[str, Writer] = {
     "csv": write_csv,
     "json": write_json,
     "jsonl": write_jsonl,
+    "claimreview": write_claimreview,
+    "html": write_html,
 }
 FORMATS: tuple[str, ...] = tuple(WRITERS)
 
@@ -42,6 +47,9 @@ EXTENSIONS: dict[str, str] = {
     ".json": "json",
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
+    ".jsonld": "claimreview",
+    ".html": "html",
+    ".htm": "html",
 }
 
 __all__ = [

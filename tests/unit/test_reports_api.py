@@ -11,8 +11,11 @@ from pathlib import Path
 import pytest
 
 import reports
-from reports import FORMATS, ReportError, format_for_path, write_report, write_report_file
+from reports import FORMATS, ReportError, ReportOptions, format_for_path, write_report, write_report_file
 from tests.unit.test_reports_samples import sample_records
+
+# ClaimReview needs the page the reviews are published on; the other formats ignore it.
+OPTIONS = ReportOptions(base_url="https://desk.example/reviews", organisation_name="Desk")
 
 
 def digest(path: Path) -> str:
@@ -28,12 +31,22 @@ def test_unknown_format_names_it() -> None:
 
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_every_format_writes_an_empty_report_and_counts_claims(fmt: str) -> None:
-    assert write_report([], fmt, io.StringIO()) == 0
+    assert write_report([], fmt, io.StringIO(), OPTIONS) == 0
 
 
 @pytest.mark.parametrize(
     ("name", "fmt"),
-    [("r.md", "md"), ("R.MD", "md"), ("x/r.csv", "csv"), ("r.json", "json"), ("r.jsonl", "jsonl")],
+    [
+        ("r.md", "md"),
+        ("R.MD", "md"),
+        ("x/r.csv", "csv"),
+        ("r.json", "json"),
+        ("r.jsonl", "jsonl"),
+        ("r.ndjson", "jsonl"),
+        ("reviews.jsonld", "claimreview"),
+        ("r.html", "html"),
+        ("r.HTM", "html"),
+    ],
 )
 def test_format_for_path(name: str, fmt: str) -> None:
     assert format_for_path(name) == fmt
@@ -48,9 +61,9 @@ def test_format_for_path_rejects_unknown_extensions_naming_the_path(name: str) -
 @pytest.mark.parametrize("fmt", FORMATS)
 def test_file_write_equals_stream_write(tmp_path: Path, fmt: str) -> None:
     stream = io.StringIO(newline="")
-    expected = write_report(sample_records(), fmt, stream)
+    expected = write_report(sample_records(), fmt, stream, OPTIONS)
     path = tmp_path / f"report.{fmt}"
-    assert write_report_file(sample_records(), fmt, path) == expected
+    assert write_report_file(sample_records(), fmt, path, OPTIONS) == expected
     assert path.read_bytes() == stream.getvalue().encode("utf-8")
 
 
