@@ -1,0 +1,22 @@
+"""Turning sources into articles and claims.
+
+Public entry points: `load_source` (a path, "-" or a URL to an article and its claims),
+`extract_article` (raw text/Markdown/HTML to a cleaned `ArticleDraft`), `split_claims`
+(cleaned text to scored `ClaimDraft`s with exact offsets), `decode_bytes` and
+`neutralise_controls` (untrusted bytes and text made safe).
+"""
+
+from ingest.claims import split_claims
+from ingest.errors import IngestError
+from ingest.extract import extract_article
+from ingest.sources import load_source
+from ingest.text import decode_bytes, neutralise_controls
+
+__all__ = [
+    "IngestError",
+    "decode_bytes",
+    "extract_article",
+    "load_source",
+    "neutralise_controls",
+    "split_claims",
+]

@@ -1,0 +1,185 @@
+"""Recognising the parts of a page that are not the article: bylines, tag lines, legal footers, prompts.
+
+`boilerplate_kind(line)` names the kind of boilerplate a cleaned line is (or returns None);
+`parse_byline`, `parse_dateline` and `parse_date` pull author, outlet and an ISO date out
+of the lines that are dropped, so the metadata is kept even though the text is not.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_MONTHS = {
+    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4,
+    "april": 4, "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8,
+    "sep": 9, "sept": 9, "september": 9, "oct": 10, "october": 10, "nov": 11,
+    "november": 11, "dec": 12, "december": 12,
+}
+_MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
+_WEEKDAY = r"(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?,?\s+)?"
+DATE_PATTERN = re.compile(
+    rf"{_WEEKDAY}(?:"
+    rf"(?P<m1>{_MONTH})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})"
+    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{_MONTH}),?\s+(?P<y2>\d{{4}})"
+    rf"|(?P<y3>\d{{4}})-(?P<mo3>\d{{1,2}})-(?P<d3>\d{{1,2}})"
+    rf"|(?P<d4>\d{{1,2}})/(?P<mo4>\d{{1,2}})/(?P<y4>\d{{4}})"
+    rf")",
+    re.IGNORECASE,
+)
+_TIME = r"(?:\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?"
+
+
+def parse_date(text: str) -> str:
+    """The first calendar date in `text` as YYYY-MM-DD, or "" when there is none."""
+    match = DATE_PATTERN.search(text)
+    if not match:
+        return ""
+    g = match.groupdict()
+    try:
+        if g["y1"]:
+            year, month, day = int(g["y1"]), _MONTHS[g["m1"].lower().rstrip(".")], int(g["d1"])
+        elif g["y2"]:
+            year, month, day = int(g["y2"]), _MONTHS[g["m2"].lower().rstrip(".")], int(g["d2"])
+        elif g["y3"]:
+            year, month, day = int(g["y3"]), int(g["mo3"]), int(g["d3"])
+        else:
+            # d/m/y versus m/d/y is ambiguous; take the reading that is a valid date, US first.
+            a, b, year = int(g["d4"]), int(g["mo4"]), int(g["y4"])
+            month, day = (a, b) if a <= 12 else (b, a)
+    except (KeyError, ValueError):
+        return ""
+    if not (1 <= month <= 12 and 1 <= day <= 31 and 1800 <= year <= 2200):
+        return ""
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+# A name: capitalised words, initials, particles; no sentence punctuation.
+_NAME = r"[A-Z][\w'’.\-]*(?:\s+(?:[A-Z][\w'’.\-]*|de|da|del|der|van|von|al|bin|and|&|la|le))*"
+_BYLINE = re.compile(rf"^(?i:by)\s*:?\s+(?P<name>{_NAME}(?:\s*(?:,|and|&)\s*{_NAME})*)\s*(?:[,|/·–—-].*)?$")
+_DATELINE_ONLY = re.compile(
+    rf"^(?P<outlet>[A-Z][\w.'’&\- ]{{1,60}}?)\s*[,|·–—-]\s*(?i:(?:published|posted|updated)\s*:?\s*)?(?P<date>(?i:{DATE_PATTERN.pattern})){_TIME}\s*$"
+)
+_DATE_ONLY = re.compile(
+    rf"^(?:(?:published|posted|updated|last updated|first published)(?:\s+on)?\s*:?\s*)?(?:{DATE_PATTERN.pattern}){_TIME}\.?\s*$",
+    re.IGNORECASE,
+)
+# "WASHINGTON (Reuters) - " or "LONDON, Jan 5 (AP) — " at the start of a wire story.
+WIRE_DATELINE = re.compile(
+    r"^(?P<place>[A-Z][A-Z.'\- ]{1,40}(?:,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)?(?:,\s*" + _MONTH + r"\s+\d{1,2})?)"
+    r"\s*(?:\((?P<agency>[A-Za-z][\w .&/-]{1,30})\))?\s*[-–—]+\s+(?=\S)"
+)
+
+
+@dataclass(frozen=True)
+class Byline:
+    author: str = ""
+    source: str = ""
+    published: str = ""
+
+
+def parse_byline(line: str) -> Byline | None:
+    """Author (and any outlet or date) from a "By X" line, or None if the line is not a byline."""
+    if len(line) > 160:
+        return None
+    match = _BYLINE.match(line.strip())
+    if not match:
+        return None
+    name = match.group("name").strip(" ,")
+    rest = line[match.end("name"):]
+    return Byline(author=name, published=parse_date(rest))
+
+
+def parse_dateline(line: str) -> Byline | None:
+    """Outlet and date from a line such as "Global Research, January 11, 2018", else None."""
+    line = line.strip()
+    if len(line) > 120:
+        return None
+    match = _DATELINE_ONLY.match(line)
+    if match:
+        outlet = match.group("outlet").strip(" ,|-")
+        if outlet.lower() in {"published", "posted", "updated", "last updated"}:
+            outlet = ""
+        return Byline(source=outlet, published=parse_date(match.group("date")))
+    if _DATE_ONLY.match(line):
+        return Byline(published=parse_date(line))
+    return None
+
+
+def _any(*phrases: str) -> re.Pattern[str]:
+    return re.compile("|".join(phrases), re.IGNORECASE)
+
+
+# Lines that are boilerplate whatever their length.
+_ALWAYS = (
+    ("tag line", re.compile(r"^(?:region|theme|themes|in-depth report|tags?|topics?|categor(?:y|ies)|filed under|posted in|keywords)\s*:", re.IGNORECASE)),
+    ("copyright", _any(r"^\s*(?:copyright|©|\(c\)\s*\d{4})", r"copyright\s*©", r"all rights reserved")),
+    ("disclaimer", re.compile(r"^\s*disclaimer\b", re.IGNORECASE)),
+    ("fair-use notice", re.compile(r"\bfair use\b.*\bcopyright|\bcopyright.*\bfair use\b", re.IGNORECASE)),
+    ("comment prompt", re.compile(r"^\s*(?:comment on\b|leave a (?:comment|reply)|join the (?:conversation|discussion)|\d+\s+comments?$)", re.IGNORECASE)),
+    ("membership prompt", _any(r"^\s*become a (?:member|patron|subscriber|supporter)", r"^\s*(?:please\s+)?(?:support|donate to) (?:us|our|this)")),
+    ("media contact", re.compile(r"^\s*for media inquiries", re.IGNORECASE)),
+    ("image credit", _any(
+        r"^\s*all images in this article are from",
+        r"^\s*(?:featured |header |top |cover )?(?:photo|image|picture|photograph)s?(?: credits?| source)?\s*:",
+        r"^\s*(?:credits?|source)\s*:\s*(?:getty|reuters|ap|afp|shutterstock|wikimedia|flickr)",
+        r"^\s*\((?:photo|image|picture)\b[^)]*\)\s*$",
+        r"^\s*[\w .,&-]{2,60}/(?:getty images|reuters|ap photo|afp|shutterstock)\b",
+    )),
+    ("source notice", _any(
+        r"^\s*the original source of this article is",
+        r"^\s*this (?:article|story|piece) (?:was )?(?:originally|first) (?:published|appeared)",
+        r"^\s*(?:originally|first) (?:published|appeared) (?:at|on|in)\b",
+        r"^\s*articles? by\s*:",
+        r"^\s*(?:\()?(?:reporting|writing|additional reporting|editing) by\b",
+        r"^\s*our standards\s*:",
+    )),
+    ("share prompt", _any(
+        r"^\s*(?:share|tweet|email|print|pin|like) this\b",
+        r"^\s*share (?:on|via|with)\b",
+        r"^\s*click (?:here )?to (?:share|print|email|tweet)",
+        r"^\s*(?:follow us|like us) on\b",
+        r"^\s*(?:(?:facebook|twitter|x|email|whatsapp|telegram|linkedin|reddit|print|pinterest|share|tweet|copy link)[\s|,·/]*){2,}$",
+    )),
+    ("subscribe prompt", _any(
+        r"^\s*(?:subscribe|sign up|register)\b.{0,120}(?:newsletter|updates|inbox|email|free)",
+        r"\b(?:subscribe to|sign up for) (?:our|the) (?:free )?(?:daily |weekly )?newsletter",
+        r"^\s*get (?:our|the) (?:free )?(?:daily |weekly )?newsletter",
+        r"^\s*(?:enter your email|your email address)",
+    )),
+    ("related links", re.compile(
+        r"^\s*(?:related(?: articles| posts| stories| content| coverage| reading)?|read more|read also|also read|see also|more (?:on|from) (?:this|the)\b.*|more stories|recommended(?: for you)?|you may also like|you might also like|trending|popular (?:posts|stories)|most read|further reading)\s*:?\s*$",
+        re.IGNORECASE,
+    )),
+    ("page furniture", re.compile(
+        r"^\s*(?:advertisement|sponsored(?: content)?|loading\.{0,3}|skip to (?:main )?content|back to top|print friendly.*|listen to this article.*|\d+\s*min(?:ute)?s? read|share|tweet|comments?)\s*$",
+        re.IGNORECASE,
+    )),
+)
+
+
+def boilerplate_kind(line: str) -> str | None:
+    """The kind of boilerplate `line` (cleaned of markup) is, or None when it may be article text."""
+    stripped = line.strip()
+    if not stripped:
+        return None
+    for kind, pattern in _ALWAYS:
+        if pattern.search(stripped):
+            # Long lines that merely mention a phrase ("... said in a disclaimer") stay,
+            # except the legal blocks, which are long by nature.
+            if len(stripped) > 300 and kind not in {"disclaimer", "fair-use notice", "copyright"}:
+                continue
+            if kind == "copyright" and len(stripped) > 300 and not stripped.lower().startswith(("copyright", "©")):
+                continue
+            return kind
+    if parse_byline(stripped) is not None:
+        return "byline"
+    if parse_dateline(stripped) is not None:
+        return "dateline"
+    return None
+
+
+def is_related_heading(line: str) -> bool:
+    """True for headings such as "Related articles" that introduce a list of links."""
+    kind = boilerplate_kind(line)
+    return kind == "related links"

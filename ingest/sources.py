@@ -1,0 +1,75 @@
+"""Reading a source named on the command line: a file path, "-" for standard input, or a URL.
+
+`load_source(source)` reads and decodes the bytes, picks the kind (text, Markdown, HTML) from
+the extension or by sniffing, extracts the article and splits its claims. URLs are handed to
+`ingest.fetch.fetch_source`, which returns the same pair.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+from typing import BinaryIO
+
+from ingest.claims import split_claims
+from ingest.errors import IngestError
+from ingest.extract import extract_article
+from ingest.text import decode_bytes
+from store.models import ArticleDraft, ClaimDraft
+
+# Larger files are refused rather than split for minutes: articles are kilobytes.
+MAX_SOURCE_BYTES = 20 * 1024 * 1024
+_EXTENSION_KINDS = {
+    ".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
+    ".mdown": "markdown", ".html": "html", ".htm": "html", ".xhtml": "html",
+}
+_HTML_SNIFF = re.compile(r"^\s*(?:<!doctype\s+html|<html|<head|<body|<meta|<article|<div|<p[\s>]|<!--)", re.IGNORECASE)
+
+
+def sniff_kind(text: str) -> str:
+    """ "html" when the text starts like an HTML document, else "markdown" (a superset of text)."""
+    return "html" if _HTML_SNIFF.match(text[:1000]) else "markdown"
+
+
+def article_from_bytes(data: bytes, *, name: str, kind: str | None = None, url: str = "",
+                       declared_charset: str | None = None) -> tuple[ArticleDraft, list[ClaimDraft]]:
+    """Decode, extract and split bytes read from `name` (kind sniffed when None)."""
+    if not data.strip():
+        raise IngestError(f"{name} is empty.")
+    if len(data) > MAX_SOURCE_BYTES:
+        raise IngestError(f"{name} is larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MB, too large for one article.")
+    text = decode_bytes(data, name, declared_charset)
+    article = extract_article(text, name=name, kind=kind or sniff_kind(text), url=url)
+    return article, split_claims(article.text)
+
+
+def load_source(source: str, *, stdin: BinaryIO | None = None) -> tuple[ArticleDraft, list[ClaimDraft]]:
+    """The article and claims of `source`: a .txt/.md/.html path, "-" for stdin bytes, or an http(s) URL."""
+    if source.startswith(("http://", "https://")):
+        from ingest.fetch import fetch_source  # fetching lives apart: httpx, limits, redirects
+
+        return fetch_source(source)
+    if source == "-":
+        stream = stdin if stdin is not None else sys.stdin.buffer
+        try:
+            data = stream.read(MAX_SOURCE_BYTES + 1)
+        except OSError as exc:
+            raise IngestError(f"Standard input could not be read ({exc.strerror or exc}).") from exc
+        return article_from_bytes(data, name="standard input")
+    path = Path(source)
+    if not path.exists():
+        raise IngestError(f"{source} does not exist.")
+    if path.is_dir():
+        raise IngestError(f"{source} is a folder, not a file.")
+    try:
+        size = path.stat().st_size
+        if size > MAX_SOURCE_BYTES:
+            raise IngestError(f"{source} is larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MB, too large for one article.")
+        data = path.read_bytes()
+    except PermissionError as exc:
+        raise IngestError(f"{source} cannot be read: permission denied.") from exc
+    except OSError as exc:
+        raise IngestError(f"{source} cannot be read ({exc.strerror or exc}).") from exc
+    kind = _EXTENSION_KINDS.get(path.suffix.lower())
+    return article_from_bytes(data, name=source, kind=kind)

@@ -1,0 +1,138 @@
+"""Turning untrusted bytes into safe text: decoding with charset fallbacks and control-character neutralising.
+
+`decode_bytes` picks an encoding (byte-order mark, declared charset, `<meta charset>`,
+UTF-8, detection, then a lossy fallback) and rejects binary data; `neutralise_controls`
+makes any text safe to store and to print on a terminal.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from ingest.errors import IngestError
+
+REPLACEMENT = "\ufffd"
+
+# C0 controls except \t and \n, DEL, C1 controls, and lone surrogates. NUL is handled apart
+# (removed: SQLite's length() stops at it). \r, \v, \f, NEL and the Unicode line and paragraph
+# separators are turned into "\n" first, so they never reach this pattern.
+_CONTROL = re.compile("[\x01-\x08\x0e-\x1f\x7f\x80-\x9f\ud800-\udfff]")
+_LINE_BREAKS = re.compile("\r\n?|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+
+
+def neutralise_controls(text: str) -> str:
+    """Return `text` with line endings made "\\n" and every terminal control character replaced.
+
+    ESC, CSI (U+009B) and the other C0/C1 controls become U+FFFD, so nothing can move the
+    cursor, set a window title or write the clipboard when the text is printed; NUL is
+    dropped and lone surrogates (from `surrogateescape` decoding) become U+FFFD, so the
+    text can be stored in SQLite.
+    """
+    if not text:
+        return ""
+    text = _LINE_BREAKS.sub("\n", text)
+    text = text.replace("\x00", "")
+    return _CONTROL.sub(REPLACEMENT, text)
+
+
+# Magic numbers of formats that are certainly not articles.
+_BINARY_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (or an Office document)"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"\x7fELF", "an executable"),
+    (b"MZ", "an executable"),
+    (b"RIFF", "a media file"),
+    (b"\x00\x00\x01\x00", "an icon"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+    (b"OggS", "a media file"),
+    (b"ID3", "an MP3 file"),
+    (b"BZh", "a bzip2 archive"),
+    (b"\xfd7zXZ\x00", "an xz archive"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7z archive"),
+)
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]{1,40})""", re.IGNORECASE
+)
+
+
+def _known_codec(name: str | None) -> str | None:
+    """The Python codec name for a declared charset, or None when it is unknown or bogus."""
+    if not name:
+        return None
+    name = name.strip().strip("\"'").lower()
+    # Browsers read "iso-8859-1" and "us-ascii" as windows-1252 (WHATWG Encoding); so do we,
+    # so that curly quotes in mislabelled pages survive.
+    if name in {"iso-8859-1", "iso8859-1", "latin1", "latin-1", "us-ascii", "ascii"}:
+        name = "cp1252"
+    try:
+        return codecs.lookup(name).name
+    except LookupError:
+        return None
+
+
+def _binary_kind(data: bytes) -> str | None:
+    for signature, kind in _BINARY_SIGNATURES:
+        if data.startswith(signature):
+            return kind
+    sample = data[:65536]
+    if sample.count(0) > len(sample) / 100:
+        return "binary data"
+    return None
+
+
+def decode_bytes(data: bytes, name: str, declared_charset: str | None = None) -> str:
+    """Decode the bytes of a source called `name` into neutralised text.
+
+    Order: a byte-order mark, the declared charset (if Python knows it), an HTML
+    `<meta charset>`, strict UTF-8, charset detection, and finally UTF-8 with replacement
+    characters. Binary data (images, PDFs, archives, more than 1% NUL bytes) raises
+    `IngestError` naming `name`.
+    """
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return neutralise_controls(data[len(bom):].decode(encoding, errors="replace"))
+    kind = _binary_kind(data)
+    if kind is not None:
+        raise IngestError(f"{name} looks like {kind}, not text, so it cannot be read as an article.")
+    candidates = [_known_codec(declared_charset)]
+    meta = _META_CHARSET.search(data[:4096])
+    if meta:
+        candidates.append(_known_codec(meta.group(1).decode("ascii", errors="replace")))
+    for encoding in [c for c in candidates if c] + ["utf-8"]:
+        try:
+            return neutralise_controls(data.decode(encoding))
+        except (UnicodeDecodeError, LookupError):
+            continue
+    detected = _detect_encoding(data)
+    if detected:
+        try:
+            return neutralise_controls(data.decode(detected))
+        except (UnicodeDecodeError, LookupError):
+            pass
+    return neutralise_controls(data.decode("utf-8", errors="replace"))
+
+
+def _detect_encoding(data: bytes) -> str | None:
+    try:
+        from charset_normalizer import from_bytes
+    except ImportError:  # pragma: no cover - it is a declared dependency
+        return "cp1252"
+    best = from_bytes(data[:262144]).best()
+    if best is None:
+        return "cp1252"
+    return best.encoding
