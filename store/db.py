@@ -84,6 +84,8 @@ class Store:
             self._refuse_unusable_file()
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
+                if not self.path.exists():
+                    _create_store_file(self.path)
                 conn = sqlite3.connect(
                     self.path,
                     timeout=BUSY_TIMEOUT_MS / 1000,
@@ -160,6 +162,9 @@ class Store:
             self.backup(self.path.with_name(f"{self.path.name}.v{version}.bak"))
         for target, migration in enumerate(MIGRATIONS[version:], start=version + 1):
             with self.write():
+                # Another process may have run this migration while this one waited.
+                if self.schema_version >= target:
+                    continue
                 migration(self.db)
                 self.db.conn.execute(f"PRAGMA user_version = {target}")
 
@@ -189,20 +194,41 @@ class Store:
             try:
                 conn.execute("BEGIN IMMEDIATE")
             except sqlite3.OperationalError as exc:
-                raise StoreError(f"The store {self.path} is busy: {exc}.") from exc
+                raise self._failure(exc) from exc
             try:
                 yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            else:
                 conn.execute("COMMIT")
+            except BaseException as exc:
+                # SQLite has already rolled back after some errors (a full disk, an I/O
+                # error); a second ROLLBACK would hide the real cause.
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                if isinstance(exc, sqlite3.Error) and _is_environmental(exc):
+                    raise self._failure(exc) from exc
+                raise
+
+    def _failure(self, exc: sqlite3.Error, *, reading: bool = False) -> StoreError:
+        """A failure of the file or of other writers, as one sentence naming the store."""
+        name = getattr(exc, "sqlite_errorname", "")
+        if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+            return StoreError(
+                f"The store {self.path} is busy: another claimdesk kept it locked for more than "
+                f"{BUSY_TIMEOUT_MS / 1000:g} s, so nothing was changed; try again."
+            )
+        if reading:
+            return StoreError(f"Cannot read the store {self.path}: {_reason(exc)}.")
+        return StoreError(f"Cannot write to the store {self.path}: {_reason(exc)}; nothing was changed.")
 
     def query(self, sql: str, params: Sequence | dict = ()) -> list[sqlite3.Row]:
         with self._lock:
-            cursor = self.db.conn.execute(sql, params)
-            columns = [d[0] for d in cursor.description or ()]
-            return [dict(zip(columns, row)) for row in cursor.fetchall()]  # type: ignore[misc]
+            try:
+                cursor = self.db.conn.execute(sql, params)
+                columns = [d[0] for d in cursor.description or ()]
+                return [dict(zip(columns, row)) for row in cursor.fetchall()]  # type: ignore[misc]
+            except sqlite3.Error as exc:
+                if _is_environmental(exc):
+                    raise self._failure(exc, reading=True) from exc
+                raise
 
     # -- articles and claims ---------------------------------------------------
 
@@ -539,6 +565,50 @@ class Store:
             [claim_id],
         )
         return [Evidence(**row) for row in rows]
+
+
+def _create_store_file(path: Path) -> None:
+    """Build a new store, fully migrated, under a temporary name and link it into place.
+
+    So no other process ever sees a half-made store, or the empty file SQLite creates
+    first (which is refused as damaged). If another process links its new store first,
+    that one is kept and this one discarded.
+    """
+    temporary = path.with_name(f".{path.name}.{uuid.uuid4().hex}.new")
+    try:
+        conn = sqlite3.connect(temporary, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            db = sqlite_utils.Database(conn)
+            conn.execute("BEGIN IMMEDIATE")
+            for migration in MIGRATIONS:
+                migration(db)
+            conn.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+        try:
+            os.link(temporary, path)
+        except FileExistsError:
+            pass
+        except OSError:  # a file system without hard links: the rename is nearly as good
+            if not path.exists():
+                os.replace(temporary, path)
+    finally:
+        for leftover in ("", "-wal", "-shm"):
+            Path(f"{temporary}{leftover}").unlink(missing_ok=True)
+
+
+# Errors that come from the file, the disk or other processes rather than from a bug:
+# reported to the user as a StoreError sentence instead of a traceback.
+_ENVIRONMENTAL_ERRORS = (
+    "SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_FULL", "SQLITE_IOERR", "SQLITE_READONLY",
+    "SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_NOLFS",
+)
+
+
+def _is_environmental(exc: sqlite3.Error) -> bool:
+    return getattr(exc, "sqlite_errorname", "").startswith(_ENVIRONMENTAL_ERRORS)
 
 
 def _reason(exc: BaseException) -> str:
