@@ -115,3 +115,20 @@ def test_missing_folder_and_folder_target_are_clear_errors(tmp_path: Path) -> No
         write_report_file(sample_records(), "md", tmp_path / "nowhere" / "r.md")
     with pytest.raises(ReportError, match="is a folder"):
         write_report_file(sample_records(), "md", tmp_path)
+
+
+def test_reports_import_neither_the_ui_nor_the_database() -> None:
+    import ast
+
+    forbidden = ("textual", "tui", "store.db", "sqlite3", "sqlite_utils")
+    folder = Path(reports.__file__).parent
+    for module in folder.glob("*.py"):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                names = [node.module or ""]
+            else:
+                continue
+            for name in names:
+                assert not name.startswith(forbidden), f"{module.name} imports {name}"
