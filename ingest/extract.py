@@ -144,10 +144,15 @@ def _clean_lines(
             parsed[i - 1].kind = "heading"
 
     dropped: list[tuple[str, str]] = []
+    legal = _legal_blocks(parsed)
     blocks: list[list[_Line]] = [[]]
     in_related = False
     title_taken = bool(title)
-    for line in parsed:
+    for index, line in enumerate(parsed):
+        if index in legal:
+            if legal[index]:
+                dropped.append(legal[index])
+            continue
         if line.kind == "blank":
             if lines_are_paragraphs or blocks[-1]:
                 blocks.append([])
@@ -180,15 +185,9 @@ def _clean_lines(
         if lines_are_paragraphs and line.kind != "item":
             blocks.append([])
 
-    # Paragraph-level legal blocks that were hard-wrapped over several lines.
     paragraphs: list[str] = []
     for block in blocks:
         if not block:
-            continue
-        joined = " ".join(x.text for x in block)
-        kind = boilerplate.boilerplate_kind(joined) if len(block) > 1 else None
-        if kind in {"disclaimer", "fair-use notice", "copyright", "source notice"}:
-            dropped.append((kind, joined))
             continue
         units: list[str] = []
         run: list[str] = []
@@ -205,6 +204,30 @@ def _clean_lines(
     if paragraphs:
         paragraphs[0] = _strip_wire_dateline(paragraphs[0], meta, dropped)
     return "\n\n".join(p for p in paragraphs if p.strip()), dropped, meta, meta.title
+
+
+_LEGAL_KINDS = frozenset({"disclaimer", "fair-use notice", "copyright", "source notice"})
+
+
+def _legal_blocks(parsed: list[_Line]) -> dict[int, tuple[str, str] | None]:
+    """Lines of legal paragraphs hard-wrapped over several lines, to drop whole.
+
+    Maps each line index to the (kind, paragraph) to record, given on the first line only.
+    """
+    found: dict[int, tuple[str, str] | None] = {}
+    block: list[int] = []
+    for index in range(len(parsed) + 1):
+        if index < len(parsed) and parsed[index].kind == "text":
+            block.append(index)
+            continue
+        if len(block) > 1:
+            joined = " ".join(parsed[i].text for i in block)
+            kind = boilerplate.boilerplate_kind(joined)
+            if kind in _LEGAL_KINDS:
+                found[block[0]] = (kind, joined)
+                found.update({i: None for i in block[1:]})
+        block = []
+    return found
 
 
 def blocks_have_text(blocks: list[list[_Line]]) -> bool:

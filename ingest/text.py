@@ -135,4 +135,18 @@ def _detect_encoding(data: bytes) -> str | None:
     best = from_bytes(data[:262144]).best()
     if best is None:
         return "cp1252"
+    # On short Western texts detection often guesses a DOS or Mac code page; windows-1252 is far
+    # more common on the web and in saved files, so it wins whenever it decodes cleanly.
+    if best.encoding in _WESTERN_SINGLE_BYTE:
+        try:
+            data.decode("cp1252")
+            return "cp1252"
+        except UnicodeDecodeError:
+            pass
     return best.encoding
+
+
+_WESTERN_SINGLE_BYTE = frozenset(
+    {"cp437", "cp850", "cp858", "cp1250", "cp1252", "cp1254", "cp1258", "latin_1", "iso8859_2",
+     "iso8859_9", "iso8859_15", "mac_roman", "mac_latin2", "mac_iceland", "mac_turkish", "cp1140", "cp500"}
+)
