@@ -170,11 +170,16 @@ class Store:
 
     def backup(self, destination: Path) -> Path:
         """A consistent copy of the whole store (WAL included) at `destination`."""
+        # Written under a temporary name and renamed, so a crash mid-copy never leaves a
+        # half-written file that looks like a backup.
+        partial = destination.with_name(f"{destination.name}.partial")
+        for leftover in ("", "-journal", "-wal"):
+            Path(f"{partial}{leftover}").unlink(missing_ok=True)
+        with self._lock:
+            self.db.conn.execute("VACUUM INTO ?", [str(partial)])
         if destination.exists():
             shutil.copy2(destination, destination.with_suffix(destination.suffix + ".old"))
-            destination.unlink()
-        with self._lock:
-            self.db.conn.execute("VACUUM INTO ?", [str(destination)])
+        os.replace(partial, destination)
         return destination
 
     def close(self) -> None:
