@@ -1,0 +1,242 @@
+"""Fetching from a real HTTP server on 127.0.0.1: trickling, endless and gzip-bomb bodies,
+redirects, charsets, binary files, and reference claims imported from a page.
+
+`LocalServer` is shared with the feed tests.
+"""
+
+from __future__ import annotations
+
+import gzip
+import subprocess
+import sys
+import threading
+import time
+import zlib
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from ingest.errors import FetchError, ImportFormatError
+from ingest.fetch import fetch_document, fetch_source, make_http_client
+from ingest.references import read_references
+from tests.conftest import FIXTURES, PROJECT_ROOT
+
+Route = Callable[[BaseHTTPRequestHandler], None]
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        pass  # clients hanging up mid-body is what several tests do on purpose
+
+
+class LocalServer:
+    """A threaded HTTP server on 127.0.0.1 whose paths are answered by `routes`."""
+
+    def __init__(self) -> None:
+        self.routes: dict[str, Route] = {}
+        self.requests: list[tuple[str, dict[str, str]]] = []
+        server = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:  # noqa: N802 - the http.server API
+                server.requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
+                route = server.routes.get(self.path.split("?")[0])
+                if route is None:
+                    self.send_response(404)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                try:
+                    route(self)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.httpd = _QuietServer(("127.0.0.1", 0), Handler)
+        self.httpd.daemon_threads = True
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def __enter__(self) -> "LocalServer":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def send(body: bytes, content_type: str = "text/html; charset=utf-8", status: int = 200,
+         **headers: str) -> Route:
+    def route(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(status)
+        handler.send_header("Content-Type", content_type)
+        for name, value in headers.items():
+            handler.send_header(name.replace("_", "-"), value)
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    return route
+
+
+def redirect(location: str, status: int = 302) -> Route:
+    def route(handler: BaseHTTPRequestHandler) -> None:
+        handler.send_response(status)
+        handler.send_header("Location", location)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+
+    return route
+
+
+def trickle(handler: BaseHTTPRequestHandler) -> None:
+    """One byte every 0.5 s, for a minute: never idle long enough for a read timeout."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html")
+    handler.send_header("Content-Length", "1000")
+    handler.end_headers()
+    for _ in range(120):
+        handler.wfile.write(b"x")
+        handler.wfile.flush()
+        time.sleep(0.5)
+
+
+def endless(handler: BaseHTTPRequestHandler) -> None:
+    """A body with no Content-Length that never ends (the connection closes it)."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html")
+    handler.send_header("Connection", "close")
+    handler.end_headers()
+    piece = b"<p>" + b"endless " * 8192 + b"</p>"
+    for _ in range(100_000):
+        handler.wfile.write(piece)
+
+
+def gzip_bomb_bytes(decoded_size: int) -> bytes:
+    compressor = zlib.compressobj(9, zlib.DEFLATED, zlib.MAX_WBITS | 16)
+    zeros = b"\0" * (1024 * 1024)
+    parts = [compressor.compress(zeros) for _ in range(decoded_size // len(zeros))]
+    parts.append(compressor.flush())
+    return b"".join(parts)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[LocalServer]:
+    article = (FIXTURES / "feeds" / "article.html").read_bytes()
+    with LocalServer() as local:
+        local.routes.update({
+            "/article": send(article),
+            "/claimreview": send((FIXTURES / "references" / "claimreview-page.html").read_bytes()),
+            "/r1": redirect("/r2"),
+            "/r2": redirect("/r3", 301),
+            "/r3": redirect("/article", 307),
+            "/to-file": redirect("file:///etc/passwd"),
+            "/slow": trickle,
+            "/endless": endless,
+            "/gzip": send(gzip.compress(article), "text/html", Content_Encoding="gzip"),
+            "/bomb": send(gzip_bomb_bytes(256 * 1024 * 1024), "text/html", Content_Encoding="gzip"),
+            "/cp1252": send(
+                b'<html><head><meta charset="windows-1252"><title>t</title></head>'
+                b"<body><p>\x93The council approved 12 new schools in 2023,\x94 the mayor said.</p></body></html>",
+                "text/html",
+            ),
+            "/binary": send(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "application/octet-stream"),
+        })
+        yield local
+
+
+def test_article_through_a_redirect_chain(server: LocalServer) -> None:
+    draft, claims = fetch_source(server.url("/r1"))
+    assert draft.url == server.url("/article")
+    assert draft.canonical_url == server.url("/news/2024/harbour-record")
+    assert any(c.checkworthy for c in claims)
+    agents = {headers.get("user-agent") for _, headers in server.requests}
+    assert all(agent and agent.startswith("claimdesk/") for agent in agents)
+
+
+def test_redirect_to_a_file_url_is_refused(server: LocalServer) -> None:
+    with pytest.raises(FetchError, match="file:///etc/passwd, which is not an http"):
+        fetch_document(server.url("/to-file"))
+
+
+def test_trickling_server_hits_the_overall_deadline(server: LocalServer) -> None:
+    with pytest.raises(FetchError) as caught:
+        fetch_document(server.url("/slow"), deadline=2)
+    assert str(caught.value) == (
+        f"Fetching {server.url('/slow')} took longer than 2 seconds, so it was stopped (timeout)."
+    )
+
+
+def test_endless_body_is_stopped_at_the_cap(server: LocalServer) -> None:
+    with pytest.raises(FetchError, match="is too large"):
+        fetch_document(server.url("/endless"))
+
+
+def test_gzip_body_is_decoded(server: LocalServer) -> None:
+    draft, _ = fetch_source(server.url("/gzip"))
+    assert "4.2 million containers" in draft.text
+
+
+_BOMB_PROBE = """
+import resource, sys
+from ingest.errors import FetchError
+from ingest.fetch import fetch_document
+try:
+    fetch_document(sys.argv[1])
+    print("fetched")
+except FetchError as exc:
+    print(exc)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+
+def test_gzip_bomb_is_rejected_without_inflating_it(server: LocalServer) -> None:
+    # A fresh process, so its peak memory is the fetch's alone (ru_maxrss: KiB on Linux).
+    result = subprocess.run(
+        [sys.executable, "-c", _BOMB_PROBE, server.url("/bomb")],
+        capture_output=True, text=True, timeout=120, cwd=PROJECT_ROOT,
+    )
+    message, peak_mib = result.stdout.strip().splitlines()
+    assert "is too large" in message
+    assert int(peak_mib) < 200
+
+
+def test_meta_charset_is_used_without_a_header_charset(server: LocalServer) -> None:
+    document = fetch_document(server.url("/cp1252"))
+    assert "\u201cThe council approved" in document.text
+
+
+def test_binary_file_is_not_an_article(server: LocalServer) -> None:
+    with pytest.raises(FetchError, match="is binary data, not an article"):
+        fetch_source(server.url("/binary"))
+
+
+def test_http_status_is_named(server: LocalServer) -> None:
+    with pytest.raises(FetchError, match=r"answered with HTTP status 404 \(Not Found\)\.$"):
+        fetch_source(server.url("/missing"))
+
+
+def test_closed_port_is_a_connection_error() -> None:
+    with LocalServer() as closed:
+        url = closed.url("/x")
+    with pytest.raises(FetchError, match=f"^Could not connect to {url}"):
+        fetch_document(url)
+
+
+def test_reference_claims_imported_from_a_page_url(server: LocalServer) -> None:
+    [draft] = read_references(server.url("/claimreview"))
+    assert draft.text == "The northern dam burst and flooded three villages on Monday."
+    with pytest.raises(ImportFormatError, match="HTTP status 404"):
+        read_references(server.url("/missing"))
