@@ -1,0 +1,396 @@
+"""Queries behind the triage desk: inbox pages, the review queue, claim filters,
+search, and undo/redo of verdict changes rebuilt from the verdict history.
+
+Undo and redo are themselves verdict changes: undoing batch B writes a new batch
+`undo:B:<n>` restoring each claim's previous verdict and note, redoing writes
+`redo:B:<n>` with B's values again. The stacks are replayed from the append-only
+history, so they survive a restart and a second desk on the same store sees them.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+
+from store.db import Store
+from store.models import VERDICTS, ArticleSummary
+
+INBOX_SORTS: dict[str, str] = {
+    "newest": "a.id DESC",
+    "date": "a.published DESC, a.id DESC",
+    "source": "a.source COLLATE NOCASE, a.id DESC",
+    "remaining": "(claims - judged) DESC, a.id DESC",
+}
+
+UNJUDGED = "none"  # the filter value for "no verdict yet"
+
+
+@dataclass(frozen=True)
+class ClaimFilter:
+    """What the desk shows; empty fields mean no restriction.
+
+    `verdicts` may hold UNJUDGED; `since`/`until` bound the article's published date
+    (ISO strings compare correctly); `min_score` is the check-worthiness floor.
+    """
+
+    verdicts: tuple[str, ...] = ()
+    source: str = ""
+    since: str = ""
+    until: str = ""
+    min_score: float | None = None
+    conflicts_only: bool = False
+
+    @property
+    def active(self) -> bool:
+        return self != ClaimFilter()
+
+    def describe(self) -> str:
+        parts = []
+        if self.verdicts:
+            parts.append("verdict " + "|".join(self.verdicts))
+        if self.source:
+            parts.append(f"source {self.source}")
+        if self.since or self.until:
+            until = self.until.rstrip("\uffff")  # the filter form's end-of-day bound
+            parts.append(f"date {self.since or '…'}..{until or '…'}")
+        if self.min_score is not None:
+            parts.append(f"score ≥ {self.min_score:g}")
+        if self.conflicts_only:
+            parts.append("has conflicts")
+        return ", ".join(parts) if parts else "none"
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    claim_id: int
+    article_id: int
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    claim_id: int
+    article_id: int
+    claim_text: str
+    article_title: str
+
+
+@dataclass
+class UndoState:
+    undo: list[str] = field(default_factory=list)
+    redo: list[str] = field(default_factory=list)
+
+
+# -- inbox ------------------------------------------------------------------------
+
+
+def _article_conditions(filters: ClaimFilter, include_archived: bool) -> tuple[str, list]:
+    conditions = ["1"] if include_archived else ["a.status != 'archived'"]
+    params: list = []
+    if filters.source:
+        conditions.append("a.source = ?")
+        params.append(filters.source)
+    if filters.since:
+        conditions.append("a.published >= ?")
+        params.append(filters.since)
+    if filters.until:
+        conditions.append("a.published <= ?")
+        params.append(filters.until)
+    return " AND ".join(conditions), params
+
+
+def count_articles(
+    store: Store, filters: ClaimFilter = ClaimFilter(), include_archived: bool = False
+) -> int:
+    where, params = _article_conditions(filters, include_archived)
+    return store.query(f"SELECT count(*) AS n FROM articles a WHERE {where}", params)[0]["n"]
+
+
+def inbox_page(
+    store: Store,
+    *,
+    offset: int = 0,
+    limit: int = 200,
+    sort: str = "newest",
+    filters: ClaimFilter = ClaimFilter(),
+    include_archived: bool = False,
+) -> list[ArticleSummary]:
+    """One page of inbox rows, so the first screen paints without reading every article."""
+    if sort not in INBOX_SORTS:
+        raise ValueError(f"Unknown inbox sort {sort!r}.")
+    where, params = _article_conditions(filters, include_archived)
+    rows = store.query(
+        f"""SELECT * FROM (
+                SELECT a.id, a.title, a.source, a.published, a.added_at, a.status,
+                    (SELECT count(*) FROM claims c WHERE c.article_id = a.id
+                         AND c.checkworthy) AS claims,
+                    (SELECT count(*) FROM claims c JOIN verdicts v ON v.claim_id = c.id
+                         WHERE c.article_id = a.id AND c.checkworthy
+                         AND v.verdict IS NOT NULL) AS judged
+                FROM articles a WHERE {where}
+            ) AS a ORDER BY {INBOX_SORTS[sort]} LIMIT ? OFFSET ?""",
+        [*params, limit, offset],
+    )
+    return [ArticleSummary(**row) for row in rows]
+
+
+def article_summary(store: Store, article_id: int) -> ArticleSummary | None:
+    rows = store.query(
+        """SELECT a.id, a.title, a.source, a.published, a.added_at, a.status,
+               (SELECT count(*) FROM claims c WHERE c.article_id = a.id
+                    AND c.checkworthy) AS claims,
+               (SELECT count(*) FROM claims c JOIN verdicts v ON v.claim_id = c.id
+                    WHERE c.article_id = a.id AND c.checkworthy
+                    AND v.verdict IS NOT NULL) AS judged
+           FROM articles a WHERE a.id = ?""",
+        [article_id],
+    )
+    return ArticleSummary(**rows[0]) if rows else None
+
+
+# -- claims under a filter ------------------------------------------------------------
+
+_CONFLICTS = """EXISTS (SELECT 1 FROM claim_matches m WHERE m.claim_id = c.id
+                 AND json_valid(m.explanation)
+                 AND coalesce(json_extract(m.explanation, '$.conflicts'), '[]')
+                     NOT IN ('[]', '{}', '', 0))"""
+
+
+def claim_conditions(filters: ClaimFilter) -> tuple[str, list]:
+    """SQL conditions over claims `c`, verdicts `v` and articles `a` for a filter."""
+    conditions: list[str] = []
+    params: list = []
+    if filters.verdicts:
+        named = [v for v in filters.verdicts if v in VERDICTS]
+        alternatives = []
+        if named:
+            alternatives.append(f"v.verdict IN ({', '.join('?' for _ in named)})")
+            params.extend(named)
+        if UNJUDGED in filters.verdicts:
+            alternatives.append("v.verdict IS NULL")
+        conditions.append("(" + " OR ".join(alternatives or ["0"]) + ")")
+    if filters.min_score is not None:
+        conditions.append("c.score >= ?")
+        params.append(filters.min_score)
+    if filters.conflicts_only:
+        conditions.append(_CONFLICTS)
+    where, article_params = _article_conditions(filters, include_archived=True)
+    conditions.append(where)
+    params.extend(article_params)
+    return " AND ".join(conditions), params
+
+
+def filtered_claim_ids(
+    store: Store, filters: ClaimFilter, article_id: int | None = None
+) -> list[int]:
+    """Ids of the check-worthy claims a filter lets through, in desk order."""
+    where, params = claim_conditions(filters)
+    if article_id is not None:
+        where += " AND c.article_id = ?"
+        params.append(article_id)
+    rows = store.query(
+        f"""SELECT c.id FROM claims c JOIN articles a ON a.id = c.article_id
+            LEFT JOIN verdicts v ON v.claim_id = c.id
+            WHERE c.checkworthy AND {where}
+            ORDER BY a.id DESC, c.position""",
+        params,
+    )
+    return [r["id"] for r in rows]
+
+
+def claims_with_conflicts(store: Store, claim_ids: list[int]) -> set[int]:
+    if not claim_ids:
+        return set()
+    marks = ", ".join("?" for _ in claim_ids)
+    rows = store.query(
+        f"SELECT c.id FROM claims c WHERE c.id IN ({marks}) AND {_CONFLICTS}", claim_ids
+    )
+    return {r["id"] for r in rows}
+
+
+# -- the review queue -------------------------------------------------------------------
+
+_QUEUE_FROM = """FROM claims c JOIN articles a ON a.id = c.article_id
+                 LEFT JOIN verdicts v ON v.claim_id = c.id
+                 WHERE c.checkworthy AND v.verdict IS NULL AND a.status = 'inbox'"""
+
+
+def remaining_count(store: Store) -> int:
+    """Check-worthy claims without a verdict in articles still in the inbox."""
+    return store.query(f"SELECT count(*) AS n {_QUEUE_FROM}")[0]["n"]
+
+
+def next_unjudged(
+    store: Store, current_claim_id: int | None = None, *, backwards: bool = False
+) -> QueueItem | None:
+    """The next (or previous) claim without a verdict in queue order: newest article
+    first, then position in the article. Wraps around; None when nothing remains."""
+    position = None
+    if current_claim_id is not None:
+        rows = store.query(
+            "SELECT article_id, position FROM claims WHERE id = ?", [current_claim_id]
+        )
+        position = (rows[0]["article_id"], rows[0]["position"]) if rows else None
+    order = "a.id ASC, c.position DESC" if backwards else "a.id DESC, c.position ASC"
+    if position is not None:
+        article_id, pos = position
+        if backwards:
+            after = "(a.id > ? OR (a.id = ? AND c.position < ?))"
+        else:
+            after = "(a.id < ? OR (a.id = ? AND c.position > ?))"
+        rows = store.query(
+            f"SELECT c.id, c.article_id {_QUEUE_FROM} AND {after} ORDER BY {order} LIMIT 1",
+            [article_id, article_id, pos],
+        )
+        if rows:
+            return QueueItem(rows[0]["id"], rows[0]["article_id"])
+    rows = store.query(f"SELECT c.id, c.article_id {_QUEUE_FROM} ORDER BY {order} LIMIT 1")
+    return QueueItem(rows[0]["id"], rows[0]["article_id"]) if rows else None
+
+
+# -- search ---------------------------------------------------------------------------------
+
+
+def fts_phrase_query(text: str) -> str:
+    """Typed words as an FTS5 query: each word quoted (so no FTS5 syntax can be
+    injected), the last one a prefix so results come as the checker types."""
+    words = ["".join(ch for ch in w if ch.isalnum()) for w in text.split()]
+    words = [w for w in words if w]
+    if not words:
+        return ""
+    quoted = [f'"{w}"' for w in words]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+def search_claims(store: Store, text: str, limit: int = 100) -> list[SearchHit]:
+    """Claims whose text (FTS5) or whose article's title or text contains the words."""
+    query = fts_phrase_query(text)
+    if not query:
+        return []
+    hits: dict[int, SearchHit] = {}
+    for row in store.query(
+        """SELECT c.id, c.article_id, c.text, a.title FROM claims_fts
+           JOIN claims c ON c.id = claims_fts.rowid JOIN articles a ON a.id = c.article_id
+           WHERE claims_fts MATCH ? AND c.checkworthy AND a.status != 'archived'
+           ORDER BY bm25(claims_fts) LIMIT ?""",
+        [query, limit],
+    ):
+        hits[row["id"]] = SearchHit(row["id"], row["article_id"], row["text"], row["title"])
+    if len(hits) < limit:
+        # Article titles are not in an FTS index; a title match brings its first claim.
+        pattern = "%" + text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        for row in store.query(
+            """SELECT c.id, c.article_id, c.text, a.title FROM articles a
+               JOIN claims c ON c.article_id = a.id AND c.checkworthy
+               WHERE a.title LIKE ? ESCAPE '\\' AND a.status != 'archived'
+               AND c.position = (SELECT min(position) FROM claims
+                                 WHERE article_id = a.id AND checkworthy)
+               ORDER BY a.id DESC LIMIT ?""",
+            [pattern, limit - len(hits)],
+        ):
+            hits.setdefault(
+                row["id"], SearchHit(row["id"], row["article_id"], row["text"], row["title"])
+            )
+    return list(hits.values())
+
+
+# -- undo and redo ------------------------------------------------------------------------
+
+
+def _batches(store: Store) -> list[str]:
+    """Every batch id in the order its changes were written."""
+    rows = store.query(
+        "SELECT batch, max(id) AS last FROM verdict_history WHERE batch != '' "
+        "GROUP BY batch ORDER BY last"
+    )
+    return [r["batch"] for r in rows]
+
+
+def undo_state(store: Store) -> UndoState:
+    """Replay the history into undo and redo stacks of original batch ids."""
+    state = UndoState()
+    for batch in _batches(store):
+        kind, _, rest = batch.partition(":")
+        if kind in ("undo", "redo"):
+            original = rest.rsplit(":", 1)[0]
+            source, target = (state.undo, state.redo) if kind == "undo" else (state.redo, state.undo)
+            if original in source:
+                source.remove(original)
+            target.append(original)
+        else:
+            state.undo.append(batch)
+            state.redo.clear()
+    return state
+
+
+def _batch_rows(store: Store, batch: str) -> list[dict]:
+    return store.query(
+        "SELECT claim_id, verdict, note, previous_verdict, previous_note "
+        "FROM verdict_history WHERE batch = ? ORDER BY id",
+        [batch],
+    )
+
+
+def _apply(store: Store, batch: str, values: list[tuple[int, str | None, str]], checker: str) -> None:
+    with store.write():
+        for claim_id, verdict, note in values:
+            store.record_verdict(claim_id, verdict, note=note, checker=checker, batch=batch)
+
+
+def undo_last(store: Store, checker: str = "") -> list[int]:
+    """Undo the latest verdict change not yet undone; returns the claims it touched."""
+    with store.write():
+        state = undo_state(store)
+        if not state.undo:
+            return []
+        original = state.undo[-1]
+        rows = _batch_rows(store, original)
+        # Several rows for one claim in a batch: the earliest holds the state before it.
+        before: dict[int, tuple[str | None, str]] = {}
+        for row in rows:
+            before.setdefault(row["claim_id"], (row["previous_verdict"], row["previous_note"]))
+        values = [(cid, verdict, note) for cid, (verdict, note) in before.items()]
+        _apply(store, f"undo:{original}:{uuid.uuid4().hex[:8]}", values, checker)
+        return list(before)
+
+
+def redo_last(store: Store, checker: str = "") -> list[int]:
+    """Redo the latest undone change; returns the claims it touched."""
+    with store.write():
+        state = undo_state(store)
+        if not state.redo:
+            return []
+        original = state.redo[-1]
+        after: dict[int, tuple[str | None, str]] = {}
+        for row in _batch_rows(store, original):
+            after[row["claim_id"]] = (row["verdict"], row["note"])
+        values = [(cid, verdict, note) for cid, (verdict, note) in after.items()]
+        _apply(store, f"redo:{original}:{uuid.uuid4().hex[:8]}", values, checker)
+        return list(after)
+
+
+def sources(store: Store) -> list[str]:
+    return [r["source"] for r in store.query(
+        "SELECT DISTINCT source FROM articles WHERE source != '' ORDER BY source COLLATE NOCASE"
+    )]
+
+
+def near_duplicates(store: Store, claim_id: int, min_score: float = 90.0) -> list[int]:
+    """Claims of other articles saved as close matches of this claim that have no verdict."""
+    rows = store.query(
+        """SELECT m.match_id AS id FROM claim_matches m
+           JOIN claims c ON c.id = m.match_id
+           LEFT JOIN verdicts v ON v.claim_id = c.id
+           WHERE m.claim_id = ? AND m.kind = 'claim' AND m.score >= ?
+             AND v.verdict IS NULL
+             AND c.article_id != (SELECT article_id FROM claims WHERE id = ?)
+           UNION
+           SELECT m.claim_id AS id FROM claim_matches m
+           JOIN claims c ON c.id = m.claim_id
+           LEFT JOIN verdicts v ON v.claim_id = c.id
+           WHERE m.match_id = ? AND m.kind = 'claim' AND m.score >= ?
+             AND v.verdict IS NULL
+             AND c.article_id != (SELECT article_id FROM claims WHERE id = ?)""",
+        [claim_id, min_score, claim_id, claim_id, min_score, claim_id],
+    )
+    return sorted(r["id"] for r in rows)

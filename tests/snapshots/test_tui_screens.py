@@ -1,0 +1,94 @@
+"""Snapshots of the desk's screens at a fixed size, on a seeded store with fixed dates
+and saved matches (so they do not change when the matcher is tuned).
+
+Update after a deliberate change with: pytest tests/snapshots --snapshot-update
+"""
+
+from __future__ import annotations
+
+import pytest
+from textual.pilot import Pilot
+
+from store import Store
+from store.models import Candidate, Match
+from store.queue import ClaimFilter
+from tests.tui.conftest import seed_store
+from tests.tui.helpers import settle
+from tui.app import make_app
+from tui.settings import Settings
+
+SIZE = (130, 36)
+
+
+@pytest.fixture
+def desk_store(store: Store) -> Store:
+    ids = seed_store(store)
+    claims = store.claims_for_article(ids["first"])
+    other = store.claims_for_article(ids["second"])[0]
+    reference = store.get_candidate("reference", 1)
+    astana = store.get_candidate("reference", 2)
+    store.save_matches(claims[0].id, [])
+    store.save_matches(claims[1].id, [
+        Match(reference, 81.0, {
+            "shared": ["militants", "killed", "least", "bmp", "vehicle"],
+            "only_query": ["soldiers"], "only_match": ["syrian", "arab", "army", "troops"],
+            "conflicts": [{"kind": "number", "query": "15", "match": "50"}]}),
+        Match(Candidate(other.id, "claim", other.text, "Wire", "https://example.org/a2", "",
+                        "2018-01-12"), 64.0, {
+            "shared": ["militants", "killed", "least", "soldiers"],
+            "only_query": ["destroyed", "bmp", "vehicle"], "only_match": ["near", "airbase"],
+            "conflicts": [{"kind": "number", "query": "15", "match": "50"}]}),
+    ])
+    store.save_matches(claims[2].id, [
+        Match(astana, 88.0, {"shared": ["zone", "agreed", "astana", "talks", "turkey", "iran",
+                                        "russia"], "only_query": [], "only_match": ["idlib"],
+                             "conflicts": []}),
+    ])
+    store.save_matches(other.id, [])
+    return store
+
+
+def desk(store: Store):
+    return make_app(store, Settings(checker="snapshot-checker"))
+
+
+async def _settled(pilot: Pilot) -> None:
+    await settle(pilot)
+
+
+def test_inbox(snap_compare, desk_store: Store) -> None:
+    assert snap_compare(desk(desk_store), terminal_size=SIZE, run_before=_settled)
+
+
+def test_article_claim_with_conflict(snap_compare, desk_store: Store) -> None:
+    async def open_conflict(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+
+    assert snap_compare(desk(desk_store), terminal_size=SIZE, run_before=open_conflict)
+
+
+def test_filter_bar(snap_compare, desk_store: Store) -> None:
+    async def filtered(pilot: Pilot) -> None:
+        await settle(pilot)
+        pilot.app.set_filter(ClaimFilter(verdicts=("none",), source="Front News",
+                                         conflicts_only=True))
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+
+    assert snap_compare(desk(desk_store), terminal_size=SIZE, run_before=filtered)
+
+
+def test_help(snap_compare, desk_store: Store) -> None:
+    async def help_on_article(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+
+    assert snap_compare(desk(desk_store), terminal_size=SIZE, run_before=help_on_article)

@@ -1,0 +1,32 @@
+"""Helpers for Pilot tests: let workers finish, read what a widget shows."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Static
+
+
+async def settle(pilot: Pilot) -> None:
+    """Wait until every worker (writes, matching, counting) is done and the screen has
+    caught up with the messages they posted."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def table_text(table: DataTable) -> str:
+    """Every cell of a table as plain text, one row a line."""
+    rows = []
+    for row_key in table.rows:
+        cells = table.get_row(row_key)
+        rows.append(" | ".join(getattr(c, "plain", str(c)) for c in cells))
+    return "\n".join(rows)
+
+
+def static_text(widget: Static) -> str:
+    """The text a Static shows, rendered to plain text at its width."""
+    from rich.console import Console
+
+    console = Console(width=max(widget.size.width, 80), record=True, color_system=None)
+    console.print(widget.content)
+    return console.export_text()

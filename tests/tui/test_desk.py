@@ -1,0 +1,98 @@
+"""The desk end to end with Pilot: open an article, judge a claim, and check what the
+store then holds and what the screen shows."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from ingest.demo import demo_references_path
+from store import Store
+from tests.conftest import SAMPLE_ARTICLE
+from tests.tui.helpers import settle, static_text, table_text
+from tui import operations
+from tui.app import make_app
+from tui.screens.article import ArticleScreen
+from tui.screens.inbox import InboxScreen
+from tui.widgets.claim_list import ClaimList
+from tui.widgets.inbox_table import InboxTable
+from tui.widgets.claim_context import ClaimContext
+
+SIZE = (120, 40)
+
+
+@pytest.fixture
+def sample_store(store: Store) -> Store:
+    if not SAMPLE_ARTICLE.exists():
+        pytest.skip(f"The shared sample article {SAMPLE_ARTICLE} is absent.")
+    operations.ingest_source(store, str(SAMPLE_ARTICLE), match=False)
+    operations.import_references(store, str(demo_references_path()))
+    return store
+
+
+async def test_contested_claim_is_stored_with_history_and_exported(sample_store: Store) -> None:
+    app = make_app(sample_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, InboxScreen)
+        assert "Idlib" in table_text(app.screen.query_one(InboxTable))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ArticleScreen)
+        await pilot.press("j")
+        await settle(pilot)
+        claim = app.screen.query_one(ClaimList).current_claim
+        assert claim is not None and claim.position > 0
+        await pilot.press("x")
+        await settle(pilot)
+
+        stored = sample_store.get_claim(claim.id)
+        assert stored.verdict == "contested"
+        history = sample_store.verdict_history(claim.id)
+        assert [(h.verdict, h.previous_verdict, h.checker) for h in history] == [
+            ("contested", None, "test-checker")
+        ]
+        row = table_text(app.screen.query_one(ClaimList)).splitlines()[1]
+        assert "contested" in row
+        # The claim is shown inside its paragraph.
+        assert claim.text.split()[0] in static_text(app.screen.query_one(ClaimContext))
+
+    report = io.StringIO()
+    written = operations.export_report(sample_store, "md", report)
+    assert written == 1
+    assert "contested" in report.getvalue().lower()
+    assert claim.text[:40] in report.getvalue().replace("\\", "")
+
+
+async def test_verdict_keys_record_each_verdict(seeded) -> None:
+    store, ids = seeded
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.open_article(ids["first"])
+        await settle(pilot)
+        claims = store.claims_for_article(ids["first"])
+        for key, verdict, index in (("c", "corroborated", 0), ("u", "unverified", 1),
+                                    ("x", "contested", 2)):
+            app.screen.query_one(ClaimList).move_to_claim(claims[index].id)
+            await pilot.press(key)
+            await settle(pilot)
+            assert store.get_claim(claims[index].id).verdict == verdict
+            assert verdict in table_text(app.screen.query_one(ClaimList)).splitlines()[index]
+
+
+async def test_escape_goes_back_and_q_quits(seeded) -> None:
+    store, _ = seeded
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ArticleScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, InboxScreen)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0

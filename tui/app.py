@@ -1,0 +1,459 @@
+"""The claimdesk Textual app and `make_app`, the one factory the command line and the
+tests use to build it.
+
+The app owns the desk's shared state (the store, the checker's settings, the active
+filter, the review-queue counter) and the write queue: every verdict, note and
+evidence change runs in order in a worker thread, so a busy database never freezes
+the screen, and a change that fails stays pending until it is retried.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import webbrowser
+from collections import deque
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from store import ExportFilter, Store, queue
+from store.errors import ClaimdeskError
+from store.models import VERDICTS, Claim, Match
+from store.queue import ClaimFilter
+from tui.messages import RemainingCounted, StoreChanged, WriteFailed
+from tui.screens.article import ArticleScreen
+from tui.screens.desk import DeskScreen
+from tui.screens.duplicates import DuplicatesScreen
+from tui.screens.filter import FilterScreen
+from tui.screens.help import HelpScreen, binding_rows
+from tui.screens.history import HistoryScreen
+from tui.screens.inbox import InboxScreen
+from tui.screens.note import NoteScreen
+from tui.screens.prompt import PromptScreen, not_empty
+from tui.screens.search import SearchScreen
+from tui.settings import Settings, load_settings, save_settings
+
+# A write: takes the writer store, returns the claims it touched.
+WriteFunction = Callable[[Store], list[int]]
+
+
+@dataclass
+class PendingWrite:
+    description: str
+    run: WriteFunction
+    verdict: str | None = None
+    offer_duplicates: bool = False
+
+
+def validate_url(answer: str) -> str | None:
+    """An error sentence unless `answer` is an absolute http(s) URL with a host."""
+    try:
+        parts = urlsplit(answer)
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        return f"'{answer}' is not an http or https URL with a host name."
+    if any(ch.isspace() or ord(ch) < 32 for ch in answer):
+        return f"'{answer}' contains spaces or control characters; URLs cannot."
+    return None
+
+
+class ClaimdeskApp(App):
+    CSS_PATH = "app.tcss"
+    TITLE = "claimdesk"
+    # `q` and `?` are not priority bindings: a priority `q` would quit while a
+    # note or a search is being typed.
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "show_help", "Help", id="app.help"),
+        Binding("ctrl+r", "retry_writes", "Retry pending", show=False, id="app.retry"),
+    ]
+
+    def __init__(self, store: Store, settings: Settings | None = None, http_client=None) -> None:
+        super().__init__()
+        self.store = store
+        # Reads on the UI thread use their own connection, so they never wait behind a
+        # write that is waiting for a busy database (WAL lets readers run meanwhile).
+        self.reader = Store(store.path) if store.path is not None else store
+        self.settings = settings or load_settings()
+        self.http_client = http_client
+        self.filters = ClaimFilter()
+        self.remaining: int | None = None
+        self._pending: deque[PendingWrite] = deque()
+        self._pending_lock = threading.Lock()
+        self._draining = False
+
+    # -- start and stop ---------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        if self.settings.keys:
+            self.set_keymap(self.settings.keys)
+        self.push_screen(InboxScreen())
+        self.count_remaining()
+        if not self.settings.checker:
+            self.ask_checker_name()
+
+    def on_unmount(self) -> None:
+        if self.reader is not self.store:
+            self.reader.close()
+
+    def ask_checker_name(self) -> None:
+        def remember(name: str | None) -> None:
+            if not name:
+                self.notify("Verdicts will carry no checker name until one is set.",
+                            severity="warning", markup=False)
+                return
+            self.settings = self.settings.with_checker(name)
+            try:
+                save_settings(self.settings)
+            except ClaimdeskError as exc:
+                self.show_error(exc)
+
+        self.push_screen(
+            PromptScreen("Your name, saved with every verdict:", validate=not_empty), remember
+        )
+
+    @property
+    def checker(self) -> str:
+        return self.settings.checker
+
+    @property
+    def desk_screen(self) -> DeskScreen | None:
+        screen = self.screen
+        return screen if isinstance(screen, DeskScreen) else None
+
+    def desk_screens(self) -> Iterable[DeskScreen]:
+        return [s for s in self.screen_stack if isinstance(s, DeskScreen)]
+
+    def show_error(self, exc: Exception) -> None:
+        title = getattr(exc, "title", "Error")
+        self.notify(str(exc), title=title, severity="error", markup=False, timeout=8)
+
+    def update_status(self) -> None:
+        for screen in self.desk_screens():
+            if screen.is_mounted:
+                screen.update_status()
+
+    # -- the write queue ---------------------------------------------------------------
+
+    @property
+    def pending_writes(self) -> int:
+        with self._pending_lock:
+            return len(self._pending)
+
+    def submit_write(self, write: PendingWrite) -> None:
+        with self._pending_lock:
+            self._pending.append(write)
+            start = not self._draining
+            self._draining = True
+        if start:
+            self.drain_writes()
+
+    @work(thread=True, group="writes", exit_on_error=False,
+          description="Store verdict changes in order")
+    def drain_writes(self) -> None:
+        while True:
+            with self._pending_lock:
+                if not self._pending:
+                    self._draining = False
+                    return
+                write = self._pending[0]
+            try:
+                touched = write.run(self.store)
+            except (ClaimdeskError, sqlite3.Error, OSError) as exc:
+                with self._pending_lock:
+                    self._draining = False
+                    pending = len(self._pending)
+                self.post_message(WriteFailed(write.description, str(exc), pending))
+                return
+            with self._pending_lock:
+                self._pending.popleft()
+            self.post_message(StoreChanged(write.description, touched, write.verdict))
+            if write.offer_duplicates and touched:
+                self._offer_duplicates(touched[0], write.verdict)
+
+    def action_retry_writes(self) -> None:
+        with self._pending_lock:
+            start = bool(self._pending) and not self._draining
+            self._draining = self._draining or start
+        if start:
+            self.drain_writes()
+
+    def on_store_changed(self, message: StoreChanged) -> None:
+        for screen in self.desk_screens():
+            if screen.is_mounted:
+                screen.store_changed(message)
+        self.count_remaining()
+        self.update_status()
+
+    def on_write_failed(self, message: WriteFailed) -> None:
+        self.notify(
+            f"{message.description} is not stored yet: {message.error} "
+            f"{message.pending} change(s) pending; ctrl+r retries.",
+            title="Not saved", severity="error", markup=False, timeout=10,
+        )
+        self.update_status()
+
+    @work(thread=True, exclusive=True, group="count", exit_on_error=False,
+          description="Count the claims left in the review queue")
+    def count_remaining(self) -> None:
+        self.post_message(RemainingCounted(queue.remaining_count(self.store)))
+
+    def on_remaining_counted(self, message: RemainingCounted) -> None:
+        self.remaining = message.remaining
+        self.update_status()
+
+    # -- verdicts, notes, evidence ----------------------------------------------------------
+
+    def record_verdict(self, claim_ids: list[int], verdict: str | None,
+                       offer_duplicates: bool = False) -> None:
+        checker = self.checker
+        ids = list(claim_ids)
+        label = verdict or "no verdict"
+        what = f"claim {ids[0]}" if len(ids) == 1 else f"{len(ids)} claims"
+
+        def run(store: Store) -> list[int]:
+            store.record_verdict(ids, verdict, checker=checker)
+            return ids
+
+        self.submit_write(PendingWrite(f"Verdict {label} for {what}", run, verdict,
+                                       offer_duplicates and verdict is not None))
+
+    def _offer_duplicates(self, claim_id: int, verdict: str | None) -> None:
+        """Runs in the write worker: near-duplicates of a judged claim get offered."""
+        duplicates = queue.near_duplicates(self.store, claim_id)
+        if duplicates and verdict:
+            claims = [self.store.get_claim(cid) for cid in duplicates]
+            self.call_from_thread(self._show_duplicates, claims, verdict)
+
+    def _show_duplicates(self, claims: list[Claim], verdict: str) -> None:
+        def accept(ids: list[int] | None) -> None:
+            if ids:
+                self.record_verdict(ids, verdict)
+
+        self.push_screen(DuplicatesScreen(claims, verdict), accept)
+
+    def edit_note(self, claim: Claim) -> None:
+        checker = self.checker
+
+        def save(note: str | None) -> None:
+            if note is None or note == claim.note:
+                return
+
+            def run(store: Store) -> list[int]:
+                store.set_note(claim.id, note, checker=checker)
+                return [claim.id]
+
+            self.submit_write(PendingWrite(f"Note for claim {claim.id}", run))
+
+        self.push_screen(NoteScreen(claim.note), save)
+
+    def add_evidence(self, claim: Claim) -> None:
+        checker = self.checker
+
+        def save(url: str | None) -> None:
+            if not url:
+                return
+
+            def run(store: Store) -> list[int]:
+                if not store.add_evidence(claim.id, url, checker=checker):
+                    self.call_from_thread(self.notify, "That evidence URL is already there.",
+                                          markup=False, timeout=3)
+                return [claim.id]
+
+            self.submit_write(PendingWrite(f"Evidence for claim {claim.id}", run))
+
+        count = len(self.reader.evidence_for(claim.id))
+        self.push_screen(
+            PromptScreen(f"Evidence URL for claim {claim.id} ({count} attached):",
+                         validate=validate_url, placeholder="https://"),
+            save,
+        )
+
+    def undo_verdict(self) -> None:
+        checker = self.checker
+
+        def run(store: Store) -> list[int]:
+            touched = queue.undo_last(store, checker)
+            self.call_from_thread(self.notify, f"Undid the change to {len(touched)} claim(s)."
+                                  if touched else "Nothing to undo.", markup=False, timeout=3)
+            return touched
+
+        self.submit_write(PendingWrite("Undo", run))
+
+    def redo_verdict(self) -> None:
+        checker = self.checker
+
+        def run(store: Store) -> list[int]:
+            touched = queue.redo_last(store, checker)
+            self.call_from_thread(self.notify, f"Redid the change to {len(touched)} claim(s)."
+                                  if touched else "Nothing to redo.", markup=False, timeout=3)
+            return touched
+
+        self.submit_write(PendingWrite("Redo", run))
+
+    def suggest(self, matches: list[Match]) -> object:
+        """The matcher's suggested verdict for these matches, if the matcher offers one."""
+        if not matches:
+            return None
+        try:
+            import matchers
+
+            suggest_verdict = getattr(matchers, "suggest_verdict", None)
+            suggestion = suggest_verdict(matches) if suggest_verdict else None
+        except Exception:  # a suggestion is a hint; never let it break the desk
+            return None
+        verdict = suggestion if isinstance(suggestion, str) else getattr(suggestion, "verdict", None)
+        if isinstance(suggestion, (tuple, list)) and suggestion:
+            verdict = suggestion[0]
+        return suggestion if verdict in VERDICTS else None
+
+    # -- navigation -------------------------------------------------------------------------
+
+    def open_article(self, article_id: int, claim_id: int | None = None) -> None:
+        screen = self.screen
+        if isinstance(screen, ArticleScreen):
+            screen.load_article(article_id, claim_id)
+        else:
+            self.push_screen(ArticleScreen(article_id, claim_id))
+
+    def open_next_unjudged(self, current: int | None, backwards: bool = False) -> None:
+        item = queue.next_unjudged(self.reader, current, backwards=backwards)
+        if item is None:
+            self.notify("No claims left without a verdict.", timeout=3)
+            return
+        screen = self.screen
+        if isinstance(screen, ArticleScreen) and screen.article_id == item.article_id:
+            if not screen.claim_list.move_to_claim(item.claim_id):
+                self.notify("The next open claim is hidden by the filter (esc clears it).",
+                            timeout=3)
+            return
+        self.open_article(item.article_id, item.claim_id)
+
+    def show_history(self, claim: Claim) -> None:
+        self.push_screen(HistoryScreen(claim, self.reader.verdict_history(claim.id),
+                                       [e.url for e in self.reader.evidence_for(claim.id)]))
+
+    def open_url(self, url: str) -> None:
+        """Open a match's URL in the browser: http(s) only, never through a shell."""
+        error = validate_url(url)
+        if error:
+            self.notify(error, title="Not opened", severity="warning", markup=False)
+            return
+        try:
+            webbrowser.open(url, new=2)
+        except webbrowser.Error as exc:
+            self.notify(f"The browser could not open {url}: {exc}.", markup=False,
+                        severity="error")
+            return
+        self.notify(f"Opened {url}", timeout=3, markup=False)
+
+    def action_show_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        self.push_screen(HelpScreen(binding_rows(self.screen)))
+
+    # -- filter, search, export ----------------------------------------------------------------
+
+    def set_filter(self, filters: ClaimFilter) -> None:
+        self.filters = filters
+        for screen in self.desk_screens():
+            if screen.is_mounted:
+                screen.filter_changed()
+        self.update_status()
+
+    def edit_filter(self) -> None:
+        def apply(filters: ClaimFilter | None) -> None:
+            if filters is not None:
+                self.set_filter(filters)
+
+        self.push_screen(FilterScreen(self.filters, queue.sources(self.reader)), apply)
+
+    def open_search(self) -> None:
+        def go(hit: queue.SearchHit | None) -> None:
+            if hit is not None:
+                self.open_article(hit.article_id, hit.claim_id)
+
+        self.push_screen(SearchScreen(), go)
+
+    def export_report(self, article_id: int | None) -> None:
+        import reports
+
+        def start(path: str | None) -> None:
+            if path:
+                self.write_export(path, reports.format_for_path(path), article_id, self.filters)
+
+        def check(answer: str) -> str | None:
+            if not answer:
+                return "Please type a file path, or press escape to cancel."
+            try:
+                reports.format_for_path(answer)
+            except ClaimdeskError as exc:
+                return str(exc)
+            if Path(answer).expanduser().is_dir():
+                return f"'{answer}' is a folder; type a file path."
+            return None
+
+        scope = f"article {article_id}" if article_id is not None else "all articles"
+        self.push_screen(
+            PromptScreen(f"Export the verdicts in view ({scope}; filter: "
+                         f"{self.filters.describe()}) to file:", validate=check,
+                         placeholder="report.md"),
+            start,
+        )
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False,
+          description="Write a report")
+    def write_export(self, path: str, fmt: str, article_id: int | None,
+                     filters: ClaimFilter) -> None:
+        import reports
+
+        try:
+            records = export_records(self.store, filters, article_id)
+            written = reports.write_report_file(records, fmt, str(Path(path).expanduser()))
+        except (ClaimdeskError, OSError) as exc:
+            self.call_from_thread(self.show_error, exc)
+            return
+        self.call_from_thread(self.notify, f"Wrote {written} claim(s) to {path}.",
+                              title="Exported", markup=False)
+
+    # -- the command palette ------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        seen: set[str] = set()
+        for active in screen.active_bindings.values():
+            binding = active.binding
+            if not binding.description or binding.description in seen or binding.system:
+                continue
+            seen.add(binding.description)
+            keys = self.get_key_display(binding)
+            yield SystemCommand(
+                binding.description, f"Key: {keys}",
+                lambda action=binding.action, node=active.node: self.run_action(action, node),
+            )
+
+
+def export_records(store: Store, filters: ClaimFilter, article_id: int | None) -> list:
+    """The verdict records the desk shows: the store's export filter narrowed to the
+    claims that the desk's own filter lets through."""
+    named = tuple(v for v in filters.verdicts if v in VERDICTS)
+    if filters.verdicts and not named:
+        return []  # only "no verdict" is in view: nothing judged to export
+    records = store.verdict_records(
+        ExportFilter(article_id=article_id, source=filters.source or None, verdicts=named)
+    )
+    allowed = set(queue.filtered_claim_ids(store, filters, article_id))
+    return [r for r in records if r.claim_id in allowed]
+
+
+def make_app(store: Store, settings: Settings | None = None, http_client=None) -> ClaimdeskApp:
+    """Build the desk on a store; the command line and the tests both start here."""
+    return ClaimdeskApp(store, settings, http_client)

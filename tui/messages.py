@@ -1,0 +1,49 @@
+"""Messages that worker threads post back to the screens: small dataclasses carrying
+domain objects, so no worker ever touches a widget."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from textual.message import Message
+
+from store.models import Match
+from store.queue import SearchHit
+
+
+@dataclass
+class MatchesLoaded(Message):
+    """The matches of a claim are known (saved earlier, or just computed)."""
+
+    claim_id: int
+    matches: list[Match]
+    suggestion: str | None = None
+
+
+@dataclass
+class StoreChanged(Message):
+    """A write reached the store: these claims (maybe none) changed."""
+
+    description: str
+    claim_ids: list[int] = field(default_factory=list)
+    verdict: str | None = None
+
+
+@dataclass
+class WriteFailed(Message):
+    """A write could not be stored; it stays pending and can be retried."""
+
+    description: str
+    error: str
+    pending: int
+
+
+@dataclass
+class RemainingCounted(Message):
+    remaining: int
+
+
+@dataclass
+class SearchResults(Message):
+    query: str
+    hits: list[SearchHit]

@@ -1,0 +1,270 @@
+"""One article at the desk: its check-worthy claims with verdicts, the selected claim in
+its paragraph with its check-worthiness reasons, and its matches side by side."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import DataTable, Footer, Header, Static
+
+from store import queue
+from store.errors import ClaimdeskError
+from store.models import Article, Claim
+from tui.messages import MatchesLoaded, StoreChanged
+from tui.screens.desk import DeskScreen
+from tui.widgets.claim_context import ClaimContext
+from tui.widgets.claim_list import ClaimList
+from tui.widgets.filter_bar import FilterBar
+from tui.widgets.literal import literal, one_line
+from tui.widgets.match_panel import MatchPanel
+
+
+class ArticleScreen(DeskScreen):
+    BINDINGS = [
+        Binding("j", "cursor_down", "Next claim", show=False, id="claim.down"),
+        Binding("k", "cursor_up", "Previous claim", show=False, id="claim.up"),
+        Binding("c", "record_verdict('corroborated')", "Corroborated",
+                id="verdict.corroborated"),
+        Binding("x", "record_verdict('contested')", "Contested", id="verdict.contested"),
+        Binding("u", "record_verdict('unverified')", "Unverified", id="verdict.unverified"),
+        Binding("s", "accept_suggestion", "Accept suggestion", id="verdict.suggested"),
+        Binding("n", "edit_note", "Note", id="claim.note"),
+        Binding("e", "add_evidence", "Evidence", id="claim.evidence"),
+        Binding("o", "open_match_url", "Open match URL", id="match.open"),
+        Binding("m", "next_match", "Next match", show=False, id="match.next"),
+        Binding("h", "show_history", "History", id="claim.history"),
+        Binding("space", "toggle_selection", "Select", id="claim.select"),
+        Binding("asterisk", "select_all", "Select all", show=False, id="claim.select_all"),
+        Binding("escape", "back", "Back", id="article.back"),
+    ]
+
+    def __init__(self, article_id: int, claim_id: int | None = None) -> None:
+        super().__init__()
+        self.article_id = article_id
+        self.focus_claim_id = claim_id
+        self.article: Article | None = None
+        self.shown_claim_id: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield FilterBar(id="filter-bar")
+        yield Static("", id="article-title")
+        with Horizontal(id="article-body"):
+            yield ClaimList(id="claim-list")
+            with VerticalScroll(id="claim-detail"):
+                yield ClaimContext(id="claim-context")
+                yield MatchPanel(id="match-panel")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.load_article(self.article_id, self.focus_claim_id)
+        self.claim_list.focus()
+
+    @property
+    def claim_list(self) -> ClaimList:
+        return self.query_one(ClaimList)
+
+    @property
+    def match_panel(self) -> MatchPanel:
+        return self.query_one(MatchPanel)
+
+    def status_extra(self) -> str:
+        selected = len(self.claim_list.selected) if self.is_mounted else 0
+        return f"Selected: {selected}" if selected else ""
+
+    # -- loading ------------------------------------------------------------------
+
+    def load_article(self, article_id: int, claim_id: int | None = None) -> None:
+        """Show an article (this one again, or the next in the review queue)."""
+        store = self.desk.reader
+        try:
+            article = store.get_article(article_id)
+        except ClaimdeskError as exc:
+            self.notify(str(exc), title=exc.title, severity="error", markup=False)
+            return
+        if article_id != self.article_id:
+            self.claim_list.selected.clear()
+        self.article_id, self.article = article_id, article
+        title = Text.assemble(literal(one_line(article.title, 200) or "(untitled)", "bold"))
+        meta = " · ".join(one_line(p, 60) for p in (article.source, article.published, article.url) if p)
+        if meta:
+            title.append("\n")
+            title.append_text(literal(meta, "dim"))
+        self.query_one("#article-title", Static).update(title)
+        self.reload_claims(claim_id)
+
+    def reload_claims(self, claim_id: int | None = None) -> None:
+        store = self.desk.reader
+        claims = store.claims_for_article(self.article_id)
+        filters = self.desk.filters
+        if filters.active:
+            allowed = set(queue.filtered_claim_ids(store, filters, self.article_id))
+            claims = [c for c in claims if c.id in allowed]
+        conflicts = queue.claims_with_conflicts(store, [c.id for c in claims])
+        current = claim_id or self.shown_claim_id
+        self.shown_claim_id = None
+        claim_list = self.claim_list
+        claim_list.show_claims(claims, conflicts)
+        if current is not None:
+            claim_list.move_to_claim(current)
+        if not claims:
+            self.query_one(ClaimContext).show_claim("", None)
+            self.match_panel.update(Text("No check-worthy claims in view.", style="dim"))
+        else:
+            self.show_current_claim()
+        self.update_status()
+
+    def show_current_claim(self) -> None:
+        claim = self.claim_list.current_claim
+        if claim is None or self.article is None:
+            return
+        self.query_one(ClaimContext).show_claim(self.article.text, claim)
+        if claim.id == self.shown_claim_id:
+            return
+        self.shown_claim_id = claim.id
+        store = self.desk.reader
+        if store.has_saved_matches(claim.id):
+            matches = store.saved_matches(claim.id)
+            self.match_panel.show_matches(claim.text, matches, self.desk.suggest(matches))
+        else:
+            self.match_panel.show_loading()
+            self.compute_matches(claim)
+
+    @work(thread=True, exclusive=True, group="matches", exit_on_error=False,
+          description="Find the matches of a claim")
+    def compute_matches(self, claim: Claim) -> None:
+        from tui import operations  # imported here: it pulls in every core package
+
+        store = self.desk.store
+        try:
+            matches = operations.find_matches(store, claim.text, exclude_article_id=claim.article_id)
+            store.save_matches(claim.id, matches)
+        except Exception as exc:  # a missing or failing matcher must not end the desk
+            self.post_message(MatchesLoaded(claim.id, [], None))
+            self.app.call_from_thread(
+                self.notify, f"Matching claim {claim.id} failed: {exc}", title="Matching",
+                severity="warning", markup=False,
+            )
+            return
+        self.post_message(MatchesLoaded(claim.id, matches, self.desk.suggest(matches)))
+
+    def on_matches_loaded(self, message: MatchesLoaded) -> None:
+        claim = self.claim_list.current_claim
+        if claim is None or claim.id != message.claim_id:
+            return
+        self.match_panel.show_matches(claim.text, message.matches, message.suggestion)
+        has_conflict = bool(queue.claims_with_conflicts(self.desk.reader, [claim.id]))
+        if has_conflict != (claim.id in self.claim_list.conflicts):
+            self.claim_list.conflicts ^= {claim.id}
+            self.claim_list.update_claim(claim)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_current_claim()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+
+    # -- hooks from the app ----------------------------------------------------------
+
+    def current_claim_id(self) -> int | None:
+        claim = self.claim_list.current_claim if self.is_mounted else None
+        return claim.id if claim else None
+
+    def export_scope(self) -> int | None:
+        return self.article_id
+
+    def store_changed(self, message: StoreChanged) -> None:
+        claim_list = self.claim_list
+        touched = [cid for cid in message.claim_ids if cid in claim_list.claims]
+        if not touched:
+            return
+        if self.desk.filters.active:
+            self.reload_claims()
+            return
+        for claim_id in touched:
+            claim_list.update_claim(self.desk.reader.get_claim(claim_id))
+        current = claim_list.current_claim
+        if current is not None and current.id in touched and self.article is not None:
+            self.query_one(ClaimContext).show_claim(self.article.text, current)
+
+    def filter_changed(self) -> None:
+        self.reload_claims()
+
+    # -- actions -------------------------------------------------------------------
+
+    def _target_ids(self) -> list[int]:
+        """The selected claims, or else the one under the cursor."""
+        claim_list = self.claim_list
+        if claim_list.selected:
+            return sorted(claim_list.selected)
+        current = claim_list.current_claim
+        return [current.id] if current else []
+
+    def action_cursor_down(self) -> None:
+        self.claim_list.action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.claim_list.action_cursor_up()
+
+    def action_record_verdict(self, verdict: str) -> None:
+        ids = self._target_ids()
+        if not ids:
+            return
+        bulk = bool(self.claim_list.selected)
+        self.desk.record_verdict(ids, verdict, offer_duplicates=not bulk)
+        if bulk:
+            self.claim_list.clear_selection()
+            self.update_status()
+
+    def action_accept_suggestion(self) -> None:
+        suggestion = self.match_panel.suggestion
+        if suggestion is None:
+            self.notify("No suggested verdict for this claim.", timeout=2)
+            return
+        self.action_record_verdict(suggestion)
+
+    def action_edit_note(self) -> None:
+        claim = self.claim_list.current_claim
+        if claim is not None:
+            self.desk.edit_note(claim)
+
+    def action_add_evidence(self) -> None:
+        claim = self.claim_list.current_claim
+        if claim is not None:
+            self.desk.add_evidence(claim)
+
+    def action_open_match_url(self) -> None:
+        match = self.match_panel.selected_match
+        if match is None or not match.candidate.url:
+            self.notify("The selected match has no URL.", timeout=2)
+            return
+        self.desk.open_url(match.candidate.url)
+
+    def action_next_match(self) -> None:
+        self.match_panel.select_next()
+
+    def action_show_history(self) -> None:
+        claim = self.claim_list.current_claim
+        if claim is not None:
+            self.desk.show_history(claim)
+
+    def action_toggle_selection(self) -> None:
+        claim = self.claim_list.current_claim
+        if claim is not None:
+            self.claim_list.toggle_selected(claim.id)
+            self.claim_list.action_cursor_down()
+            self.update_status()
+
+    def action_select_all(self) -> None:
+        self.claim_list.select_all()
+        self.update_status()
+
+    def action_back(self) -> None:
+        if self.claim_list.selected:
+            self.claim_list.clear_selection()
+            self.update_status()
+        elif not self.clear_filter():
+            self.app.pop_screen()

@@ -1,0 +1,92 @@
+"""What the inbox and article screens share: the filter bar, and the keys that act on
+the whole desk (undo, redo, search, filter, export, review queue)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.binding import Binding
+from textual.screen import Screen
+
+from store.queue import ClaimFilter
+from tui.messages import StoreChanged
+from tui.widgets.filter_bar import FilterBar
+
+if TYPE_CHECKING:
+    from tui.app import ClaimdeskApp
+
+
+class DeskScreen(Screen):
+    BINDINGS = [
+        Binding("tab,right_square_bracket", "next_unjudged", "Next open",
+                id="queue.next"),
+        Binding("shift+tab,left_square_bracket", "previous_unjudged", "Previous open claim",
+                show=False, id="queue.previous"),
+        Binding("z", "undo_verdict", "Undo", id="verdict.undo"),
+        Binding("Z", "redo_verdict", "Redo", show=False, id="verdict.redo"),
+        Binding("slash", "search", "Search", id="desk.search"),
+        Binding("f", "edit_filter", "Filter", id="desk.filter"),
+        Binding("E", "export_report", "Export", id="desk.export"),
+    ]
+
+    @property
+    def desk(self) -> ClaimdeskApp:
+        return self.app  # type: ignore[return-value]
+
+    # -- status ------------------------------------------------------------------
+
+    def update_status(self) -> None:
+        for bar in self.query(FilterBar):
+            bar.show_state(self.desk.filters, self.desk.remaining, self.desk.pending_writes,
+                           self.status_extra())
+
+    def status_extra(self) -> str:
+        return ""
+
+    def on_screen_resume(self) -> None:
+        self.update_status()
+
+    # -- hooks the app calls -----------------------------------------------------
+
+    def store_changed(self, message: StoreChanged) -> None:
+        """A write reached the store; subclasses refresh what they show."""
+
+    def filter_changed(self) -> None:
+        """The desk's filter changed; subclasses reload."""
+
+    def current_claim_id(self) -> int | None:
+        return None
+
+    def export_scope(self) -> int | None:
+        """The article an export is limited to (the article screen's), or None."""
+        return None
+
+    # -- actions -------------------------------------------------------------------
+
+    def action_next_unjudged(self) -> None:
+        self.desk.open_next_unjudged(self.current_claim_id(), backwards=False)
+
+    def action_previous_unjudged(self) -> None:
+        self.desk.open_next_unjudged(self.current_claim_id(), backwards=True)
+
+    def action_undo_verdict(self) -> None:
+        self.desk.undo_verdict()
+
+    def action_redo_verdict(self) -> None:
+        self.desk.redo_verdict()
+
+    def action_search(self) -> None:
+        self.desk.open_search()
+
+    def action_edit_filter(self) -> None:
+        self.desk.edit_filter()
+
+    def action_export_report(self) -> None:
+        self.desk.export_report(self.export_scope())
+
+    def clear_filter(self) -> bool:
+        """Clear an active filter; False when there was none."""
+        if not self.desk.filters.active:
+            return False
+        self.desk.set_filter(ClaimFilter())
+        return True

@@ -1,0 +1,156 @@
+"""The inbox: every article with its claim and verdict counts, newest first, loaded a
+page at a time; sort, mark done, archive, open."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Footer, Header
+
+from store import queue
+from tui.messages import StoreChanged
+from tui.screens.desk import DeskScreen
+from tui.widgets.filter_bar import FilterBar
+from tui.widgets.inbox_table import InboxTable
+
+PAGE_SIZE = 200
+SORT_ORDER = list(queue.INBOX_SORTS)
+
+
+class InboxScreen(DeskScreen):
+    BINDINGS = [
+        Binding("enter", "open_article", "Open", id="inbox.open"),
+        Binding("j", "cursor_down", "Down", show=False, id="inbox.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="inbox.up"),
+        Binding("S", "cycle_sort", "Sort", id="inbox.sort"),
+        Binding("d", "mark_done", "Done", id="inbox.done"),
+        Binding("a", "archive_article", "Archive", id="inbox.archive"),
+        Binding("A", "toggle_archived", "Show archived", id="inbox.show_archived"),
+        Binding("escape", "clear_filter", "Clear filter", show=False, id="inbox.clear"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.sort = "newest"
+        self.include_archived = False
+        self.loaded = 0
+        self.total = 0
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield FilterBar(id="filter-bar")
+        yield InboxTable(id="inbox-table")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload()
+        self.query_one(InboxTable).focus()
+
+    @property
+    def table(self) -> InboxTable:
+        return self.query_one(InboxTable)
+
+    def status_extra(self) -> str:
+        archived = ", archived shown" if self.include_archived else ""
+        return f"Articles: {self.total}  Sort: {self.sort}{archived}"
+
+    def reload(self, keep_article: int | None = None) -> None:
+        """Read the first page again (after a sort, filter or status change)."""
+        store = self.desk.reader
+        table = self.table
+        table.clear()
+        self.total = queue.count_articles(store, self.desk.filters, self.include_archived)
+        self.loaded = 0
+        self.load_more()
+        if keep_article is not None:
+            try:
+                table.move_cursor(row=table.get_row_index(str(keep_article)), animate=False)
+            except Exception:  # the article is no longer in view
+                pass
+        self.update_status()
+
+    def load_more(self) -> None:
+        if self.loaded and self.loaded >= self.total:
+            return
+        page = queue.inbox_page(
+            self.desk.reader, offset=self.loaded, limit=PAGE_SIZE, sort=self.sort,
+            filters=self.desk.filters, include_archived=self.include_archived,
+        )
+        self.table.append_articles(page)
+        self.loaded += len(page)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        # Fetch the next page before the cursor reaches the end of what is loaded.
+        if event.cursor_row >= self.loaded - 20 and self.loaded < self.total:
+            self.load_more()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open_article()
+
+    def on_screen_resume(self) -> None:
+        if self.is_mounted and self.loaded:
+            self.refresh_rows()
+        super().on_screen_resume()
+
+    def refresh_rows(self) -> None:
+        """Update the counts of the loaded rows (after verdicts elsewhere)."""
+        for key in list(self.table.rows):
+            summary = queue.article_summary(self.desk.reader, int(key.value))
+            if summary is not None:
+                self.table.update_article(summary)
+
+    def store_changed(self, message: StoreChanged) -> None:
+        if self.loaded <= PAGE_SIZE:
+            self.refresh_rows()
+
+    def filter_changed(self) -> None:
+        self.reload(self.table.current_article_id)
+
+    # -- actions -------------------------------------------------------------------
+
+    def action_open_article(self) -> None:
+        article_id = self.table.current_article_id
+        if article_id is not None:
+            self.desk.open_article(article_id)
+
+    def action_cursor_down(self) -> None:
+        self.table.action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.table.action_cursor_up()
+
+    def action_cycle_sort(self) -> None:
+        self.sort = SORT_ORDER[(SORT_ORDER.index(self.sort) + 1) % len(SORT_ORDER)]
+        self.reload(self.table.current_article_id)
+        self.notify(f"Sorted by {self.sort}.", timeout=2)
+
+    def _set_status(self, status: str) -> None:
+        article_id = self.table.current_article_id
+        if article_id is None:
+            return
+        row = self.table.cursor_row
+        self.desk.store.set_article_status(article_id, status)
+        self.reload()
+        if self.table.row_count:
+            self.table.move_cursor(row=min(row, self.table.row_count - 1), animate=False)
+        self.notify(f"Article {article_id} marked {status}.", timeout=2)
+
+    def action_mark_done(self) -> None:
+        article_id = self.table.current_article_id
+        summary = article_id and queue.article_summary(self.desk.reader, article_id)
+        if summary:
+            self._set_status("inbox" if summary.status == "done" else "done")
+
+    def action_archive_article(self) -> None:
+        article_id = self.table.current_article_id
+        summary = article_id and queue.article_summary(self.desk.reader, article_id)
+        if summary:
+            self._set_status("inbox" if summary.status == "archived" else "archived")
+
+    def action_toggle_archived(self) -> None:
+        self.include_archived = not self.include_archived
+        self.reload(self.table.current_article_id)
+
+    def action_clear_filter(self) -> None:
+        self.clear_filter()

@@ -1,0 +1,74 @@
+"""Search claim and article text as you type (FTS5, in a worker); enter opens the
+article at the chosen claim."""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Input, Static
+
+from store import queue
+from tui.messages import SearchResults
+from tui.widgets.literal import literal, one_line
+
+
+class SearchScreen(ModalScreen[queue.SearchHit | None]):
+    BINDINGS = [
+        Binding("escape", "cancel", "Close search", id="search.cancel"),
+        Binding("down", "focus_results", "Results", show=False, id="search.results"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hits: list[queue.SearchHit] = []
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="search-dialog"):
+            yield Input(placeholder="Search claims and articles…", id="search-input")
+            yield Static("", id="search-count", markup=False)
+            yield DataTable(id="search-results", cursor_type="row")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_column("Claim", key="claim")
+        table.add_column("Article", key="article")
+        self.query_one(Input).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.run_search(event.value)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self.hits:
+            self.dismiss(self.hits[self.query_one(DataTable).cursor_row])
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False,
+          description="Search claims and articles")
+    def run_search(self, text: str) -> None:
+        hits = queue.search_claims(self.app.reader, text)  # type: ignore[attr-defined]
+        self.post_message(SearchResults(text, hits))
+
+    def on_search_results(self, message: SearchResults) -> None:
+        if message.query != self.query_one(Input).value:
+            return  # an older search finishing late
+        self.hits = message.hits
+        table = self.query_one(DataTable)
+        table.clear()
+        for index, hit in enumerate(message.hits):
+            table.add_row(literal(one_line(hit.claim_text, 120)),
+                          literal(one_line(hit.article_title, 50)), key=str(index))
+        self.query_one("#search-count", Static).update(
+            literal(f"{len(message.hits)} result(s)" if message.query.strip() else ""))
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.dismiss(self.hits[event.cursor_row])
+
+    def action_focus_results(self) -> None:
+        self.query_one(DataTable).focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

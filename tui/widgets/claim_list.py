@@ -1,0 +1,93 @@
+"""The claim list of an article: selection mark, verdict marker, check-worthiness score
+and text, one row per check-worthy claim."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import DataTable
+
+from store.models import Claim
+from tui.widgets.literal import literal, one_line
+
+VERDICT_MARKS: dict[str | None, Text] = {
+    "corroborated": Text("✓ corroborated", style="bold green"),
+    "contested": Text("✗ contested", style="bold red"),
+    "unverified": Text("? unverified", style="bold yellow"),
+    None: Text("· open", style="dim"),
+}
+
+
+def verdict_mark(verdict: str | None) -> Text:
+    return VERDICT_MARKS.get(verdict, Text(verdict or "", style="dim")).copy()
+
+
+class ClaimList(DataTable):
+    """Claims as rows keyed by claim id; `selected` holds the ids marked with space."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)
+        self.selected: set[int] = set()
+        self.claims: dict[int, Claim] = {}
+        self.conflicts: set[int] = set()
+
+    def on_mount(self) -> None:
+        self.add_column(" ", key="selected", width=1)
+        self.add_column("Verdict", key="verdict", width=15)
+        self.add_column("Score", key="score", width=5)
+        self.add_column("Claim", key="text")
+
+    def _cells(self, claim: Claim) -> tuple[Text, ...]:
+        mark = Text("●", style="bold magenta") if claim.id in self.selected else Text(" ")
+        score = Text(f"{claim.score:.0f}" if claim.score > 1 else f"{claim.score:.2f}",
+                     justify="right")
+        text = literal(one_line(claim.text, 200))
+        if claim.id in self.conflicts:
+            text = Text.assemble(Text("⚠ ", style="bold yellow"), text)
+        return mark, verdict_mark(claim.verdict), score, text
+
+    def show_claims(self, claims: list[Claim], conflicts: set[int] | None = None) -> None:
+        self.clear()
+        self.claims = {c.id: c for c in claims}
+        self.conflicts = conflicts or set()
+        self.selected &= set(self.claims)
+        for claim in claims:
+            self.add_row(*self._cells(claim), key=str(claim.id))
+
+    def update_claim(self, claim: Claim) -> None:
+        key = str(claim.id)
+        if key not in self.rows:
+            return
+        self.claims[claim.id] = claim
+        for column, cell in zip(("selected", "verdict", "score", "text"), self._cells(claim)):
+            self.update_cell(key, column, cell)
+
+    def toggle_selected(self, claim_id: int) -> None:
+        self.selected ^= {claim_id}
+        if claim_id in self.claims:
+            self.update_claim(self.claims[claim_id])
+
+    def select_all(self) -> None:
+        self.selected = set(self.claims)
+        for claim in self.claims.values():
+            self.update_claim(claim)
+
+    def clear_selection(self) -> None:
+        previous, self.selected = self.selected, set()
+        for claim_id in previous:
+            if claim_id in self.claims:
+                self.update_claim(self.claims[claim_id])
+
+    @property
+    def current_claim(self) -> Claim | None:
+        if not self.row_count:
+            return None
+        key, _ = self.coordinate_to_cell_key(self.cursor_coordinate)
+        return self.claims.get(int(key.value)) if key.value is not None else None
+
+    def move_to_claim(self, claim_id: int) -> bool:
+        try:
+            index = self.get_row_index(str(claim_id))
+        except Exception:  # RowDoesNotExist: the claim is filtered out
+            return False
+        self.move_cursor(row=index, animate=False)
+        return True

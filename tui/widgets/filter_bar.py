@@ -1,0 +1,31 @@
+"""The always-visible line saying which filter and search are active, and how many
+claims remain in the review queue."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from store.queue import ClaimFilter
+from tui.widgets.literal import literal
+
+
+class FilterBar(Static):
+    def show_state(
+        self, filters: ClaimFilter, remaining: int | None, pending: int = 0, extra: str = ""
+    ) -> None:
+        line = Text()
+        line.append("Filter: ", style="bold")
+        if filters.active:
+            line.append_text(literal(filters.describe(), "bold yellow"))
+            line.append("  (esc clears)", style="dim")
+        else:
+            line.append("none", style="dim")
+        if extra:
+            line.append("  ")
+            line.append_text(literal(extra))
+        line.append("   Remaining: ", style="bold")
+        line.append("…" if remaining is None else str(remaining))
+        if pending:
+            line.append(f"   {pending} change(s) pending", style="bold red")
+        self.update(line)
