@@ -82,6 +82,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--checker", metavar="NAME", help="only verdicts by this checker")
     p.add_argument("--since", metavar="DATE", help="only verdicts from this date (YYYY-MM-DD)")
     p.add_argument("--until", metavar="DATE", help="only verdicts before this date (YYYY-MM-DD)")
+    p.add_argument("--title", metavar="TEXT", help="the report's title (md, html)")
+    p.add_argument("--base-url", metavar="URL", help="where the reviews are published; each claim's review URL is this plus #claim-ID (claimreview)")
+    p.add_argument("--organisation", metavar="NAME", help="the publishing organisation (claimreview author)")
+    p.add_argument("--organisation-url", metavar="URL", help="the organisation's web address (claimreview author)")
+    p.add_argument("--include-unverified", action="store_true", help="publish unverified claims too (claimreview)")
+    p.add_argument("--no-graph", action="store_true", help="a plain JSON array instead of an @graph (claimreview)")
     p.set_defaults(handler=cmd_export)
 
     p = commands.add_parser("demo", parents=[common], help="load the demo article and reference claims")
@@ -202,15 +208,24 @@ def cmd_verdict(args: argparse.Namespace, store: Store, out: TextIO) -> int:
 
 
 def cmd_export(args: argparse.Namespace, store: Store, out: TextIO) -> int:
+    from reports import ReportOptions
     from tui import operations
 
     filters = ExportFilter(article_id=args.article, source=args.source, verdicts=tuple(args.verdict),
                            checker=args.checker, since=args.since, until=args.until)
+    options = ReportOptions(
+        base_url=args.base_url or "",
+        organisation_name=args.organisation or "",
+        organisation_url=args.organisation_url or "",
+        include_unverified=args.include_unverified,
+        graph=not args.no_graph,
+        **({"title": args.title} if args.title else {}),
+    )
     if args.out:
-        count = operations.export_report_file(store, args.format, args.out, filters)
+        count = operations.export_report_file(store, args.format, args.out, filters, options)
         print(f"{count} claims written to {args.out}", file=sys.stderr)
     else:
-        operations.export_report(store, args.format, out, filters)
+        operations.export_report(store, args.format, out, filters, options)
     return 0
 
 

@@ -7,7 +7,7 @@ TUI can run them in worker threads and the command line can call them directly.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import BinaryIO, TextIO
 
@@ -16,7 +16,7 @@ import matchers
 import reports
 from ingest import references
 from store import ExportFilter, Store
-from store.models import Match
+from store.models import Match, VerdictRecord
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -91,7 +91,7 @@ def export_report(
     options: "reports.ReportOptions | None" = None,
 ) -> int:
     """Write the verdicts selected by `filters` as a report; returns how many claims."""
-    return reports.write_report(store.verdict_records(filters), fmt, stream, options)
+    return reports.write_report(verdict_records(store, filters), fmt, stream, options)
 
 
 def export_report_file(
@@ -101,7 +101,17 @@ def export_report_file(
     filters: ExportFilter | None = None,
     options: "reports.ReportOptions | None" = None,
 ) -> int:
-    return reports.write_report_file(store.verdict_records(filters), fmt, path, options)
+    return reports.write_report_file(verdict_records(store, filters), fmt, path, options)
+
+
+def verdict_records(store: Store, filters: ExportFilter | None = None) -> list[VerdictRecord]:
+    """The store's verdict records, each with its corroboration (distinct sources holding
+    a matching claim, and the earliest date one was seen) from the saved matches."""
+    records = []
+    for record in store.verdict_records(filters):
+        sources, earliest = matchers.corroboration(store.saved_matches(record.claim_id))
+        records.append(replace(record, corroborating_sources=sources, earliest_seen=earliest))
+    return records
 
 
 def record_verdicts(

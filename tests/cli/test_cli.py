@@ -293,3 +293,27 @@ def test_console_script_is_installed() -> None:
     exe = Path(sys.executable).with_name("claimdesk")
     result = subprocess.run([str(exe), "--help"], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0 and "ingest" in result.stdout
+
+
+def test_claimreview_export_carries_the_publisher_and_rating(capsys, db) -> None:
+    claim_id = _ingested_claim(capsys, db)
+    run(capsys, "--db", db, "verdict", str(claim_id), "contested")
+    code, out, _ = run(capsys, "--db", db, "export", "--format", "claimreview",
+                       "--base-url", "https://desk.example/r", "--organisation", "Desk")
+    assert code == 0
+    [review] = json.loads(out)["@graph"]
+    assert review["url"] == f"https://desk.example/r#claim-{claim_id}"
+    assert review["author"]["name"] == "Desk"
+    assert review["reviewRating"]["alternateName"] == "Contested"
+
+
+def test_json_export_counts_corroborating_sources(capsys, db, references_file) -> None:
+    run(capsys, "--db", db, "import", str(references_file))
+    run(capsys, "--db", db, "ingest", str(SAMPLE_ARTICLE))
+    store = Store(db)
+    [astana] = [c for c in store.claims_for_article(store.list_articles()[0].id) if "Astana" in c.text]
+    run(capsys, "--db", db, "verdict", str(astana.id), "corroborated")
+    _, out, _ = run(capsys, "--db", db, "export", "--format", "json")
+    [record] = json.loads(out)
+    assert record["best_match_source"] == "Checker B"
+    assert record["corroborating_sources"] == 1 and record["earliest_seen"] == "2017-09-15"
