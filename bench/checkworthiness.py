@@ -1,0 +1,238 @@
+"""Check-worthiness benchmark on public data, against simple baselines measured in the same run.
+
+Run from the project root:
+    .venv/bin/python bench/checkworthiness.py          # evaluate the shipped weights
+    .venv/bin/python bench/checkworthiness.py --fit    # refit weights and threshold, print them
+
+Data (read from ../shared/data/, never copied into the project; see each PROVENANCE.md):
+- CheckThat! 2022 task 1B (English tweets): F1 of the positive class on dev; train is used by --fit.
+- ClaimBuster 2.5xNCS: P/R/F1 on all sentences and on the held-out quarter (sentence_id % 4 == 0)
+  that --fit never sees.
+- CheckThat! 2020 task 5 (debate transcripts), train split: average precision per transcript,
+  then the mean (MAP). Not used by --fit.
+Baselines: "every sentence", "digit or capitalised word after the first" and, for ranking,
+"longer sentences first" (score = number of words).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import math
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from ingest import checkworthy  # noqa: E402
+
+DATA = ROOT.parent / "shared" / "data"
+CT22 = DATA / "clef2022-checkthat-1b-en-claim-detection"
+CLAIMBUSTER = DATA / "claimbuster-2.5xncs" / "kfold_25ncs.json"
+CT20 = DATA / "clef2020-checkthat-task5-debates" / "train"
+
+Example = tuple[str, int]
+
+
+def load_ct22(split: str) -> list[Example]:
+    path = CT22 / f"CT22_english_1B_claim_{split}.tsv"
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        return [(row["tweet_text"], int(row["class_label"])) for row in reader]
+
+
+def load_claimbuster(held_out: bool | None = None) -> list[Example]:
+    """All sentences (None), only the held-out quarter (True) or only the fitting part (False)."""
+    rows = json.loads(CLAIMBUSTER.read_text(encoding="utf-8"))
+    out = []
+    for row in rows:
+        in_held_out = row["sentence_id"] % 4 == 0
+        if held_out is None or held_out == in_held_out:
+            out.append((row["text"], int(row["label"])))
+    return out
+
+
+def load_ct20() -> dict[str, list[Example]]:
+    debates = {}
+    for path in sorted(CT20.glob("*.tsv")):
+        rows = []
+        with path.open(encoding="utf-8", newline="") as handle:
+            for fields in csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+                if len(fields) >= 4:
+                    rows.append((fields[2], int(fields[3])))
+        debates[path.stem] = rows
+    return debates
+
+
+# --- scorers -----------------------------------------------------------------------------
+_CAPITALISED_LATER = re.compile(r"\S\s+[\"'(\u201c]?[A-Z]")
+
+
+def rules(text: str) -> float:
+    return checkworthy.score_sentence(text).score
+
+
+def every_sentence(text: str) -> float:
+    return 1.0
+
+
+def digit_or_capital(text: str) -> float:
+    return 1.0 if re.search(r"\d", text) or _CAPITALISED_LATER.search(text) else 0.0
+
+
+def longer_first(text: str) -> float:
+    return float(len(text.split()))
+
+
+# --- metrics -----------------------------------------------------------------------------
+def prf(labels: list[int], predicted: list[bool]) -> tuple[float, float, float]:
+    tp = sum(1 for y, p in zip(labels, predicted) if y and p)
+    fp = sum(1 for y, p in zip(labels, predicted) if not y and p)
+    fn = sum(1 for y, p in zip(labels, predicted) if y and not p)
+    precision = tp / (tp + fp) if tp + fp else 0.0
+    recall = tp / (tp + fn) if tp + fn else 0.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def average_precision(labels: list[int], scores: list[float]) -> float:
+    """AP of a ranking by descending score; ties are broken by a fixed pseudo-random order.
+
+    (The data files list positives first, so keeping file order would reward ties.)
+    """
+    order = sorted(range(len(scores)), key=lambda i: (-scores[i], (i * 2654435761) % 4294967296))
+    hits, total = 0, 0.0
+    for rank, i in enumerate(order, 1):
+        if labels[i]:
+            hits += 1
+            total += hits / rank
+    positives = sum(labels)
+    return total / positives if positives else 0.0
+
+
+def report_binary(title: str, examples: list[Example]) -> None:
+    texts = [t for t, _ in examples]
+    labels = [y for _, y in examples]
+    print(f"\n{title}: {len(examples)} sentences, {sum(labels)} check-worthy")
+    print(f"  {'scorer':44} {'P':>6} {'R':>6} {'F1':>6} {'AP':>6}")
+    rows = [
+        (f"rules (threshold {checkworthy.THRESHOLD})", rules, checkworthy.THRESHOLD),
+        ("every sentence", every_sentence, 0.5),
+        ("digit or capitalised word after the first", digit_or_capital, 0.5),
+    ]
+    for name, scorer, threshold in rows:
+        scores = [scorer(t) for t in texts]
+        p, r, f = prf(labels, [s >= threshold for s in scores])
+        print(f"  {name:44} {p:6.3f} {r:6.3f} {f:6.3f} {average_precision(labels, scores):6.3f}")
+
+
+def report_ranking(debates: dict[str, list[Example]]) -> None:
+    total = sum(len(v) for v in debates.values())
+    positives = sum(y for v in debates.values() for _, y in v)
+    print(f"\nCheckThat! 2020 task 5 train: {len(debates)} transcripts, {total} sentences, {positives} check-worthy")
+    print(f"  {'scorer':44} {'MAP':>6}")
+    for name, scorer in [("rules", rules), ("every sentence", every_sentence),
+                         ("digit or capitalised word after the first", digit_or_capital),
+                         ("longer sentences first", longer_first)]:
+        aps = []
+        for rows in debates.values():
+            labels = [y for _, y in rows]
+            if sum(labels):
+                aps.append(average_precision(labels, [scorer(t) for t, _ in rows]))
+        print(f"  {name:44} {sum(aps) / len(aps):6.3f}")
+
+
+# --- fitting -----------------------------------------------------------------------------
+FEATURES = tuple(checkworthy.POSITIVE + checkworthy.NEGATIVE)
+
+
+def _solve(matrix: list[list[float]], vector: list[float]) -> list[float]:
+    """Gaussian elimination with partial pivoting (the systems are 20x20)."""
+    n = len(vector)
+    a = [row[:] + [vector[i]] for i, row in enumerate(matrix)]
+    for col in range(n):
+        pivot = max(range(col, n), key=lambda r: abs(a[r][col]))
+        a[col], a[pivot] = a[pivot], a[col]
+        for r in range(n):
+            if r != col and a[col][col]:
+                factor = a[r][col] / a[col][col]
+                a[r] = [x - factor * y for x, y in zip(a[r], a[col])]
+    return [a[i][n] / a[i][i] if a[i][i] else 0.0 for i in range(n)]
+
+
+def fit_logistic(rows: list[tuple[list[int], int, float]], n: int, l2: float = 1.0) -> list[float]:
+    """Weighted L2-regularised logistic regression by Newton's method; index 0 is the bias."""
+    w = [0.0] * n
+    for _ in range(25):
+        grad = [0.0] * n
+        hess = [[0.0] * n for _ in range(n)]
+        for active, y, weight in rows:
+            z = sum(w[i] for i in active)
+            p = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+            g = (p - y) * weight
+            h = p * (1 - p) * weight
+            for i in active:
+                grad[i] += g
+                row = hess[i]
+                for j in active:
+                    row[j] += h
+        for i in range(1, n):
+            grad[i] += l2 * w[i]
+            hess[i][i] += l2
+        step = _solve(hess, grad)
+        w = [wi - si for wi, si in zip(w, step)]
+        if max(abs(s) for s in step) < 1e-6:
+            break
+    return w
+
+
+def fit() -> None:
+    index = {name: i + 1 for i, name in enumerate(FEATURES)}
+    sets = {"CheckThat! 2022 1B train": load_ct22("train"), "ClaimBuster fitting part": load_claimbuster(held_out=False)}
+    rows = []
+    for examples in sets.values():
+        weight = 1.0 / len(examples)  # each set counts equally
+        for text, label in examples:
+            active = [0] + [index[s] for s in checkworthy.signals(text) if s in index]
+            rows.append((active, label, weight * 5000))
+    w = fit_logistic(rows, len(FEATURES) + 1)
+    weights = {name: round(w[index[name]], 3) for name in FEATURES}
+    bias = round(w[0], 3)
+
+    def score(text: str) -> float:
+        z = bias + sum(weights.get(s, 0.0) for s in checkworthy.signals(text))
+        return 1.0 / (1.0 + math.exp(-z))
+
+    scored = {name: [(score(t), y) for t, y in examples] for name, examples in sets.items()}
+    best = (0.0, 0.5)
+    for step in range(5, 96):
+        threshold = step / 100
+        f1s = [prf([y for _, y in s], [p >= threshold for p, _ in s])[2] for s in scored.values()]
+        best = max(best, (sum(f1s) / len(f1s), threshold))
+    print("WEIGHTS = " + json.dumps(weights, indent=4))
+    print(f"BIAS = {bias}")
+    print(f"THRESHOLD = {best[1]}  # mean F1 on the fitting sets {best[0]:.3f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--fit", action="store_true", help="refit the weights and the threshold and print them")
+    args = parser.parse_args()
+    if not DATA.exists():
+        print(f"Skipped: the public data folder {DATA} is absent.")
+        return
+    if args.fit:
+        fit()
+        return
+    print(f"Weights: {checkworthy.FITTED_ON}; threshold {checkworthy.THRESHOLD}")
+    report_binary("CheckThat! 2022 1B dev", load_ct22("dev"))
+    report_binary("ClaimBuster 2.5xNCS, all", load_claimbuster())
+    report_binary("ClaimBuster 2.5xNCS, held-out quarter", load_claimbuster(held_out=True))
+    report_ranking(load_ct20())
+
+
+if __name__ == "__main__":
+    main()
