@@ -92,6 +92,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("demo", parents=[common], help="load the demo article and reference claims")
     p.set_defaults(handler=cmd_demo)
+
+    _add_feed_commands(commands, common)
     return parser
 
 
@@ -235,6 +237,80 @@ def cmd_demo(args: argparse.Namespace, store: Store, out: TextIO) -> int:
     article, (added, _skipped) = operations.seed_demo(store)
     print(f"demo: article {article.article_id} ({article.claims} claims), {added} reference claims added", file=out)
     return 0
+
+
+# -- feeds: claimdesk feed add/list/remove/fetch -----------------------------
+
+
+def _add_feed_commands(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
+    feed = commands.add_parser("feed", parents=[common], help="follow RSS and Atom feeds")
+    actions = feed.add_subparsers(dest="feed_command", metavar="ACTION", required=True)
+    p = actions.add_parser("add", parents=[common], help="follow a feed (nothing is fetched yet)")
+    p.add_argument("url", metavar="URL", help="the feed's http(s) address")
+    p.set_defaults(handler=cmd_feed_add)
+    p = actions.add_parser("list", parents=[common], help="the followed feeds with their last fetch")
+    p.add_argument("--json", action="store_true", help="one JSON object per feed")
+    p.set_defaults(handler=cmd_feed_list)
+    p = actions.add_parser("remove", parents=[common], help="stop following a feed (its articles stay)")
+    p.add_argument("url", metavar="URL", help="the feed's address or id")
+    p.set_defaults(handler=cmd_feed_remove)
+    p = actions.add_parser("fetch", parents=[common], help="fetch feeds; new entries become articles")
+    p.add_argument("urls", nargs="*", metavar="URL", help="followed feeds to fetch (default: all)")
+    p.add_argument("--all", action="store_true", help="fetch every followed feed")
+    p.add_argument("--json", action="store_true", help="one JSON object per feed")
+    p.add_argument("--no-match", action="store_true", help="do not match the new claims now")
+    p.set_defaults(handler=cmd_feed_fetch)
+
+
+def cmd_feed_add(args: argparse.Namespace, store: Store, out: TextIO) -> int:
+    from ingest.feeds import follow_feed
+
+    feed, created = follow_feed(store, args.url)
+    print(f"{'following' if created else 'already following'} {feed.url} (feed {feed.id})", file=out)
+    return 0
+
+
+def cmd_feed_list(args: argparse.Namespace, store: Store, out: TextIO) -> int:
+    from dataclasses import asdict
+
+    from store.feeds import list_feeds
+
+    for feed in list_feeds(store):
+        if args.json:
+            print(json.dumps(asdict(feed), ensure_ascii=False), file=out)
+        else:
+            state = f"error: {feed.last_error}" if feed.last_error else f"{feed.new_articles} new"
+            print(f"{feed.id}\t{feed.url}\t{feed.title or '-'}\t{feed.last_fetched or 'never fetched'}\t{state}", file=out)
+    return 0
+
+
+def cmd_feed_remove(args: argparse.Namespace, store: Store, out: TextIO) -> int:
+    from ingest.feeds import unfollow_feed
+
+    feed = unfollow_feed(store, args.url)
+    print(f"no longer following {feed.url}", file=out)
+    return 0
+
+
+def cmd_feed_fetch(args: argparse.Namespace, store: Store, out: TextIO) -> int:
+    from ingest.feeds import fetch_feeds
+    from tui import operations
+
+    on_article = None if args.no_match else (lambda article_id: operations.match_article(store, article_id))
+    results = fetch_feeds(store, None if args.all or not args.urls else args.urls, on_article=on_article)
+    for result in results:
+        if args.json:
+            print(json.dumps({"url": result.url, "title": result.title, "new_articles": result.new_article_ids,
+                              "not_modified": result.not_modified, "error": result.error,
+                              "warnings": result.warnings}, ensure_ascii=False), file=out)
+        elif result.ok:
+            status = "not modified" if result.not_modified else f"{result.new_articles} new articles"
+            print(f"{result.url}: {status}", file=out)
+        for warning in result.warnings:
+            _error(f"warning: {warning}")
+        if result.error:
+            _error(result.error)
+    return EXIT_ERROR if any(r.error for r in results) else 0
 
 
 # -- plumbing ----------------------------------------------------------------

@@ -40,7 +40,7 @@ class FilterScreen(ModalScreen[ClaimFilter | None]):
                     label = "no verdict" if verdict == UNJUDGED else verdict
                     yield Checkbox(label, verdict in f.verdicts, id=f"verdict-{verdict}")
             options = [(literal(one_line(s, 50)), s) for s in self.sources]
-            yield Select(options, prompt="any source", value=f.source or Select.BLANK,
+            yield Select(options, prompt="any source", value=f.source or Select.NULL,
                          id="filter-source", allow_blank=True)
             with Horizontal(classes="filter-row"):
                 yield Input(f.since, placeholder="published since YYYY-MM-DD", id="filter-since")

@@ -1,0 +1,404 @@
+"""A Pilot test per desk binding: each asserts what the store then holds and what the
+screen shows."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input, TextArea
+
+from store import Store
+from store.models import Candidate, Match, ReferenceDraft
+from store.queue import ClaimFilter
+from tests.tui.conftest import seed_store
+from tests.tui.helpers import settle, static_text, table_text
+from tui.app import make_app
+from tui.screens.article import ArticleScreen
+from tui.screens.duplicates import DuplicatesScreen
+from tui.screens.filter import FilterScreen
+from tui.screens.help import HelpScreen
+from tui.screens.history import HistoryScreen
+from tui.screens.inbox import InboxScreen
+from tui.screens.search import SearchScreen
+from tui.settings import Settings
+from tui.widgets.claim_list import ClaimList
+from tui.widgets.filter_bar import FilterBar
+from tui.widgets.inbox_table import InboxTable
+from tui.widgets.match_panel import MatchPanel
+
+SIZE = (120, 40)
+
+
+def current_claim(app):
+    return app.screen.query_one(ClaimList).current_claim
+
+
+async def open_first(app, pilot, ids) -> None:
+    await settle(pilot)
+    app.open_article(ids["first"])
+    await settle(pilot)
+
+
+async def test_tab_and_brackets_walk_the_review_queue(seeded) -> None:
+    store, ids = seeded
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "Remaining: 4" in static_text(app.screen.query_one(FilterBar))
+        await pilot.press("tab")  # from the inbox: newest article first
+        await settle(pilot)
+        assert isinstance(app.screen, ArticleScreen)
+        assert app.screen.article_id == ids["second"]
+        await pilot.press("x")
+        await settle(pilot)
+        assert "Remaining: 3" in static_text(app.screen.query_one(FilterBar))
+        await pilot.press("tab")
+        await settle(pilot)
+        first_claims = store.claims_for_article(ids["first"])
+        assert app.screen.article_id == ids["first"]
+        assert current_claim(app).id == first_claims[0].id
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert current_claim(app).id == first_claims[1].id
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert current_claim(app).id == first_claims[0].id
+        await pilot.press("shift+tab")  # wraps back to the last open claim
+        await settle(pilot)
+        assert current_claim(app).id == first_claims[2].id
+
+
+async def test_note_is_multiline_and_stored(seeded) -> None:
+    store, ids = seeded
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first(app, pilot, ids)
+        claim = current_claim(app)
+        await pilot.press("n")
+        await settle(pilot)
+        area = app.screen.query_one(TextArea)
+        area.insert("First line [bold]\nsecond q line")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert store.get_claim(claim.id).note == "First line [bold]\nsecond q line"
+        assert isinstance(app.screen, ArticleScreen)
+        assert "second q line" in static_text(app.screen.query_one("#claim-context"))
+
+
+async def test_evidence_url_is_validated_and_stored(seeded) -> None:
+    store, ids = seeded
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first(app, pilot, ids)
+        claim = current_claim(app)
+        await pilot.press("e")
+        await settle(pilot)
+        field = app.screen.query_one(Input)
+        field.value = "javascript:alert(1)"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "not an http or https URL" in static_text(app.screen.query_one("#prompt-error"))
+        field.value = "https://example.org/evidence"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [e.url for e in store.evidence_for(claim.id)] == ["https://example.org/evidence"]
+
+
+async def test_o_opens_the_selected_match_url_in_the_browser(seeded, monkeypatch) -> None:
+    store, ids = seeded
+    opened: list[str] = []
+    monkeypatch.setattr("webbrowser.open", lambda url, new=0: opened.append(url) or True)
+    first = store.claims_for_article(ids["first"])[0]
+    store.add_reference_claims([ReferenceDraft("A hostile link", url="javascript:alert(1)")])
+    hostile = store.query("SELECT id FROM reference_claims WHERE url LIKE 'javascript:%'")[0]["id"]
+    store.save_matches(first.id, [
+        Match(store.get_candidate("reference", 1), 90.0, {}),
+        Match(store.get_candidate("reference", hostile), 80.0, {}),
+    ])
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first(app, pilot, ids)
+        await pilot.press("o")
+        await pilot.press("m", "o")  # the second match: not an http URL, never opened
+        await settle(pilot)
+    assert opened == ["https://example.org/check/1"]
+
+
+async def test_undo_and_redo_survive_a_restart(seeded) -> None:
+    store, ids = seeded
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first(app, pilot, ids)
+        claim = current_claim(app)
+        await pilot.press("c")
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        assert store.get_claim(claim.id).verdict == "contested"
+        await pilot.press("z")
+        await settle(pilot)
+        assert store.get_claim(claim.id).verdict == "corroborated"
+        assert "corroborated" in table_text(app.screen.query_one(ClaimList)).splitlines()[0]
+
+    app = make_app(store)  # a new desk on the same store
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first(app, pilot, ids)
+        await pilot.press("z")
+        await settle(pilot)
+        assert store.get_claim(claim.id).verdict is None
+        await pilot.press("Z")
+        await settle(pilot)
+        assert store.get_claim(claim.id).verdict == "corroborated"
+        assert "corroborated" in table_text(app.screen.query_one(ClaimList)).splitlines()[0]
+    # Undo and redo are history rows too: nothing is ever rewritten.
+    assert [h.verdict for h in store.verdict_history(claim.id)] == [
+        "corroborated", "contested", "corroborated", None, "corroborated"]
+
+
+async def test_history_view_shows_who_changed_what(seeded) -> None:
+    store, ids = seeded
+    claim = store.claims_for_article(ids["first"])[0]
+    store.record_verdict(claim.id, "unverified", checker="ana")
+    store.record_verdict(claim.id, "contested", checker="ben")
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first(app, pilot, ids)
+        await pilot.press("h")
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        shown = static_text(app.screen.query_one("#history-body"))
+        assert "ana" in shown and "ben" in shown and "contested" in shown
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, ArticleScreen)
+
+
+async def test_bulk_verdict_is_one_transaction(seeded) -> None:
+    store, ids = seeded
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first(app, pilot, ids)
+        await pilot.press("space", "space")  # selects the first two claims
+        await settle(pilot)
+        assert "Selected: 2" in static_text(app.screen.query_one(FilterBar))
+        await pilot.press("u")
+        await settle(pilot)
+        claims = store.claims_for_article(ids["first"])
+        assert [c.verdict for c in claims] == ["unverified", "unverified", None]
+        batches = store.query(
+            "SELECT DISTINCT batch FROM verdict_history WHERE claim_id IN (?, ?)",
+            [claims[0].id, claims[1].id])
+        assert len(batches) == 1
+        await pilot.press("asterisk", "c")
+        await settle(pilot)
+        assert [c.verdict for c in store.claims_for_article(ids["first"])] == ["corroborated"] * 3
+        assert "Selected" not in static_text(app.screen.query_one(FilterBar))
+        await pilot.press("z")  # one undo takes back the whole bulk change
+        await settle(pilot)
+        assert [c.verdict for c in store.claims_for_article(ids["first"])] == [
+            "unverified", "unverified", None]
+
+
+async def test_near_duplicates_are_offered_the_same_verdict(seeded) -> None:
+    store, ids = seeded
+    first = store.claims_for_article(ids["first"])[1]
+    other = store.claims_for_article(ids["second"])[0]
+    store.save_matches(first.id, [Match(Candidate(other.id, "claim", other.text), 95.0, {})])
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first(app, pilot, ids)
+        await pilot.press("j", "x")
+        await settle(pilot)
+        assert isinstance(app.screen, DuplicatesScreen)
+        assert other.text in static_text(app.screen.query_one("#duplicates-list"))
+        await pilot.press("a")
+        await settle(pilot)
+    assert store.get_claim(other.id).verdict == "contested"
+
+
+async def test_suggested_verdict_is_accepted_with_s(seeded) -> None:
+    store, ids = seeded
+    first = store.claims_for_article(ids["first"])[0]
+    store.add_reference_claims([ReferenceDraft(first.text, source="Checker",
+                                               url="https://example.org/c", rating="False")])
+    false_rated = store.query("SELECT id FROM reference_claims WHERE rating = 'False'")[0]["id"]
+    store.save_matches(first.id, [Match(store.get_candidate("reference", false_rated), 99.0,
+                                        {"conflicts": []})])
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first(app, pilot, ids)
+        panel = app.screen.query_one(MatchPanel)
+        assert panel.suggestion == "contested"
+        assert "Suggested" in static_text(panel)
+        await pilot.press("s")
+        await settle(pilot)
+        assert store.get_claim(first.id).verdict == panel.suggestion
+
+
+async def test_search_as_you_type_opens_the_claim(seeded) -> None:
+    store, ids = seeded
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        assert isinstance(app.screen, SearchScreen)
+        await pilot.press(*"astan")
+        await settle(pilot)
+        assert "Astana" in table_text(app.screen.query_one("#search-results"))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ArticleScreen)
+        assert "Astana" in current_claim(app).text
+
+
+async def test_filter_shows_in_the_bar_and_escape_clears_it(seeded) -> None:
+    store, ids = seeded
+    store.record_verdict(store.claims_for_article(ids["first"])[0].id, "contested")
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first(app, pilot, ids)
+        await pilot.press("f")
+        await settle(pilot)
+        assert isinstance(app.screen, FilterScreen)
+        app.screen.query_one("#verdict-contested").focus()
+        await pilot.press("space", "ctrl+s")
+        await settle(pilot)
+        assert app.filters == ClaimFilter(verdicts=("contested",))
+        assert "verdict contested" in static_text(app.screen.query_one(FilterBar))
+        assert len(app.screen.query_one(ClaimList).claims) == 1
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not app.filters.active
+        assert isinstance(app.screen, ArticleScreen)
+        assert len(app.screen.query_one(ClaimList).claims) == 3
+        assert "Filter: none" in static_text(app.screen.query_one(FilterBar))
+
+
+async def test_inbox_sort_done_and_archive(seeded) -> None:
+    store, ids = seeded
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        table = app.screen.query_one(InboxTable)
+        assert table_text(table).splitlines()[0].startswith("Other report")
+        await pilot.press("S", "S")  # newest -> date -> source
+        await settle(pilot)
+        assert app.screen.sort == "source"
+        assert table_text(table).splitlines()[0].startswith("Rebels")
+        await pilot.press("k", "d")
+        await settle(pilot)
+        assert store.get_article(ids["first"]).status == "done"
+        assert "done" in table_text(table).splitlines()[0]
+        await pilot.press("a")
+        await settle(pilot)
+        assert store.get_article(ids["first"]).status == "archived"
+        assert "Rebels" not in table_text(table)
+        await pilot.press("A")
+        await settle(pilot)
+        assert "Rebels" in table_text(table)
+
+
+async def test_help_lists_every_binding_and_palette_lists_actions(seeded) -> None:
+    store, ids = seeded
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first(app, pilot, ids)
+        commands = [c.title for c in app.get_system_commands(app.screen)]
+        for title in ("Contested", "Corroborated", "Unverified", "Note", "Evidence", "Undo",
+                      "Search", "Filter", "Export", "History", "Select", "Next open"):
+            assert title in commands
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        shown = static_text(app.screen.query_one("#help-table"))
+        for text in ("Contested", "Undo", "Search", "Export", "Next open", "Back"):
+            assert text in shown
+
+
+async def test_key_bindings_follow_the_settings_file(seeded) -> None:
+    store, ids = seeded
+    settings = Settings(checker="ana", keys={"verdict.contested": "X"})
+    app = make_app(store, settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first(app, pilot, ids)
+        claim = current_claim(app)
+        await pilot.press("x")
+        await settle(pilot)
+        assert store.get_claim(claim.id).verdict is None
+        await pilot.press("X")
+        await settle(pilot)
+        assert store.get_claim(claim.id).verdict == "contested"
+        assert store.verdict_history(claim.id)[0].checker == "ana"
+
+
+async def test_checker_name_is_asked_once_and_saved(seeded, monkeypatch, tmp_path) -> None:
+    from tui.settings import load_settings
+
+    store, _ = seeded
+    monkeypatch.delenv("CLAIMDESK_CHECKER")
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press(*"Ana", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, InboxScreen)
+    assert load_settings().checker == "Ana"
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, InboxScreen)  # not asked again
+
+
+async def test_export_writes_exactly_the_filtered_claims(seeded, tmp_path: Path) -> None:
+    store, ids = seeded
+    first = store.claims_for_article(ids["first"])
+    store.record_verdict(first[0].id, "contested")
+    store.record_verdict(first[1].id, "corroborated")
+    other = store.claims_for_article(ids["second"])[0]
+    store.record_verdict(other.id, "contested")
+    target = tmp_path / "out.json"
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.set_filter(ClaimFilter(verdicts=("contested",)))
+        await settle(pilot)
+        await pilot.press("E")
+        await settle(pilot)
+        app.screen.query_one(Input).value = str(target)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert any("Wrote 2 claim(s)" in n.message for n in app._notifications)
+    data = json.loads(target.read_text(encoding="utf-8"))
+    records = data if isinstance(data, list) else next(v for v in data.values() if isinstance(v, list))
+    assert sorted(r["claim_id"] for r in records) == sorted([first[0].id, other.id])
+
+
+async def test_write_to_a_busy_store_stays_pending_and_retries(seeded) -> None:
+    store, ids = seeded
+    locker = Store(store.path)
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first(app, pilot, ids)
+        claim = current_claim(app)
+        # Another process holds the write lock longer than the busy timeout allows.
+        import store.db as db_module
+
+        old_timeout = db_module.BUSY_TIMEOUT_MS
+        store.db.conn.execute("PRAGMA busy_timeout = 50")
+        locker.db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            await pilot.press("x")
+            await settle(pilot)
+            assert app.pending_writes == 1
+            assert "pending" in static_text(app.screen.query_one(FilterBar))
+        finally:
+            locker.db.conn.execute("ROLLBACK")
+            store.db.conn.execute(f"PRAGMA busy_timeout = {old_timeout}")
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert app.pending_writes == 0
+        assert store.get_claim(claim.id).verdict == "contested"
+    locker.close()
