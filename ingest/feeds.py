@@ -102,7 +102,7 @@ ProgressCallback = Callable[[int, int, FeedResult], None]
 
 def follow_feed(store: Store, url: str) -> tuple[Feed, bool]:
     """Follow the feed at the http(s) `url`; returns (feed, created). Nothing is fetched yet."""
-    cleaned = normalise_url(check_url(url))
+    cleaned = normalise_url(check_url(url, refusal="it cannot be followed as a feed"))
     return feed_store.add_feed(store, cleaned)
 
 
@@ -127,7 +127,8 @@ def _clean(value: object, limit: int = 2000) -> str:
 
 def _date(entry: dict) -> str:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        parsed = entry.get(key)
+        # dict.get: FeedParserDict.get maps the missing key to another, with a warning.
+        parsed = dict.get(entry, key)
         if parsed:
             try:
                 return time.strftime("%Y-%m-%d", parsed)

@@ -123,18 +123,19 @@ class _Cancelled(Exception):
     """The overall deadline passed while this fetch was still reading."""
 
 
-def check_url(url: str) -> str:
-    """`url` stripped, if it is an absolute http(s) URL; FetchError otherwise."""
+def check_url(url: str, *, refusal: str = "it was not fetched") -> str:
+    """`url` stripped, if it is an absolute http(s) URL; FetchError ending in `refusal` otherwise."""
     cleaned = url.strip()
     shown = cleaned[:200]
     try:
         parts = urlsplit(cleaned)
+        host = parts.hostname
     except ValueError as exc:
-        raise FetchError(f"{shown} is not a valid URL ({exc}), so it was not fetched.") from exc
+        raise FetchError(f"{shown} is not a valid URL ({exc}), so {refusal}.") from exc
     if parts.scheme.lower() not in {"http", "https"}:
-        raise FetchError(f"{shown} is not an http(s) URL, so it was not fetched.")
-    if not parts.hostname:
-        raise FetchError(f"{shown} has no host name, so it was not fetched.")
+        raise FetchError(f"{shown} is not an http(s) URL, so {refusal}.")
+    if not host:
+        raise FetchError(f"{shown} has no host name, so {refusal}.")
     return cleaned
 
 

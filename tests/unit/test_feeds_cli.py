@@ -1,0 +1,63 @@
+"""`claimdesk feed add/list/remove/fetch` against a local HTTP server."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import FIXTURES
+from tests.unit.test_fetch_localserver import LocalServer, send
+from tui.cli import main
+
+FEEDS = FIXTURES / "feeds"
+
+
+@pytest.fixture
+def server():
+    with LocalServer() as local:
+        local.routes.update({
+            "/atom": send((FEEDS / "atom.xml").read_bytes(), "application/atom+xml"),
+            "/broken": send(b"", "text/plain", status=503),
+        })
+        yield local
+
+
+def test_feed_commands_end_to_end(tmp_path, server, capsys) -> None:
+    db = str(tmp_path / "cli.db")
+    assert main(["feed", "add", server.url("/atom"), "--db", db]) == 0
+    assert "following " + server.url("/atom") in capsys.readouterr().out
+    assert main(["feed", "add", server.url("/atom"), "--db", db]) == 0
+    assert "already following" in capsys.readouterr().out
+
+    assert main(["feed", "fetch", "--all", "--json", "--db", db]) == 0
+    [line] = capsys.readouterr().out.splitlines()
+    result = json.loads(line)
+    assert result["title"] == "Valley Water Watch" and len(result["new_articles"]) == 2
+
+    assert main(["feed", "list", "--json", "--db", db]) == 0
+    [listed] = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert listed["new_articles"] == 2 and listed["articles"] == 2 and listed["last_error"] == ""
+
+    assert main(["feed", "add", server.url("/broken"), "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["feed", "fetch", "--db", db]) == 1
+    captured = capsys.readouterr()
+    assert f"claimdesk: {server.url('/broken')} answered with HTTP status 503" in captured.err
+    assert f"{server.url('/atom')}: 0 new articles" in captured.out
+
+    assert main(["feed", "remove", server.url("/broken"), "--db", db]) == 0
+    assert capsys.readouterr().out.startswith("no longer following")
+    assert main(["feed", "list", "--db", db]) == 0
+    assert server.url("/broken") not in capsys.readouterr().out
+
+
+def test_feed_add_refuses_a_local_path(tmp_path, capsys) -> None:
+    assert main(["feed", "add", "/etc/hostname", "--db", str(tmp_path / "x.db")]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err == "claimdesk: /etc/hostname is not an http(s) URL, so it cannot be followed as a feed."
+
+
+def test_feed_remove_of_an_unknown_feed_fails(tmp_path, capsys) -> None:
+    assert main(["feed", "remove", "https://nowhere.example/feed", "--db", str(tmp_path / "x.db")]) == 1
+    assert "No feed https://nowhere.example/feed is followed" in capsys.readouterr().err
