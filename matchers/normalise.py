@@ -35,11 +35,13 @@ _QUOTES = str.maketrans(
 
 _URL = re.compile(r"(?:https?://|www\.)\S+|pic\.twitter\.com/\S*|\b[\w-]+\.(?:com|org|net|gov|co|ly|be)/\S*", re.I)
 # The byline Twitter appends to an embedded tweet: "— Name (@handle) January 6, 2020".
+# The name may not contain a dash, so the match starts at the byline's own dash.
 _SIGNATURE = re.compile(
-    r"\s*[\u2014\u2013-]{1,2}\s*[^\u2014\u2013\n]{0,120}?\(@\w{1,30}\)\s*"
+    r"\s*[\u2014\u2013]\s*([^\u2014\u2013\n]{0,80}?)\s*\(@\w{1,30}\)\s*"
     r"(?:[A-Z][a-z]+\.? \d{1,2}, \d{4})?\s*$"
 )
 _HANDLE = re.compile(r"(?<![\w@])@\w{1,30}")
+_HANDLE_WORD = re.compile(r"@(\w+)")
 _HASHTAG = re.compile(r"(?<![\w#])#(\w+)")
 _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=\d)")
 
@@ -100,17 +102,36 @@ def _number_replacement(match: re.Match[str]) -> str:
     return _format_number(value * multiplier)
 
 
-def clean_surface(text: str) -> str:
+def _split_camel_case(match: re.Match[str]) -> str:
+    return " " + _CAMEL.sub(" ", match.group(1)) + " "
+
+
+def clean_surface(text: str, *, keep_names: bool = False, expand_numbers: bool = True) -> str:
     """The text with invisible characters, URLs, handles and signatures removed, quotes,
-    dashes, abbreviations and numbers unified, but case kept (names need it)."""
-    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE).translate(_QUOTES)
-    text = _SIGNATURE.sub("", text)
+    dashes, abbreviations and numbers unified, but case kept (names need it).
+
+    `keep_names` keeps the name of a tweet's signature and the words of @handles
+    ("@realDonaldTrump" -> "real Donald Trump"): who speaks is often part of the claim
+    a fact-check names. `expand_numbers=False` keeps numbers as written, for searching
+    an index that tokenised them as written.
+    """
+    text = unicodedata.normalize("NFKC", text).translate(_INVISIBLE)
+    author = ""
+    if signature := _SIGNATURE.search(text):
+        author = signature.group(1)
+        text = text[: signature.start()]
+    text = text.translate(_QUOTES)
     text = _URL.sub(" ", text)
-    text = _HANDLE.sub(" ", text)
-    text = _HASHTAG.sub(lambda m: " " + _CAMEL.sub(" ", m.group(1)) + " ", text)
+    if keep_names:
+        text = _HANDLE.sub(lambda m: _split_camel_case(_HANDLE_WORD.match(m.group(0))), text)
+        text = f"{text} . {author}" if author else text
+    else:
+        text = _HANDLE.sub(" ", text)
+    text = _HASHTAG.sub(_split_camel_case, text)
     for pattern, replacement in _ABBREVIATIONS:
         text = pattern.sub(replacement, text)
-    text = _NUMBER.sub(_number_replacement, text)
+    if expand_numbers:
+        text = _NUMBER.sub(_number_replacement, text)
     return _SPACES.sub(" ", text).strip()
 
 
@@ -119,7 +140,7 @@ def normalise_for_matching(text: str) -> str:
     thing in different typography, casing or number formats normalise the same."""
     # Punctuation carries no meaning for matching; decimal points and apostrophes inside
     # words ("1.5", "don't") stay, everything else goes.
-    return analyse(text).normalised
+    return " ".join(_WORD.findall(clean_surface(text).casefold()))
 
 
 # A compact English stopword list: function words that say nothing about a claim's
@@ -224,20 +245,24 @@ class Analysis:
 _CACHED_TEXT_CHARS = 2_000
 
 
-def analyse(text: str) -> Analysis:
-    """Tokens of `text` with their roles (names, numbers, years, months, negations)."""
+def analyse(text: str, *, for_search: bool = False) -> Analysis:
+    """Tokens of `text` with their roles (names, numbers, years, months, negations).
+
+    Signature names and handle words are kept (see `clean_surface`); `for_search`
+    keeps numbers as written, as the FTS index has them.
+    """
     if len(text) <= _CACHED_TEXT_CHARS:
-        return _analyse_cached(text)
-    return _analyse(text)
+        return _analyse_cached(text, for_search)
+    return _analyse(text, for_search)
 
 
 @lru_cache(maxsize=65_536)
-def _analyse_cached(text: str) -> Analysis:
-    return _analyse(text)
+def _analyse_cached(text: str, for_search: bool) -> Analysis:
+    return _analyse(text, for_search)
 
 
-def _analyse(text: str) -> Analysis:
-    surface = clean_surface(text)
+def _analyse(text: str, for_search: bool) -> Analysis:
+    surface = clean_surface(text, keep_names=True, expand_numbers=not for_search)
     tokens: list[Token] = []
     previous_end = 0
     at_start = True

@@ -23,7 +23,7 @@ def _informativeness(token_norm: str, is_entity: bool, is_number: bool) -> float
 def query_terms(text: str, max_terms: int = DEFAULT_MAX_TERMS) -> list[str]:
     """The claim's informative terms, most informative first, without duplicates."""
     best: dict[str, float] = {}
-    for token in analyse(text).tokens:
+    for token in analyse(text, for_search=True).tokens:
         if token.is_stopword or len(token.norm) < 2 and not token.norm.isdigit():
             continue
         weight = _informativeness(token.norm, token.is_entity, token.is_number or token.is_year)

@@ -33,18 +33,18 @@ from store.models import Candidate, Match
 
 # Scores at or above this mean "the same claim" (see the package docstring for how it
 # was tuned).
-DEFAULT_MIN_SCORE = 50.0
+DEFAULT_MIN_SCORE = 45.0
 # rapidfuzz scorers are at least quadratic in length (partial_ratio is cubic); a claim
 # is never this long, a pasted article is, and is compared on its start.
 MAX_SCORER_CHARS = 600
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "bm25": 0.35,
-    "match_coverage": 0.35,
-    "query_coverage": 0.1,
-    "token_set": 0.1,
-    "token_sort": 0.1,
+    "bm25": 0.275,
+    "match_coverage": 0.02,
+    "query_coverage": 0.392,
+    "token_set": 0.275,
+    "token_sort": 0.039,
 }
-CONFLICT_PENALTY = 5.0
+CONFLICT_PENALTY = 2.0
 # Conflicts are computed for this many of the best-scored candidates per requested match.
 _EXPLAIN_FACTOR = 3
 

@@ -1,0 +1,318 @@
+"""Matching benchmark: retrieval quality on CheckThat! 2020 task 2 and speed at scale.
+
+Run from the project root:
+    .venv/bin/python bench/matching.py              # quality + speed at 10k and 100k (a few minutes)
+    .venv/bin/python bench/matching.py --full       # also 1M stored claims
+    .venv/bin/python bench/matching.py --tune       # grid-search the fusion weights on train
+    .venv/bin/python bench/matching.py --quality    # quality only   (--speed: speed only)
+
+Quality: the 10,375 verified claims go into a temporary store; each train and dev tweet
+is matched; MAP@5, Recall@1, Recall@5 and MRR are printed for `find_matches` next to
+two baselines computed in the same run: plain FTS5 BM25 (the tweet's words OR-ed) and
+brute-force rapidfuzz `token_set_ratio` over every claim.
+
+Speed: LIAR statements plus generated claims fill a store to each size; queries are
+stored claims with 20-40% of their words dropped or replaced. Printed: import rate,
+database size, p50/p95 latency of `find_matches`, and brute-force `token_set_ratio`
+over all stored texts for the same queries, as a ratio.
+
+Skips with a message when ../shared/data is absent.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from rapidfuzz import fuzz, process, utils
+
+from _data import (
+    ClaimGenerator,
+    DatasetMissing,
+    checkthat_tweets,
+    checkthat_verified_claims,
+    liar_statements,
+    perturb,
+)
+from matchers import build_fts_query, explain, find_matches
+from matchers.rank import DEFAULT_WEIGHTS, CONFLICT_PENALTY, candidate_features, fuse
+from store import Store
+from store.models import ReferenceDraft
+
+POOL = 100
+
+
+# -- metrics -------------------------------------------------------------------------
+
+
+def average_precision_at(ranked: Sequence[str], relevant: frozenset[str], k: int = 5) -> float:
+    hits = 0
+    total = 0.0
+    for rank, item in enumerate(ranked[:k], start=1):
+        if item in relevant:
+            hits += 1
+            total += hits / rank
+    return total / min(len(relevant), k) if relevant else 0.0
+
+
+def metrics(rankings: Sequence[tuple[Sequence[str], frozenset[str]]]) -> dict[str, float]:
+    n = len(rankings)
+    result = {"MAP@5": 0.0, "R@1": 0.0, "R@5": 0.0, "MRR": 0.0}
+    for ranked, relevant in rankings:
+        result["MAP@5"] += average_precision_at(ranked, relevant)
+        result["R@1"] += len(relevant & set(ranked[:1])) / len(relevant)
+        result["R@5"] += len(relevant & set(ranked[:5])) / len(relevant)
+        result["MRR"] += next((1 / r for r, item in enumerate(ranked, 1) if item in relevant), 0.0)
+    return {name: value / n for name, value in result.items()}
+
+
+def print_row(label: str, values: dict[str, float]) -> None:
+    cells = "  ".join(f"{name} {value:.3f}" for name, value in values.items())
+    print(f"  {label:<34} {cells}", flush=True)
+
+
+# -- quality -------------------------------------------------------------------------
+
+
+def plain_bm25_query(text: str) -> str:
+    """The baseline's query: every word of the tweet, quoted and OR-ed."""
+    words = dict.fromkeys(w.lower() for w in re.findall(r"[^\W_]+", text))
+    return " OR ".join(f'"{w}"' for w in words)
+
+
+def load_checkthat_store() -> tuple[Store, dict[str, str]]:
+    claims = checkthat_verified_claims()
+    store = Store(None, memory=True)
+    # The url carries the dataset id back through the candidates.
+    store.add_reference_claims(
+        ReferenceDraft(text=c.text, source="Snopes", url=f"vclaim:{c.id}") for c in claims
+    )
+    return store, {c.id: c.text for c in claims}
+
+
+def vclaim_id(candidate) -> str:
+    return candidate.url.removeprefix("vclaim:")
+
+
+def quality(tune: bool) -> None:
+    print("Quality: CheckThat! 2020 task 2 (tweets vs 10,375 Snopes claims)", flush=True)
+    store, texts = load_checkthat_store()
+    search = lambda q, n: store.search_candidates(q, n)  # noqa: E731
+    splits = {split: checkthat_tweets(split) for split in ("train", "dev")}
+    weights = dict(DEFAULT_WEIGHTS)
+    penalty = CONFLICT_PENALTY
+    if tune:
+        weights, penalty = tune_weights(splits["train"], search)
+        print(f"  tuned on train: weights {weights}, conflict penalty {penalty}")
+    for split, tweets in splits.items():
+        print(f" {split} ({len(tweets)} tweets)")
+        plain, ours_query, ours, brute = [], [], [], []
+        started = time.perf_counter()
+        for tweet in tweets:
+            plain.append(([vclaim_id(c) for c in search(plain_bm25_query(tweet.text), 20)], tweet.relevant))
+            ours_query.append(([vclaim_id(c) for c in search(build_fts_query(tweet.text), 20)], tweet.relevant))
+        bm25_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        for tweet in tweets:
+            matches = find_matches(tweet.text, search, limit=20, min_score=0, pool=POOL)
+            if tune:
+                matches = rerank(tweet.text, search, weights, penalty)
+            ours.append(([vclaim_id(m.candidate) for m in matches], tweet.relevant))
+        ours_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        for tweet in tweets:
+            found = process.extract(
+                tweet.text, texts, scorer=fuzz.token_set_ratio, processor=utils.default_process, limit=20
+            )
+            brute.append(([key for _, _, key in found], tweet.relevant))
+        brute_seconds = time.perf_counter() - started
+        print_row("BM25, tweet words OR-ed (baseline)", metrics(plain))
+        print_row("token_set_ratio brute force (base)", metrics(brute))
+        print_row("BM25, build_fts_query terms", metrics(ours_query))
+        print_row("find_matches (fused rerank)", metrics(ours))
+        print(
+            f"  time per tweet: BM25 {1000 * bm25_seconds / len(tweets) / 2:.1f} ms, "
+            f"find_matches {1000 * ours_seconds / len(tweets):.1f} ms, "
+            f"brute force {1000 * brute_seconds / len(tweets):.1f} ms",
+            flush=True,
+        )
+        threshold_report(tweets, search, weights, penalty)
+
+
+def rerank(text: str, search: Callable, weights: dict[str, float], penalty: float):
+    from matchers import rank_candidates
+
+    return rank_candidates(
+        text, search(build_fts_query(text), POOL), limit=20, min_score=0,
+        weights=weights, conflict_penalty=penalty,
+    )
+
+
+def threshold_report(tweets, search, weights, penalty) -> None:
+    """Precision/recall of "score >= t means the same claim" over each tweet's top 5."""
+    scored: list[tuple[float, bool]] = []
+    positives = 0
+    for tweet in tweets:
+        positives += len(tweet.relevant)
+        for match in rerank(tweet.text, search, weights, penalty)[:5]:
+            scored.append((match.score, vclaim_id(match.candidate) in tweet.relevant))
+    best = (0.0, 0.0, 0.0, 0.0)
+    rows = []
+    for threshold in range(30, 96, 5):
+        kept = [ok for score, ok in scored if score >= threshold]
+        tp = sum(kept)
+        precision = tp / len(kept) if kept else 1.0
+        recall = tp / positives
+        f1 = 2 * precision * recall / (precision + recall) if tp else 0.0
+        rows.append(f"{threshold}: P {precision:.2f} R {recall:.2f} F1 {f1:.2f}")
+        if f1 > best[3]:
+            best = (threshold, precision, recall, f1)
+    print("  threshold (same claim if score >= t, top 5 per tweet):")
+    for i in range(0, len(rows), 4):
+        print("    " + " | ".join(rows[i : i + 4]))
+    print(f"  best F1 at t={best[0]:.0f}: P {best[1]:.2f} R {best[2]:.2f} F1 {best[3]:.2f}", flush=True)
+
+
+def tune_weights(tweets, search) -> tuple[dict[str, float], float]:
+    """Coordinate search over the feature weights and the conflict penalty, on train."""
+    prepared = []
+    for tweet in tweets:
+        pool = search(build_fts_query(tweet.text), POOL)
+        if not pool:
+            continue
+        features = candidate_features(tweet.text, pool)
+        conflicts = [len({f["kind"] for f in explain(tweet.text, c.text)["conflicts"]}) for c in pool]
+        gold = [vclaim_id(c) in tweet.relevant for c in pool]
+        prepared.append((features, conflicts, gold, len(tweet.relevant)))
+
+    def evaluate(weights: dict[str, float], penalty: float) -> float:
+        total = 0.0
+        for features, conflicts, gold, n_relevant in prepared:
+            scores = [100 * fuse(f, weights) - penalty * k for f, k in zip(features, conflicts)]
+            order = sorted(range(len(scores)), key=lambda i: -scores[i])[:5]
+            hits, ap = 0, 0.0
+            for rank, i in enumerate(order, 1):
+                if gold[i]:
+                    hits += 1
+                    ap += hits / rank
+            total += ap / min(n_relevant, 5)
+        return total / len(tweets)
+
+    weights = dict(DEFAULT_WEIGHTS)
+    penalty = CONFLICT_PENALTY
+    best = evaluate(weights, penalty)
+    print(f"  start: train MAP@5 {best:.4f}", flush=True)
+    for _round in range(3):
+        improved = False
+        for name in list(weights):
+            for value in (0.0, 0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.7, 1.0):
+                trial = dict(weights, **{name: value})
+                score = evaluate(trial, penalty)
+                if score > best + 1e-6:
+                    best, weights, improved = score, trial, True
+        for value in (0.0, 2.0, 5.0, 10.0, 20.0):
+            score = evaluate(weights, value)
+            if score > best + 1e-6:
+                best, penalty, improved = score, value, True
+        print(f"  round {_round + 1}: train MAP@5 {best:.4f} {weights} penalty {penalty}", flush=True)
+        if not improved:
+            break
+    total = sum(weights.values()) or 1.0
+    return {k: round(v / total, 3) for k, v in weights.items()}, penalty
+
+
+# -- speed ---------------------------------------------------------------------------
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def speed(sizes: Sequence[int], queries_per_size: int, brute_queries: int) -> None:
+    print("Speed: LIAR statements + generated claims; queries = stored claims 20-40% perturbed", flush=True)
+    liar = [s.text for s in liar_statements()]
+    generator = ClaimGenerator(liar)
+    vocabulary = sorted({w for t in liar[:3000] for w in t.split()})
+    rng = random.Random(11)
+    generated: list[str] = []
+    for size in sizes:
+        need = max(0, size - len(liar))
+        if need > len(generated):
+            started = time.perf_counter()
+            generated.extend(generator.claims(need - len(generated)))
+            print(f"  generated {need:,} claims in {time.perf_counter() - started:.1f} s", flush=True)
+        texts = (liar + generated)[:size]
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "bench.db"
+            store = Store(path)
+            started = time.perf_counter()
+            added, _ = store.add_reference_claims(
+                ReferenceDraft(text=t, source="bench", url=f"bench:{i}") for i, t in enumerate(texts)
+            )
+            import_seconds = time.perf_counter() - started
+            size_mb = sum(p.stat().st_size for p in Path(folder).iterdir()) / 1e6
+            sources = rng.sample(range(len(texts)), queries_per_size)
+            queries = [perturb(texts[i], rng, vocabulary) for i in sources]
+            search = lambda q, n: store.search_candidates(q, n)  # noqa: E731
+            latencies, search_latencies, hits1, hits5 = [], [], 0, 0
+            for source, query in zip(sources, queries):
+                started = time.perf_counter()
+                matches = find_matches(query, search, limit=5, min_score=0, pool=POOL)
+                latencies.append(time.perf_counter() - started)
+                started = time.perf_counter()
+                search(build_fts_query(query), POOL)
+                search_latencies.append(time.perf_counter() - started)
+                ids = [m.candidate.id for m in matches]
+                hits1 += ids[:1] == [source + 1]  # ids follow insertion order
+                hits5 += (source + 1) in ids
+            brute = []
+            for query in queries[:brute_queries]:
+                started = time.perf_counter()
+                process.extract(query, texts, scorer=fuzz.token_set_ratio, processor=utils.default_process, limit=5)
+                brute.append(time.perf_counter() - started)
+            store.close()
+        p50, p95 = percentile(latencies, 0.5) * 1000, percentile(latencies, 0.95) * 1000
+        brute_p50 = statistics.median(brute) * 1000
+        print(
+            f"  {size:>9,} stored: import {added / import_seconds:,.0f} claims/s, db {size_mb:.1f} MB | "
+            f"find_matches p50 {p50:.1f} ms p95 {p95:.1f} ms (FTS stage p50 "
+            f"{percentile(search_latencies, 0.5) * 1000:.1f} ms) | source found R@1 "
+            f"{hits1 / len(queries):.2f} R@5 {hits5 / len(queries):.2f} | brute force p50 "
+            f"{brute_p50:.0f} ms ({len(brute)} queries) = {brute_p50 / p50:.0f}x slower",
+            flush=True,
+        )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--full", action="store_true", help="also measure 1M stored claims")
+    parser.add_argument("--tune", action="store_true", help="grid-search fusion weights on train")
+    parser.add_argument("--quality", action="store_true", help="quality only")
+    parser.add_argument("--speed", action="store_true", help="speed only")
+    parser.add_argument("--queries", type=int, default=200, help="speed queries per size")
+    args = parser.parse_args(argv)
+    run_quality = not args.speed or args.quality
+    run_speed = not args.quality or args.speed
+    try:
+        if run_quality:
+            quality(args.tune)
+        if run_speed:
+            sizes = [10_000, 100_000] + ([1_000_000] if args.full else [])
+            speed(sizes, args.queries, brute_queries=20)
+    except DatasetMissing as exc:
+        print(exc, file=sys.stderr)
+        return 0
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
