@@ -40,6 +40,9 @@ class LocalServer:
 
         class Handler(BaseHTTPRequestHandler):
             protocol_version = "HTTP/1.1"
+            # Headers and body go out in separate writes; without TCP_NODELAY each
+            # keep-alive response waits on a delayed ACK (about 40 ms).
+            disable_nagle_algorithm = True
 
             def do_GET(self) -> None:  # noqa: N802 - the http.server API
                 server.requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
