@@ -53,11 +53,18 @@ def test_entity_bombs_and_external_entities_are_never_expanded() -> None:
             assert hostname not in text
 
 
-def test_entries_are_capped() -> None:
-    items = "".join(f"<item><title>t{i}</title><guid>g{i}</guid></item>" for i in range(MAX_ENTRIES + 50))
+@pytest.mark.parametrize("count", [MAX_ENTRIES + 1, 100_000])
+def test_entries_are_capped(count: int) -> None:
+    items = "".join(f"<item><title>t{i}</title><guid>g{i}</guid></item>" for i in range(count))
     parsed = parse_feed(f"<rss version='2.0'><channel><title>Big</title>{items}</channel></rss>".encode(), URL)
-    assert len(parsed.entries) == MAX_ENTRIES
-    assert f"only the first {MAX_ENTRIES}" in parsed.warning
+    assert [e.title for e in parsed.entries] == [f"t{i}" for i in range(MAX_ENTRIES)]
+    assert parsed.warning == f"{URL} has more than {MAX_ENTRIES} entries; only the first {MAX_ENTRIES} were read."
+
+
+def test_atom_entries_are_capped_too() -> None:
+    entries = "".join(f"<entry><title>t{i}</title><id>urn:x:{i}</id></entry>" for i in range(MAX_ENTRIES + 5))
+    atom = f"<feed xmlns='http://www.w3.org/2005/Atom'><title>A</title>{entries}</feed>".encode()
+    assert len(parse_feed(atom, URL).entries) == MAX_ENTRIES
 
 
 @pytest.mark.parametrize("content", [b"", b"<html><body><p>Not a feed</p></body></html>", b"\x89PNG\r\n\x1a\n", b"{\"a\": 1}"])
