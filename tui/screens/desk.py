@@ -22,11 +22,11 @@ class DeskScreen(Screen):
                 id="queue.next"),
         Binding("shift+tab,left_square_bracket", "previous_unjudged", "Previous open claim",
                 show=False, id="queue.previous"),
-        Binding("z", "undo_verdict", "Undo", id="verdict.undo"),
+        Binding("z", "undo_verdict", "Undo", show=False, id="verdict.undo"),
         Binding("Z", "redo_verdict", "Redo", show=False, id="verdict.redo"),
-        Binding("slash", "search", "Search", id="desk.search"),
+        Binding("slash", "search", "Search", show=False, id="desk.search"),
         Binding("f", "edit_filter", "Filter", id="desk.filter"),
-        Binding("E", "export_report", "Export", id="desk.export"),
+        Binding("E", "export_report", "Export", show=False, id="desk.export"),
     ]
 
     @property

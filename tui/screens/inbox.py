@@ -13,7 +13,7 @@ from tui.screens.desk import DeskScreen
 from tui.widgets.filter_bar import FilterBar
 from tui.widgets.inbox_table import InboxTable
 
-PAGE_SIZE = 200
+PAGE_SIZE = 60  # about two screens: the first paint reads no more
 SORT_ORDER = list(queue.INBOX_SORTS)
 
 

@@ -75,9 +75,21 @@ def highlight(text: str, shared: set[str], only: set[str], conflicts: set[str]) 
     return result
 
 
-def corroboration_count(matches: list[Match]) -> int:
-    """How many distinct sources carry a match of this claim."""
-    return len({(m.candidate.source or m.candidate.url or str(m.candidate.id)) for m in matches})
+def corroboration_line(matches: list[Match]) -> Text:
+    """How many distinct sources carry the same claim (strong matches without a
+    conflict, as the matcher counts them) and the earliest date among them."""
+    try:
+        from matchers import corroboration
+
+        count, earliest = corroboration(matches)
+    except Exception:  # the panel still shows the matches without the count
+        return Text("")
+    line = Text.assemble(("  corroborated by ", "dim"), (str(count), "bold"),
+                         (" source(s)", "dim"))
+    if earliest:
+        line.append("  first seen ", style="dim")
+        line.append_text(literal(one_line(str(earliest), 30)))
+    return line
 
 
 def describe_suggestion(suggestion: object) -> tuple[str | None, str]:
@@ -132,10 +144,8 @@ class MatchPanel(Static):
         if not self.matches:
             self.update(Text("No matches in the store.", style="dim"))
             return
-        header = Text.assemble(
-            (f"{len(self.matches)} match(es)", "bold"),
-            f" from {corroboration_count(self.matches)} source(s)",
-        )
+        header = Text.assemble((f"{len(self.matches)} match(es)", "bold"),
+                               corroboration_line(self.matches))
         parts: list = [header]
         if self.suggestion:
             line = Text.assemble(("Suggested: ", "bold"), (self.suggestion, "bold magenta"),
