@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping, Sequence
 from rapidfuzz import fuzz, utils
 
 from matchers.explain import explain
-from matchers.normalise import Analysis, analyse
+from matchers.normalise import analyse, match_view
 from matchers.query import build_fts_query
 from store.models import Candidate, Match
 
@@ -49,35 +49,29 @@ CONFLICT_PENALTY = 2.0
 _EXPLAIN_FACTOR = 3
 
 
-def _idf_weights(analyses: Sequence[Analysis]) -> Callable[[str], float]:
-    document_frequency = Counter(stem for a in analyses for stem in a.stems)
-    size = len(analyses)
-
-    def idf(stem: str) -> float:
-        return math.log(1.0 + (size + 1) / (document_frequency[stem] + 1))
-
-    return idf
-
-
 def candidate_features(query: str, candidates: Sequence[Candidate]) -> list[dict[str, float]]:
     """Feature values in [0, 1] for each candidate (see the module docstring).
 
     `bm25` is absent when the candidates carry no BM25 (all zero), so that ranking
     candidates from elsewhere than the FTS index still works.
     """
-    q = analyse(query)
-    analyses = [analyse(c.text) for c in candidates]
-    idf = _idf_weights(analyses)
-    q_text = q.normalised[:MAX_SCORER_CHARS]
-    q_stems = q.stems
-    q_total = sum(idf(s) for s in q_stems)
+    q_text, q_stems = match_view(query)
+    q_text = q_text[:MAX_SCORER_CHARS]
+    views = [match_view(c.text) for c in candidates]
+    # Rarity among the retrieved candidates stands in for corpus rarity.
+    document_frequency = Counter(stem for _, stems in views for stem in stems)
+    numerator = len(candidates) + 1
+    idf = {
+        stem: math.log(1.0 + numerator / (document_frequency[stem] + 1))
+        for stem in q_stems | document_frequency.keys()
+    }
+    q_total = sum(idf[s] for s in q_stems)
     best_bm25 = min((c.bm25 for c in candidates), default=0.0)
     features = []
-    for candidate, a in zip(candidates, analyses):
-        m_text = a.normalised[:MAX_SCORER_CHARS]
-        shared = q_stems & a.stems
-        shared_weight = sum(idf(s) for s in shared)
-        m_total = sum(idf(s) for s in a.stems)
+    for candidate, (m_text, m_stems) in zip(candidates, views):
+        m_text = m_text[:MAX_SCORER_CHARS]
+        shared_weight = sum(idf[s] for s in q_stems & m_stems)
+        m_total = sum(idf[s] for s in m_stems)
         values = {
             "match_coverage": shared_weight / m_total if m_total else 0.0,
             "query_coverage": shared_weight / q_total if q_total else 0.0,
@@ -111,12 +105,13 @@ def rank_candidates(
     each with its explanation. Ties keep the candidates' input order."""
     if not candidates or limit <= 0:
         return []
-    q = analyse(query)
+    q_text = match_view(query)[0]
     features = candidate_features(query, candidates)
     scores = []
     for candidate, values in zip(candidates, features):
-        identical = q.normalised == analyse(candidate.text).normalised and bool(q.normalised)
+        identical = bool(q_text) and q_text == match_view(candidate.text)[0]
         scores.append(100.0 if identical else 100.0 * fuse(values, weights))
+    q = analyse(query)
     order = sorted(range(len(candidates)), key=lambda i: -scores[i])
     shortlisted = order[: max(limit * _EXPLAIN_FACTOR, 10)]
     ranked: list[tuple[float, int, dict]] = []

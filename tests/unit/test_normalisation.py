@@ -98,3 +98,11 @@ def test_analysis_marks_names_numbers_years_and_negations() -> None:
 def test_long_text_is_analysed_in_linear_time() -> None:
     text = "word " * 200_000
     assert analyse(text).tokens[-1].norm == "word"
+
+
+def test_abbreviation_lookahead_names_every_first_character() -> None:
+    from matchers.normalise import _ABBREVIATION_TABLE
+
+    for pattern, _ in _ABBREVIATION_TABLE:
+        for alternative in pattern.split("|"):
+            assert alternative.removeprefix("\\b")[0] in "%&ADEFGMNPRSUgpvw", pattern
