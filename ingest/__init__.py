@@ -6,7 +6,7 @@ Public entry points: `load_source` (a path, "-" or a URL to an article and its c
 `neutralise_controls` (untrusted bytes and text made safe).
 """
 
-from ingest.claims import split_claims
+from ingest.claims import merge_near_duplicates, split_claims
 from ingest.errors import IngestError
 from ingest.extract import extract_article
 from ingest.sources import load_source
@@ -17,6 +17,7 @@ __all__ = [
     "decode_bytes",
     "extract_article",
     "load_source",
+    "merge_near_duplicates",
     "neutralise_controls",
     "split_claims",
 ]

@@ -2,10 +2,14 @@
 
 `split_claims(text)` returns one `ClaimDraft` per sentence (or per line with `lines=True`),
 with offsets such that `text[start:end] == claim.text`, a score in [0, 1], the reasons
-behind it and whether it clears `checkworthy.THRESHOLD`.
+behind it and whether it clears the check-worthiness threshold. `merge_near_duplicates`
+folds sentences repeated within an article into one claim that keeps every offset.
 """
 
 from __future__ import annotations
+
+import re
+from dataclasses import dataclass
 
 from ingest.checkworthy import score_sentence
 from ingest.split import MAX_SENTENCE_CHARS, line_spans, sentence_spans
@@ -30,3 +34,55 @@ def split_claims(text: str, *, lines: bool = False, max_chars: int = MAX_SENTENC
             )
         )
     return claims
+
+
+@dataclass(frozen=True)
+class MergedClaim:
+    """A claim and the offsets of its near-duplicates elsewhere in the same article."""
+
+    claim: ClaimDraft
+    also_at: tuple[tuple[int, int], ...] = ()
+
+
+_NORMALISE = re.compile(r"[\W_]+")
+# Articles longer than this are merged on exact normalised text only: pairwise fuzzy
+# comparison grows with the square of the number of sentences.
+FUZZY_MERGE_LIMIT = 3000
+NEAR_DUPLICATE_SCORE = 92.0
+
+
+def _key(text: str) -> str:
+    return _NORMALISE.sub(" ", text.casefold()).strip()
+
+
+def merge_near_duplicates(claims: list[ClaimDraft], *, score_cutoff: float = NEAR_DUPLICATE_SCORE) -> list[MergedClaim]:
+    """Merge sentences repeated within one article (a pull quote, a summary restating the lede).
+
+    The first occurrence is kept; each later near-duplicate (same words up to case and
+    punctuation, or a rapidfuzz `token_sort_ratio` of at least `score_cutoff` between
+    sentences of six or more words) adds its offsets to `also_at`.
+    """
+    from rapidfuzz import fuzz, process, utils
+
+    kept: list[ClaimDraft] = []
+    extra: list[list[tuple[int, int]]] = []
+    by_key: dict[str, int] = {}
+    fuzzy_choices: dict[int, str] = {}
+    fuzzy = len(claims) <= FUZZY_MERGE_LIMIT
+    for claim in claims:
+        key = _key(claim.text)
+        target = by_key.get(key)
+        if target is None and fuzzy and len(key.split()) >= 6 and fuzzy_choices:
+            best = process.extractOne(key, fuzzy_choices, scorer=fuzz.token_sort_ratio,
+                                      processor=utils.default_process, score_cutoff=score_cutoff)
+            if best is not None:
+                target = best[2]
+        if target is not None:
+            extra[target].append((claim.start, claim.end))
+            continue
+        by_key[key] = len(kept)
+        if fuzzy and len(key.split()) >= 6:
+            fuzzy_choices[len(kept)] = key
+        kept.append(claim)
+        extra.append([])
+    return [MergedClaim(claim, tuple(offsets)) for claim, offsets in zip(kept, extra)]
