@@ -43,10 +43,13 @@ _QUOTE = re.compile(r"^\s*(?:>\s?)+")
 _BULLET = re.compile(r"^\s*(?:[-*+•◦▪‣]|\d{1,3}[.)]|\(?[a-z][.)])\s+(?=\S)")
 _ONLY_SEPARATORS = re.compile(r"^[\s,;|·•/&:\-–—]*$")
 _SETEXT = re.compile(r"^\s{0,3}(?:=+|-+)\s*$")
+_MARKUP_CHARS = re.compile(r"[\[\]*_`<~\\]")
 
 
 def strip_inline_markdown(line: str) -> str:
     """`line` with Markdown and stray HTML inline syntax reduced to the words a reader sees."""
+    if not _MARKUP_CHARS.search(line):
+        return line  # most lines of prose: skip the dozen substitutions
     line = _IMAGE.sub("", line)
     line = _LINK.sub(r"\1", line)
     line = _REF_LINK.sub(r"\1", line)
@@ -87,7 +90,7 @@ def _classify(raw_line: str, markdown: bool) -> _Line:
         token = bullet.group(0).strip()
         marker = "- " if token in "-*+•◦▪‣" else token + " "
         line = line[bullet.end():]
-    without_links = _LINK.sub("", _IMAGE.sub("", line))
+    without_links = _LINK.sub("", _IMAGE.sub("", line)) if "](" in line else line
     had_link = without_links != line
     text = re.sub(r"[ \t]+", " ", strip_inline_markdown(line)).strip()
     if not text:

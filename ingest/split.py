@@ -58,8 +58,11 @@ def _is_content(fragment: str) -> bool:
     return False
 
 
+_NEXT_WORD = re.compile(r"[\"'\u201c\u2018(\[]*([^\s\"'\u201d\u2019]*)")
+
+
 def _next_word(text: str, pos: int, end: int) -> str:
-    match = re.compile(r"[\"'\u201c\u2018(\[]*([^\s\"'\u201d\u2019]*)").match(text, pos, end)
+    match = _NEXT_WORD.match(text, pos, end)
     return match.group(1) if match else ""
 
 
