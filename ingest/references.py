@@ -51,8 +51,6 @@ _SUMMARY_ROWS = 3
 
 _CLAIM_REVIEW_TYPES = {"claimreview", "schema:claimreview"}
 
-csv.field_size_limit(MAX_TEXT_CHARS * 4)
-
 
 class _RowError(Exception):
     """A bad row; turned into an ImportFormatError naming the file and the row."""

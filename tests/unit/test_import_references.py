@@ -278,3 +278,14 @@ def test_arbitrary_bytes_raise_only_import_errors(content: bytes, extension: str
         parse_references(content, name="x", extension=extension)
     except ImportFormatError:
         pass
+
+
+def test_oversized_csv_field_is_one_bad_row() -> None:
+    data = "text,rating\n" + '"' + "x" * 200_000 + '",True\n"The ferry runs every 20 minutes.",False\n'
+    errors: list[ImportFormatError] = []
+    drafts = parse_references(data, name="big.csv", extension="csv", errors=errors)
+    assert [d.text for d in drafts] == ["The ferry runs every 20 minutes."]
+    assert [str(e).split(" is ")[0] for e in errors] == ["Line 2 of big.csv"]
+    too_long = json.dumps({"text": "word " * 5000})
+    with pytest.raises(ImportFormatError, match="more than the 10,000 a reference claim may have"):
+        parse_references(too_long, name="long.jsonl")
