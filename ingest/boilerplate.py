@@ -158,6 +158,9 @@ _ALWAYS = (
 )
 
 
+_HAS_DIGIT = re.compile(r"\d")
+
+
 def boilerplate_kind(line: str) -> str | None:
     """The kind of boilerplate `line` (cleaned of markup) is, or None when it may be article text."""
     stripped = line.strip()
@@ -172,9 +175,9 @@ def boilerplate_kind(line: str) -> str | None:
             if kind == "copyright" and len(stripped) > 300 and not stripped.lower().startswith(("copyright", "©")):
                 continue
             return kind
-    if parse_byline(stripped) is not None:
+    if stripped[:2].lower() == "by" and parse_byline(stripped) is not None:
         return "byline"
-    if parse_dateline(stripped) is not None:
+    if len(stripped) <= 120 and _HAS_DIGIT.search(stripped) and parse_dateline(stripped) is not None:
         return "dateline"
     return None
 
