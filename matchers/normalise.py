@@ -279,17 +279,24 @@ def analyse(text: str, *, for_search: bool = False) -> Analysis:
     return _analyse(text, for_search)
 
 
-def match_view(text: str) -> tuple[str, frozenset[str]]:
-    """What scoring needs of a text, without per-token roles: the normalised string
-    (as `analyse(text).normalised`) and the content stems (as `analyse(text).stems`)."""
+class MatchView(NamedTuple):
+    """What scoring needs of a text: its normalised string (as `analyse().normalised`)
+    and its content stems (as `analyse().stems`)."""
+
+    normalised: str
+    stems: frozenset[str]
+
+
+def match_view(text: str) -> MatchView:
+    """The scoring view of `text`, without per-token roles (cheaper than `analyse`)."""
     if len(text) <= _CACHED_TEXT_CHARS:
         return _match_view_cached(text)
     return _match_view(text)
 
 
-def _match_view(text: str) -> tuple[str, frozenset[str]]:
+def _match_view(text: str) -> MatchView:
     words = [w.casefold() for w in _WORD.findall(clean_surface(text, keep_names=True))]
-    return " ".join(words), frozenset(light_stem(w) for w in words if w not in STOPWORDS)
+    return MatchView(" ".join(words), frozenset(light_stem(w) for w in words if w not in STOPWORDS))
 
 
 _match_view_cached = lru_cache(maxsize=65_536)(_match_view)

@@ -7,6 +7,8 @@ are OR-ed so BM25 ranks candidates by how many rare terms they share.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
+
 from matchers.normalise import analyse
 
 # Enough for a tweet-length claim's content words; longer texts keep their most
@@ -20,8 +22,18 @@ def _informativeness(token_norm: str, is_entity: bool, is_number: bool) -> float
     return len(token_norm) + (4 if is_entity else 0) + (2 if is_number else 0)
 
 
-def query_terms(text: str, max_terms: int = DEFAULT_MAX_TERMS) -> list[str]:
-    """The claim's informative terms, most informative first, without duplicates."""
+def query_terms(
+    text: str,
+    max_terms: int = DEFAULT_MAX_TERMS,
+    *,
+    document_frequency: Callable[[Sequence[str]], Mapping[str, int]] | None = None,
+) -> list[str]:
+    """The claim's informative terms, most informative first, without duplicates.
+
+    With `document_frequency` (terms -> how many stored claims hold each), the rarest
+    terms come first and terms no stored claim holds come last; without it, long
+    words, names and numbers are taken as the rare ones.
+    """
     best: dict[str, float] = {}
     for token in analyse(text, for_search=True).tokens:
         if token.is_stopword or len(token.norm) < 2 and not token.norm.isdigit():
@@ -29,7 +41,15 @@ def query_terms(text: str, max_terms: int = DEFAULT_MAX_TERMS) -> list[str]:
         weight = _informativeness(token.norm, token.is_entity, token.is_number or token.is_year)
         if weight > best.get(token.norm, -1.0):
             best[token.norm] = weight
-    ranked = sorted(best, key=lambda term: -best[term])  # sorted() is stable
+    if document_frequency is not None and best:
+        counts = document_frequency(list(best))
+        # A count of 0 goes last, not out: the index stems words, so a term absent
+        # as written may still match ("vaccinated" finds "vaccination").
+        ranked = sorted(
+            best, key=lambda term: (counts.get(term, 0) == 0, counts.get(term, 0), -best[term])
+        )
+    else:
+        ranked = sorted(best, key=lambda term: -best[term])  # sorted() is stable
     return ranked[: max(0, max_terms)]
 
 
@@ -38,7 +58,17 @@ def quote_fts_term(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def build_fts_query(text: str, max_terms: int = DEFAULT_MAX_TERMS) -> str:
+def build_fts_query(
+    text: str,
+    max_terms: int = DEFAULT_MAX_TERMS,
+    *,
+    document_frequency: Callable[[Sequence[str]], Mapping[str, int]] | None = None,
+) -> str:
     """An FTS5 MATCH expression OR-ing the claim's informative terms, each quoted;
-    "" when the text has nothing informative. Never raises for any string."""
-    return " OR ".join(quote_fts_term(term) for term in query_terms(text, max_terms))
+    "" when the text has nothing informative. Never raises for any string.
+
+    Each OR-ed term costs a scan of its posting list, so at a million stored claims
+    the query should keep only the rarest terms: pass `document_frequency` and a
+    smaller `max_terms`."""
+    terms = query_terms(text, max_terms, document_frequency=document_frequency)
+    return " OR ".join(quote_fts_term(term) for term in terms)

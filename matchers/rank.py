@@ -28,7 +28,7 @@ from rapidfuzz import fuzz, utils
 
 from matchers.explain import explain
 from matchers.normalise import analyse, match_view
-from matchers.query import build_fts_query
+from matchers.query import DEFAULT_MAX_TERMS, build_fts_query
 from store.models import Candidate, Match
 
 # Scores at or above this mean "the same claim" (see the package docstring for how it
@@ -46,7 +46,7 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 }
 CONFLICT_PENALTY = 2.0
 # Conflicts are computed for this many of the best-scored candidates per requested match.
-_EXPLAIN_FACTOR = 3
+_EXPLAIN_FACTOR = 2
 
 
 def candidate_features(query: str, candidates: Sequence[Candidate]) -> list[dict[str, float]]:
@@ -59,7 +59,7 @@ def candidate_features(query: str, candidates: Sequence[Candidate]) -> list[dict
     q_text = q_text[:MAX_SCORER_CHARS]
     views = [match_view(c.text) for c in candidates]
     # Rarity among the retrieved candidates stands in for corpus rarity.
-    document_frequency = Counter(stem for _, stems in views for stem in stems)
+    document_frequency = Counter(stem for view in views for stem in view.stems)
     numerator = len(candidates) + 1
     idf = {
         stem: math.log(1.0 + numerator / (document_frequency[stem] + 1))
@@ -135,10 +135,15 @@ def find_matches(
     limit: int = 5,
     min_score: float = DEFAULT_MIN_SCORE,
     pool: int = 100,
+    max_terms: int = DEFAULT_MAX_TERMS,
+    document_frequency: Callable[[Sequence[str]], Mapping[str, int]] | None = None,
 ) -> list[Match]:
     """Matches for a claim: `search(fts_query, pool)` supplies FTS5 candidates (best
-    BM25 first), which are reranked. No informative word, no search, no match."""
-    fts_query = build_fts_query(query)
+    BM25 first), which are reranked. No informative word, no search, no match.
+
+    `document_frequency` and `max_terms` choose the search terms (see
+    `matchers.query.build_fts_query`)."""
+    fts_query = build_fts_query(query, max_terms, document_frequency=document_frequency)
     if not fts_query:
         return []
     return rank_candidates(query, search(fts_query, pool), limit=limit, min_score=min_score)

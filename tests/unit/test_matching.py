@@ -257,3 +257,16 @@ def test_suggest_verdict_rule() -> None:
     assert suggest_verdict([_match(90, "A", rating="Mixture")]) is None
     assert suggest_verdict([_match(10, "A", rating="False")]) is None
     assert suggest_verdict([]) is None
+
+
+def test_document_frequency_keeps_the_rarest_terms() -> None:
+    counts = {"vaccine": 900, "autism": 12, "children": 300, "causes": 0}
+    assert build_fts_query(
+        "The vaccine causes autism in children",
+        document_frequency=lambda terms: {t: counts.get(t, 0) for t in terms},
+    ).split(" OR ") == ['"autism"', '"children"', '"vaccine"', '"causes"']
+    query = build_fts_query(
+        "The vaccine causes autism in children", max_terms=2,
+        document_frequency=lambda terms: {t: counts.get(t, 0) for t in terms},
+    )
+    assert query == '"autism" OR "children"'
