@@ -146,9 +146,14 @@ def cmd_claims(args: argparse.Namespace, store: Store | None, out: TextIO) -> in
 def cmd_import(args: argparse.Namespace, store: Store, out: TextIO) -> int:
     from tui import operations
 
-    added, skipped = operations.import_references(store, args.file, source_name=args.source, stdin=_stdin())
+    row_errors: list[ClaimdeskError] = []
+    added, skipped = operations.import_references(
+        store, args.file, source_name=args.source, stdin=_stdin(), errors=row_errors
+    )
     print(f"{added} added, {skipped} skipped as duplicates", file=out)
-    return 0
+    for error in row_errors:
+        _error(str(error))
+    return EXIT_ERROR if row_errors else 0
 
 
 def cmd_match(args: argparse.Namespace, store: Store, out: TextIO) -> int:

@@ -16,6 +16,7 @@ import matchers
 import reports
 from ingest import references
 from store import ExportFilter, Store
+from store.feeds import add_fetched_article
 from store.models import Match, VerdictRecord
 
 ProgressCallback = Callable[[int, int], None]
@@ -34,7 +35,8 @@ def ingest_source(
 ) -> IngestResult:
     """Read, clean and split one source, store it with its claims, then match its claims."""
     draft, claims = ingest.load_source(source, stdin=stdin)
-    article_id, created = store.add_article(draft, claims)
+    # Skips an article already stored under the same canonical URL or the same text.
+    article_id, created = add_fetched_article(store, draft, claims)
     if created and match:
         match_article(store, article_id)
     checkworthy = sum(1 for c in claims if c.checkworthy)
@@ -76,10 +78,17 @@ def match_article(
 
 
 def import_references(
-    store: Store, source: str, *, source_name: str | None = None, stdin: BinaryIO | None = None
+    store: Store,
+    source: str,
+    *,
+    source_name: str | None = None,
+    stdin: BinaryIO | None = None,
+    errors: list | None = None,
 ) -> tuple[int, int]:
-    """Load reference claims from a file (or stdin); returns (added, skipped as duplicates)."""
-    drafts = references.read_references(source, source_name=source_name, stdin=stdin)
+    """Load reference claims from a file, URL or stdin; returns (added, skipped as
+    duplicates). With an `errors` list, bad rows are collected there (one error each,
+    with its line) and the good rows imported; without it, one bad row fails the file."""
+    drafts = references.read_references(source, source_name=source_name, stdin=stdin, errors=errors)
     return store.add_reference_claims(drafts)
 
 

@@ -143,13 +143,24 @@ def test_import_csv_with_source_option(capsys, db, tmp_path) -> None:
     assert row == {"source": "Desk notes", "rating": "Unproven"}
 
 
-def test_import_of_a_broken_file_changes_nothing(capsys, db, references_file, tmp_path) -> None:
+def test_import_reports_each_bad_row_and_keeps_the_good_ones(capsys, db, references_file, tmp_path) -> None:
     run(capsys, "--db", db, "import", str(references_file))
     broken = tmp_path / "broken.jsonl"
-    broken.write_text('{"text": "fine claim"}\n{not json\n', encoding="utf-8")
-    code, _, err = run(capsys, "--db", db, "import", str(broken))
+    broken.write_text('{"text": "A fine claim about 12 bridges."}\n{not json\n{"text": 7}\n', encoding="utf-8")
+    code, out, err = run(capsys, "--db", db, "import", str(broken))
     assert code != 0
-    one_error_line(err, "broken.jsonl")
+    assert out.strip() == "1 added, 0 skipped as duplicates"
+    lines = err.strip().splitlines()
+    assert len(lines) == 2 and all("broken.jsonl" in line for line in lines)
+    assert "2" in lines[0] and "3" in lines[1]
+    assert Store(db).count("reference_claims") == 3
+
+
+def test_import_of_a_missing_file_changes_nothing(capsys, db, references_file, tmp_path) -> None:
+    run(capsys, "--db", db, "import", str(references_file))
+    code, _, err = run(capsys, "--db", db, "import", str(tmp_path / "gone.csv"))
+    assert code != 0
+    one_error_line(err, "gone.csv")
     assert Store(db).count("reference_claims") == 2
 
 
