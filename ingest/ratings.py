@@ -9,12 +9,14 @@ The mapping (case, spacing, hyphens and trailing punctuation ignored):
 | published rating                                                   | normalised   |
 |--------------------------------------------------------------------|--------------|
 | True, Correct, Mostly True, Accurate, Mostly Accurate, Verified,   | corroborated |
-| Confirmed, Correct Attribution, Legit, Geppetto Checkmark          |              |
+| Confirmed, Correct Attribution, Legit, Geppetto Checkmark,         |              |
+| Corroborated                                                       |              |
 | False, Pants on Fire, Mostly False, Barely True, Misleading,       | contested    |
 | Exaggerated, Incorrect, Inaccurate, Fake, Fabricated, Hoax, Scam,  |              |
 | Partly/Partially False, Missing/Lacks/Needs Context, Out of        |              |
 | Context, Miscaptioned, Misattributed, Altered, Manipulated,        |              |
-| Distorted, Spins the Facts, Satire, Three/Four Pinocchios, Wrong   |              |
+| Distorted, Spins the Facts, Satire, Three/Four Pinocchios, Wrong,  |              |
+| Contested                                                          |              |
 | Unproven, Mixture, Mixed, Unverified, Half True, Half Truth,       | unverified   |
 | Partly/Partially True, Unsupported, No Evidence, Unsubstantiated,  |              |
 | Undetermined, Research in Progress, One/Two Pinocchios, Disputed   |              |
@@ -45,6 +47,8 @@ _TABLE: dict[str, tuple[str, ...]] = {
         "true", "correct", "mostly true", "mostly correct", "accurate", "mostly accurate",
         "largely accurate", "verified", "confirmed", "correct attribution", "legit", "real",
         "geppetto checkmark", "fact", "supported",
+        # claimdesk's own labels, so its ClaimReview exports import back unchanged
+        "corroborated",
         # es / pt / fr / de
         "verdadero", "verdadeiro", "cierto", "vrai", "wahr", "richtig",
     ),
@@ -57,6 +61,7 @@ _TABLE: dict[str, tuple[str, ...]] = {
         "incorrect attribution", "altered", "altered image", "altered photo", "manipulated",
         "manipulated media", "distorted", "distorts the facts", "spins the facts", "satire",
         "labeled satire", "three pinocchios", "four pinocchios", "full flop", "conspiracy theory",
+        "contested",
         "falso", "faux", "falsch", "engañoso", "enganoso", "trompeur", "irreführend",
         "sacado de contexto", "fuera de contexto", "hors contexte",
     ),
