@@ -270,3 +270,16 @@ def test_document_frequency_keeps_the_rarest_terms() -> None:
         document_frequency=lambda terms: {t: counts.get(t, 0) for t in terms},
     )
     assert query == '"autism" OR "children"'
+
+
+def test_threshold_separates_a_paraphrase_from_a_same_topic_claim() -> None:
+    query = "Nancy Pelosi said the border wall is immoral"
+    pool = [
+        Candidate(id=1, kind="reference", text="Pelosi called the border wall immoral", bm25=-9.0),
+        Candidate(id=2, kind="reference", text="The border wall will cost 25 billion dollars", bm25=-4.0),
+        Candidate(id=3, kind="reference", text="Pelosi visited the border in March", bm25=-3.5),
+    ]
+    scores = {m.candidate.id: m.score for m in rank_candidates(query, pool, min_score=0)}
+    assert scores[1] >= DEFAULT_MIN_SCORE > max(scores[2], scores[3])
+    kept = rank_candidates(query, pool)  # the default threshold applies
+    assert [m.candidate.id for m in kept] == [1]
