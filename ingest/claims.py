@@ -9,7 +9,7 @@ folds sentences repeated within an article into one claim that keeps every offse
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import replace
 
 from ingest.checkworthy import score_sentence
 from ingest.split import MAX_SENTENCE_CHARS, line_spans, sentence_spans
@@ -36,14 +36,6 @@ def split_claims(text: str, *, lines: bool = False, max_chars: int = MAX_SENTENC
     return claims
 
 
-@dataclass(frozen=True)
-class MergedClaim:
-    """A claim and the offsets of its near-duplicates elsewhere in the same article."""
-
-    claim: ClaimDraft
-    also_at: tuple[tuple[int, int], ...] = ()
-
-
 _NORMALISE = re.compile(r"[\W_]+")
 # Articles longer than this are merged on exact normalised text only: pairwise fuzzy
 # comparison grows with the square of the number of sentences.
@@ -55,7 +47,12 @@ def _key(text: str) -> str:
     return _NORMALISE.sub(" ", text.casefold()).strip()
 
 
-def merge_near_duplicates(claims: list[ClaimDraft], *, score_cutoff: float = NEAR_DUPLICATE_SCORE) -> list[MergedClaim]:
+def article_claims(text: str) -> list[ClaimDraft]:
+    """The claims of an article as stored: its sentences, near-duplicates merged."""
+    return merge_near_duplicates(split_claims(text))
+
+
+def merge_near_duplicates(claims: list[ClaimDraft], *, score_cutoff: float = NEAR_DUPLICATE_SCORE) -> list[ClaimDraft]:
     """Merge sentences repeated within one article (a pull quote, a summary restating the lede).
 
     The first occurrence is kept; each later near-duplicate (same words up to case and
@@ -85,4 +82,5 @@ def merge_near_duplicates(claims: list[ClaimDraft], *, score_cutoff: float = NEA
             fuzzy_choices[len(kept)] = key
         kept.append(claim)
         extra.append([])
-    return [MergedClaim(claim, tuple(offsets)) for claim, offsets in zip(kept, extra)]
+    return [replace(claim, also_at=tuple(offsets)) if offsets else claim
+            for claim, offsets in zip(kept, extra)]

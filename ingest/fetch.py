@@ -460,9 +460,9 @@ def article_from_document(document: FetchedDocument) -> tuple[ArticleDraft, list
 
 
 def _split(draft: ArticleDraft) -> list[ClaimDraft]:
-    from ingest.claims import split_claims
+    from ingest.claims import article_claims
 
-    return list(split_claims(draft.text))
+    return article_claims(draft.text)
 
 
 def fetch_source(url: str, *, client: httpx.Client | None = None) -> tuple[ArticleDraft, list[ClaimDraft]]:

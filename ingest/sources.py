@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import BinaryIO
 
-from ingest.claims import split_claims
+from ingest.claims import article_claims, split_claims
 from ingest.errors import IngestError
 from ingest.extract import extract_article
 from ingest.text import decode_bytes
@@ -41,7 +41,7 @@ def article_from_bytes(data: bytes, *, name: str, kind: str | None = None, url: 
         raise IngestError(f"{name} is larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MB, too large for one article.")
     text = decode_bytes(data, name, declared_charset)
     article = extract_article(text, name=name, kind=kind or sniff_kind(text), url=url)
-    return article, split_claims(article.text)
+    return article, article_claims(article.text)
 
 
 def load_source(source: str, *, stdin: BinaryIO | None = None) -> tuple[ArticleDraft, list[ClaimDraft]]:
@@ -50,13 +50,30 @@ def load_source(source: str, *, stdin: BinaryIO | None = None) -> tuple[ArticleD
         from ingest.fetch import fetch_source  # fetching lives apart: httpx, limits, redirects
 
         return fetch_source(source)
+    data, name, kind = read_source_bytes(source, stdin=stdin)
+    return article_from_bytes(data, name=name, kind=kind)
+
+
+def load_lines(source: str, *, stdin: BinaryIO | None = None) -> list[ClaimDraft]:
+    """Each line of `source` as one sentence, without extraction or splitting: for
+    transcripts and datasets, where a title, byline or boilerplate rule would be wrong."""
+    if source.startswith(("http://", "https://")):
+        draft, _claims = load_source(source)
+        return split_claims(draft.text, lines=True)
+    data, name, _kind = read_source_bytes(source, stdin=stdin)
+    if not data.strip():
+        raise IngestError(f"{name} is empty.")
+    return split_claims(decode_bytes(data, name), lines=True)
+
+
+def read_source_bytes(source: str, *, stdin: BinaryIO | None = None) -> tuple[bytes, str, str | None]:
+    """(bytes, display name, kind from the extension or None) of a path or "-" (stdin)."""
     if source == "-":
         stream = stdin if stdin is not None else sys.stdin.buffer
         try:
-            data = stream.read(MAX_SOURCE_BYTES + 1)
+            return stream.read(MAX_SOURCE_BYTES + 1), "standard input", None
         except OSError as exc:
             raise IngestError(f"Standard input could not be read ({exc.strerror or exc}).") from exc
-        return article_from_bytes(data, name="standard input")
     path = Path(source)
     if not path.exists():
         raise IngestError(f"{source} does not exist.")
@@ -71,5 +88,4 @@ def load_source(source: str, *, stdin: BinaryIO | None = None) -> tuple[ArticleD
         raise IngestError(f"{source} cannot be read: permission denied.") from exc
     except OSError as exc:
         raise IngestError(f"{source} cannot be read ({exc.strerror or exc}).") from exc
-    kind = _EXTENSION_KINDS.get(path.suffix.lower())
-    return article_from_bytes(data, name=source, kind=kind)
+    return data, source, _EXTENSION_KINDS.get(path.suffix.lower())

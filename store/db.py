@@ -261,10 +261,11 @@ class Store:
             article_id = cursor.lastrowid
             conn.executemany(
                 """INSERT INTO claims (article_id, position, text, start, "end", score,
-                       checkworthy, reasons) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                       checkworthy, reasons, also_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 [
                     (article_id, position, c.text, c.start, c.end, c.score,
-                     int(c.checkworthy), json.dumps(list(c.reasons)))
+                     int(c.checkworthy), json.dumps(list(c.reasons)),
+                     json.dumps([list(span) for span in c.also_at]))
                     for position, c in enumerate(claims)
                 ],
             )
@@ -296,7 +297,7 @@ class Store:
             conn.execute("UPDATE articles SET status = ? WHERE id = ?", [status, article_id])
 
     _CLAIM_SELECT = """SELECT c.id, c.article_id, c.position, c.text, c.start, c."end",
-                              c.score, c.checkworthy, c.reasons, v.verdict,
+                              c.score, c.checkworthy, c.reasons, c.also_at, v.verdict,
                               coalesce(v.note, '') AS note
                        FROM claims c LEFT JOIN verdicts v ON v.claim_id = c.id"""
 
@@ -305,6 +306,7 @@ class Store:
         row = dict(row)
         row["checkworthy"] = bool(row["checkworthy"])
         row["reasons"] = tuple(json.loads(row["reasons"] or "[]"))
+        row["also_at"] = tuple(tuple(span) for span in json.loads(row["also_at"] or "[]"))
         return Claim(**row)
 
     def claims_for_article(self, article_id: int, checkworthy_only: bool = True) -> list[Claim]:

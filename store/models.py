@@ -32,6 +32,8 @@ class ClaimDraft:
     score: float
     checkworthy: bool
     reasons: tuple[str, ...] = ()
+    # Offsets of near-duplicate sentences merged into this claim (a pull quote, a recap).
+    also_at: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,7 @@ class Claim:
     reasons: tuple[str, ...] = ()
     verdict: str | None = None
     note: str = ""
+    also_at: tuple[tuple[int, int], ...] = ()
 
 
 @dataclass(frozen=True)

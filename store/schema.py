@@ -173,10 +173,16 @@ def _v2_sources_and_evidence(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v3_merged_claim_offsets(db: sqlite_utils.Database) -> None:
+    """Offsets of the near-duplicate sentences merged into each claim, as JSON pairs."""
+    db.execute("ALTER TABLE claims ADD COLUMN also_at TEXT NOT NULL DEFAULT '[]'")
+
+
 # Index i holds the migration to version i + 1. Append only; never edit a released one.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial,
     _v2_sources_and_evidence,
+    _v3_merged_claim_offsets,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

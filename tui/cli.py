@@ -51,6 +51,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("source", metavar="SOURCE", help="a file, a URL, or - for stdin")
     p.add_argument("--json", action="store_true", help="one JSON object per claim")
     p.add_argument("--all", action="store_true", help="every sentence, not only the check-worthy ones")
+    p.add_argument("--lines", action="store_true", help="each line is one sentence, no splitting (transcripts, datasets)")
+    p.add_argument("--reasons", action="store_true", help="add the check-worthiness reasons")
     p.set_defaults(handler=cmd_claims)
 
     p = commands.add_parser("import", parents=[common], help="load reference claims from other sources")
@@ -130,16 +132,22 @@ def cmd_ingest(args: argparse.Namespace, store: Store, out: TextIO) -> int:
 def cmd_claims(args: argparse.Namespace, store: Store | None, out: TextIO) -> int:
     import ingest
 
-    _draft, claims = ingest.load_source(args.source, stdin=_stdin())
+    if args.lines:
+        claims = ingest.load_lines(args.source, stdin=_stdin())
+    else:
+        claims = ingest.load_source(args.source, stdin=_stdin())[1]
     for claim in claims:
         if not (args.all or claim.checkworthy):
             continue
         if args.json:
-            print(json.dumps({"text": claim.text, "start": claim.start, "end": claim.end,
-                              "checkworthy": claim.checkworthy, "score": round(claim.score, 4)},
-                             ensure_ascii=False), file=out)
+            row = {"text": claim.text, "start": claim.start, "end": claim.end,
+                   "checkworthy": claim.checkworthy, "score": round(claim.score, 4)}
+            if args.reasons:
+                row["reasons"] = list(claim.reasons)
+            print(json.dumps(row, ensure_ascii=False), file=out)
         else:
-            print(f"{claim.start}-{claim.end}\t{claim.score:.2f}\t{claim.text}", file=out)
+            reasons = f"\t{'; '.join(claim.reasons)}" if args.reasons else ""
+            print(f"{claim.start}-{claim.end}\t{claim.score:.2f}\t{claim.text}{reasons}", file=out)
     return 0
 
 

@@ -328,3 +328,34 @@ def test_json_export_counts_corroborating_sources(capsys, db, references_file) -
     [record] = json.loads(out)
     assert record["best_match_source"] == "Checker B"
     assert record["corroborating_sources"] == 1 and record["earliest_seen"] == "2017-09-15"
+
+
+def test_claims_lines_and_reasons(capsys, tmp_path) -> None:
+    transcript = tmp_path / "debate.txt"
+    transcript.write_text(
+        "We cut unemployment by 3 percent in 2019. And thank you\nThank you all for coming.\n",
+        encoding="utf-8",
+    )
+    code, out, _ = run(capsys, "claims", str(transcript), "--json", "--all", "--lines", "--reasons")
+    assert code == 0
+    rows = json_lines(out)
+    assert [r["text"] for r in rows] == ["We cut unemployment by 3 percent in 2019. And thank you",
+                                         "Thank you all for coming."]
+    assert "quantity" in rows[0]["reasons"] and rows[0]["checkworthy"]
+    assert not rows[1]["checkworthy"]
+
+
+def test_repeated_sentences_are_one_claim_with_all_offsets(capsys, db, tmp_path) -> None:
+    article = tmp_path / "repeat.txt"
+    lede = "The army said it killed 15 fighters near the airbase on Monday."
+    article.write_text(f"Airbase clash\n\n{lede} Residents disputed the figure.\n\n"
+                       f"{lede.upper()}\n", encoding="utf-8")
+    code, out, _ = run(capsys, "--db", db, "ingest", str(article), "--no-match", "--json")
+    assert code == 0
+    store = Store(db)
+    text = store.get_article(json_lines(out)[0]["article_id"]).text
+    claims = [c for c in store.claims_for_article(json_lines(out)[0]["article_id"], checkworthy_only=False)
+              if "15 fighters" in c.text]
+    assert len(claims) == 1
+    [(start, end)] = claims[0].also_at
+    assert text[start:end] == lede.upper()

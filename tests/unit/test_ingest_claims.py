@@ -45,7 +45,7 @@ def test_near_duplicates_are_merged_keeping_all_offsets():
             "The army killed 15 fighters near the airbase on Monday! "
             "On Monday, near the airbase, the army killed 15 fighters.")
     merged = merge_near_duplicates(split_claims(text))
-    assert [m.claim.text for m in merged] == [
+    assert [m.text for m in merged] == [
         "The army killed 15 fighters near the airbase on Monday.",
         "Other news followed.",
     ]
