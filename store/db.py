@@ -188,6 +188,11 @@ class Store:
 
     # -- transactions ----------------------------------------------------------
 
+    @property
+    def lock(self) -> threading.RLock:
+        """Held around every use of the connection; callers running raw statements take it too."""
+        return self._lock
+
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction, taken with BEGIN IMMEDIATE so read-then-write is safe."""

@@ -95,6 +95,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("demo", parents=[common], help="load the demo article and reference claims")
     p.set_defaults(handler=cmd_demo)
 
+    p = commands.add_parser("doctor", parents=[common], help="check the store's integrity; --repair rebuilds search indexes")
+    p.add_argument("--repair", action="store_true", help="rebuild full-text indexes that do not match their tables")
+    p.set_defaults(handler=cmd_doctor)
+
     _add_feed_commands(commands, common)
     return parser
 
@@ -324,6 +328,16 @@ def cmd_feed_fetch(args: argparse.Namespace, store: Store, out: TextIO) -> int:
         if result.error:
             _error(result.error)
     return EXIT_ERROR if any(r.error for r in results) else 0
+
+
+def cmd_doctor(args: argparse.Namespace, store: Store, out: TextIO) -> int:
+    from store.doctor import check_store
+
+    findings = check_store(store, repair=args.repair)
+    for finding in findings:
+        state = "repaired" if finding.repaired else ("ok" if finding.ok else "PROBLEM")
+        print(f"{state:8}  {finding.check}: {finding.detail}", file=out)
+    return 0 if all(f.ok for f in findings) else EXIT_ERROR
 
 
 # -- plumbing ----------------------------------------------------------------

@@ -1,0 +1,86 @@
+"""`claimdesk doctor`: checks a store and, on request, repairs its full-text indexes.
+
+Checks: SQLite's own integrity check, the schema version, each FTS5 index against the
+table it indexes, and rows that point at something no longer there. Only the FTS
+indexes are repaired (they are derived data, rebuilt from their tables); everything
+else is reported, never deleted, because it is the user's work.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from store.db import Store
+from store.schema import SCHEMA_VERSION
+
+FTS_TABLES = ("claims_fts", "reference_claims_fts")
+
+# (what is checked, SQL counting the rows that fail it)
+ORPHAN_CHECKS = (
+    ("claims without their article",
+     "SELECT count(*) FROM claims c LEFT JOIN articles a ON a.id = c.article_id WHERE a.id IS NULL"),
+    ("verdicts without their claim",
+     "SELECT count(*) FROM verdicts v LEFT JOIN claims c ON c.id = v.claim_id WHERE c.id IS NULL"),
+    ("history rows without their claim",
+     "SELECT count(*) FROM verdict_history h LEFT JOIN claims c ON c.id = h.claim_id WHERE c.id IS NULL"),
+    ("saved matches without their claim",
+     "SELECT count(*) FROM claim_matches m LEFT JOIN claims c ON c.id = m.claim_id WHERE c.id IS NULL"),
+    ("saved matches pointing at a missing reference claim",
+     "SELECT count(*) FROM claim_matches m LEFT JOIN reference_claims r ON r.id = m.match_id "
+     "WHERE m.kind = 'reference' AND r.id IS NULL"),
+    ("evidence without its claim",
+     "SELECT count(*) FROM evidence e LEFT JOIN claims c ON c.id = e.claim_id WHERE c.id IS NULL"),
+    ("claims whose offsets fall outside their article",
+     'SELECT count(*) FROM claims c JOIN articles a ON a.id = c.article_id '
+     'WHERE c.start < 0 OR c."end" > length(a.text) OR c.start > c."end"'),
+)
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str
+    ok: bool
+    detail: str
+    repaired: bool = False
+
+
+def check_store(store: Store, *, repair: bool = False) -> list[Finding]:
+    """Every check's finding, in order; with `repair`, broken FTS indexes are rebuilt."""
+    conn = store.db.conn
+    findings = []
+    integrity = [row[0] for row in conn.execute("PRAGMA integrity_check").fetchall()]
+    findings.append(Finding("integrity", integrity == ["ok"], "; ".join(integrity[:5])))
+    version = store.schema_version
+    findings.append(Finding("schema version", version == SCHEMA_VERSION,
+                            f"{version} (this claimdesk: {SCHEMA_VERSION})"))
+    for table in FTS_TABLES:
+        findings.append(_check_fts(store, table, repair))
+    for what, sql in ORPHAN_CHECKS:
+        count = conn.execute(sql).fetchone()[0]
+        findings.append(Finding(what, count == 0, f"{count} found"))
+    return findings
+
+
+def _check_fts(store: Store, table: str, repair: bool) -> Finding:
+    check = f"full-text index {table}"
+    try:
+        _fts_integrity_check(store, table)
+        return Finding(check, True, "matches its table")
+    except sqlite3.DatabaseError as exc:
+        if not repair:
+            return Finding(check, False, f"does not match its table ({exc}); run with --repair")
+    with store.write() as conn:
+        conn.execute(f"INSERT INTO {table}({table}) VALUES ('rebuild')")
+    _fts_integrity_check(store, table)
+    return Finding(check, True, "rebuilt from its table", repaired=True)
+
+
+def _fts_integrity_check(store: Store, table: str) -> None:
+    """Raises sqlite3.DatabaseError when the index does not match its table.
+
+    Run outside `Store.write()`, which would turn the expected error into a StoreError;
+    rank = 1 makes FTS5 compare the index with the external content table.
+    """
+    with store.lock:
+        store.db.conn.execute(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)")
