@@ -39,8 +39,9 @@ from store.models import Candidate, Match
 
 # Scores at or above this mean "the same claim" (tuned on train, see above).
 DEFAULT_MIN_SCORE = 45.0
-# rapidfuzz scorers are at least quadratic in length (partial_ratio is cubic); a claim
-# is never this long, a pasted article is, and is compared on its start.
+# rapidfuzz scorers grow at least quadratically with length (partial_ratio, not used
+# for that reason, cubically); a claim is never this long, a pasted article is, and is
+# compared on its start.
 MAX_SCORER_CHARS = 600
 DEFAULT_WEIGHTS: dict[str, float] = {
     "bm25": 0.275,
