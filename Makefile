@@ -6,7 +6,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 INSTALLED := $(VENV)/.installed
 
-.PHONY: run test bench clean
+.PHONY: run test test-slow test-all clean
 
 $(INSTALLED): pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -19,6 +19,13 @@ run: $(INSTALLED)
 
 test: $(INSTALLED)
 	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+
+# The heavy cases (marked slow): large inputs, kills, many processes. pytest exits 5 when
+# no test is marked slow, which is not a failure.
+test-slow: $(INSTALLED)
+	$(VENV)/bin/python -m pytest -m slow $(PYTEST_ARGS) || [ $$? -eq 5 ]
+
+test-all: test test-slow
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis *.egg-info
