@@ -47,7 +47,7 @@ class ClaimFilter:
     def describe(self) -> str:
         parts = []
         if self.verdicts:
-            parts.append("verdict " + "|".join(self.verdicts))
+            parts.append("verdict " + "|".join("open" if v == UNJUDGED else v for v in self.verdicts))
         if self.source:
             parts.append(f"source {self.source}")
         if self.since or self.until:

@@ -89,6 +89,7 @@ class ClaimdeskApp(App):
         self._pending: deque[PendingWrite] = deque()
         self._pending_lock = threading.Lock()
         self._draining = False
+        self._counter: Store | None = None
 
     # -- start and stop ---------------------------------------------------------------
 
@@ -101,8 +102,9 @@ class ClaimdeskApp(App):
             self.ask_checker_name()
 
     def on_unmount(self) -> None:
-        if self.reader is not self.store:
-            self.reader.close()
+        for extra in (self.reader, self._counter):
+            if extra is not None and extra is not self.store:
+                extra.close()
 
     def ask_checker_name(self) -> None:
         def remember(name: str | None) -> None:
@@ -204,7 +206,11 @@ class ClaimdeskApp(App):
     @work(thread=True, exclusive=True, group="count", exit_on_error=False,
           description="Count the claims left in the review queue")
     def count_remaining(self) -> None:
-        self.post_message(RemainingCounted(queue.remaining_count(self.store)))
+        # Its own connection: a count over a large store must not hold up the writes
+        # or the screen's reads.
+        if self._counter is None:
+            self._counter = Store(self.store.path) if self.store.path is not None else self.store
+        self.post_message(RemainingCounted(queue.remaining_count(self._counter)))
 
     def on_remaining_counted(self, message: RemainingCounted) -> None:
         self.remaining = message.remaining

@@ -8,7 +8,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from store import queue
 from store.errors import ClaimdeskError
@@ -18,6 +18,7 @@ from tui.screens.desk import DeskScreen
 from tui.widgets.claim_context import ClaimContext
 from tui.widgets.claim_list import ClaimList
 from tui.widgets.filter_bar import FilterBar
+from tui.widgets.key_hints import KeyHints
 from tui.widgets.literal import literal, one_line
 from tui.widgets.match_panel import MatchPanel
 
@@ -57,7 +58,7 @@ class ArticleScreen(DeskScreen):
             with VerticalScroll(id="claim-detail"):
                 yield ClaimContext(id="claim-context")
                 yield MatchPanel(id="match-panel")
-        yield Footer()
+        yield KeyHints(id="key-hints")
 
     def on_mount(self) -> None:
         self.load_article(self.article_id, self.focus_claim_id)

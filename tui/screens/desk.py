@@ -11,6 +11,7 @@ from textual.screen import Screen
 from store.queue import ClaimFilter
 from tui.messages import StoreChanged
 from tui.widgets.filter_bar import FilterBar
+from tui.widgets.key_hints import KeyHints
 
 if TYPE_CHECKING:
     from tui.app import ClaimdeskApp
@@ -45,6 +46,8 @@ class DeskScreen(Screen):
 
     def on_screen_resume(self) -> None:
         self.update_status()
+        for hints in self.query(KeyHints):
+            hints.refresh_hints()
 
     # -- hooks the app calls -----------------------------------------------------
 

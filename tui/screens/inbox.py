@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import DataTable, Footer, Header
+from textual.widgets import DataTable, Header
 
 from store import queue
+from store.errors import ClaimdeskError
 from tui.messages import StoreChanged
 from tui.screens.desk import DeskScreen
 from tui.widgets.filter_bar import FilterBar
+from tui.widgets.key_hints import KeyHints
 from tui.widgets.inbox_table import InboxTable
 
 PAGE_SIZE = 60  # about two screens: the first paint reads no more
@@ -40,7 +42,7 @@ class InboxScreen(DeskScreen):
         yield Header()
         yield FilterBar(id="filter-bar")
         yield InboxTable(id="inbox-table")
-        yield Footer()
+        yield KeyHints(id="key-hints")
 
     def on_mount(self) -> None:
         self.reload()
@@ -101,7 +103,9 @@ class InboxScreen(DeskScreen):
                 self.table.update_article(summary)
 
     def store_changed(self, message: StoreChanged) -> None:
-        if self.loaded <= PAGE_SIZE:
+        # Beneath the article screen the counts are refreshed on return instead, so a
+        # verdict does not wait for the inbox.
+        if self.is_current:
             self.refresh_rows()
 
     def filter_changed(self) -> None:
@@ -130,7 +134,11 @@ class InboxScreen(DeskScreen):
         if article_id is None:
             return
         row = self.table.cursor_row
-        self.desk.store.set_article_status(article_id, status)
+        try:
+            self.desk.store.set_article_status(article_id, status)
+        except ClaimdeskError as exc:
+            self.desk.show_error(exc)
+            return
         self.reload()
         if self.table.row_count:
             self.table.move_cursor(row=min(row, self.table.row_count - 1), animate=False)
