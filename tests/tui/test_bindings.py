@@ -6,13 +6,11 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from textual.widgets import Input, TextArea
 
 from store import Store
 from store.models import Candidate, Match, ReferenceDraft
 from store.queue import ClaimFilter
-from tests.tui.conftest import seed_store
 from tests.tui.helpers import settle, static_text, table_text
 from tui.app import make_app
 from tui.screens.article import ArticleScreen
