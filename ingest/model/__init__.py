@@ -8,6 +8,7 @@ trained by `python -m ingest.model.train` on public data (see that module for so
 from __future__ import annotations
 
 import json
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -50,10 +51,14 @@ class Model:
     bias: float
     threshold: float
     description: str
+    trained_on: tuple[str, ...] = ()
 
     def logit(self, text: str, signals: tuple[str, ...]) -> float:
         weights = self.weights
         return self.bias + sum(weights.get(f, 0.0) for f in features(text, signals))
+
+    def probability(self, text: str, signals: tuple[str, ...]) -> float:
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, self.logit(text, signals)))))
 
 
 @lru_cache(maxsize=1)
@@ -64,4 +69,4 @@ def load_model() -> Model | None:
     except (OSError, ValueError):
         return None
     return Model(weights=data["weights"], bias=data["bias"], threshold=data["threshold"],
-                 description=data.get("description", ""))
+                 description=data.get("description", ""), trained_on=tuple(data.get("trained_on", ())))

@@ -1,0 +1,184 @@
+"""Claim extraction benchmark: check-worthiness on public data and clean-and-split throughput.
+
+Run from the project root:
+    .venv/bin/python bench/extraction.py              # everything (about two minutes)
+    .venv/bin/python bench/extraction.py --quick      # no cross-validation, no 10 MB timing
+    .venv/bin/python bench/extraction.py --repeat 9   # more runs per timing
+
+Check-worthiness (data read from ../shared/data/, never copied; skipped when absent):
+- ClaimBuster 2.5xNCS, all sentences;
+- CheckThat! 2022 1B dev (tweets; never trained on, threshold not chosen on it);
+- CheckThat! 2020 task 5 train (debate transcripts): average precision per transcript, then
+  the mean (MAP); precision, recall and F1 pooled over all its sentences.
+For each: precision, recall, F1 of the check-worthy class and average precision (AP) of the
+score, for the shipped scorer and, computed in the same run, the baselines "every sentence"
+and "digit or capitalised word after the first". On a set the shipped model was trained on,
+its own figure is not a fair one; the row "model, cross-validated" gives the out-of-fold
+figure of the same training (`ingest.model.train.cross_validate`: 4 folds, CheckThat! 2020
+folds are whole transcripts, held-out duplicates removed from training) with the shipped
+threshold and the reported-event rule.
+
+Throughput: median and p95 seconds to clean (`extract_article`) and split (`sentence_spans`)
+1 MB and 10 MB of article text, and with scoring (`split_claims`), against a naive regex
+split measured in the same run (ratio column).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from checkworthiness import (  # noqa: E402
+    DATA,
+    average_precision,
+    digit_or_capital,
+    every_sentence,
+    load_claimbuster,
+    load_ct20,
+    load_ct22,
+    prf,
+    signals_only,
+)
+from split import _NAIVE, clean_and_split, clean_and_split_only, make_article, p95, timed  # noqa: E402
+
+from ingest import checkworthy  # noqa: E402
+from ingest.model import load_model  # noqa: E402
+
+Scores = list[float]
+
+
+def shipped(text: str) -> float:
+    return checkworthy.score_sentence(text).score
+
+
+def baselines(texts: list[str]) -> list[tuple[str, Scores, float]]:
+    return [
+        (f"signals only (threshold {checkworthy.THRESHOLD})", [signals_only(t) for t in texts], checkworthy.THRESHOLD),
+        ("baseline: every sentence", [every_sentence(t) for t in texts], 0.5),
+        ("baseline: digit or capitalised word after the first", [digit_or_capital(t) for t in texts], 0.5),
+    ]
+
+
+def print_binary(title: str, labels: list[int], rows: list[tuple[str, Scores, float]],
+                 groups: list[str] | None = None) -> None:
+    """P/R/F1 at each row's threshold and AP (or, with `groups`, MAP over the groups too)."""
+    print(f"\n{title}: {len(labels)} sentences, {sum(labels)} check-worthy")
+    header = f"  {'scorer':56} {'P':>6} {'R':>6} {'F1':>6} {'AP':>6}"
+    print(header + (f" {'MAP':>6}" if groups else ""))
+    for name, scores, threshold in rows:
+        p, r, f = prf(labels, [s >= threshold for s in scores])
+        line = f"  {name:56} {p:6.3f} {r:6.3f} {f:6.3f} {average_precision(labels, scores):6.3f}"
+        if groups:
+            line += f" {mean_average_precision(labels, scores, groups):6.3f}"
+        print(line)
+
+
+def mean_average_precision(labels: list[int], scores: Scores, groups: list[str]) -> float:
+    """AP within each group (transcript) that has a positive, then the mean."""
+    by_group: dict[str, tuple[list[int], Scores]] = {}
+    for label, score, group in zip(labels, scores, groups):
+        ys, ss = by_group.setdefault(group, ([], []))
+        ys.append(label)
+        ss.append(score)
+    aps = [average_precision(ys, ss) for ys, ss in by_group.values() if sum(ys)]
+    return sum(aps) / len(aps) if aps else 0.0
+
+
+def cross_validated_scores() -> dict[str, Scores]:
+    """Out-of-fold scores of the shipped training, reported-event rule applied, per training set."""
+    from ingest.model.train import cross_validate, load_training
+
+    data = load_training(DATA)
+    out_of_fold = cross_validate(data)
+    threshold = checkworthy.threshold()
+    return {
+        name: [checkworthy.apply_reported_event_rule(p, checkworthy.signals(e.text), threshold)[0]
+               for p, e in zip(out_of_fold[name], data[name])]
+        for name in data
+    }
+
+
+def report_checkworthiness(cross_validate: bool) -> None:
+    from ingest.model.train import CLAIMBUSTER, CT20_TRAIN
+
+    model = load_model()
+    trained_on = set(model.trained_on) if model else set()
+    print(f"Model: {model.description if model else 'absent, signal weights only'}")
+    threshold = checkworthy.threshold()
+    cv = cross_validated_scores() if cross_validate and model else {}
+    cv_name = f"model, cross-validated (threshold {threshold})"
+
+    def model_rows(texts: list[str], set_name: str | None) -> list[tuple[str, Scores, float]]:
+        scores = [shipped(t) for t in texts]
+        rows = []
+        if set_name in cv:
+            # Clean even for a set the model is not trained on: duplicates of held-out
+            # sentences in the other sets (ClaimBuster shares about a thousand sentences
+            # with CheckThat! 2020) are left out of each fold's training.
+            rows.append((cv_name, cv[set_name], threshold))
+        if set_name in trained_on:
+            rows.append(("shipped model, trained on this set: not a fair figure", scores, threshold))
+        else:
+            rows.append((f"shipped model (threshold {threshold})", scores, threshold))
+        return rows
+
+    dev = load_ct22("dev")
+    texts = [t for t, _ in dev]
+    print_binary("CheckThat! 2022 1B dev (never trained on, threshold not chosen on it)", [y for _, y in dev],
+                 model_rows(texts, None) + baselines(texts))
+
+    claimbuster = load_claimbuster()
+    texts = [t for t, _ in claimbuster]
+    trained = "trained on" if CLAIMBUSTER in trained_on else "not trained on"
+    print_binary(f"ClaimBuster 2.5xNCS, all (the model is {trained} it)", [y for _, y in claimbuster],
+                 model_rows(texts, CLAIMBUSTER) + baselines(texts))
+
+    debates = load_ct20()
+    texts = [t for rows in debates.values() for t, _ in rows]
+    labels = [y for rows in debates.values() for _, y in rows]
+    groups = [name for name, rows in debates.items() for _ in rows]
+    trained = "trained on" if CT20_TRAIN in trained_on else "not trained on"
+    print_binary(f"CheckThat! 2020 task 5 train, {len(debates)} transcripts (the model is {trained} it; "
+                 "cross-validation leaves whole transcripts out)", labels,
+                 model_rows(texts, CT20_TRAIN) + baselines(texts), groups)
+
+
+def report_throughput(repeat: int, large: bool) -> None:
+    inputs = [("1 MB article", make_article(1_000_000), repeat)]
+    if large:
+        inputs.append(("10 MB article", make_article(10_000_000), max(1, repeat // 2)))
+    print(f"\nThroughput, one core: {'input':14} {'what':36} {'median s':>9} {'p95 s':>9} {'x naive':>8}")
+    for label, text, runs in inputs:
+        naive = timed(_NAIVE.split, text, runs)
+        base = statistics.median(naive)
+        for what, times in [
+            ("naive regex split (baseline)", naive),
+            ("clean + split", timed(clean_and_split_only, text, runs)),
+            ("clean + split + score", timed(clean_and_split, text, runs)),
+        ]:
+            median = statistics.median(times)
+            print(f"  {label:33} {what:36} {median:9.3f} {p95(times):9.3f} {median / base:8.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="skip cross-validation and the 10 MB timing")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per timing (default 5; half for 10 MB)")
+    parser.add_argument("--no-throughput", action="store_true", help="only the check-worthiness figures")
+    args = parser.parse_args()
+    if DATA.is_dir():
+        report_checkworthiness(cross_validate=not args.quick)
+    else:
+        print(f"Check-worthiness skipped: the public data folder {DATA} is absent.")
+    if not args.no_throughput:
+        report_throughput(args.repeat, large=not args.quick)
+
+
+if __name__ == "__main__":
+    main()
