@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from store.db import Store
 from store.schema import SCHEMA_VERSION
 
-FTS_TABLES = ("claims_fts", "reference_claims_fts")
+FTS_TABLES = ("claims_fts", "reference_claims_fts", "articles_fts")
 
 # (what is checked, SQL counting the rows that fail it)
 ORPHAN_CHECKS = (

@@ -178,11 +178,17 @@ def _v3_merged_claim_offsets(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE claims ADD COLUMN also_at TEXT NOT NULL DEFAULT '[]'")
 
 
+def _v4_article_search(db: sqlite_utils.Database) -> None:
+    """Full-text search over article titles and text (the desk's `/` search)."""
+    db["articles"].enable_fts(["title", "text"], create_triggers=True, tokenize=FTS_TOKENIZE)
+
+
 # Index i holds the migration to version i + 1. Append only; never edit a released one.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial,
     _v2_sources_and_evidence,
     _v3_merged_claim_offsets,
+    _v4_article_search,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -97,3 +97,9 @@ def test_file_that_is_not_a_database_is_refused_untouched(tmp_path) -> None:
     with pytest.raises(StoreError, match=str(path)):
         Store(path)
     assert path.read_bytes() == before
+
+
+def test_article_titles_and_text_are_full_text_searchable(store: Store) -> None:
+    _article(store, text="The bridge over the Danube reopened in May. Traffic resumed.")
+    rows = store.query("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?", ['"danube"'])
+    assert [r["rowid"] for r in rows] == [1]
