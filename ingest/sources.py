@@ -10,7 +10,10 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
+
+if TYPE_CHECKING:
+    import httpx
 
 from ingest.claims import article_claims, split_claims
 from ingest.errors import IngestError
@@ -44,12 +47,15 @@ def article_from_bytes(data: bytes, *, name: str, kind: str | None = None, url: 
     return article, article_claims(article.text)
 
 
-def load_source(source: str, *, stdin: BinaryIO | None = None) -> tuple[ArticleDraft, list[ClaimDraft]]:
-    """The article and claims of `source`: a .txt/.md/.html path, "-" for stdin bytes, or an http(s) URL."""
+def load_source(
+    source: str, *, stdin: BinaryIO | None = None, client: httpx.Client | None = None
+) -> tuple[ArticleDraft, list[ClaimDraft]]:
+    """The article and claims of `source`: a .txt/.md/.html path, "-" for stdin bytes, or
+    an http(s) URL (fetched with `client`, or a client made for the call)."""
     if source.startswith(("http://", "https://")):
         from ingest.fetch import fetch_source  # fetching lives apart: httpx, limits, redirects
 
-        return fetch_source(source)
+        return fetch_source(source, client=client)
     data, name, kind = read_source_bytes(source, stdin=stdin)
     return article_from_bytes(data, name=name, kind=kind)
 

@@ -31,10 +31,11 @@ class IngestResult:
 
 
 def ingest_source(
-    store: Store, source: str, *, stdin: BinaryIO | None = None, match: bool = True
+    store: Store, source: str, *, stdin: BinaryIO | None = None, match: bool = True, client=None
 ) -> IngestResult:
-    """Read, clean and split one source, store it with its claims, then match its claims."""
-    draft, claims = ingest.load_source(source, stdin=stdin)
+    """Read (or fetch, with the httpx `client`), clean and split one source, store it with
+    its claims, then match its claims."""
+    draft, claims = ingest.load_source(source, stdin=stdin, client=client)
     # Skips an article already stored under the same canonical URL or the same text.
     article_id, created = add_fetched_article(store, draft, claims)
     if created and match:

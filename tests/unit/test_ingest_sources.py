@@ -76,9 +76,11 @@ def test_urls_are_handed_to_the_fetcher(monkeypatch):
     import types
 
     fake = types.ModuleType("ingest.fetch")
-    fake.fetch_source = lambda url: ("fetched", url)
+    fake.fetch_source = lambda url, client=None: ("fetched", url, client)
     monkeypatch.setitem(sys.modules, "ingest.fetch", fake)
-    assert load_source("https://example.org/a") == ("fetched", "https://example.org/a")
+    assert load_source("https://example.org/a") == ("fetched", "https://example.org/a", None)
+    client = object()
+    assert load_source("https://example.org/b", client=client) == ("fetched", "https://example.org/b", client)
 
 
 def _write(path, data: bytes):
