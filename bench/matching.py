@@ -29,6 +29,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -79,6 +80,18 @@ def print_row(label: str, values: dict[str, float]) -> None:
     print(f"  {label:<34} {cells}", flush=True)
 
 
+def term_counts(texts: Sequence[str]) -> Callable[[Sequence[str]], dict[str, int]]:
+    """How many of `texts` hold each word: a stand-in, computed here in Python, for the
+    document-frequency lookup the store's FTS vocabulary could answer."""
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update(set(_WORDS.findall(text.casefold())))
+    return lambda terms: {t: counts.get(t, 0) for t in terms}
+
+
+_WORDS = re.compile(r"[^\W_]+(?:'[^\W\d_]+)?")
+
+
 # -- quality -------------------------------------------------------------------------
 
 
@@ -106,6 +119,7 @@ def quality(tune: bool) -> None:
     print("Quality: CheckThat! 2020 task 2 (tweets vs 10,375 Snopes claims)", flush=True)
     store, texts = load_checkthat_store()
     search = lambda q, n: store.search_candidates(q, n)  # noqa: E731
+    counts = term_counts(list(texts.values()))
     splits = {split: checkthat_tweets(split) for split in ("train", "dev")}
     weights = dict(DEFAULT_WEIGHTS)
     penalty = CONFLICT_PENALTY
@@ -114,7 +128,7 @@ def quality(tune: bool) -> None:
         print(f"  tuned on train: weights {weights}, conflict penalty {penalty}")
     for split, tweets in splits.items():
         print(f" {split} ({len(tweets)} tweets)")
-        plain, ours_query, ours, brute = [], [], [], []
+        plain, ours_query, ours, ours_df, brute = [], [], [], [], []
         started = time.perf_counter()
         for tweet in tweets:
             plain.append(([vclaim_id(c) for c in search(plain_bm25_query(tweet.text), 20)], tweet.relevant))
@@ -127,6 +141,11 @@ def quality(tune: bool) -> None:
                 matches = rerank(tweet.text, search, weights, penalty)
             ours.append(([vclaim_id(m.candidate) for m in matches], tweet.relevant))
         ours_seconds = time.perf_counter() - started
+        for tweet in tweets:
+            matches = find_matches(
+                tweet.text, search, limit=20, min_score=0, pool=POOL, document_frequency=counts
+            )
+            ours_df.append(([vclaim_id(m.candidate) for m in matches], tweet.relevant))
         started = time.perf_counter()
         for tweet in tweets:
             found = process.extract(
@@ -138,6 +157,7 @@ def quality(tune: bool) -> None:
         print_row("token_set_ratio brute force (base)", metrics(brute))
         print_row("BM25, build_fts_query terms", metrics(ours_query))
         print_row("find_matches (fused rerank)", metrics(ours))
+        print_row("find_matches, rarer terms by doc freq", metrics(ours_df))
         print(
             f"  time per tweet: BM25 {1000 * bm25_seconds / len(tweets) / 2:.1f} ms, "
             f"find_matches {1000 * ours_seconds / len(tweets):.1f} ms, "
@@ -263,7 +283,8 @@ def speed(sizes: Sequence[int], queries_per_size: int, brute_queries: int) -> No
             sources = rng.sample(range(len(texts)), queries_per_size)
             queries = [perturb(texts[i], rng, vocabulary) for i in sources]
             search = lambda q, n: store.search_candidates(q, n)  # noqa: E731
-            latencies, search_latencies, hits1, hits5 = [], [], 0, 0
+            counts = term_counts(texts)
+            latencies, search_latencies, df_latencies, hits1, hits5, df_hits5 = [], [], [], 0, 0, 0
             for source, query in zip(sources, queries):
                 started = time.perf_counter()
                 matches = find_matches(query, search, limit=5, min_score=0, pool=POOL)
@@ -274,6 +295,12 @@ def speed(sizes: Sequence[int], queries_per_size: int, brute_queries: int) -> No
                 ids = [m.candidate.id for m in matches]
                 hits1 += ids[:1] == [source + 1]  # ids follow insertion order
                 hits5 += (source + 1) in ids
+                started = time.perf_counter()
+                matches = find_matches(
+                    query, search, limit=5, min_score=0, pool=POOL, document_frequency=counts
+                )
+                df_latencies.append(time.perf_counter() - started)
+                df_hits5 += (source + 1) in [m.candidate.id for m in matches]
             brute = []
             for query in queries[:brute_queries]:
                 started = time.perf_counter()
@@ -288,6 +315,13 @@ def speed(sizes: Sequence[int], queries_per_size: int, brute_queries: int) -> No
             f"{percentile(search_latencies, 0.5) * 1000:.1f} ms) | source found R@1 "
             f"{hits1 / len(queries):.2f} R@5 {hits5 / len(queries):.2f} | brute force p50 "
             f"{brute_p50:.0f} ms ({len(brute)} queries) = {brute_p50 / p50:.0f}x slower",
+            flush=True,
+        )
+        df_p50 = percentile(df_latencies, 0.5) * 1000
+        print(
+            f"  {'':>9}   with document frequencies (rarer terms): find_matches p50 {df_p50:.1f} ms "
+            f"p95 {percentile(df_latencies, 0.95) * 1000:.1f} ms | source R@5 "
+            f"{df_hits5 / len(queries):.2f} | brute force {brute_p50 / df_p50:.0f}x slower",
             flush=True,
         )
 

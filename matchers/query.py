@@ -14,6 +14,11 @@ from matchers.normalise import analyse
 # Enough for a tweet-length claim's content words; longer texts keep their most
 # informative terms, because each OR-ed common term costs a posting-list scan.
 DEFAULT_MAX_TERMS = 24
+# With document frequencies: always search this many of the rarest terms, and beyond
+# them no term held by more than this many stored claims, so that a search reads a
+# bounded number of postings however large the store grows.
+MIN_SEARCH_TERMS = 8
+COMMON_TERM_COUNT = 2_000
 
 
 def _informativeness(token_norm: str, is_entity: bool, is_number: bool) -> float:
@@ -30,9 +35,12 @@ def query_terms(
 ) -> list[str]:
     """The claim's informative terms, most informative first, without duplicates.
 
-    With `document_frequency` (terms -> how many stored claims hold each), the rarest
-    terms come first and terms no stored claim holds come last; without it, long
-    words, names and numbers are taken as the rare ones.
+    `document_frequency` maps terms to how many stored claims hold each. With it, the
+    rarest terms come first, terms held by no stored claim come last (the index stems
+    words, so "vaccinated" may still find "vaccination"), and beyond the first
+    `MIN_SEARCH_TERMS` a term held by more than `COMMON_TERM_COUNT` claims is left out:
+    it costs a long posting-list scan and adds little to BM25. Without it, long words,
+    names and numbers are taken as the rare ones.
     """
     best: dict[str, float] = {}
     for token in analyse(text, for_search=True).tokens:
@@ -41,16 +49,19 @@ def query_terms(
         weight = _informativeness(token.norm, token.is_entity, token.is_number or token.is_year)
         if weight > best.get(token.norm, -1.0):
             best[token.norm] = weight
-    if document_frequency is not None and best:
-        counts = document_frequency(list(best))
-        # A count of 0 goes last, not out: the index stems words, so a term absent
-        # as written may still match ("vaccinated" finds "vaccination").
-        ranked = sorted(
-            best, key=lambda term: (counts.get(term, 0) == 0, counts.get(term, 0), -best[term])
-        )
-    else:
+    if document_frequency is None or not best:
         ranked = sorted(best, key=lambda term: -best[term])  # sorted() is stable
-    return ranked[: max(0, max_terms)]
+        return ranked[: max(0, max_terms)]
+    counts = document_frequency(list(best))
+    ranked = sorted(
+        best, key=lambda term: (counts.get(term, 0) <= 0, counts.get(term, 0), -best[term])
+    )
+    kept = [
+        term
+        for position, term in enumerate(ranked)
+        if position < MIN_SEARCH_TERMS or 0 < counts.get(term, 0) <= COMMON_TERM_COUNT
+    ]
+    return kept[: max(0, max_terms)]
 
 
 def quote_fts_term(term: str) -> str:
@@ -68,7 +79,6 @@ def build_fts_query(
     "" when the text has nothing informative. Never raises for any string.
 
     Each OR-ed term costs a scan of its posting list, so at a million stored claims
-    the query should keep only the rarest terms: pass `document_frequency` and a
-    smaller `max_terms`."""
+    the query should keep only the rarer terms: pass `document_frequency`."""
     terms = query_terms(text, max_terms, document_frequency=document_frequency)
     return " OR ".join(quote_fts_term(term) for term in terms)

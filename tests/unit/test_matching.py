@@ -259,17 +259,28 @@ def test_suggest_verdict_rule() -> None:
     assert suggest_verdict([]) is None
 
 
-def test_document_frequency_keeps_the_rarest_terms() -> None:
-    counts = {"vaccine": 900, "autism": 12, "children": 300, "causes": 0}
-    assert build_fts_query(
-        "The vaccine causes autism in children",
-        document_frequency=lambda terms: {t: counts.get(t, 0) for t in terms},
-    ).split(" OR ") == ['"autism"', '"children"', '"vaccine"', '"causes"']
-    query = build_fts_query(
-        "The vaccine causes autism in children", max_terms=2,
-        document_frequency=lambda terms: {t: counts.get(t, 0) for t in terms},
-    )
-    assert query == '"autism" OR "children"'
+def test_document_frequency_orders_terms_rarest_first() -> None:
+    shares = {"vaccine": 900, "autism": 1, "children": 300, "causes": 0}
+    lookup = lambda terms: {t: shares.get(t, 0) for t in terms}  # noqa: E731
+    query = build_fts_query("The vaccine causes autism in children", document_frequency=lookup)
+    # "causes" is held by no claim as written: last, not dropped (the index stems words)
+    assert query.split(" OR ") == ['"autism"', '"children"', '"vaccine"', '"causes"']
+    assert build_fts_query("The vaccine causes autism", max_terms=1, document_frequency=lookup) == '"autism"'
+
+
+def test_document_frequency_drops_common_terms_beyond_the_rarest() -> None:
+    from matchers.query import COMMON_TERM_COUNT, MIN_SEARCH_TERMS
+
+    words = [f"rare{i}" for i in range(MIN_SEARCH_TERMS)] + ["common", "frequent"]
+    shares = {w: i + 1 for i, w in enumerate(words)}
+    shares["common"] = COMMON_TERM_COUNT + 1
+    shares["frequent"] = COMMON_TERM_COUNT
+    terms = build_fts_query(" ".join(words), document_frequency=lambda ts: shares).split(" OR ")
+    assert '"common"' not in terms and '"frequent"' in terms
+    assert len(terms) == MIN_SEARCH_TERMS + 1
+    # but a claim made only of common words still searches them
+    few = build_fts_query("common", document_frequency=lambda ts: shares)
+    assert few == '"common"'
 
 
 def test_threshold_separates_a_paraphrase_from_a_same_topic_claim() -> None:
