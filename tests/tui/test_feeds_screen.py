@@ -1,0 +1,94 @@
+"""The feeds screen: follow a feed, fetch all in a worker, see new articles in the inbox,
+see a failing feed's error; add one page by URL. No outside network: a MockTransport
+serves the fixtures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+
+from store import Store
+from store import feeds as feed_store
+from tests.tui.helpers import settle, table_text
+from tui.app import make_app
+from tui.screens.feeds import FeedsScreen
+from tui.screens.inbox import InboxScreen
+
+FEEDS = Path(__file__).resolve().parent.parent / "fixtures" / "feeds"
+ARTICLE = (FEEDS / "article.html").read_bytes()
+
+
+def _serve(request: httpx.Request) -> httpx.Response:
+    path = request.url.path
+    if request.url.host == "ledger.example" and path == "/rss":
+        return httpx.Response(200, content=(FEEDS / "rss.xml").read_bytes(),
+                              headers={"content-type": "application/rss+xml"})
+    if request.url.host == "ledger.example" and path.startswith("/articles/") and path != "/articles/missing-page":
+        return httpx.Response(200, content=ARTICLE, headers={"content-type": "text/html; charset=utf-8"})
+    if request.url.host == "down.example":
+        return httpx.Response(503, text="busy")
+    return httpx.Response(404, text="not found")
+
+
+def _client() -> httpx.Client:
+    return httpx.Client(transport=httpx.MockTransport(_serve), follow_redirects=False)
+
+
+async def _type(pilot, text: str) -> None:
+    for ch in text:
+        await pilot.press(ch)
+
+
+async def test_follow_fetch_all_and_see_articles_and_errors(store: Store) -> None:
+    app = make_app(store, http_client=_client())
+    async with app.run_test(size=(130, 36)) as pilot:
+        await settle(pilot)
+        app.push_screen(FeedsScreen())
+        await settle(pilot)
+        for url in ("https://ledger.example/rss", "https://down.example/rss"):
+            await pilot.press("a")
+            await _type(pilot, url)
+            await pilot.press("enter")
+            await settle(pilot)
+        assert [f.url for f in feed_store.list_feeds(store)] == [
+            "https://ledger.example/rss", "https://down.example/rss"]
+
+        await pilot.press("r")
+        await settle(pilot)
+        table = app.screen.query_one("#feeds-table")
+        shown = table_text(table)
+        assert "Coastal Ledger: News" in shown
+        assert "503" in shown  # the failing feed keeps its error on screen
+        assert store.count("articles") >= 2
+        notices = [n.message for n in app._notifications]
+        assert any("down.example" in m for m in notices)
+
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, InboxScreen)
+        inbox = table_text(app.screen.query_one("#inbox-table"))
+        assert "Harbour authority reports record cargo volumes" in inbox
+        assert "Fishing quota talks stall" in inbox  # a summary-only entry whose page is gone
+
+
+async def test_add_page_by_url_and_refuse_a_bad_one(store: Store) -> None:
+    app = make_app(store, http_client=_client())
+    async with app.run_test(size=(130, 36)) as pilot:
+        await settle(pilot)
+        app.push_screen(FeedsScreen())
+        await settle(pilot)
+        await pilot.press("i")
+        await _type(pilot, "https://ledger.example/articles/ferry")
+        await pilot.press("enter")
+        await settle(pilot)
+        [article] = store.list_articles()
+        assert article.title == "Harbour authority reports record cargo volumes"
+        assert store.claims_for_article(article.id)
+
+        await pilot.press("i")
+        await _type(pilot, "https://ledger.example/articles/missing-page")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert store.count("articles") == 1
+        assert any("404" in n.message for n in app._notifications)

@@ -1,0 +1,201 @@
+"""The feeds screen: followed feeds with their last fetch, new articles and last error;
+follow, unfollow, fetch all (in a worker, with a progress bar), and add one page by URL.
+
+Network work never runs on the UI thread: each fetch is a thread worker that reports
+back through `call_from_thread`, and the inbox reloads as each new article arrives.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Header, ProgressBar, Static
+
+from ingest.feeds import FeedResult, fetch_feeds, follow_feed, unfollow_feed
+from store import feeds as feed_store
+from store.errors import ClaimdeskError
+from tui import operations
+from tui.screens.prompt import PromptScreen
+from tui.widgets.key_hints import KeyHints
+from tui.widgets.literal import literal, one_line
+
+if TYPE_CHECKING:
+    from tui.app import ClaimdeskApp
+
+COLUMNS = ("Title", "URL", "Last fetched", "New", "Last error")
+
+
+class FeedsScreen(Screen):
+    BINDINGS = [
+        Binding("a", "add_feed", "Follow feed", id="feeds.add"),
+        Binding("r", "fetch_all", "Fetch all", id="feeds.fetch_all"),
+        Binding("D", "remove_feed", "Unfollow", id="feeds.remove"),
+        Binding("i", "ingest_url", "Add page by URL", id="feeds.ingest_url"),
+        Binding("j", "cursor_down", "Down", show=False, id="feeds.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="feeds.up"),
+        Binding("escape", "back", "Back", id="feeds.back"),
+    ]
+
+    @property
+    def desk(self) -> ClaimdeskApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Static("Feeds", id="feeds-title")
+        yield DataTable(id="feeds-table", cursor_type="row", zebra_stripes=True)
+        yield ProgressBar(id="feeds-progress", show_eta=False)
+        yield Static("", id="feeds-status", markup=False)
+        yield KeyHints(id="key-hints")
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns(*COLUMNS)
+        self.query_one(ProgressBar).display = False
+        self.reload()
+        table.focus()
+
+    def reload(self) -> None:
+        table = self.query_one(DataTable)
+        table.clear()
+        for feed in feed_store.list_feeds(self.desk.reader):
+            error = Text(one_line(feed.last_error, 60), style="red") if feed.last_error else Text("")
+            table.add_row(
+                literal(one_line(feed.title or "(not fetched yet)", 40)),
+                literal(one_line(feed.url, 50)),
+                Text(feed.last_fetched[:16].replace("T", " ") or "never"),
+                Text(str(feed.new_articles), justify="right"),
+                error,
+                key=str(feed.id),
+            )
+
+    def selected_feed_id(self) -> int | None:
+        table = self.query_one(DataTable)
+        if table.row_count == 0:
+            return None
+        row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
+        return int(row_key.value)
+
+    def article_arrived(self, article_id: int) -> None:
+        """A new article is stored: the inbox beneath shows it and the queue counts it."""
+        from tui.screens.inbox import InboxScreen
+
+        for screen in self.app.screen_stack:
+            if isinstance(screen, InboxScreen):
+                screen.reload(keep_article=screen.table.current_article_id)
+        self.desk.count_remaining()
+
+    def show_status(self, text: str) -> None:
+        self.query_one("#feeds-status", Static).update(literal(text))
+
+    # -- actions -------------------------------------------------------------------
+
+    def action_cursor_down(self) -> None:
+        self.query_one(DataTable).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one(DataTable).action_cursor_up()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_add_feed(self) -> None:
+        from tui.app import validate_url
+
+        def follow(url: str | None) -> None:
+            if not url:
+                return
+            try:
+                feed, created = follow_feed(self.desk.store, url)
+            except ClaimdeskError as exc:
+                self.desk.show_error(exc)
+                return
+            self.reload()
+            state = "Following" if created else "Already following"
+            self.notify(f"{state} {feed.url}. Press r to fetch.", markup=False)
+
+        self.app.push_screen(PromptScreen("Feed URL (RSS or Atom)", validate=validate_url), follow)
+
+    def action_remove_feed(self) -> None:
+        feed_id = self.selected_feed_id()
+        if feed_id is None:
+            return
+        try:
+            feed = unfollow_feed(self.desk.store, feed_id)
+        except ClaimdeskError as exc:
+            self.desk.show_error(exc)
+            return
+        self.reload()
+        self.notify(f"No longer following {feed.url}; its articles stay.", markup=False)
+
+    def action_fetch_all(self) -> None:
+        if not feed_store.list_feeds(self.desk.reader):
+            self.notify("No feeds followed yet: press a to follow one.", markup=False)
+            return
+        progress = self.query_one(ProgressBar)
+        progress.update(total=None, progress=0)
+        progress.display = True
+        self.show_status("Fetching feeds…")
+        self.fetch_all_feeds()
+
+    @work(thread=True, exclusive=True, group="feeds", exit_on_error=False,
+          description="Fetching every followed feed")
+    def fetch_all_feeds(self) -> None:
+        store = self.desk.store
+
+        def progressed(done: int, total: int, result: FeedResult) -> None:
+            self.app.call_from_thread(self._feed_done, done, total, result)
+
+        def arrived(article_id: int) -> None:
+            operations.match_article(store, article_id)
+            self.app.call_from_thread(self.article_arrived, article_id)
+
+        try:
+            results = fetch_feeds(store, "all", client=self.desk.http_client,
+                                  on_progress=progressed, on_article=arrived)
+        except ClaimdeskError as exc:
+            self.app.call_from_thread(self.desk.show_error, exc)
+            results = []
+        self.app.call_from_thread(self._all_done, results)
+
+    def _feed_done(self, done: int, total: int, result: FeedResult) -> None:
+        self.query_one(ProgressBar).update(total=total, progress=done)
+        if result.error:
+            self.notify(result.error, title="Feed failed", severity="error", markup=False)
+        self.reload()
+
+    def _all_done(self, results: list[FeedResult]) -> None:
+        self.query_one(ProgressBar).display = False
+        new = sum(len(r.new_article_ids) for r in results)
+        failed = sum(1 for r in results if r.error)
+        summary = f"Fetched {len(results)} feed(s): {new} new article(s)"
+        self.show_status(summary + (f", {failed} failed." if failed else "."))
+        self.reload()
+
+    def action_ingest_url(self) -> None:
+        from tui.app import validate_url
+
+        def start(url: str | None) -> None:
+            if url:
+                self.show_status(f"Fetching {url}…")
+                self.ingest_url(url)
+
+        self.app.push_screen(PromptScreen("Article URL", validate=validate_url), start)
+
+    @work(thread=True, group="ingest", exit_on_error=False, description="Fetching one article")
+    def ingest_url(self, url: str) -> None:
+        try:
+            result = operations.ingest_source(self.desk.store, url, client=self.desk.http_client)
+        except ClaimdeskError as exc:
+            self.app.call_from_thread(self.desk.show_error, exc)
+            self.app.call_from_thread(self.show_status, "")
+            return
+        state = "Added" if result.created else "Already stored:"
+        self.app.call_from_thread(self.show_status, f"{state} {result.title} ({result.claims} claims)")
+        if result.created:
+            self.app.call_from_thread(self.article_arrived, result.article_id)
