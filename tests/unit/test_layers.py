@@ -1,0 +1,46 @@
+"""The layers point one way: the core packages never import the TUI or Textual, and
+matchers never touch the database."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+FORBIDDEN = {
+    "store": {"textual", "tui", "ingest", "matchers", "reports", "rich"},
+    "ingest": {"textual", "tui", "matchers", "reports", "rich"},
+    "matchers": {"textual", "tui", "ingest", "reports", "rich", "sqlite3", "sqlite_utils", "httpx"},
+    "reports": {"textual", "tui", "ingest", "matchers", "rich", "sqlite3", "sqlite_utils", "httpx"},
+}
+
+
+def imported_packages(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_core_package_imports_stay_in_their_layer(package: str) -> None:
+    offenders = {}
+    for path in sorted((ROOT / package).rglob("*.py")):
+        bad = imported_packages(path) & FORBIDDEN[package]
+        if bad:
+            offenders[str(path.relative_to(ROOT))] = sorted(bad)
+    assert offenders == {}
+
+
+def test_matchers_use_only_store_models() -> None:
+    for path in (ROOT / "matchers").rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("store"):
+                assert node.module == "store.models", f"{path.name} imports {node.module}"
