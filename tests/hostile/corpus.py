@@ -66,9 +66,21 @@ def _big_article() -> tuple[str, bytes]:
     return "big.txt", "".join(paragraphs)[:size].encode("utf-8")
 
 
+_SUBJECTS = ["Harbour officials", "The finance ministry", "Three senators", "Local farmers",
+             "A hospital spokesman", "The railway union", "Election monitors", "Two bakers",
+             "The weather office", "Museum curators", "Fishing crews", "A city auditor"]
+_OBJECTS = ["cargo ships docked", "tax refunds were paid", "bills were vetoed", "hectares flooded",
+            "beds were added", "trains were cancelled", "ballots went missing", "loaves were sold",
+            "storms hit the coast", "paintings were stolen", "tonnes of cod were landed", "invoices were forged"]
+
+
 def _hostile_lines(items: list[str]) -> str:
-    return "".join(f"Officials said {i + 3} people saw {item} in the report on 4 May 2021.\n\n"
-                   for i, item in enumerate(items))
+    """One distinct check-worthy sentence per item (distinct, so none are merged)."""
+    return "".join(
+        f"{_SUBJECTS[i % 12]} said {(i + 3) * 17} {_OBJECTS[i % 12]} in {1990 + i}, "
+        f"citing {item} as the source.\n\n"
+        for i, item in enumerate(items)
+    )
 
 
 def _html() -> str:
