@@ -15,20 +15,43 @@ from functools import lru_cache
 from pathlib import Path
 
 MODEL_PATH = Path(__file__).resolve().parent / "checkworthy.json"
-_TOKEN = re.compile(r"[a-z]+(?:['\u2019][a-z]+)?|\d+(?:[.,:]\d+)*|[%$€£?!]")
+# Links and @handles are folded to one token each: their letters are noise, their presence is not.
+_TOKEN = re.compile(r"(?:https?://|www\.)\S+|@\w+|[a-z]+(?:['\u2019][a-z]+)?|\d+(?:[.,:]\d+)*|[%$€£?!]")
 # Capitalised words after the first: names of people, places and organisations, which are
 # mostly absent from the training vocabulary, so their count is a feature of its own.
 _CAPITALISED = re.compile(r"(?<=\s)[\"'(\u201c]?[A-Z]")
+_LENGTH_BUCKETS = ("len:<5",) * 5 + ("len:<10",) * 5 + ("len:<20",) * 10 + ("len:<40",) * 20
+_CAPITALS_BUCKETS = ("caps:0", "caps:1", "caps:2-3", "caps:2-3")
+
+
+def _fold(token: str) -> str:
+    if token[0].isdigit():
+        return "<year>" if len(token) == 4 and token[:2] in {"18", "19", "20"} else "<num>"
+    if token[0] == "@":
+        return "<user>"
+    if "://" in token or token.startswith("www."):
+        return "<url>"
+    return token
 
 
 def tokens(text: str) -> list[str]:
-    """Lower-cased words with numbers folded to <year> or <num>."""
-    out = []
-    for token in _TOKEN.findall(text.lower()):
-        if token[0].isdigit():
-            token = "<year>" if len(token) == 4 and token[:2] in {"18", "19", "20"} else "<num>"
-        out.append(token.replace("\u2019", "'"))
-    return out
+    """Lower-cased words; numbers folded to <year> or <num>, links to <url>, handles to <user>."""
+    lower = text.lower()
+    if "\u2019" in lower:
+        lower = lower.replace("\u2019", "'")
+    return [token if token[0] in _PLAIN else _fold(token) for token in _TOKEN.findall(lower)]
+
+
+_PLAIN = frozenset("abcdefghijklmnopqrstuvwxyz%$€£?!") - {"h", "w"}
+
+
+def _length_feature(n: int) -> str:
+    return _LENGTH_BUCKETS[n] if n < 40 else "len:40+"
+
+
+def _capitals_feature(text: str) -> str:
+    capitalised = len(_CAPITALISED.findall(text))
+    return _CAPITALS_BUCKETS[capitalised] if capitalised < 4 else "caps:4+"
 
 
 def features(text: str, signals: tuple[str, ...]) -> list[str]:
@@ -38,10 +61,8 @@ def features(text: str, signals: tuple[str, ...]) -> list[str]:
     padded = ["<s>"] + words
     feats.extend({"b:" + a + " " + b for a, b in zip(padded, padded[1:])})
     feats.extend("s:" + s for s in signals)
-    n = len(words)
-    feats.append("len:" + ("<5" if n < 5 else "<10" if n < 10 else "<20" if n < 20 else "<40" if n < 40 else "40+"))
-    capitalised = len(_CAPITALISED.findall(text))
-    feats.append("caps:" + ("0" if not capitalised else "1" if capitalised == 1 else "2-3" if capitalised < 4 else "4+"))
+    feats.append(_length_feature(len(words)))
+    feats.append(_capitals_feature(text))
     return feats
 
 
@@ -54,8 +75,22 @@ class Model:
     trained_on: tuple[str, ...] = ()
 
     def logit(self, text: str, signals: tuple[str, ...]) -> float:
-        weights = self.weights
-        return self.bias + sum(weights.get(f, 0.0) for f in features(text, signals))
+        """`bias` plus the weights of `features(text, signals)`, computed without building that list."""
+        get = self.weights.get
+        words = tokens(text)
+        total = self.bias
+        for w in set(words):
+            total += get("w:" + w, 0.0)
+        previous = "b:<s> "
+        pairs = set()
+        for w in words:
+            pairs.add(previous + w)
+            previous = "b:" + w + " "
+        for pair in pairs:
+            total += get(pair, 0.0)
+        for name in signals:
+            total += get("s:" + name, 0.0)
+        return total + get(_length_feature(len(words)), 0.0) + get(_capitals_feature(text), 0.0)
 
     def probability(self, text: str, signals: tuple[str, ...]) -> float:
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, self.logit(text, signals)))))

@@ -88,7 +88,8 @@ def example_weights(name: str, examples: list[tuple[str, int]], set_weights: dic
 
 def train(sets: dict[str, list[tuple[str, int]]], *, epochs: int = 6, l2: float = 2e-5,
           rate: float = 0.2, min_count: int = 2, seed: int = 13, set_weights: dict[str, float] = SET_WEIGHTS,
-          positive_boost: float = CT20_POSITIVE_BOOST, set_bias: bool = False) -> tuple[dict[str, float], float]:
+          positive_boost: float = CT20_POSITIVE_BOOST, set_bias: bool = False,
+          average: bool = False) -> tuple[dict[str, float], float]:
     """Logistic regression by AdaGrad SGD over the union of `sets`, weighted by `example_weights`.
 
     With `set_bias`, each set gets a bias of its own during training (its share of positives
@@ -115,7 +116,12 @@ def train(sets: dict[str, list[tuple[str, int]]], *, epochs: int = 6, l2: float 
     bias, bias_square = 0.0, 1e-8
     decay = l2 * len(prepared)
     rng = random.Random(seed)
-    for _ in range(epochs):
+    summed, bias_sum, snapshots = [0.0] * len(index), 0.0, 0
+    for epoch in range(epochs):
+        if average and epoch >= 1:
+            summed = [a + b for a, b in zip(summed, weights)]
+            bias_sum += bias
+            snapshots += 1
         rng.shuffle(prepared)
         for feats, y, w in prepared:
             z = bias
@@ -130,6 +136,9 @@ def train(sets: dict[str, list[tuple[str, int]]], *, epochs: int = 6, l2: float 
                 gf = g + decay * old
                 squares[f] += gf * gf
                 weights[f] = old - rate * gf / math.sqrt(squares[f])
+    if average:
+        weights = [(a + b) / (snapshots + 1) for a, b in zip(summed, weights)]
+        bias = (bias_sum + bias) / (snapshots + 1)
     names = list(index)
     kept = {names[i]: round(v, 3) for i, v in enumerate(weights) if abs(v) >= 0.02 and not names[i].startswith("set:")}
     return kept, round(bias, 3)

@@ -35,3 +35,20 @@ def test_reported_event_rule_lifts_sourced_events_and_says_so():
     assessment = checkworthy.score_sentence(text)
     assert assessment.checkworthy
     assert {"named entity with action", "past event", "attribution"} <= set(assessment.reasons)
+
+
+def test_links_and_handles_fold_to_one_token_each():
+    assert features("Read https://t.co/AbC123 from @WHO now.", ()).count("w:<url>") == 1
+    words = {f for f in features("Read https://t.co/AbC123 from @WHO now.", ()) if f.startswith("w:")}
+    assert words == {"w:read", "w:<url>", "w:from", "w:<user>", "w:now"}
+    # A word that merely starts like a link stays a word.
+    assert "w:https" in features("Is https safer?", ())
+
+
+def test_logit_is_the_bias_plus_the_weights_of_the_features():
+    model = load_model()
+    for text in ["Unemployment fell to 3.5% in 2019, officials said.", "Thank you.", "@WHO says https://x.y 40% of cases",
+                 "The the the the.", ""]:
+        found = checkworthy.signals(text)
+        expected = model.bias + sum(model.weights.get(f, 0.0) for f in features(text, found))
+        assert model.logit(text, found) == pytest.approx(expected)
