@@ -215,6 +215,8 @@ class Store:
                     conn.execute("ROLLBACK")
                 if isinstance(exc, sqlite3.Error) and _is_environmental(exc):
                     raise self._failure(exc) from exc
+                if isinstance(exc, UnicodeEncodeError):
+                    raise _unencodable(exc) from exc
                 raise
 
     def _failure(self, exc: sqlite3.Error, *, reading: bool = False) -> StoreError:
@@ -239,6 +241,8 @@ class Store:
                 if _is_environmental(exc):
                     raise self._failure(exc, reading=True) from exc
                 raise
+            except UnicodeEncodeError as exc:
+                raise _unencodable(exc) from exc
 
     # -- articles and claims ---------------------------------------------------
 
@@ -621,6 +625,16 @@ _ENVIRONMENTAL_ERRORS = (
 
 def _is_environmental(exc: sqlite3.Error) -> bool:
     return getattr(exc, "sqlite_errorname", "").startswith(_ENVIRONMENTAL_ERRORS)
+
+
+def _unencodable(exc: UnicodeEncodeError) -> StoreError:
+    # Lone surrogates (bytes that were not UTF-8, decoded with surrogateescape, as in
+    # command-line arguments) cannot be stored; the text is named, escaped for display.
+    text = exc.object if isinstance(exc.object, str) else ""
+    return StoreError(
+        f"The text {text[:80]!r} is not valid Unicode (it holds bytes that are not UTF-8), "
+        "so it was not used and nothing was changed."
+    )
 
 
 def _reason(exc: BaseException) -> str:
