@@ -40,6 +40,10 @@ def _commands(tmp_path: Path) -> list[list[str]]:
         ["import", str(references)],
         ["ingest", str(article), "--no-match"],
         ["match", SEED_CLAIM],
+        ["doctor"],
+        ["doctor", "--repair"],
+        ["feed", "list"],
+        [],  # no command: the desk itself refuses to start on a bad store
     ]
 
 
