@@ -133,6 +133,24 @@ def inbox_page(
     return [ArticleSummary(**row) for row in rows]
 
 
+def article_summaries(store: Store, article_ids: list[int]) -> dict[int, ArticleSummary]:
+    """Inbox rows of these articles in one query (refreshing a loaded page)."""
+    if not article_ids:
+        return {}
+    marks = ", ".join("?" for _ in article_ids)
+    rows = store.query(
+        f"""SELECT a.id, a.title, a.source, a.published, a.added_at, a.status,
+               (SELECT count(*) FROM claims c WHERE c.article_id = a.id
+                    AND c.checkworthy) AS claims,
+               (SELECT count(*) FROM claims c JOIN verdicts v ON v.claim_id = c.id
+                    WHERE c.article_id = a.id AND c.checkworthy
+                    AND v.verdict IS NOT NULL) AS judged
+           FROM articles a WHERE a.id IN ({marks})""",
+        list(article_ids),
+    )
+    return {row["id"]: ArticleSummary(**row) for row in rows}
+
+
 def article_summary(store: Store, article_id: int) -> ArticleSummary | None:
     rows = store.query(
         """SELECT a.id, a.title, a.source, a.published, a.added_at, a.status,
@@ -217,6 +235,17 @@ _QUEUE_FROM = """FROM claims c JOIN articles a ON a.id = c.article_id
 def remaining_count(store: Store) -> int:
     """Check-worthy claims without a verdict in articles still in the inbox."""
     return store.query(f"SELECT count(*) AS n {_QUEUE_FROM}")[0]["n"]
+
+
+def open_claim_count(store: Store, claim_ids: tuple[int, ...] | list[int]) -> int:
+    """How many of these claims are in the review queue: the desk adjusts its counter
+    by the difference before and after a write instead of counting the whole store."""
+    if not claim_ids:
+        return 0
+    marks = ", ".join("?" for _ in claim_ids)
+    return store.query(
+        f"SELECT count(*) AS n {_QUEUE_FROM} AND c.id IN ({marks})", list(claim_ids)
+    )[0]["n"]
 
 
 def next_unjudged(

@@ -3,8 +3,10 @@ tests use to build it.
 
 The app owns the desk's shared state (the store, the checker's settings, the active
 filter, the review-queue counter) and the write queue: every verdict, note and
-evidence change runs in order in a worker thread, so a busy database never freezes
-the screen, and a change that fails stays pending until it is retried.
+evidence change runs in order on one long-lived writer thread (the only user of the
+write connection), so a busy database never freezes the screen, and a change that
+fails stays pending until it is retried. Screens show a verdict as soon as its key is
+pressed; the store confirms it a few milliseconds later.
 """
 
 from __future__ import annotations
@@ -24,10 +26,11 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from store import ExportFilter, Store, queue
+from store.db import BUSY_TIMEOUT_MS
 from store.errors import ClaimdeskError
 from store.models import VERDICTS, Claim, Match
 from store.queue import ClaimFilter
-from tui.messages import RemainingCounted, StoreChanged, WriteFailed
+from tui.messages import DuplicatesFound, RemainingCounted, StoreChanged, WriteFailed
 from tui.screens.article import ArticleScreen
 from tui.screens.desk import DeskScreen
 from tui.screens.duplicates import DuplicatesScreen
@@ -50,6 +53,10 @@ class PendingWrite:
     run: WriteFunction
     verdict: str | None = None
     offer_duplicates: bool = False
+    # The claims whose verdicts the write changes, when known before it runs: the
+    # review-queue counter then moves by the difference instead of a full recount.
+    claim_ids: tuple[int, ...] | None = None
+    counts_change: bool = True
 
 
 def validate_url(answer: str) -> str | None:
@@ -88,7 +95,11 @@ class ClaimdeskApp(App):
         self.remaining: int | None = None
         self._pending: deque[PendingWrite] = deque()
         self._pending_lock = threading.Lock()
-        self._draining = False
+        self._wake_writer = threading.Condition(self._pending_lock)
+        self._writer: threading.Thread | None = None
+        self._writing = False  # the writer thread is running a write now
+        self._paused = False  # a write failed; nothing more runs until a retry
+        self._stopping = False
         self._counter: Store | None = None
 
     # -- start and stop ---------------------------------------------------------------
@@ -96,12 +107,22 @@ class ClaimdeskApp(App):
     def on_mount(self) -> None:
         if self.settings.keys:
             self.set_keymap(self.settings.keys)
+        self._writer = threading.Thread(target=self._write_loop, name="claimdesk-writer",
+                                        daemon=True)
+        self._writer.start()
         self.push_screen(InboxScreen())
         self.count_remaining()
         if not self.settings.checker:
             self.ask_checker_name()
 
     def on_unmount(self) -> None:
+        # Writes already queued are finished before the desk closes; a failed one stays
+        # failed (its notification said so).
+        with self._pending_lock:
+            self._stopping = True
+            self._wake_writer.notify()
+        if self._writer is not None:
+            self._writer.join(timeout=BUSY_TIMEOUT_MS / 1000 + 5)
         for extra in (self.reader, self._counter):
             if extra is not None and extra is not self.store:
                 extra.close()
@@ -139,9 +160,10 @@ class ClaimdeskApp(App):
         self.notify(str(exc), title=title, severity="error", markup=False, timeout=8)
 
     def update_status(self) -> None:
-        for screen in self.desk_screens():
-            if screen.is_mounted:
-                screen.update_status()
+        # Only the screen in view: the others refresh their bar when they are resumed.
+        screen = self.desk_screen
+        if screen is not None and screen.is_mounted:
+            screen.update_status()
 
     # -- the write queue ---------------------------------------------------------------
 
@@ -150,49 +172,70 @@ class ClaimdeskApp(App):
         with self._pending_lock:
             return len(self._pending)
 
+    @property
+    def writes_settled(self) -> bool:
+        """Nothing is being written and nothing runnable is queued (failed writes wait
+        for a retry)."""
+        with self._pending_lock:
+            return not self._writing and (not self._pending or self._paused)
+
     def submit_write(self, write: PendingWrite) -> None:
         with self._pending_lock:
             self._pending.append(write)
-            start = not self._draining
-            self._draining = True
-        if start:
-            self.drain_writes()
+            self._wake_writer.notify()
 
-    @work(thread=True, group="writes", exit_on_error=False,
-          description="Store verdict changes in order")
-    def drain_writes(self) -> None:
+    def _write_loop(self) -> None:
+        """The writer thread: runs queued writes in order on the write connection.
+
+        One thread for the desk's life instead of a worker per key: starting a worker
+        costs more than the write itself, and one thread keeps the writes in order."""
         while True:
             with self._pending_lock:
-                if not self._pending:
-                    self._draining = False
-                    return
+                while not (self._pending and not self._paused) and not self._stopping:
+                    self._wake_writer.wait()
+                if not self._pending or self._paused:
+                    return  # stopping, with nothing runnable left
                 write = self._pending[0]
+                self._writing = True
             try:
+                before = (queue.open_claim_count(self.store, write.claim_ids)
+                          if write.claim_ids is not None else None)
                 touched = write.run(self.store)
+                after = (queue.open_claim_count(self.store, write.claim_ids)
+                         if write.claim_ids is not None else None)
             except (ClaimdeskError, sqlite3.Error, OSError) as exc:
                 with self._pending_lock:
-                    self._draining = False
+                    self._writing = False
+                    self._paused = True
                     pending = len(self._pending)
                 self.post_message(WriteFailed(write.description, str(exc), pending))
-                return
+                continue
             with self._pending_lock:
                 self._pending.popleft()
-            self.post_message(StoreChanged(write.description, touched, write.verdict))
+                self._writing = False
+            delta = after - before if before is not None and after is not None else None
+            self.post_message(StoreChanged(write.description, touched, write.verdict,
+                                           remaining_delta=0 if not write.counts_change
+                                           else delta))
             if write.offer_duplicates and touched:
-                self._offer_duplicates(touched[0], write.verdict)
+                try:
+                    self._offer_duplicates(touched[0], write.verdict)
+                except (ClaimdeskError, sqlite3.Error):
+                    pass  # an offer is a convenience; the verdict itself is stored
 
     def action_retry_writes(self) -> None:
         with self._pending_lock:
-            start = bool(self._pending) and not self._draining
-            self._draining = self._draining or start
-        if start:
-            self.drain_writes()
+            self._paused = False
+            self._wake_writer.notify()
 
     def on_store_changed(self, message: StoreChanged) -> None:
         for screen in self.desk_screens():
             if screen.is_mounted:
                 screen.store_changed(message)
-        self.count_remaining()
+        if message.remaining_delta is None:
+            self.count_remaining()
+        elif message.remaining_delta and self.remaining is not None:
+            self.remaining += message.remaining_delta
         self.update_status()
 
     def on_write_failed(self, message: WriteFailed) -> None:
@@ -230,21 +273,24 @@ class ClaimdeskApp(App):
             return ids
 
         self.submit_write(PendingWrite(f"Verdict {label} for {what}", run, verdict,
-                                       offer_duplicates and verdict is not None))
+                                       offer_duplicates and verdict is not None,
+                                       claim_ids=tuple(ids)))
 
     def _offer_duplicates(self, claim_id: int, verdict: str | None) -> None:
-        """Runs in the write worker: near-duplicates of a judged claim get offered."""
+        """Runs on the writer thread: near-duplicates of a judged claim get offered."""
         duplicates = queue.near_duplicates(self.store, claim_id)
         if duplicates and verdict:
             claims = [self.store.get_claim(cid) for cid in duplicates]
-            self.call_from_thread(self._show_duplicates, claims, verdict)
+            self.post_message(DuplicatesFound(claims, verdict))
 
-    def _show_duplicates(self, claims: list[Claim], verdict: str) -> None:
+    def on_duplicates_found(self, message: DuplicatesFound) -> None:
+        verdict = message.verdict
+
         def accept(ids: list[int] | None) -> None:
             if ids:
                 self.record_verdict(ids, verdict)
 
-        self.push_screen(DuplicatesScreen(claims, verdict), accept)
+        self.push_screen(DuplicatesScreen(message.claims, verdict), accept)
 
     def edit_note(self, claim: Claim) -> None:
         checker = self.checker
@@ -257,7 +303,8 @@ class ClaimdeskApp(App):
                 store.set_note(claim.id, note, checker=checker)
                 return [claim.id]
 
-            self.submit_write(PendingWrite(f"Note for claim {claim.id}", run))
+            self.submit_write(PendingWrite(f"Note for claim {claim.id}", run,
+                                           counts_change=False))
 
         self.push_screen(NoteScreen(claim.note), save)
 
@@ -270,11 +317,12 @@ class ClaimdeskApp(App):
 
             def run(store: Store) -> list[int]:
                 if not store.add_evidence(claim.id, url, checker=checker):
-                    self.call_from_thread(self.notify, "That evidence URL is already there.",
-                                          markup=False, timeout=3)
+                    # notify is thread-safe
+                    self.notify("That evidence URL is already there.", markup=False, timeout=3)
                 return [claim.id]
 
-            self.submit_write(PendingWrite(f"Evidence for claim {claim.id}", run))
+            self.submit_write(PendingWrite(f"Evidence for claim {claim.id}", run,
+                                           counts_change=False))
 
         count = len(self.reader.evidence_for(claim.id))
         self.push_screen(
@@ -288,8 +336,8 @@ class ClaimdeskApp(App):
 
         def run(store: Store) -> list[int]:
             touched = queue.undo_last(store, checker)
-            self.call_from_thread(self.notify, f"Undid the change to {len(touched)} claim(s)."
-                                  if touched else "Nothing to undo.", markup=False, timeout=3)
+            self.notify(f"Undid the change to {len(touched)} claim(s)."
+                        if touched else "Nothing to undo.", markup=False, timeout=3)
             return touched
 
         self.submit_write(PendingWrite("Undo", run))
@@ -299,8 +347,8 @@ class ClaimdeskApp(App):
 
         def run(store: Store) -> list[int]:
             touched = queue.redo_last(store, checker)
-            self.call_from_thread(self.notify, f"Redid the change to {len(touched)} claim(s)."
-                                  if touched else "Nothing to redo.", markup=False, timeout=3)
+            self.notify(f"Redid the change to {len(touched)} claim(s)."
+                        if touched else "Nothing to redo.", markup=False, timeout=3)
             return touched
 
         self.submit_write(PendingWrite("Redo", run))

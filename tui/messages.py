@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from textual.message import Message
 
-from store.models import Match
+from store.models import Claim, Match
 from store.queue import SearchHit
 
 
@@ -27,6 +27,8 @@ class StoreChanged(Message):
     description: str
     claim_ids: list[int] = field(default_factory=list)
     verdict: str | None = None
+    # How the review-queue count moved; None when unknown (a recount is needed).
+    remaining_delta: int | None = None
 
 
 @dataclass
@@ -36,6 +38,14 @@ class WriteFailed(Message):
     description: str
     error: str
     pending: int
+
+
+@dataclass
+class DuplicatesFound(Message):
+    """Claims in other articles that nearly repeat a claim just given `verdict`."""
+
+    claims: list[Claim]
+    verdict: str
 
 
 @dataclass

@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
 
+async def writes_settled(pilot: Pilot, timeout: float = 30.0) -> None:
+    """Wait until the desk's writer thread has nothing runnable left."""
+    app = pilot.app
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not getattr(app, "writes_settled", True):
+        if loop.time() > deadline:
+            raise TimeoutError("The desk's writes did not finish in time.")
+        await asyncio.sleep(0.002)
+
+
 async def settle(pilot: Pilot) -> None:
-    """Wait until every worker (writes, matching, counting) is done and the screen has
+    """Wait until every write and worker (matching, counting) is done and the screen has
     caught up with the messages they posted."""
     for _ in range(3):
+        await writes_settled(pilot)
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
 

@@ -392,6 +392,9 @@ async def test_write_to_a_busy_store_stays_pending_and_retries(seeded) -> None:
             await settle(pilot)
             assert app.pending_writes == 1
             assert "pending" in static_text(app.screen.query_one(FilterBar))
+            # The screen showed the verdict at once; the store does not hold it yet.
+            assert "contested" in table_text(app.screen.query_one(ClaimList)).splitlines()[0]
+            assert store.get_claim(claim.id).verdict is None
         finally:
             locker.db.conn.execute("ROLLBACK")
             store.db.conn.execute(f"PRAGMA busy_timeout = {old_timeout}")

@@ -160,7 +160,7 @@ class ArticleScreen(DeskScreen):
         has_conflict = bool(queue.claims_with_conflicts(self.desk.reader, [claim.id]))
         if has_conflict != (claim.id in self.claim_list.conflicts):
             self.claim_list.conflicts ^= {claim.id}
-            self.claim_list.update_claim(claim)
+            self.claim_list.update_claim(claim, ("text",))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         self.show_current_claim()
@@ -185,11 +185,16 @@ class ArticleScreen(DeskScreen):
         if self.desk.filters.active:
             self.reload_claims()
             return
-        for claim_id in touched:
-            claim_list.update_claim(self.desk.reader.get_claim(claim_id))
         current = claim_list.current_claim
-        if current is not None and current.id in touched and self.article is not None:
-            self.query_one(ClaimContext).show_claim(self.article.text, current)
+        for claim_id in touched:
+            shown = claim_list.claims[claim_id]
+            stored = self.desk.reader.get_claim(claim_id)
+            claim_list.show_stored(stored)
+            # The paragraph view shows the note, not the verdict: redrawn only when the
+            # note changed (it is the costly part of the screen to lay out again).
+            if current is not None and claim_id == current.id and stored.note != shown.note \
+                    and self.article is not None:
+                self.query_one(ClaimContext).show_claim(self.article.text, stored)
 
     def filter_changed(self) -> None:
         self.reload_claims()
@@ -215,6 +220,7 @@ class ArticleScreen(DeskScreen):
         if not ids:
             return
         bulk = bool(self.claim_list.selected)
+        self.claim_list.show_verdict(ids, verdict)
         self.desk.record_verdict(ids, verdict, offer_duplicates=not bulk)
         if bulk:
             self.claim_list.clear_selection()

@@ -96,11 +96,11 @@ class InboxScreen(DeskScreen):
         super().on_screen_resume()
 
     def refresh_rows(self) -> None:
-        """Update the counts of the loaded rows (after verdicts elsewhere)."""
-        for key in list(self.table.rows):
-            summary = queue.article_summary(self.desk.reader, int(key.value))
-            if summary is not None:
-                self.table.update_article(summary)
+        """Update the counts of the loaded rows (after verdicts elsewhere): one query,
+        and only the rows that changed are redrawn."""
+        ids = [int(key.value) for key in self.table.rows if key.value is not None]
+        for summary in queue.article_summaries(self.desk.reader, ids).values():
+            self.table.update_article(summary)
 
     def store_changed(self, message: StoreChanged) -> None:
         # Beneath the article screen the counts are refreshed on return instead, so a

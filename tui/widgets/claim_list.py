@@ -1,7 +1,12 @@
 """The claim list of an article: selection mark, verdict marker, check-worthiness score
-and text, one row per check-worthy claim."""
+and text, one row per check-worthy claim.
+
+A change redraws only the cells it touches: a verdict key updates one verdict cell,
+and the list shows it before the store has confirmed it."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from rich.text import Text
 from textual.widgets import DataTable
@@ -15,6 +20,12 @@ VERDICT_MARKS: dict[str | None, Text] = {
     "unverified": Text("? unverified", style="bold yellow"),
     None: Text("· open", style="dim"),
 }
+
+
+COLUMNS = ("selected", "verdict", "score", "text")
+# Longer claims are clipped in the list (the claim view shows them whole): a cell wider
+# than the list is never seen, but costs time every time the table is drawn.
+TEXT_CHARS = 100
 
 
 def verdict_mark(verdict: str | None) -> Text:
@@ -40,7 +51,7 @@ class ClaimList(DataTable):
         mark = Text("●", style="bold magenta") if claim.id in self.selected else Text(" ")
         score = Text(f"{claim.score:.0f}" if claim.score > 1 else f"{claim.score:.2f}",
                      justify="right")
-        text = literal(one_line(claim.text, 200))
+        text = literal(one_line(claim.text, TEXT_CHARS))
         if claim.id in self.conflicts:
             text = Text.assemble(Text("⚠ ", style="bold yellow"), text)
         return mark, verdict_mark(claim.verdict), score, text
@@ -53,29 +64,50 @@ class ClaimList(DataTable):
         for claim in claims:
             self.add_row(*self._cells(claim), key=str(claim.id))
 
-    def update_claim(self, claim: Claim) -> None:
+    def update_claim(self, claim: Claim, columns: tuple[str, ...] = COLUMNS) -> None:
+        """Redraw these cells of a claim's row (every cell by default)."""
         key = str(claim.id)
         if key not in self.rows:
             return
         self.claims[claim.id] = claim
-        for column, cell in zip(("selected", "verdict", "score", "text"), self._cells(claim)):
-            self.update_cell(key, column, cell)
+        for column, cell in zip(COLUMNS, self._cells(claim)):
+            if column in columns:
+                self.update_cell(key, column, cell)
+
+    def show_verdict(self, claim_ids: list[int], verdict: str | None) -> None:
+        """Show a verdict at once, before the store confirms it (only the verdict cells
+        of rows whose verdict changes are redrawn)."""
+        for claim_id in claim_ids:
+            claim = self.claims.get(claim_id)
+            if claim is not None and claim.verdict != verdict:
+                self.update_claim(replace(claim, verdict=verdict), ("verdict",))
+
+    def show_stored(self, claim: Claim) -> None:
+        """A claim as the store now holds it: only cells that differ are redrawn."""
+        shown = self.claims.get(claim.id)
+        if shown is None:
+            return
+        changed = tuple(column for column, old, new in zip(
+            COLUMNS, self._cells(shown), self._cells(claim)) if old != new)
+        self.claims[claim.id] = claim
+        if changed:
+            self.update_claim(claim, changed)
 
     def toggle_selected(self, claim_id: int) -> None:
         self.selected ^= {claim_id}
         if claim_id in self.claims:
-            self.update_claim(self.claims[claim_id])
+            self.update_claim(self.claims[claim_id], ("selected",))
 
     def select_all(self) -> None:
         self.selected = set(self.claims)
         for claim in self.claims.values():
-            self.update_claim(claim)
+            self.update_claim(claim, ("selected",))
 
     def clear_selection(self) -> None:
         previous, self.selected = self.selected, set()
         for claim_id in previous:
             if claim_id in self.claims:
-                self.update_claim(self.claims[claim_id])
+                self.update_claim(self.claims[claim_id], ("selected",))
 
     @property
     def current_claim(self) -> Claim | None:

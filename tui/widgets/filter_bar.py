@@ -11,6 +11,10 @@ from tui.widgets.literal import literal
 
 
 class FilterBar(Static):
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.shown: Text | None = None
+
     def show_state(
         self, filters: ClaimFilter, remaining: int | None, pending: int = 0, extra: str = ""
     ) -> None:
@@ -28,4 +32,7 @@ class FilterBar(Static):
         line.append("…" if remaining is None else str(remaining))
         if pending:
             line.append(f"   {pending} change(s) pending", style="bold red")
-        self.update(line)
+        if line != self.shown:
+            self.shown = line
+            # One line high whatever it says: no layout pass needed.
+            self.update(line, layout=False)

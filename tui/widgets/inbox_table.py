@@ -32,21 +32,32 @@ class InboxTable(DataTable):
 
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        self.summaries: dict[int, ArticleSummary] = {}
 
     def on_mount(self) -> None:
         for name in self.COLUMNS:
             self.add_column(name, key=name.lower())
 
+    def clear(self, columns: bool = False) -> InboxTable:
+        self.summaries = {}
+        return super().clear(columns)
+
     def append_articles(self, articles: list[ArticleSummary]) -> None:
         for article in articles:
+            self.summaries[article.id] = article
             self.add_row(*article_cells(article), key=str(article.id))
 
     def update_article(self, article: ArticleSummary) -> None:
+        """Redraw the cells of an article's row that changed (none if none did)."""
         key = str(article.id)
-        if key not in self.rows:
+        shown = self.summaries.get(article.id)
+        if key not in self.rows or shown == article:
             return
-        for column, cell in zip(self.COLUMNS, article_cells(article)):
-            self.update_cell(key, column.lower(), cell)
+        self.summaries[article.id] = article
+        old = article_cells(shown) if shown is not None else (None,) * len(self.COLUMNS)
+        for column, before, cell in zip(self.COLUMNS, old, article_cells(article)):
+            if before != cell:
+                self.update_cell(key, column.lower(), cell)
 
     @property
     def current_article_id(self) -> int | None:
