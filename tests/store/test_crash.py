@@ -39,10 +39,14 @@ pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs PO
 def _check_consistent(s: Store) -> None:
     assert s.query("PRAGMA integrity_check") == [{"integrity_check": "ok"}]
     assert s.query("PRAGMA foreign_key_check") == []
-    for fts in ("claims_fts", "reference_claims_fts"):
+    fts_tables = [r["name"] for r in s.query(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%fts5%'")]
+    assert {"claims_fts", "reference_claims_fts"} <= set(fts_tables)
+    for fts in fts_tables:
         # FTS5's own check that the index matches its content table.
         with s.write() as conn:
-            conn.execute(f"INSERT INTO {fts} ({fts}) VALUES ('integrity-check')")
+            # rank = 1: also compare the index with its external content table.
+            conn.execute(f"INSERT INTO {fts} ({fts}, rank) VALUES ('integrity-check', 1)")
     orphans = s.query("SELECT count(*) AS n FROM claims WHERE article_id NOT IN (SELECT id FROM articles)")
     assert orphans == [{"n": 0}]
 

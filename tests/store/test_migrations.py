@@ -74,6 +74,15 @@ def test_v1_store_is_upgraded_after_a_backup_and_keeps_its_data(v1_copy: Path) -
         # The full-text indexes came through the upgrade and still find old rows.
         assert [c.id for c in s.search_candidates('"ministry"', kinds=("reference",))] == [1]
         assert {c.id for c in s.search_candidates('"inflated"', kinds=("claim",))} == {3}
+        # Every full-text index, including any a later migration added, covers the old rows.
+        for row in s.query("SELECT name FROM sqlite_master WHERE type = 'table' "
+                           "AND sql LIKE 'CREATE VIRTUAL TABLE%fts5%'"):
+            fts = row["name"]
+            content = fts.removesuffix("_fts")
+            with s.write() as conn:
+                # rank = 1: also compare the index with its external content table.
+                conn.execute(f"INSERT INTO {fts} ({fts}, rank) VALUES ('integrity-check', 1)")
+            assert s.query(f"SELECT count(*) AS n FROM {content}")[0]["n"] > 0, fts
         # The upgraded store takes new writes.
         s.record_verdict(4, "unverified", checker="cy")
         assert s.get_claim(4).verdict == "unverified"
