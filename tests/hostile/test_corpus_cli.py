@@ -165,6 +165,23 @@ def test_ingest_and_export(case: str, articles: dict[str, Path], tmp_path: Path,
         _check_export(fmt, out)
 
 
+# -- match --batch -------------------------------------------------------------------------
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("case", ["200,000 characters without punctuation", "terminal escapes",
+                                  "Rich/Textual markup", "invalid UTF-8", "PNG image", "random binary",
+                                  "UTF-16 with BOM", "empty", "bidi and zero-width"])
+def test_match_batch(case: str, articles: dict[str, Path], seeded_db: Path, capsys) -> None:
+    path = articles[case]
+    before = store_fingerprint(seeded_db)
+    code, out, err = run_cli(capsys, "match", "--batch", str(path), "--json", "--db", str(seeded_db))
+    _check_failure_or_clean(code, out, err, path)
+    for line in out.splitlines():
+        json.loads(line)
+    assert store_fingerprint(seeded_db) == before  # matching reads, never writes
+
+
 # -- stdin ---------------------------------------------------------------------------------
 
 
