@@ -254,7 +254,7 @@ def main() -> None:
         threshold = checkworthy.threshold()
         for row, (score, _) in zip(ordered, out_of_fold["ClaimBuster 2.5xNCS"]):
             found = checkworthy.signals(row["text"])
-            by_text[row["sentence_id"]] = checkworthy.apply_reported_event_rule(score, found, threshold)[0]
+            by_text[row["sentence_id"]] = checkworthy.apply_reported_event_rule(score, found, threshold, row["text"])[0]
         extra = [("model, 4-fold cross-validated (out-of-fold)", [by_text[r["sentence_id"]] for r in rows])]
     report_binary("ClaimBuster 2.5xNCS, all (the shipped model was trained on it)", load_claimbuster(), extra)
     report_ranking(load_ct20())

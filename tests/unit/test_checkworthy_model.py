@@ -52,3 +52,15 @@ def test_logit_is_the_bias_plus_the_weights_of_the_features():
         found = checkworthy.signals(text)
         expected = model.bias + sum(model.weights.get(f, 0.0) for f in features(text, found))
         assert model.logit(text, found) == pytest.approx(expected)
+
+
+def test_reported_event_rule_is_for_third_person_reports_only():
+    found = ("named entity with action", "past event", "attribution")
+    report = "Officials said troops killed 15 fighters in Tell Salmo."
+    assert checkworthy.apply_reported_event_rule(0.1, found, 0.3, report)[1][-1] == "reported event"
+    for text in ["We said troops killed 15 fighters in Tell Salmo.",
+                 "You said troops killed 15 fighters in Tell Salmo.",
+                 "Officials said troops killed 15 fighters https://t.co/x",
+                 "@Reuters said troops killed 15 fighters in Tell Salmo."]:
+        score, reasons = checkworthy.apply_reported_event_rule(0.1, found, 0.3, text)
+        assert score == 0.1 and "reported event" not in reasons, text
