@@ -1,0 +1,40 @@
+"""The training script's cross-validation: held-out sentences never reach a fold's training."""
+
+from __future__ import annotations
+
+import pytest
+
+from ingest.model import train as training
+from ingest.model.train import CLAIMBUSTER, CT20_TRAIN, CT22_TRAIN, Example
+
+
+def test_cross_validation_leaves_out_each_fold_and_its_duplicates_in_other_sets(monkeypatch: pytest.MonkeyPatch):
+    seen: list[dict[str, list[tuple[str, int]]]] = []
+
+    def recording_train(sets, **options):
+        seen.append(sets)
+        return {}, 0.0
+
+    monkeypatch.setattr(training, "train", recording_train)
+    data = {
+        CT22_TRAIN: [Example("Prices rose 5% in 2020.", 1, 0, ""), Example("Good morning!", 0, 1, "")],
+        CLAIMBUSTER: [Example("prices ROSE 5% in 2020", 1, 1, ""), Example("We will win.", 0, 2, "")],
+        CT20_TRAIN: [Example("Taxes fell.", 1, 3, "debate-a"), Example("Thank you.", 0, 3, "debate-a")],
+    }
+    scored = training.cross_validate(data)
+    assert {name: len(values) for name, values in scored.items()} == {name: len(rows) for name, rows in data.items()}
+    assert len(seen) == training.FOLDS
+    fold0 = {text for rows in seen[0].values() for text, _ in rows}
+    # Fold 0 holds out the tweet, and its duplicate in ClaimBuster (fold 1) is left out too.
+    assert "Prices rose 5% in 2020." not in fold0 and "prices ROSE 5% in 2020" not in fold0
+    assert "We will win." in fold0 and "Taxes fell." in fold0
+    fold3 = {text for rows in seen[3].values() for text, _ in rows}
+    assert not fold3 & {"Taxes fell.", "Thank you."}  # a whole transcript at a time
+
+
+def test_set_weights_sum_to_the_set_weight_and_boost_rare_positives():
+    examples = [("a", 1)] + [("b", 0)] * 99
+    weights = training.example_weights(CT20_TRAIN, examples, {CT20_TRAIN: 100.0}, positive_boost=8.0)
+    assert sum(weights) == pytest.approx(100.0)
+    assert weights[0] == pytest.approx(8 * weights[1])
+    assert training.example_weights(CT20_TRAIN, examples, {}, 8.0) == [0.0] * 100
