@@ -137,6 +137,12 @@ class Store:
         # SQLite would silently turn an empty file into a new database; an empty file where
         # a store should be means something went wrong, so it is reported, never reused.
         assert self.path is not None
+        if self.path.exists() and not self.path.is_file():
+            # A device or pipe: SQLite would open it and leave a journal file beside it.
+            raise StoreError(
+                f"The store path {self.path} is not a regular file (a folder, device or pipe), "
+                "so it cannot hold a claimdesk database; choose another path with --db."
+            )
         if self.path.is_file() and self.path.stat().st_size == 0:
             raise StoreError(
                 f"The store {self.path} is an empty file, not a claimdesk database; "

@@ -4,6 +4,7 @@ a newer, empty, random, truncated or foreign file is refused with its bytes unch
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import sqlite3
 from pathlib import Path
@@ -216,3 +217,20 @@ def test_foreign_sqlite_database_is_not_turned_into_a_store(tmp_path: Path) -> N
 def test_store_path_that_is_a_folder_is_refused(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match="folder"):
         open_store(tmp_path)
+    with pytest.raises(StoreError, match="not a regular file"):
+        Store(tmp_path)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs named pipes")
+@pytest.mark.timeout(20)
+def test_store_path_that_is_a_pipe_or_device_is_refused_without_a_journal(tmp_path: Path) -> None:
+    pipe = tmp_path / "pipe.db"
+    os.mkfifo(pipe)
+    with pytest.raises(StoreError, match="not a regular file"):
+        open_store(pipe)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe.db"]
+    if Path(os.devnull).exists() and not Path(f"{os.devnull}-journal").exists():
+        with pytest.raises(StoreError, match=os.devnull):
+            open_store(os.devnull)
+        assert not Path(f"{os.devnull}-journal").exists()
+        assert not Path(f"{os.devnull}-wal").exists()
