@@ -4,6 +4,7 @@ sentence (never a raw "database is locked") and can retry.
 
 Run as a module, this file is the writer process the tests start:
     python -m tests.store.test_concurrency verdicts DB CHECKER COUNT GO_FILE CLAIM_ID...
+    python -m tests.store.test_concurrency cli DB CHECKER COUNT GO_FILE CLAIM_ID...
     python -m tests.store.test_concurrency open DB GO_FILE
 """
 
@@ -88,6 +89,46 @@ def test_two_writer_processes_lose_no_verdict_change(tmp_path: Path) -> None:
         # Both writers really interleaved on the shared claims.
         assert any(len({r["checker"] for r in rows}) == 2 for rows in by_claim.values())
         assert s.query("PRAGMA integrity_check") == [{"integrity_check": "ok"}]
+    finally:
+        s.close()
+
+
+@pytest.mark.slow
+@pytest.mark.timeout(240)
+def test_two_command_line_processes_lose_no_verdict(tmp_path: Path) -> None:
+    """The same, through the `claimdesk verdict` entry point: each change opens the store,
+    records one verdict and closes it, as a script calling the command line would.
+    Slow (about 10 s: 2,000 store openings), so it runs with `make test-all`."""
+    db = tmp_path / "cli.db"
+    seed = Store(db)
+    claim_ids = _seed_claims(seed, 10)
+    seed.close()
+    go = tmp_path / "go"
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-m", "tests.store.test_concurrency", "cli", str(db), name,
+             str(CHANGES_PER_WRITER), str(go), *map(str, claim_ids)],
+            cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        for name in ("ana", "ben")
+    ]
+    go.touch()
+    for writer in writers:
+        out, err = writer.communicate(timeout=220)
+        assert writer.returncode == 0, err
+        assert out.strip() == "done", out[-500:]
+    s = Store(db)
+    try:
+        history = s.query("SELECT claim_id, verdict, note, checker FROM verdict_history ORDER BY id")
+        assert len(history) == 2 * CHANGES_PER_WRITER
+        for checker in ("ana", "ben"):
+            assert [h["note"] for h in history if h["checker"] == checker] == [
+                f"{checker}-{i}" for i in range(CHANGES_PER_WRITER)
+            ]
+        for claim_id in claim_ids:
+            last = [h for h in history if h["claim_id"] == claim_id][-1]
+            claim = s.get_claim(claim_id)
+            assert (claim.verdict, claim.note) == (last["verdict"], last["note"])
     finally:
         s.close()
 
@@ -211,6 +252,25 @@ def _writer(db: str, checker: str, count: int, go: str, claim_ids: list[int]) ->
     print("done", flush=True)
 
 
+def _cli_writer(db: str, checker: str, count: int, go: str, claim_ids: list[int]) -> None:
+    import contextlib
+    import io
+
+    from tui.cli import main
+
+    deadline = time.monotonic() + 30
+    while not Path(go).exists() and time.monotonic() < deadline:
+        time.sleep(0.005)
+    for i in range(count):
+        argv = ["verdict", str(claim_ids[i % len(claim_ids)]), VERDICTS[i % len(VERDICTS)],
+                "--note", f"{checker}-{i}", "--checker", checker, "--db", db]
+        with contextlib.redirect_stdout(io.StringIO()):
+            code = main(argv)
+        if code != 0:
+            raise SystemExit(f"claimdesk {' '.join(argv)} exited with {code}")
+    print("done", flush=True)
+
+
 def _opener(db: str, go: str) -> None:
     deadline = time.monotonic() + 30
     while not Path(go).exists() and time.monotonic() < deadline:
@@ -222,6 +282,9 @@ def _opener(db: str, go: str) -> None:
 if __name__ == "__main__":
     if sys.argv[1] == "open":
         _opener(sys.argv[2], sys.argv[3])
+    elif sys.argv[1] == "cli":
+        _, db_arg, checker_arg, count_arg, go_arg, *ids = sys.argv[1:]
+        _cli_writer(db_arg, checker_arg, int(count_arg), go_arg, [int(i) for i in ids])
     else:
         mode, db_arg, checker_arg, count_arg, go_arg, *ids = sys.argv[1:]
         assert mode == "verdicts"
