@@ -25,7 +25,7 @@ VERDICT_MARKS: dict[str | None, Text] = {
 COLUMNS = ("selected", "verdict", "score", "text")
 # Longer claims are clipped in the list (the claim view shows them whole): a cell wider
 # than the list is never seen, but costs time every time the table is drawn.
-TEXT_CHARS = 100
+TEXT_CHARS = 200
 
 
 def verdict_mark(verdict: str | None) -> Text:
