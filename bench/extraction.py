@@ -1,7 +1,7 @@
 """Claim extraction benchmark: check-worthiness on public data and clean-and-split throughput.
 
 Run from the project root:
-    .venv/bin/python bench/extraction.py              # everything (about two minutes)
+    .venv/bin/python bench/extraction.py              # everything (under a minute on two cores)
     .venv/bin/python bench/extraction.py --quick      # no cross-validation, no 10 MB timing
     .venv/bin/python bench/extraction.py --repeat 9   # more runs per timing
 
