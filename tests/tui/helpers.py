@@ -29,7 +29,9 @@ async def settle(pilot: Pilot) -> None:
 
 
 def table_text(table: DataTable) -> str:
-    """Every cell of a table as plain text, one row a line."""
+    """Every cell of a table (or of the claim list) as plain text, one row a line."""
+    if hasattr(table, "row_texts"):
+        return "\n".join(table.row_texts())
     rows = []
     for row_key in table.rows:
         cells = table.get_row(row_key)

@@ -8,7 +8,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import DataTable, Header, Static
+from textual.widgets import Header, Static
 
 from store import queue
 from store.errors import ClaimdeskError
@@ -162,11 +162,8 @@ class ArticleScreen(DeskScreen):
             self.claim_list.conflicts ^= {claim.id}
             self.claim_list.update_claim(claim, ("text",))
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+    def on_claim_list_highlighted(self, event: ClaimList.Highlighted) -> None:
         self.show_current_claim()
-
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
 
     # -- hooks from the app ----------------------------------------------------------
 
