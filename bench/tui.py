@@ -14,7 +14,9 @@ as a real terminal driver would; the headless driver skips that) and, for verdic
 once the bench's own connection reads the verdict from the store (polled every 1 ms).
 The baseline, measured in the same run with the same waits, is a key bound to nothing:
 sent the same way, stopped when the app has dispatched it. Launch times are compared
-with a bare Textual app's launch to its first frame. Pilot's `press` of a no-op key is
+with a bare Textual app's launch to its first frame. Opening an article is timed to
+the first frame showing its title and claims; the match panel fills a frame or more
+later (a worker, when the claim's matches are not saved yet), timed on its own line. Pilot's `press` of a no-op key is
 printed too: earlier figures were given net of it.
 """
 
@@ -46,6 +48,7 @@ from tui.screens.inbox import InboxScreen  # noqa: E402
 from tui.settings import Settings  # noqa: E402
 from tui.widgets.claim_list import ClaimList  # noqa: E402
 from tui.widgets.inbox_table import InboxTable  # noqa: E402
+from tui.widgets.match_panel import MatchPanel  # noqa: E402
 
 WORDS = [f"w{i}" for i in range(20000)]
 SOURCES = [f"Outlet {i}" for i in range(40)]
@@ -204,7 +207,8 @@ async def interactions(db: Path, presses: int, opens: int) -> dict[str, list[flo
     check = Store(db)  # the bench's own reader: what another process would see
     app = make_app(store, Settings(checker="bench"))
     clock, keys = FrameClock(app), KeyClock()
-    found: dict[str, list[float]] = {"noop": [], "pilot_noop": [], "open": [], "verdict": []}
+    found: dict[str, list[float]] = {"noop": [], "pilot_noop": [], "open": [], "matches": [],
+                                     "verdict": []}
     try:
         async with app.run_test(size=SIZE, message_hook=keys.hook) as pilot:
             await settle(pilot)
@@ -219,9 +223,15 @@ async def interactions(db: Path, presses: int, opens: int) -> dict[str, list[flo
                             and screen.query_one(ClaimList).row_count > 0
                             and bool(screen.query_one("#article-title", Static).content))
 
+                def matches_shown(wanted=wanted) -> bool:
+                    return article_shown(wanted) and not app.screen.query_one(MatchPanel).loading
+
                 started = time.perf_counter()
                 send_key(app, "enter")
-                found["open"].append(await clock.until(article_shown) - started)
+                opened, filled = await asyncio.gather(clock.until(article_shown),
+                                                      clock.until(matches_shown))
+                found["open"].append(opened - started)
+                found["matches"].append(filled - started)
                 await settle(pilot)  # let its matching finish before going back
                 await pilot.press("escape")
                 await settle(pilot)
@@ -282,6 +292,7 @@ async def main() -> None:
     print(summary("Pilot press of a no-op key (reference)", found["pilot_noop"]))
     print(summary("no-op key, sent and dispatched (baseline)", found["noop"]))
     print(summary("open an article: enter to its frame", found["open"], found["noop"]))
+    print(summary("  ... until its match panel is filled", found["matches"], found["noop"]))
     print(summary("verdict key to screen + store", found["verdict"], found["noop"]))
     print("targets: first paint <= 500 ms; open <= 100 ms and verdict p95 <= 50 ms, net of baseline")
 

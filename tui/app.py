@@ -43,6 +43,8 @@ from tui.screens.prompt import PromptScreen, not_empty
 from tui.screens.search import SearchScreen
 from tui.settings import Settings, load_settings, save_settings
 
+ARTICLE_SCREEN = "article"
+
 # A write: takes the writer store, returns the claims it touched.
 WriteFunction = Callable[[Store], list[int]]
 
@@ -111,7 +113,9 @@ class ClaimdeskApp(App):
                                         daemon=True)
         self._writer.start()
         self.push_screen(InboxScreen())
-        self.count_remaining()
+        # Counted once the inbox is on screen: a count over a large store would
+        # otherwise compete with the first paint.
+        self.call_after_refresh(self.count_remaining)
         if not self.settings.checker:
             self.ask_checker_name()
 
@@ -375,8 +379,15 @@ class ClaimdeskApp(App):
         screen = self.screen
         if isinstance(screen, ArticleScreen):
             screen.load_article(article_id, claim_id)
+        elif self.is_screen_installed(ARTICLE_SCREEN):
+            # The article screen is built once and kept: opening the next article
+            # refills its widgets instead of composing and laying out a new screen.
+            article_screen = self.get_screen(ARTICLE_SCREEN)
+            article_screen.load_article(article_id, claim_id)  # type: ignore[attr-defined]
+            self.push_screen(ARTICLE_SCREEN)
         else:
-            self.push_screen(ArticleScreen(article_id, claim_id))
+            self.install_screen(ArticleScreen(article_id, claim_id), ARTICLE_SCREEN)
+            self.push_screen(ARTICLE_SCREEN)
 
     def open_next_unjudged(self, current: int | None, backwards: bool = False) -> None:
         item = queue.next_unjudged(self.reader, current, backwards=backwards)

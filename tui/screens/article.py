@@ -126,12 +126,22 @@ class ArticleScreen(DeskScreen):
         if claim.id == self.shown_claim_id:
             return
         self.shown_claim_id = claim.id
+        # The matches follow one frame after the claim: their side-by-side tables are
+        # the costliest part of the screen to lay out, and the article and its claims
+        # should not wait for them. Unsaved matches are computed in a worker, started
+        # only then so its thread does not compete with drawing the article.
+        self.match_panel.show_loading()
+        self.call_after_refresh(self._show_matches_if_current, claim)
+
+    def _show_matches_if_current(self, claim: Claim) -> None:
+        current = self.claim_list.current_claim if self.is_mounted else None
+        if current is None or current.id != claim.id:
+            return  # the cursor moved on before this claim was drawn
         store = self.desk.reader
         if store.has_saved_matches(claim.id):
             matches = store.saved_matches(claim.id)
             self.match_panel.show_matches(claim.text, matches, self.desk.suggest(matches))
         else:
-            self.match_panel.show_loading()
             self.compute_matches(claim)
 
     @work(thread=True, exclusive=True, group="matches", exit_on_error=False,
@@ -163,6 +173,8 @@ class ArticleScreen(DeskScreen):
             self.claim_list.update_claim(claim, ("text",))
 
     def on_claim_list_highlighted(self, event: ClaimList.Highlighted) -> None:
+        if event.claim is not None and event.claim.id == self.shown_claim_id:
+            return  # already shown (the list was just refilled around it)
         self.show_current_claim()
 
     # -- hooks from the app ----------------------------------------------------------

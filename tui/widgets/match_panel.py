@@ -118,13 +118,16 @@ class MatchPanel(Static):
         self.claim_text = ""
         self.suggestion: str | None = None
         self.suggestion_reason = ""
+        self.loading = False
 
     def show_loading(self) -> None:
+        self.loading = True
         self.matches = []
         self.suggestion = None
         self.update(Text("Finding matches…", style="dim italic"))
 
     def show_matches(self, claim_text: str, matches: list[Match], suggestion: object = None) -> None:
+        self.loading = False
         self.claim_text = claim_text
         self.matches = matches
         self.selected = 0
