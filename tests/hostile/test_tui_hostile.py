@@ -67,7 +67,7 @@ async def test_hostile_articles_show_literally_and_obey_nothing(hostile_db: Path
             for index in range(articles):
                 await pilot.press("enter")
                 await settle(pilot)
-                assert isinstance(app.screen, ArticleScreen)
+                assert isinstance(app.screen, ArticleScreen), (index, type(app.screen).__name__)
                 claims = table_text(app.screen.query_one(ClaimList))
                 seen += claims + static_text(app.screen.query_one(ClaimContext))
                 # Clicking the text must not run an embedded action such as app.quit.
@@ -75,7 +75,11 @@ async def test_hostile_articles_show_literally_and_obey_nothing(hostile_db: Path
                 await pilot.click(MatchPanel)
                 await pilot.press("x")
                 await settle(pilot)
+                if not isinstance(app.screen, ArticleScreen):  # an offer to judge near-duplicates too
+                    await pilot.press("escape")
+                    await settle(pilot)
                 assert app.is_running
+                assert isinstance(app.screen, ArticleScreen), (index, type(app.screen).__name__)
                 screen = _screen_text(app)
                 for bad in SCREEN_FORBIDDEN:
                     assert bad not in screen, (index, bad)
@@ -92,8 +96,9 @@ async def test_hostile_articles_show_literally_and_obey_nothing(hostile_db: Path
         assert "[link=file:///etc/passwd]x[/link]" in seen
         assert "\x1b" not in screenshot and "\x9b" not in screenshot
         # Each article's current claim got the verdict pressed for it.
-        judged = s.query("SELECT count(*) AS n FROM verdicts WHERE verdict = 'contested'")[0]["n"]
-        assert judged == articles
+        judged = s.query("SELECT article_id, count(*) AS n FROM verdicts JOIN claims ON claims.id = claim_id "
+                         "WHERE verdict = 'contested' GROUP BY article_id")
+        assert len(judged) == articles, judged
     finally:
         s.close()
 
