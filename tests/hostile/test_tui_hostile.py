@@ -186,3 +186,36 @@ async def test_desk_and_command_line_import_write_at_the_same_time(hostile_db: P
         assert s.query("PRAGMA integrity_check") == [{"integrity_check": "ok"}]
     finally:
         s.close()
+
+
+@pytest.mark.timeout(120)
+async def test_article_with_ten_thousand_claims_stays_usable(tmp_path: Path) -> None:
+    from store.models import ArticleDraft, ClaimDraft
+
+    s = Store(tmp_path / "big.db")
+    sentences = [f"Item {i} says {i * 3} schools in district {i % 97} reopened in {1990 + i % 30}."
+                 for i in range(10_000)]
+    drafts, start = [], 0
+    for sentence in sentences:
+        drafts.append(ClaimDraft(sentence, start, start + len(sentence), 0.9, True))
+        start += len(sentence) + 1
+    s.add_article(ArticleDraft(title="Ten thousand claims", text=" ".join(sentences)), drafts)
+    try:
+        app = make_app(s)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, ArticleScreen)
+            for _ in range(5):
+                await pilot.press("j")
+            await pilot.press("x")
+            await settle(pilot)
+            await pilot.press("asterisk", "u")  # select every claim, judge them all at once
+            await settle(pilot)
+            assert app.is_running and app.pending_writes == 0
+        assert s.get_claim(6).verdict == "unverified"
+        assert s.count("verdict_history") == 1 + 10_000
+        assert s.query("SELECT count(*) AS n FROM verdicts WHERE verdict = 'unverified'")[0]["n"] == 10_000
+    finally:
+        s.close()
