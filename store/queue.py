@@ -9,6 +9,7 @@ history, so they survive a restart and a second desk on the same store sees them
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass, field
 
@@ -68,10 +69,14 @@ class QueueItem:
 
 @dataclass(frozen=True)
 class SearchHit:
-    claim_id: int
+    """A claim, or an article (`kind` "article", no claim: `text` is a snippet of the
+    article around the words found)."""
+
+    claim_id: int | None
     article_id: int
-    claim_text: str
+    text: str
     article_title: str
+    kind: str = "claim"
 
 
 @dataclass
@@ -281,9 +286,10 @@ def next_unjudged(
 
 def fts_phrase_query(text: str) -> str:
     """Typed words as an FTS5 query: each word quoted (so no FTS5 syntax can be
-    injected), the last one a prefix so results come as the checker types."""
-    words = ["".join(ch for ch in w if ch.isalnum()) for w in text.split()]
-    words = [w for w in words if w]
+    injected), the last one a prefix so results come as the checker types. Words are
+    split where the index's tokenizer splits them (at anything not a letter or digit),
+    so "al-Duhur" finds "al-Duhur"."""
+    words = [w for w in re.split(r"[\W_]+", text) if w]
     if not words:
         return ""
     quoted = [f'"{w}"' for w in words]
@@ -292,35 +298,50 @@ def fts_phrase_query(text: str) -> str:
 
 
 def search_claims(store: Store, text: str, limit: int = 100) -> list[SearchHit]:
-    """Claims whose text (FTS5) or whose article's title or text contains the words."""
+    """Check-worthy claims whose text holds the typed words (FTS5), best first."""
     query = fts_phrase_query(text)
     if not query:
         return []
-    hits: dict[int, SearchHit] = {}
-    for row in store.query(
-        """SELECT c.id, c.article_id, c.text, a.title FROM claims_fts
-           JOIN claims c ON c.id = claims_fts.rowid JOIN articles a ON a.id = c.article_id
-           WHERE claims_fts MATCH ? AND c.checkworthy AND a.status != 'archived'
-           ORDER BY bm25(claims_fts) LIMIT ?""",
-        [query, limit],
-    ):
-        hits[row["id"]] = SearchHit(row["id"], row["article_id"], row["text"], row["title"])
-    if len(hits) < limit:
-        # Article titles are not in an FTS index; a title match brings its first claim.
-        pattern = "%" + text.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    return [
+        SearchHit(row["id"], row["article_id"], row["text"], row["title"])
         for row in store.query(
-            """SELECT c.id, c.article_id, c.text, a.title FROM articles a
-               JOIN claims c ON c.article_id = a.id AND c.checkworthy
-               WHERE a.title LIKE ? ESCAPE '\\' AND a.status != 'archived'
-               AND c.position = (SELECT min(position) FROM claims
-                                 WHERE article_id = a.id AND checkworthy)
-               ORDER BY a.id DESC LIMIT ?""",
-            [pattern, limit - len(hits)],
-        ):
-            hits.setdefault(
-                row["id"], SearchHit(row["id"], row["article_id"], row["text"], row["title"])
-            )
-    return list(hits.values())
+            """SELECT c.id, c.article_id, c.text, a.title FROM claims_fts
+               JOIN claims c ON c.id = claims_fts.rowid JOIN articles a ON a.id = c.article_id
+               WHERE claims_fts MATCH ? AND c.checkworthy AND a.status != 'archived'
+               ORDER BY bm25(claims_fts) LIMIT ?""",
+            [query, limit],
+        )
+    ]
+
+
+# A title match counts five times a match in the body.
+ARTICLE_WEIGHTS = (5.0, 1.0)
+SNIPPET_WORDS = 16
+
+
+def search_articles(store: Store, text: str, limit: int = 20) -> list[SearchHit]:
+    """Articles whose title or text holds the typed words (the articles_fts index),
+    best first, each with a snippet of its text around them."""
+    query = fts_phrase_query(text)
+    if not query:
+        return []
+    return [
+        SearchHit(None, row["id"], row["snippet"], row["title"], kind="article")
+        for row in store.query(
+            f"""SELECT a.id, a.title,
+                       snippet(articles_fts, 1, '', '', '…', {SNIPPET_WORDS}) AS snippet
+                FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
+                WHERE articles_fts MATCH ? AND a.status != 'archived'
+                ORDER BY bm25(articles_fts, ?, ?) LIMIT ?""",
+            [query, *ARTICLE_WEIGHTS, limit],
+        )
+    ]
+
+
+def search_desk(store: Store, text: str, claim_limit: int = 100,
+                article_limit: int = 20) -> list[SearchHit]:
+    """What the desk's `/` search lists: matching articles first, then claims."""
+    return search_articles(store, text, article_limit) + search_claims(store, text, claim_limit)
 
 
 # -- undo and redo ------------------------------------------------------------------------

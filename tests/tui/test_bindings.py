@@ -19,7 +19,7 @@ from tui.screens.filter import FilterScreen
 from tui.screens.help import HelpScreen
 from tui.screens.history import HistoryScreen
 from tui.screens.inbox import InboxScreen
-from tui.screens.search import SearchScreen
+from tui.screens.search import TYPING_PAUSE, SearchScreen
 from tui.settings import Settings
 from tui.widgets.claim_list import ClaimList
 from tui.widgets.filter_bar import FilterBar
@@ -235,6 +235,13 @@ async def test_suggested_verdict_is_accepted_with_s(seeded) -> None:
         assert store.get_claim(first.id).verdict == panel.suggestion
 
 
+async def type_search(pilot, text: str) -> None:
+    """Type into the search box and wait for the search the last key started."""
+    await pilot.press(*text)
+    await pilot.pause(TYPING_PAUSE + 0.05)
+    await settle(pilot)
+
+
 async def test_search_as_you_type_opens_the_claim(seeded) -> None:
     store, ids = seeded
     app = make_app(store)
@@ -243,13 +250,64 @@ async def test_search_as_you_type_opens_the_claim(seeded) -> None:
         await pilot.press("slash")
         await settle(pilot)
         assert isinstance(app.screen, SearchScreen)
-        await pilot.press(*"astan")
-        await settle(pilot)
+        await type_search(pilot, "astan")
         assert "Astana" in table_text(app.screen.query_one("#search-results"))
+        first_claim = next(i for i, hit in enumerate(app.screen.hits) if hit.kind == "claim")
+        app.screen.query_one("#search-results").move_cursor(row=first_claim)
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, ArticleScreen)
         assert "Astana" in current_claim(app).text
+
+
+async def test_search_finds_articles_by_title_and_text(seeded) -> None:
+    store, ids = seeded
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        # "happens" is only in a sentence that is not a check-worthy claim: the article
+        # index finds it, the claim index cannot.
+        await type_search(pilot, "happen")
+        hits = app.screen.hits
+        assert [(h.kind, h.article_id) for h in hits] == [("article", ids["first"])]
+        shown = table_text(app.screen.query_one("#search-results"))
+        assert "article" in shown and "Nobody knows what happens next" in shown
+        assert "1 article(s), 0 claim(s)" in static_text(app.screen.query_one("#search-count"))
+        # A title word brings the article before any claim.
+        app.screen.query_one(Input).value = ""
+        await type_search(pilot, "other rep")
+        assert app.screen.hits[0].kind == "article"
+        assert app.screen.hits[0].article_id == ids["second"]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ArticleScreen)
+        assert app.screen.article_id == ids["second"]
+
+
+async def test_search_text_is_never_fts_syntax(seeded) -> None:
+    store, _ = seeded
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        # Quotes, operators, column filters and stars are typed words, not syntax.
+        cases = [('astana" turkey*', "Astana"), ("(astana) -turkey^", "Astana"),
+                 ("{astana} AND zone", "Astana"), ("abu al-duh", "Abu al-Duhur"),
+                 ("text:astana", None), ('astana "NEARBY(', None)]
+        for typed, expected in cases:
+            app.screen.query_one(Input).value = ""
+            await type_search(pilot, typed)
+            assert app.is_running
+            if expected is None:  # a typed word that no text holds: nothing, no error
+                assert app.screen.hits == [], typed
+            else:
+                assert any(expected in hit.text for hit in app.screen.hits), typed
+        app.screen.query_one(Input).value = ""
+        await type_search(pilot, '"*"')  # nothing searchable: no results, no error
+        assert app.screen.hits == []
 
 
 async def test_filter_shows_in_the_bar_and_escape_clears_it(seeded) -> None:
