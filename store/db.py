@@ -601,6 +601,8 @@ def _create_store_file(path: Path) -> None:
         conn = sqlite3.connect(temporary, isolation_level=None)
         try:
             conn.execute("PRAGMA journal_mode = WAL")
+            # FULL: the checkpoint at close fsyncs the file before it is linked into place.
+            conn.execute("PRAGMA synchronous = FULL")
             db = sqlite_utils.Database(conn)
             conn.execute("BEGIN IMMEDIATE")
             for migration in MIGRATIONS:
