@@ -85,3 +85,28 @@ async def test_escape_sequences_in_titles_never_reach_the_screen(store: Store) -
         await settle(pilot)
         context = static_text(app.screen.query_one(ClaimContext))
         assert "\u202e" not in context and "Vote" in context
+
+
+async def test_search_results_show_markup_literally(store: Store) -> None:
+    from tests.tui.test_bindings import type_search
+    from textual.widgets import Input
+
+    hostile_store(store, "[@click=app.quit]Read more[/] report", "[bold]Ships[/bold] docked in 1990.")
+    app = make_app(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        await type_search(pilot, "ships")
+        shown = table_text(app.screen.query_one("#search-results"))
+        assert "[bold]Ships[/bold] docked" in shown
+        assert "[@click=app.quit]Read more[/] report" in shown
+        await pilot.click("#search-results")
+        await settle(pilot)
+        assert app.is_running
+        app.screen.query_one(Input).value = ""
+        app.screen.query_one(Input).focus()
+        await type_search(pilot, "read more")
+        assert app.screen.hits and app.screen.hits[0].kind == "article"
+        assert "[@click=app.quit]Read more[/] report" in table_text(
+            app.screen.query_one("#search-results"))
