@@ -253,11 +253,17 @@ class ClaimdeskApp(App):
     @work(thread=True, exclusive=True, group="count", exit_on_error=False,
           description="Count the claims left in the review queue")
     def count_remaining(self) -> None:
-        # Its own connection: a count over a large store must not hold up the writes
-        # or the screen's reads.
-        if self._counter is None:
-            self._counter = Store(self.store.path) if self.store.path is not None else self.store
-        self.post_message(RemainingCounted(queue.remaining_count(self._counter)))
+        self.post_message(RemainingCounted(queue.remaining_count(self.background_reader)))
+
+    @property
+    def background_reader(self) -> Store:
+        """The connection workers read through (counting, matching): long reads there
+        never hold up the writes or the screen's reads, which have their own."""
+        with self._pending_lock:
+            if self._counter is None:
+                self._counter = (Store(self.store.path) if self.store.path is not None
+                                 else self.store)
+            return self._counter
 
     def on_remaining_counted(self, message: RemainingCounted) -> None:
         self.remaining = message.remaining

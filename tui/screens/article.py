@@ -149,10 +149,12 @@ class ArticleScreen(DeskScreen):
     def compute_matches(self, claim: Claim) -> None:
         from tui import operations  # imported here: it pulls in every core package
 
-        store = self.desk.store
         try:
-            matches = operations.find_matches(store, claim.text, exclude_article_id=claim.article_id)
-            store.save_matches(claim.id, matches)
+            # Searched on the workers' own connection, so a slow search never makes a
+            # verdict wait for the write connection; only the short save goes there.
+            matches = operations.find_matches(self.desk.background_reader, claim.text,
+                                              exclude_article_id=claim.article_id)
+            self.desk.store.save_matches(claim.id, matches)
         except Exception as exc:  # a missing or failing matcher must not end the desk
             self.post_message(MatchesLoaded(claim.id, [], None))
             self.app.call_from_thread(
