@@ -28,6 +28,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import httpx
 
 from ingest.errors import FetchError, IngestError
+from ingest.text import neutralise_controls
 from store.models import ArticleDraft, ClaimDraft
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -126,7 +127,9 @@ class _Cancelled(Exception):
 def check_url(url: str, *, refusal: str = "it was not fetched") -> str:
     """`url` stripped, if it is an absolute http(s) URL; FetchError ending in `refusal` otherwise."""
     cleaned = url.strip()
-    shown = cleaned[:200]
+    shown = neutralise_controls(cleaned[:200])
+    if any(ch.isspace() or not ch.isprintable() or ch == "\ufffd" for ch in cleaned):
+        raise FetchError(f"{shown} holds spaces or control characters, which no URL can, so {refusal}.")
     try:
         parts = urlsplit(cleaned)
         host = parts.hostname

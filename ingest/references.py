@@ -207,7 +207,7 @@ def _rows(kind: str, text: str, name: str) -> Iterator[_Row]:
         yield from _html_rows(text, name)
     else:
         try:
-            document = json.loads(text)
+            document = _json_loads(text)
         except json.JSONDecodeError as exc:
             if exc.msg == "Extra data" or _first_line_is_object(text):  # JSON Lines
                 yield from _jsonl_rows(text, name)
@@ -220,10 +220,20 @@ def _rows(kind: str, text: str, name: str) -> Iterator[_Row]:
         yield from _document_rows(document, name, "item")
 
 
+def _parse_int(digits: str) -> int | str:
+    # Python refuses int() of more than 4,300 digits with a bare ValueError; such a
+    # number is kept as text so it becomes one row's type error, not a crash.
+    return int(digits) if len(digits) <= 4000 else digits
+
+
+def _json_loads(text: str):
+    return json.loads(text, parse_int=_parse_int)
+
+
 def _first_line_is_object(text: str) -> bool:
     first = next((line for line in text.split("\n") if line.strip()), "")
     try:
-        return isinstance(json.loads(first), dict)
+        return isinstance(_json_loads(first), dict)
     except (json.JSONDecodeError, RecursionError):
         return False
 
@@ -234,7 +244,7 @@ def _jsonl_rows(text: str, name: str) -> Iterator[_Row]:
             continue
         where = f"line {number}"
         try:
-            obj = json.loads(line)
+            obj = _json_loads(line)
         except json.JSONDecodeError as exc:
             yield where, _RowError(f"is not valid JSON ({exc.msg} at column {exc.colno})")
             continue
@@ -326,7 +336,7 @@ def _html_rows(text: str, name: str) -> Iterator[_Row]:
     for number, block in enumerate(parser.blocks, start=1):
         where = f"JSON-LD block {number}"
         try:
-            document = json.loads(block)
+            document = _json_loads(block)
         except (json.JSONDecodeError, RecursionError):
             broken += 1
             continue

@@ -14,8 +14,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
 
+from ingest.text import neutralise_controls
 from store import ClaimdeskError, ExportFilter, Store, default_db_path, open_store
 from store.models import VERDICTS, Match
+from tui.widgets.literal import safe_display
 
 EXIT_ERROR = 1
 
@@ -48,7 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_ingest)
 
     p = commands.add_parser("claims", parents=[common], help="split a source into claims without storing it")
-    p.add_argument("source", metavar="SOURCE", help="a file, a URL, or - for stdin")
+    p.add_argument("path", metavar="SOURCE", help="a file, a URL, or - for stdin")
     p.add_argument("--json", action="store_true", help="one JSON object per claim")
     p.add_argument("--all", action="store_true", help="every sentence, not only the check-worthy ones")
     p.add_argument("--lines", action="store_true", help="each line is one sentence, no splitting (transcripts, datasets)")
@@ -129,7 +131,7 @@ def cmd_ingest(args: argparse.Namespace, store: Store, out: TextIO) -> int:
                               "claims": result.claims}, ensure_ascii=False), file=out)
         else:
             state = "" if result.created else " (already stored)"
-            print(f"{result.article_id}\t{result.title}\t{result.claims} claims{state}", file=out)
+            print(f"{result.article_id}\t{shown(result.title)}\t{result.claims} claims{state}", file=out)
     return EXIT_ERROR if failures else 0
 
 
@@ -137,9 +139,9 @@ def cmd_claims(args: argparse.Namespace, store: Store | None, out: TextIO) -> in
     import ingest
 
     if args.lines:
-        claims = ingest.load_lines(args.source, stdin=_stdin())
+        claims = ingest.load_lines(args.path, stdin=_stdin())
     else:
-        claims = ingest.load_source(args.source, stdin=_stdin())[1]
+        claims = ingest.load_source(args.path, stdin=_stdin())[1]
     for claim in claims:
         if not (args.all or claim.checkworthy):
             continue
@@ -151,7 +153,7 @@ def cmd_claims(args: argparse.Namespace, store: Store | None, out: TextIO) -> in
             print(json.dumps(row, ensure_ascii=False), file=out)
         else:
             reasons = f"\t{'; '.join(claim.reasons)}" if args.reasons else ""
-            print(f"{claim.start}-{claim.end}\t{claim.score:.2f}\t{claim.text}{reasons}", file=out)
+            print(f"{claim.start}-{claim.end}\t{claim.score:.2f}\t{shown(claim.text)}{reasons}", file=out)
     return 0
 
 
@@ -194,7 +196,7 @@ def cmd_match(args: argparse.Namespace, store: Store, out: TextIO) -> int:
             for m in found:
                 c = m.candidate
                 rating = f" [{c.rating}]" if c.rating else ""
-                print(f"{m.score:5.1f}  {c.source or '-'}{rating}  {c.text}", file=out)
+                print(f"{m.score:5.1f}  {shown(c.source or '-')}{shown(rating)}  {shown(c.text)}", file=out)
     return 0
 
 
@@ -242,7 +244,7 @@ def cmd_export(args: argparse.Namespace, store: Store, out: TextIO) -> int:
     )
     if args.out:
         count = operations.export_report_file(store, args.format, args.out, filters, options)
-        print(f"{count} claims written to {args.out}", file=sys.stderr)
+        print(f"{count} claims written to {shown(args.out)}", file=sys.stderr)
     else:
         operations.export_report(store, args.format, out, filters, options)
     return 0
@@ -283,7 +285,7 @@ def cmd_feed_add(args: argparse.Namespace, store: Store, out: TextIO) -> int:
     from ingest.feeds import follow_feed
 
     feed, created = follow_feed(store, args.url)
-    print(f"{'following' if created else 'already following'} {feed.url} (feed {feed.id})", file=out)
+    print(f"{'following' if created else 'already following'} {shown(feed.url)} (feed {feed.id})", file=out)
     return 0
 
 
@@ -297,7 +299,7 @@ def cmd_feed_list(args: argparse.Namespace, store: Store, out: TextIO) -> int:
             print(json.dumps(asdict(feed), ensure_ascii=False), file=out)
         else:
             state = f"error: {feed.last_error}" if feed.last_error else f"{feed.new_articles} new"
-            print(f"{feed.id}\t{feed.url}\t{feed.title or '-'}\t{feed.last_fetched or 'never fetched'}\t{state}", file=out)
+            print(f"{feed.id}\t{shown(feed.url)}\t{shown(feed.title or '-')}\t{feed.last_fetched or 'never fetched'}\t{shown(state)}", file=out)
     return 0
 
 
@@ -305,7 +307,7 @@ def cmd_feed_remove(args: argparse.Namespace, store: Store, out: TextIO) -> int:
     from ingest.feeds import unfollow_feed
 
     feed = unfollow_feed(store, args.url)
-    print(f"no longer following {feed.url}", file=out)
+    print(f"no longer following {shown(feed.url)}", file=out)
     return 0
 
 
@@ -322,7 +324,7 @@ def cmd_feed_fetch(args: argparse.Namespace, store: Store, out: TextIO) -> int:
                               "warnings": result.warnings}, ensure_ascii=False), file=out)
         elif result.ok:
             status = "not modified" if result.not_modified else f"{result.new_articles} new articles"
-            print(f"{result.url}: {status}", file=out)
+            print(f"{shown(result.url)}: {shown(status)}", file=out)
         for warning in result.warnings:
             _error(f"warning: {warning}")
         if result.error:
@@ -357,7 +359,29 @@ def _login_name() -> str:
 
 
 def _error(message: str) -> None:
-    print(f"claimdesk: {message}", file=sys.stderr)
+    print(f"claimdesk: {shown(message)}", file=sys.stderr)
+
+
+def shown(text: str) -> str:
+    """Text for plain terminal output: controls, bidi overrides and lone surrogates made
+    visible as U+FFFD, so stored text can neither steer the terminal nor reorder a line.
+    (JSON output keeps the stored text, which ingest has already neutralised.)"""
+    return safe_display(neutralise_controls(text))
+
+
+# Arguments that are free text the user typed (as opposed to paths, which must stay as
+# the operating system gave them): neutralised like any other text entering the store.
+_TEXT_ARGUMENTS = ("text", "note", "checker", "source", "title", "organisation",
+                   "base_url", "organisation_url", "url", "urls", "since", "until")
+
+
+def _neutralise_arguments(args: argparse.Namespace) -> None:
+    for name in _TEXT_ARGUMENTS:
+        value = getattr(args, name, None)
+        if isinstance(value, str):
+            setattr(args, name, neutralise_controls(value))
+        elif isinstance(value, list):
+            setattr(args, name, [neutralise_controls(v) if isinstance(v, str) else v for v in value])
 
 
 def run_tui(db_path: str | None) -> int:
@@ -378,6 +402,7 @@ def run_tui(db_path: str | None) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    _neutralise_arguments(args)
     try:
         if args.command is None:
             return run_tui(args.db)

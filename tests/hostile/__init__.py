@@ -11,17 +11,18 @@ Articles (`claims`, `ingest`, then every export; corpus.py):
 - terminal escapes (CSI, OSC 0/8/52, BEL, C1 0x9B), NUL: replaced by U+FFFD or dropped
   at ingest; none reaches the store, the output, the exports or the screen.
 - Rich/Textual markup: stored and shown literally; nothing clickable runs.
-- bidi controls, zero-width characters: kept in the store, hidden on the desk's screen
-  (plain command-line output still shows them: xfail, tui/cli.py).
+- bidi controls, zero-width characters: kept in the store, replaced by U+FFFD on the
+  desk's screen and in plain command-line output.
 - HTML with scripts and styles: scripts and styles dropped, text kept.
 Reference files (`import`): rows with wrong types are reported one line each (file and
 row), good rows kept, exit 1; hostile text is neutralised; JSON nested 100,000 deep is
-refused; a 100,000-digit number is a traceback (xfail, ingest/references.py).
+refused; a 100,000-digit number is one row's type error.
 Network: a gzip bomb is refused under 200 MB; a PDF served as HTML, redirect loops and
 redirects to file:// or ftp:// are one-line errors; a feed's entity bomb and external
 entity are never expanded or read.
 Arguments: bytes that are not UTF-8 give a one-line StoreError or work; escapes in
---note/--checker/feed URLs reach the store (xfail, tui/cli.py and ingest/feeds.py).
+--note/--checker and other free-text arguments are neutralised before use; a feed URL
+holding control characters is refused.
 Store files: empty, random, truncated, newer, foreign, read-only, a pipe or device: one
 line naming the path, bytes unchanged. A locked store: "busy" sentence, verdict retryable.
 An export killed mid-write leaves the previous report intact.
