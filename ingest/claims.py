@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from ingest.checkworthy import score_sentence
 from ingest.split import MAX_SENTENCE_CHARS, line_spans, sentence_spans
-from store.models import ClaimDraft
+from store.models import ArticleDraft, ClaimDraft
 
 
 def split_claims(text: str, *, lines: bool = False, max_chars: int = MAX_SENTENCE_CHARS) -> list[ClaimDraft]:
@@ -47,9 +47,24 @@ def _key(text: str) -> str:
     return _NORMALISE.sub(" ", text.casefold()).strip()
 
 
+# More claims than a checker could ever read make matching take minutes (RELIABILITY F).
+MAX_ARTICLE_CLAIMS = 2000
+
+
 def article_claims(text: str) -> list[ClaimDraft]:
-    """The claims of an article as stored: its sentences, near-duplicates merged."""
-    return merge_near_duplicates(split_claims(text))
+    """The claims of an article as stored: its sentences, near-duplicates merged, at
+    most MAX_ARTICLE_CLAIMS (the first ones)."""
+    return merge_near_duplicates(split_claims(text))[:MAX_ARTICLE_CLAIMS]
+
+
+def with_claims(draft: ArticleDraft) -> tuple[ArticleDraft, list[ClaimDraft]]:
+    """The draft and its claims; a draft whose claims were capped says so in `warnings`."""
+    claims = merge_near_duplicates(split_claims(draft.text))
+    if len(claims) <= MAX_ARTICLE_CLAIMS:
+        return draft, claims
+    warning = (f"{draft.title or 'The article'} has {len(claims):,} sentences; only the first "
+               f"{MAX_ARTICLE_CLAIMS:,} were kept as claims.")
+    return replace(draft, warnings=(*draft.warnings, warning)), claims[:MAX_ARTICLE_CLAIMS]
 
 
 def merge_near_duplicates(claims: list[ClaimDraft], *, score_cutoff: float = NEAR_DUPLICATE_SCORE) -> list[ClaimDraft]:

@@ -217,12 +217,12 @@ def _text_length(fragment: str) -> int:
 
 
 def _article_from_fragment(fragment: str, entry: FeedEntry, name: str) -> tuple[ArticleDraft, list[ClaimDraft]]:
-    from ingest.claims import article_claims
+    from ingest.claims import with_claims
     from ingest.extract import extract_article
 
     page = f"<html><head><title></title></head><body><article>{fragment}</article></body></html>"
     draft = extract_article(page, name=name, kind="html", url=entry.link)
-    return draft, article_claims(draft.text)
+    return with_claims(draft)
 
 
 def entry_article(

@@ -457,15 +457,9 @@ def article_from_document(document: FetchedDocument) -> tuple[ArticleDraft, list
     if kind == "html":
         canonical = canonical_link(document.text, document.final_url)
     canonical = canonical or normalise_url(draft.canonical_url) or normalise_url(document.final_url)
-    draft = replace(draft, url=document.final_url, canonical_url=canonical)
-    claims = _split(draft)
-    return draft, claims
+    from ingest.claims import with_claims
 
-
-def _split(draft: ArticleDraft) -> list[ClaimDraft]:
-    from ingest.claims import article_claims
-
-    return article_claims(draft.text)
+    return with_claims(replace(draft, url=document.final_url, canonical_url=canonical))
 
 
 def fetch_source(url: str, *, client: httpx.Client | None = None) -> tuple[ArticleDraft, list[ClaimDraft]]:

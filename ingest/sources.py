@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, BinaryIO
 if TYPE_CHECKING:
     import httpx
 
-from ingest.claims import article_claims, split_claims
+from ingest.claims import split_claims, with_claims
 from ingest.errors import IngestError
 from ingest.extract import extract_article
 from ingest.text import decode_bytes
@@ -43,8 +43,7 @@ def article_from_bytes(data: bytes, *, name: str, kind: str | None = None, url: 
     if len(data) > MAX_SOURCE_BYTES:
         raise IngestError(f"{name} is larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MB, too large for one article.")
     text = decode_bytes(data, name, declared_charset)
-    article = extract_article(text, name=name, kind=kind or sniff_kind(text), url=url)
-    return article, article_claims(article.text)
+    return with_claims(extract_article(text, name=name, kind=kind or sniff_kind(text), url=url))
 
 
 def load_source(

@@ -20,6 +20,8 @@ class ArticleDraft:
     canonical_url: str = ""
     dropped_count: int = 0
     dropped_preview: str = ""
+    # Things the checker should know about how the article was read (not stored).
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -126,6 +126,8 @@ def cmd_ingest(args: argparse.Namespace, store: Store, out: TextIO) -> int:
             _error(str(exc))
             failures += 1
             continue
+        for warning in result.warnings:
+            _error(f"warning: {warning}")
         if args.json:
             print(json.dumps({"article_id": result.article_id, "title": result.title,
                               "claims": result.claims}, ensure_ascii=False), file=out)

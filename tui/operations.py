@@ -28,6 +28,7 @@ class IngestResult:
     title: str
     claims: int
     created: bool
+    warnings: tuple[str, ...] = ()
 
 
 def ingest_source(
@@ -41,7 +42,7 @@ def ingest_source(
     if created and match:
         match_article(store, article_id)
     checkworthy = sum(1 for c in claims if c.checkworthy)
-    return IngestResult(article_id, draft.title, checkworthy, created)
+    return IngestResult(article_id, draft.title, checkworthy, created, draft.warnings)
 
 
 def find_matches(
