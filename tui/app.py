@@ -447,6 +447,45 @@ class ClaimdeskApp(App):
 
         self.push_screen(FilterScreen(self.filters, queue.sources(self.reader)), apply)
 
+    def open_feeds(self) -> None:
+        from tui.screens.feeds import FeedsScreen
+
+        self.push_screen(FeedsScreen())
+
+    def ask_article_url(self) -> None:
+        """Ask for a page's URL, then fetch, store and match it in a worker."""
+
+        def start(url: str | None) -> None:
+            if url:
+                self.notify(f"Fetching {url}…", markup=False, timeout=3)
+                self.ingest_url(url)
+
+        self.push_screen(PromptScreen("Article URL", validate=validate_url), start)
+
+    @work(thread=True, group="ingest", exit_on_error=False, description="Fetching one article")
+    def ingest_url(self, url: str) -> None:
+        from tui import operations
+
+        try:
+            result = operations.ingest_source(self.store, url, client=self.http_client)
+        except ClaimdeskError as exc:
+            self.call_from_thread(self.show_error, exc)
+            return
+        for warning in result.warnings:
+            self.call_from_thread(self.notify, warning, severity="warning", markup=False)
+        state = "Added" if result.created else "Already stored:"
+        self.call_from_thread(self.notify, f"{state} {result.title} ({result.claims} claims).",
+                              markup=False)
+        if result.created:
+            self.call_from_thread(self.article_arrived, result.article_id)
+
+    def article_arrived(self, article_id: int) -> None:
+        """A new article is stored: the inbox shows it and the review queue counts it."""
+        for screen in self.screen_stack:
+            if isinstance(screen, InboxScreen):
+                screen.reload(keep_article=screen.table.current_article_id)
+        self.count_remaining()
+
     def open_search(self) -> None:
         def go(hit: queue.SearchHit | None) -> None:
             if hit is not None:

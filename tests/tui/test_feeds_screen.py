@@ -92,3 +92,19 @@ async def test_add_page_by_url_and_refuse_a_bad_one(store: Store) -> None:
         await settle(pilot)
         assert store.count("articles") == 1
         assert any("404" in n.message for n in app._notifications)
+
+
+async def test_inbox_keys_open_feeds_and_add_a_page(store: Store) -> None:
+    app = make_app(store, http_client=_client())
+    async with app.run_test(size=(130, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        await _type(pilot, "https://ledger.example/articles/harbour")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, InboxScreen)
+        assert "Harbour authority reports record cargo volumes" in table_text(app.screen.query_one("#inbox-table"))
+        assert any("Added Harbour authority" in n.message for n in app._notifications)
+        await pilot.press("F")
+        await settle(pilot)
+        assert isinstance(app.screen, FeedsScreen)

@@ -1,5 +1,6 @@
 """The feeds screen: followed feeds with their last fetch, new articles and last error;
-follow, unfollow, fetch all (in a worker, with a progress bar), and add one page by URL.
+follow, unfollow, fetch all (in a worker, with a progress bar), and add one page by URL
+(the app's action, also on the inbox).
 
 Network work never runs on the UI thread: each fetch is a thread worker that reports
 back through `call_from_thread`, and the inbox reloads as each new article arrives.
@@ -81,15 +82,6 @@ class FeedsScreen(Screen):
         row_key, _ = table.coordinate_to_cell_key(table.cursor_coordinate)
         return int(row_key.value)
 
-    def article_arrived(self, article_id: int) -> None:
-        """A new article is stored: the inbox beneath shows it and the queue counts it."""
-        from tui.screens.inbox import InboxScreen
-
-        for screen in self.app.screen_stack:
-            if isinstance(screen, InboxScreen):
-                screen.reload(keep_article=screen.table.current_article_id)
-        self.desk.count_remaining()
-
     def show_status(self, text: str) -> None:
         self.query_one("#feeds-status", Static).update(literal(text))
 
@@ -153,7 +145,7 @@ class FeedsScreen(Screen):
 
         def arrived(article_id: int) -> None:
             operations.match_article(store, article_id)
-            self.app.call_from_thread(self.article_arrived, article_id)
+            self.app.call_from_thread(self.desk.article_arrived, article_id)
 
         try:
             results = fetch_feeds(store, "all", client=self.desk.http_client,
@@ -178,24 +170,4 @@ class FeedsScreen(Screen):
         self.reload()
 
     def action_ingest_url(self) -> None:
-        from tui.app import validate_url
-
-        def start(url: str | None) -> None:
-            if url:
-                self.show_status(f"Fetching {url}…")
-                self.ingest_url(url)
-
-        self.app.push_screen(PromptScreen("Article URL", validate=validate_url), start)
-
-    @work(thread=True, group="ingest", exit_on_error=False, description="Fetching one article")
-    def ingest_url(self, url: str) -> None:
-        try:
-            result = operations.ingest_source(self.desk.store, url, client=self.desk.http_client)
-        except ClaimdeskError as exc:
-            self.app.call_from_thread(self.desk.show_error, exc)
-            self.app.call_from_thread(self.show_status, "")
-            return
-        state = "Added" if result.created else "Already stored:"
-        self.app.call_from_thread(self.show_status, f"{state} {result.title} ({result.claims} claims)")
-        if result.created:
-            self.app.call_from_thread(self.article_arrived, result.article_id)
+        self.desk.ask_article_url()

@@ -29,6 +29,8 @@ class InboxScreen(DeskScreen):
         Binding("a", "archive_article", "Archive", id="inbox.archive"),
         Binding("A", "toggle_archived", "Show archived", id="inbox.show_archived"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="inbox.clear"),
+        Binding("F", "open_feeds", "Feeds", id="inbox.feeds"),
+        Binding("i", "add_url", "Add URL", id="inbox.add_url"),
     ]
 
     def __init__(self) -> None:
@@ -159,6 +161,12 @@ class InboxScreen(DeskScreen):
     def action_toggle_archived(self) -> None:
         self.include_archived = not self.include_archived
         self.reload(self.table.current_article_id)
+
+    def action_open_feeds(self) -> None:
+        self.desk.open_feeds()
+
+    def action_add_url(self) -> None:
+        self.desk.ask_article_url()
 
     def action_clear_filter(self) -> None:
         self.clear_filter()
