@@ -11,12 +11,17 @@ without the model file, from the signals alone,
 with weights and `THRESHOLD` fitted by `bench/checkworthiness.py --fit` (see `FITTED_ON`).
 A last rule lifts sourced, counted or dated past actions of named actors to the threshold
 ("reported event"). The reasons listed with each score are the signals found.
+
+`score_transcript(lines)` scores the `(speaker, text)` lines of a debate or interview: each
+line as a sentence, lowered for the moderator and for minor speakers.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from collections import Counter
+from collections.abc import Sequence
 from typing import NamedTuple
 
 from ingest.model import load_model
@@ -96,6 +101,7 @@ _GREETING = re.compile(
     r"^\W*(?:thank you|thanks|hello|hi|hey|good (?:morning|afternoon|evening|night)|welcome|congratulations|goodbye"
     r"|(?:\(|\[)?(?:applause|laughter|crosstalk|inaudible|cheers|booing)(?:\)|\])?|okay|ok|yes|no|well|sure|right)\b"
 )
+_QUESTION_ENDS = ("?", '?"', "?\u201d", "?'")
 _QUANTITY_CHARS = re.compile(r"[\d%$£€¥]")
 # A capitalised word after the first word, or an acronym: a named person, organisation or place.
 _NAMED = re.compile(r"(?<=[\s(\"'“‘-])(?:[A-Z][a-z]+|[A-Z]{2,}|[A-Z]\.[A-Z]\.)")
@@ -170,7 +176,7 @@ def signals(text: str) -> tuple[str, ...]:
         found.append("law or rule")
     if not disjoint(_PAST_WORDS) or any(w.endswith("ed") for w in inflected) or _PAST_PHRASES.search(lower):
         found.append("past event")
-    if text.rstrip().endswith(("?", '?"', "?\u201d", "?'")):
+    if text.rstrip().endswith(_QUESTION_ENDS):
         found.append("question")
     if not disjoint(_OPINION_WORDS) or _OPINION_PHRASES.search(lower):
         found.append("opinion")
@@ -249,3 +255,83 @@ def threshold() -> float:
     """The score from which a sentence counts as check-worthy (the model's, else the rules')."""
     model = load_model()
     return model.threshold if model is not None else THRESHOLD
+
+
+# --- transcripts -------------------------------------------------------------------------
+# Lines of audience reactions and stage directions, not a speaker's words.
+_REACTION_SPEAKERS = frozenset({"system", "audience", "unidentified male", "unidentified female"})
+# A speaker needs this many lines to be taken for the moderator (fewer questions prove nothing).
+MODERATOR_MIN_LINES = 10
+
+
+class TranscriptRoles(NamedTuple):
+    moderator: str | None
+    share_gap: dict[str, float]  # each speaker's share of lines minus the largest speaker's share
+
+
+def transcript_roles(speakers: Sequence[str], texts: Sequence[str]) -> TranscriptRoles:
+    """Who moderates (the speaker with the highest share of questions) and each speaker's share.
+
+    Fact-checkers check what the main speakers claim, not the moderator's set-ups nor the
+    remarks of someone who speaks twice; `share_gap` is 0 for the main speaker, below 0 for others.
+    """
+    lines: Counter[str] = Counter(speakers)
+    total = len(speakers)
+    questions: Counter[str] = Counter(s for s, t in zip(speakers, texts) if t.rstrip().endswith(_QUESTION_ENDS))
+    speaking = [s for s, n in lines.items() if n >= 0.03 * total and s.strip().lower() not in _REACTION_SPEAKERS]
+    candidates = [(questions[s] / n, s) for s, n in lines.items()
+                  if n >= MODERATOR_MIN_LINES and s.strip().lower() not in _REACTION_SPEAKERS]
+    moderator = None
+    if len(speaking) > 1 and candidates:
+        ratio, candidate = max(candidates)
+        moderator = candidate if ratio > 0 else None
+    largest = max(lines.values(), default=0)
+    gap = {s: (n - largest) / total for s, n in lines.items()} if total else {}
+    return TranscriptRoles(moderator, gap)
+
+
+def transcript_adjustments(speakers: Sequence[str], texts: Sequence[str],
+                           weights: dict[str, float]) -> list[tuple[float, tuple[str, ...]]]:
+    """For each line, the change of log-odds its speaker's role brings and the reasons for it."""
+    roles = transcript_roles(speakers, texts)
+    moderator_weight = weights.get("moderator", 0.0)
+    share_weight = weights.get("speaker share", 0.0)
+    out = []
+    for speaker in speakers:
+        change, reasons = share_weight * roles.share_gap[speaker], ()
+        if change <= -0.5:
+            reasons = ("minor speaker",)
+        if speaker == roles.moderator and moderator_weight:
+            change += moderator_weight
+            reasons = ("moderator",) + reasons
+        out.append((change, reasons))
+    return out
+
+
+def score_transcript(lines: Sequence[tuple[str, str]]) -> list[tuple[float, tuple[str, ...]]]:
+    """Score each `(speaker, text)` line of one transcript, in order: `(score, reasons)` per line.
+
+    Each line is scored as a sentence (`score_sentence`), then lowered when its speaker is the
+    moderator (the speaker asking the most questions) or speaks much less than the main
+    speaker; the reasons then say "moderator" or "minor speaker". The weights of both come from
+    the shipped model (fitted on CheckThat! 2020 transcripts, see `ingest/model/train.py`);
+    without the model, lines keep their sentence scores. A score is comparable with
+    `threshold()`: roles only ever lower it.
+    """
+    speakers = [speaker for speaker, _ in lines]
+    texts = [text for _, text in lines]
+    model = load_model()
+    weights = model.transcript_weights if model is not None else {}
+    results = []
+    for text, (change, role_reasons) in zip(texts, transcript_adjustments(speakers, texts, weights)):
+        assessment = score_sentence(text)
+        score = assessment.score
+        if change:
+            score = round(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, _logit(score) + change)))), 4)
+        results.append((score, assessment.reasons + role_reasons))
+    return results
+
+
+def _logit(probability: float) -> float:
+    probability = min(max(probability, 1e-6), 1.0 - 1e-6)
+    return math.log(probability / (1.0 - probability))

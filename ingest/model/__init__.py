@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -73,6 +73,8 @@ class Model:
     threshold: float
     description: str
     trained_on: tuple[str, ...] = ()
+    # Log-odds added in transcripts: "moderator" (once) and "speaker share" (times the share gap).
+    transcript_weights: dict[str, float] = field(default_factory=dict)
 
     def logit(self, text: str, signals: tuple[str, ...]) -> float:
         """`bias` plus the weights of `features(text, signals)`, computed without building that list."""
@@ -104,4 +106,5 @@ def load_model() -> Model | None:
     except (OSError, ValueError):
         return None
     return Model(weights=data["weights"], bias=data["bias"], threshold=data["threshold"],
-                 description=data.get("description", ""), trained_on=tuple(data.get("trained_on", ())))
+                 description=data.get("description", ""), trained_on=tuple(data.get("trained_on", ())),
+                 transcript_weights=data.get("transcript", {}).get("weights", {}))
