@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ingest.checkworthy import score_sentence
+from ingest.checkworthy import score_sentence, score_transcript, threshold
 from ingest.split import MAX_SENTENCE_CHARS, line_spans, sentence_spans
 from store.models import ArticleDraft, ClaimDraft
 
@@ -34,6 +34,36 @@ def split_claims(text: str, *, lines: bool = False, max_chars: int = MAX_SENTENC
             )
         )
     return claims
+
+
+# "SPEAKER: words" at the start of a transcript line (names in capitals, as transcripts write them).
+_SPEAKER = re.compile(r"([A-Z][\w .'’-]{0,40}):[ \t]+")
+
+
+def transcript_claims(text: str, *, max_chars: int = MAX_SENTENCE_CHARS) -> list[ClaimDraft] | None:
+    """Each line of a transcript written as "SPEAKER: words" as one claim (the words only,
+    offsets into `text`), scored with the speakers' roles (`score_transcript`: the
+    moderator's questions and a minor speaker's asides rank lower). None when fewer than
+    half of the lines name a speaker, so plain lines keep `split_claims(lines=True)`."""
+    spans = line_spans(text, max_chars)
+    lines: list[tuple[str, int, int]] = []
+    named = 0
+    speaker = ""
+    for start, end in spans:
+        found = _SPEAKER.match(text, start, end)
+        if found and found.end() < end:
+            named += 1
+            speaker, start = found.group(1).strip(), found.end()
+        lines.append((speaker, start, end))
+    if not lines or named * 2 < len(lines):
+        return None
+    scores = score_transcript([(who, text[start:end]) for who, start, end in lines])
+    limit = threshold()
+    return [
+        ClaimDraft(text=text[start:end], start=start, end=end, score=score,
+                   checkworthy=score >= limit, reasons=reasons)
+        for (_who, start, end), (score, reasons) in zip(lines, scores)
+    ]
 
 
 _NORMALISE = re.compile(r"[\W_]+")

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, BinaryIO
 if TYPE_CHECKING:
     import httpx
 
-from ingest.claims import split_claims, with_claims
+from ingest.claims import split_claims, transcript_claims, with_claims
 from ingest.errors import IngestError
 from ingest.extract import extract_article
 from ingest.text import decode_bytes
@@ -61,14 +61,17 @@ def load_source(
 
 def load_lines(source: str, *, stdin: BinaryIO | None = None) -> list[ClaimDraft]:
     """Each line of `source` as one sentence, without extraction or splitting: for
-    transcripts and datasets, where a title, byline or boilerplate rule would be wrong."""
+    transcripts and datasets, where a title, byline or boilerplate rule would be wrong.
+    Lines written "SPEAKER: words" are read as a transcript (`transcript_claims`)."""
     if source.startswith(("http://", "https://")):
         draft, _claims = load_source(source)
         return split_claims(draft.text, lines=True)
     data, name, _kind = read_source_bytes(source, stdin=stdin)
     if not data.strip():
         raise IngestError(f"{name} is empty.")
-    return split_claims(decode_bytes(data, name), lines=True)
+    text = decode_bytes(data, name)
+    transcript = transcript_claims(text)
+    return transcript if transcript is not None else split_claims(text, lines=True)
 
 
 def read_source_bytes(source: str, *, stdin: BinaryIO | None = None) -> tuple[bytes, str, str | None]:

@@ -359,3 +359,24 @@ def test_repeated_sentences_are_one_claim_with_all_offsets(capsys, db, tmp_path)
     assert len(claims) == 1
     [(start, end)] = claims[0].also_at
     assert text[start:end] == lede.upper()
+
+
+def test_claims_lines_reads_a_transcript_with_speakers(capsys, tmp_path) -> None:
+    lines = ["MODERATOR: Welcome to the debate. What is your plan for jobs?"] * 6 + [
+        "MODERATOR: Thank you. Next question, what about taxes?",
+        "SMITH: We created 2.3 million jobs in 2019 and cut the deficit by 12 percent.",
+        "MODERATOR: Is that right, Senator?",
+        "JONES: Unemployment rose to 7 percent in Ohio last year.",
+        "SMITH: Thank you.",
+    ] + ["MODERATOR: Why does that matter to voters tonight?"] * 5
+    path = tmp_path / "debate.txt"
+    text = "\n".join(lines) + "\n"
+    path.write_text(text, encoding="utf-8")
+    code, out, _ = run(capsys, "claims", str(path), "--json", "--all", "--lines", "--reasons")
+    assert code == 0
+    rows = json_lines(out)
+    assert len(rows) == len(lines)
+    jobs = next(r for r in rows if "2.3 million" in r["text"])
+    assert jobs["text"].startswith("We created") and text[jobs["start"]:jobs["end"]] == jobs["text"]
+    assert jobs["checkworthy"]
+    assert all("moderator" in r["reasons"] for r in rows if r["text"].startswith(("Welcome", "Why does")))
