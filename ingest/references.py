@@ -30,7 +30,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import sys
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
@@ -38,6 +37,7 @@ from typing import Any, BinaryIO, TextIO
 
 from ingest.errors import ImportFormatError, IngestError
 from ingest.ratings import normalise_rating
+from ingest.sources import read_source_bytes
 from ingest.text import decode_bytes, neutralise_controls
 from store.models import VERDICTS, ReferenceDraft
 
@@ -122,29 +122,11 @@ def parse_references(
 def _read_source(
     source: str, *, stdin: BinaryIO | TextIO | None, client: Any
 ) -> tuple[str, bytes | str, str]:
-    if source == "-":
-        stream = stdin if stdin is not None else sys.stdin.buffer
-        try:
-            data = stream.read(MAX_FILE_BYTES + 1)
-        except (OSError, ValueError) as exc:
-            raise ImportFormatError(f"Standard input could not be read: {exc}.") from exc
-        if len(data) > MAX_FILE_BYTES:
-            raise ImportFormatError("Standard input is larger than 200 MB, too large to import.")
-        return "standard input", data, ""
     if source.lower().startswith(("http://", "https://")):
         return _fetch_source(source, client)
-    path = Path(source).expanduser()
-    try:
-        if path.is_dir():
-            raise ImportFormatError(f"{source} is a folder, not a file of reference claims.")
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise ImportFormatError(f"{source} is larger than 200 MB, too large to import.")
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise ImportFormatError(f"{source} does not exist.") from exc
-    except OSError as exc:
-        raise ImportFormatError(f"{source} could not be read: {exc.strerror or exc}.") from exc
-    return source, data, path.suffix.lower().lstrip(".")
+    data, name, _kind = read_source_bytes(source, stdin=stdin, max_bytes=MAX_FILE_BYTES,
+                                          too_large="too large to import", error=ImportFormatError)
+    return name, data, "" if source == "-" else Path(source).suffix.lower().lstrip(".")
 
 
 def _fetch_source(url: str, client: Any) -> tuple[str, bytes | str, str]:

@@ -74,26 +74,39 @@ def load_lines(source: str, *, stdin: BinaryIO | None = None) -> list[ClaimDraft
     return transcript if transcript is not None else split_claims(text, lines=True)
 
 
-def read_source_bytes(source: str, *, stdin: BinaryIO | None = None) -> tuple[bytes, str, str | None]:
-    """(bytes, display name, kind from the extension or None) of a path or "-" (stdin)."""
+def read_source_bytes(
+    source: str,
+    *,
+    stdin: BinaryIO | None = None,
+    max_bytes: int = MAX_SOURCE_BYTES,
+    too_large: str = "too large for one article",
+    error: type[IngestError] = IngestError,
+) -> tuple[bytes, str, str | None]:
+    """(bytes, display name, kind from the extension or None) of a path or "-" (stdin).
+
+    Every failure is `error` (IngestError or a subclass) with one sentence naming the
+    source; more than `max_bytes` is refused as `too_large`."""
+    limit = f"larger than {max_bytes // (1024 * 1024)} MB, {too_large}"
     if source == "-":
         stream = stdin if stdin is not None else sys.stdin.buffer
         try:
-            return stream.read(MAX_SOURCE_BYTES + 1), "standard input", None
-        except OSError as exc:
-            raise IngestError(f"Standard input could not be read ({exc.strerror or exc}).") from exc
-    path = Path(source)
+            data = stream.read(max_bytes + 1)
+        except (OSError, ValueError) as exc:
+            raise error(f"Standard input could not be read ({getattr(exc, 'strerror', None) or exc}).") from exc
+        if len(data) > max_bytes:
+            raise error(f"Standard input is {limit}.")
+        return data, "standard input", None
+    path = Path(source).expanduser()
     if not path.exists():
-        raise IngestError(f"{source} does not exist.")
+        raise error(f"{source} does not exist.")
     if path.is_dir():
-        raise IngestError(f"{source} is a folder, not a file.")
+        raise error(f"{source} is a folder, not a file.")
     try:
-        size = path.stat().st_size
-        if size > MAX_SOURCE_BYTES:
-            raise IngestError(f"{source} is larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MB, too large for one article.")
+        if path.stat().st_size > max_bytes:
+            raise error(f"{source} is {limit}.")
         data = path.read_bytes()
     except PermissionError as exc:
-        raise IngestError(f"{source} cannot be read: permission denied.") from exc
+        raise error(f"{source} cannot be read: permission denied.") from exc
     except OSError as exc:
-        raise IngestError(f"{source} cannot be read ({exc.strerror or exc}).") from exc
+        raise error(f"{source} cannot be read ({exc.strerror or exc}).") from exc
     return data, source, _EXTENSION_KINDS.get(path.suffix.lower())
