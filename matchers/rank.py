@@ -34,7 +34,7 @@ from rapidfuzz import fuzz, utils
 
 from matchers.explain import explain
 from matchers.normalise import analyse, match_view
-from matchers.query import DEFAULT_MAX_TERMS, build_fts_query
+from matchers.query import DEFAULT_MAX_TERMS, build_fts_query, query_terms
 from store.models import Candidate, Match
 
 # Scores at or above this mean "the same claim" (tuned on train, see above).
@@ -43,6 +43,7 @@ DEFAULT_MIN_SCORE = 45.0
 # for that reason, cubically); a claim is never this long, a pasted article is, and is
 # compared on its start.
 MAX_SCORER_CHARS = 600
+# For candidates without a title (tuned on train with the claims' text alone).
 DEFAULT_WEIGHTS: dict[str, float] = {
     "bm25": 0.275,
     "match_coverage": 0.02,
@@ -50,48 +51,86 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "token_set": 0.275,
     "token_sort": 0.039,
 }
+# For candidates with a title (a fact-check's headline), tuned on train with titles.
+TITLED_WEIGHTS: dict[str, float] = {
+    "bm25": 1.0,
+    "match_coverage": 0.2,
+    "query_coverage": 0.3,
+    "token_set": 0.4,
+    "token_sort": 0.5,
+    "title_match_coverage": 0.2,
+    "title_query_coverage": 0.5,
+    "title_token_sort": 1.5,
+}
 CONFLICT_PENALTY = 2.0
 # Conflicts are computed for this many of the best-scored candidates per requested match.
 _EXPLAIN_FACTOR = 2
+
+
+def _coverages(
+    q_stems: frozenset[str], views: Sequence[frozenset[str]]
+) -> list[tuple[float, float]]:
+    """(match coverage, query coverage) of each stem set, words weighted by their rarity
+    among `views` (the retrieved candidates stand in for the corpus)."""
+    document_frequency = Counter(stem for stems in views for stem in stems)
+    numerator = len(views) + 1
+    idf = {
+        stem: math.log(1.0 + numerator / (document_frequency[stem] + 1))
+        for stem in q_stems | document_frequency.keys()
+    }
+    q_total = sum(idf[s] for s in q_stems)
+    out = []
+    for m_stems in views:
+        shared_weight = sum(idf[s] for s in q_stems & m_stems)
+        m_total = sum(idf[s] for s in m_stems)
+        out.append(
+            (shared_weight / m_total if m_total else 0.0, shared_weight / q_total if q_total else 0.0)
+        )
+    return out
 
 
 def candidate_features(query: str, candidates: Sequence[Candidate]) -> list[dict[str, float]]:
     """Feature values in [0, 1] for each candidate (see the module docstring).
 
     `bm25` is absent when the candidates carry no BM25 (all zero), so that ranking
-    candidates from elsewhere than the FTS index still works.
+    candidates from elsewhere than the FTS index still works; the `title_` features
+    are absent for a candidate without a title.
     """
     q_text, q_stems = match_view(query)
     q_text = q_text[:MAX_SCORER_CHARS]
     views = [match_view(c.text) for c in candidates]
-    # Rarity among the retrieved candidates stands in for corpus rarity.
-    document_frequency = Counter(stem for view in views for stem in view.stems)
-    numerator = len(candidates) + 1
-    idf = {
-        stem: math.log(1.0 + numerator / (document_frequency[stem] + 1))
-        for stem in q_stems | document_frequency.keys()
-    }
-    q_total = sum(idf[s] for s in q_stems)
+    text_coverages = _coverages(q_stems, [view.stems for view in views])
+    titled = [i for i, c in enumerate(candidates) if c.title.strip()]
+    title_views = {i: match_view(candidates[i].title) for i in titled}
+    title_coverages = dict(zip(titled, _coverages(q_stems, [title_views[i].stems for i in titled])))
     best_bm25 = min((c.bm25 for c in candidates), default=0.0)
     features = []
-    for candidate, (m_text, m_stems) in zip(candidates, views):
+    for i, (candidate, (m_text, _)) in enumerate(zip(candidates, views)):
         m_text = m_text[:MAX_SCORER_CHARS]
-        shared_weight = sum(idf[s] for s in q_stems & m_stems)
-        m_total = sum(idf[s] for s in m_stems)
         values = {
-            "match_coverage": shared_weight / m_total if m_total else 0.0,
-            "query_coverage": shared_weight / q_total if q_total else 0.0,
+            "match_coverage": text_coverages[i][0],
+            "query_coverage": text_coverages[i][1],
             "token_set": fuzz.token_set_ratio(q_text, m_text, processor=utils.default_process) / 100,
             "token_sort": fuzz.token_sort_ratio(q_text, m_text, processor=utils.default_process) / 100,
         }
+        if i in title_views:
+            t_text = title_views[i].normalised[:MAX_SCORER_CHARS]
+            values["title_match_coverage"] = title_coverages[i][0]
+            values["title_query_coverage"] = title_coverages[i][1]
+            values["title_token_sort"] = (
+                fuzz.token_sort_ratio(q_text, t_text, processor=utils.default_process) / 100
+            )
         if best_bm25 < 0:
             values["bm25"] = max(0.0, min(1.0, candidate.bm25 / best_bm25))
         features.append(values)
     return features
 
 
-def fuse(features: Mapping[str, float], weights: Mapping[str, float] = DEFAULT_WEIGHTS) -> float:
-    """The weighted mean of the features present, in [0, 1]."""
+def fuse(features: Mapping[str, float], weights: Mapping[str, float] | None = None) -> float:
+    """The weighted mean of the features present, in [0, 1]; without `weights`, those
+    for a candidate with a title (`TITLED_WEIGHTS`) or without one (`DEFAULT_WEIGHTS`)."""
+    if weights is None:
+        weights = TITLED_WEIGHTS if "title_token_sort" in features else DEFAULT_WEIGHTS
     total = sum(weights.get(name, 0.0) for name in features)
     if total <= 0:
         return 0.0
@@ -104,7 +143,7 @@ def rank_candidates(
     *,
     limit: int = 5,
     min_score: float = DEFAULT_MIN_SCORE,
-    weights: Mapping[str, float] = DEFAULT_WEIGHTS,
+    weights: Mapping[str, float] | None = None,
     conflict_penalty: float = CONFLICT_PENALTY,
 ) -> list[Match]:
     """The best `limit` candidates scoring at least `min_score` (0-100), best first,
@@ -136,20 +175,32 @@ def rank_candidates(
 
 def find_matches(
     query: str,
-    search: Callable[[str, int], Sequence[Candidate]],
+    search: Callable[[str, int], Sequence[Candidate]] | None = None,
     *,
+    search_terms: Callable[[Sequence[str], int], Sequence[Candidate]] | None = None,
     limit: int = 5,
     min_score: float = DEFAULT_MIN_SCORE,
     pool: int = 100,
     max_terms: int = DEFAULT_MAX_TERMS,
     document_frequency: Callable[[Sequence[str]], Mapping[str, int]] | None = None,
+    weights: Mapping[str, float] | None = None,
 ) -> list[Match]:
-    """Matches for a claim: `search(fts_query, pool)` supplies FTS5 candidates (best
-    BM25 first), which are reranked. No informative word, no search, no match.
+    """Matches for a claim, reranked from candidates one of two searches supplies (best
+    first): `search_terms(terms, pool)` gets the claim's informative terms, most
+    informative first, and chooses among them itself (the store's
+    `store.search.search_by_terms` does, by document counts); `search(fts_query, pool)`
+    gets an FTS5 expression OR-ing them. No informative word, no search, no match.
 
-    `document_frequency` and `max_terms` choose the search terms (see
-    `matchers.query.build_fts_query`)."""
-    fts_query = build_fts_query(query, max_terms, document_frequency=document_frequency)
-    if not fts_query:
+    `document_frequency` and `max_terms` choose the terms (see
+    `matchers.query.query_terms`)."""
+    if search_terms is not None:
+        terms = query_terms(query, max_terms, document_frequency=document_frequency)
+        candidates = search_terms(terms, pool) if terms else []
+    elif search is not None:
+        fts_query = build_fts_query(query, max_terms, document_frequency=document_frequency)
+        candidates = search(fts_query, pool) if fts_query else []
+    else:
+        raise TypeError("find_matches needs a search or a search_terms function.")
+    if not candidates:
         return []
-    return rank_candidates(query, search(fts_query, pool), limit=limit, min_score=min_score)
+    return rank_candidates(query, candidates, limit=limit, min_score=min_score, weights=weights)

@@ -39,6 +39,7 @@ from store.models import (
     VerdictRecord,
 )
 from store.schema import MIGRATIONS, SCHEMA_VERSION
+from store.search import index_new_references, search_fts
 
 BUSY_TIMEOUT_MS = 10_000
 
@@ -346,25 +347,27 @@ class Store:
     # -- reference claims ------------------------------------------------------
 
     def add_reference_claims(self, drafts: Iterable[ReferenceDraft]) -> tuple[int, int]:
-        """Store reference claims in one transaction; returns (added, skipped as duplicates)."""
-        added = skipped = 0
+        """Store reference claims in one transaction; returns (added, skipped as duplicates).
+
+        Large batches are inserted without the per-row index trigger and indexed with one
+        statement afterwards (see `store.search.index_new_references`)."""
         stamp = now_iso()
+        rows = [
+            (draft.text, draft.title, draft.source, draft.url, draft.rating, draft.date,
+             draft.external_id, draft.language, draft.normalised_rating, draft.claimant,
+             reference_key(draft), stamp)
+            for draft in drafts
+        ]
         with self.write() as conn:
-            for draft in drafts:
-                cursor = conn.execute(
+            with index_new_references(conn, len(rows)):
+                added = conn.executemany(
                     """INSERT OR IGNORE INTO reference_claims
-                           (text, source, url, rating, date, external_id, language,
+                           (text, title, source, url, rating, date, external_id, language,
                             normalised_rating, claimant, content_key, added_at)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                    [draft.text, draft.source, draft.url, draft.rating, draft.date,
-                     draft.external_id, draft.language, draft.normalised_rating,
-                     draft.claimant, reference_key(draft), stamp],
-                )
-                if cursor.rowcount:
-                    added += 1
-                else:
-                    skipped += 1
-        return added, skipped
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                    rows,
+                ).rowcount
+        return added, len(rows) - added
 
     # -- matching support --------------------------------------------------------
 
@@ -375,45 +378,16 @@ class Store:
         exclude_article_id: int | None = None,
         kinds: Sequence[str] = ("reference", "claim"),
     ) -> list[Candidate]:
-        """FTS5 candidates for a query in FTS5 syntax, best BM25 first, both kinds merged."""
-        if not fts_query.strip():
-            return []
-        found: list[Candidate] = []
-        with self._lock:
-            try:
-                if "reference" in kinds:
-                    for row in self.query(
-                        """SELECT r.id, r.text, r.source, r.url, r.rating, r.date,
-                                  bm25(reference_claims_fts) AS bm25
-                           FROM reference_claims_fts
-                           JOIN reference_claims r ON r.id = reference_claims_fts.rowid
-                           WHERE reference_claims_fts MATCH ?
-                           ORDER BY bm25 LIMIT ?""",
-                        [fts_query, limit],
-                    ):
-                        found.append(Candidate(kind="reference", **row))
-                if "claim" in kinds:
-                    for row in self.query(
-                        """SELECT c.id, c.text, a.source, a.url, '' AS rating,
-                                  a.published AS date, bm25(claims_fts) AS bm25
-                           FROM claims_fts
-                           JOIN claims c ON c.id = claims_fts.rowid
-                           JOIN articles a ON a.id = c.article_id
-                           WHERE claims_fts MATCH ? AND c.checkworthy
-                                 AND c.article_id IS NOT ?
-                           ORDER BY bm25 LIMIT ?""",
-                        [fts_query, exclude_article_id, limit],
-                    ):
-                        found.append(Candidate(kind="claim", **row))
-            except sqlite3.OperationalError as exc:
-                raise StoreError(f"The search {fts_query!r} is not valid: {exc}.") from exc
-        found.sort(key=lambda c: c.bm25)
-        return found[:limit]
+        """FTS5 candidates for a query in FTS5 syntax, best first: BM25 within each kind,
+        kinds fused by relative score (see `store.search`)."""
+        return search_fts(
+            self, fts_query, limit, exclude_article_id=exclude_article_id, kinds=kinds
+        )
 
     def get_candidate(self, kind: str, candidate_id: int) -> Candidate:
         if kind == "reference":
             rows = self.query(
-                "SELECT id, text, source, url, rating, date FROM reference_claims WHERE id = ?",
+                "SELECT id, text, title, source, url, rating, date FROM reference_claims WHERE id = ?",
                 [candidate_id],
             )
         else:

@@ -99,6 +99,8 @@ class ReferenceDraft:
     language: str = ""
     normalised_rating: str = ""
     claimant: str = ""
+    # A fact-check's headline or article title: searched and compared with the text.
+    title: str = ""
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,7 @@ class Candidate:
     rating: str = ""
     date: str = ""
     bm25: float = 0.0
+    title: str = ""
 
 
 @dataclass(frozen=True)

@@ -183,12 +183,57 @@ def _v4_article_search(db: sqlite_utils.Database) -> None:
     db["articles"].enable_fts(["title", "text"], create_triggers=True, tokenize=FTS_TOKENIZE)
 
 
+def _v5_reference_titles(db: sqlite_utils.Database) -> None:
+    """A title for reference claims (a fact-check's headline), searched with the text;
+    and bulk imports that index their rows once, after inserting them.
+
+    Plain statements, not `enable_fts`: its `executescript` would commit the migration's
+    transaction halfway. While `fts_deferred` names a table, that table's insert trigger
+    does nothing, so a bulk insert can fill the index with one statement (several times
+    faster than a row at a time); the flag is set and cleared inside one transaction,
+    so no other connection ever sees it.
+    """
+    db.execute("ALTER TABLE reference_claims ADD COLUMN title TEXT NOT NULL DEFAULT ''")
+    db.execute("CREATE TABLE fts_deferred (table_name TEXT PRIMARY KEY)")
+    for suffix in ("ai", "ad", "au"):
+        db.execute(f'DROP TRIGGER IF EXISTS "reference_claims_{suffix}"')
+    db.execute('DROP TABLE IF EXISTS "reference_claims_fts"')
+    db.execute(
+        f"""CREATE VIRTUAL TABLE "reference_claims_fts" USING FTS5 (
+                "text", "title", tokenize='{FTS_TOKENIZE}', content="reference_claims")"""
+    )
+    db.execute("""INSERT INTO "reference_claims_fts" ("reference_claims_fts") VALUES ('rebuild')""")
+    db.execute(
+        """CREATE TRIGGER "reference_claims_ai" AFTER INSERT ON "reference_claims"
+           WHEN NOT EXISTS (SELECT 1 FROM fts_deferred WHERE table_name = 'reference_claims')
+           BEGIN
+             INSERT INTO "reference_claims_fts" (rowid, "text", "title")
+             VALUES (new.rowid, new."text", new."title");
+           END"""
+    )
+    db.execute(
+        """CREATE TRIGGER "reference_claims_ad" AFTER DELETE ON "reference_claims" BEGIN
+             INSERT INTO "reference_claims_fts" ("reference_claims_fts", rowid, "text", "title")
+             VALUES ('delete', old.rowid, old."text", old."title");
+           END"""
+    )
+    db.execute(
+        """CREATE TRIGGER "reference_claims_au" AFTER UPDATE ON "reference_claims" BEGIN
+             INSERT INTO "reference_claims_fts" ("reference_claims_fts", rowid, "text", "title")
+             VALUES ('delete', old.rowid, old."text", old."title");
+             INSERT INTO "reference_claims_fts" (rowid, "text", "title")
+             VALUES (new.rowid, new."text", new."title");
+           END"""
+    )
+
+
 # Index i holds the migration to version i + 1. Append only; never edit a released one.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial,
     _v2_sources_and_evidence,
     _v3_merged_claim_offsets,
     _v4_article_search,
+    _v5_reference_titles,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -17,6 +17,7 @@ import reports
 from ingest import references
 from store import ExportFilter, Store
 from store.feeds import add_fetched_article
+from store.search import search_by_terms
 from store.models import Match, VerdictRecord
 
 ProgressCallback = Callable[[int, int], None]
@@ -53,14 +54,15 @@ def find_matches(
     min_score: float | None = None,
     exclude_article_id: int | None = None,
 ) -> list[Match]:
-    """The stored claims most like `text`: FTS5 candidates reranked by the matcher."""
-    search = partial(_search, store, exclude_article_id)
+    """The stored claims most like `text`: FTS5 candidates (chosen by document counts,
+    so a search stays fast at a million stored claims) reranked by the matcher."""
+    search_terms = partial(_search_terms, store, exclude_article_id)
     threshold = matchers.DEFAULT_MIN_SCORE if min_score is None else min_score
-    return matchers.find_matches(text, search, limit=limit, min_score=threshold)
+    return matchers.find_matches(text, search_terms=search_terms, limit=limit, min_score=threshold)
 
 
-def _search(store: Store, exclude_article_id: int | None, fts_query: str, pool: int):
-    return store.search_candidates(fts_query, pool, exclude_article_id=exclude_article_id)
+def _search_terms(store: Store, exclude_article_id: int | None, terms, pool: int):
+    return search_by_terms(store, terms, pool, exclude_article_id=exclude_article_id)
 
 
 def match_article(

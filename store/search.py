@@ -1,0 +1,293 @@
+"""Candidate retrieval for matching, with a bounded amount of work per search.
+
+- `search_by_terms(store, terms, limit)`: the stored claims sharing the most informative
+  of `terms`, searched per kind (reference claims, other articles' claims) and fused.
+- `search_fts(store, fts_query, limit)`: the same for a ready FTS5 expression.
+- `term_document_counts(store, terms)`: how many stored claims hold each term, counted
+  up to `COUNT_CAP` and cached until the table grows.
+- `index_new_references(conn, rows)`: defers the full-text indexing of a large batch of
+  reference claims to one statement after the insert.
+
+Why not one FTS5 query OR-ing every term: BM25 scores every row holding any of the
+terms, so at a million stored claims a query with a common word reads hundreds of
+thousands of postings. When the query's postings (known from the counts) stay under
+`POSTINGS_BUDGET`, that exact BM25 query runs; beyond it, candidates are gathered from
+the postings of the rarer terms (each under `COUNT_CAP` rows), scored by the summed
+inverse document frequency of the terms they hold, plus the rows holding all of each
+three of the commoner terms (an AND, which FTS5 answers by skipping through the posting
+lists rather than reading them).
+
+BM25 (or the summed rarity) is on a different scale in each full-text table, so each
+kind's scores are divided by the best score of that kind before the kinds are merged.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import sqlite3
+import weakref
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+from store.errors import StoreError
+from store.models import Candidate
+
+if TYPE_CHECKING:
+    from store.db import Store
+
+# Batches of at least this many reference claims are indexed after insertion.
+BULK_INDEX_ROWS = 500
+# Counting stops here: beyond it a term is common, and its exact count does not matter.
+COUNT_CAP = 5_001
+# A query whose terms hold at most this many postings together is ranked by exact BM25.
+POSTINGS_BUDGET = 20_000
+# Beyond the budget: the postings of at most this many rare terms are read ...
+RARE_TERMS = 10
+# ... plus the rows holding each three of this many of the least common common terms.
+COMMON_AND_TERMS = 4
+# Rows gathered per kind before the best `limit` are kept.
+GATHER_ROWS = 200
+# Column weights of reference claims' BM25: text, title.
+TEXT_WEIGHT, TITLE_WEIGHT = 1.0, 0.7
+
+
+def quote_term(term: str) -> str:
+    """`term` as an FTS5 string literal, so no FTS5 operator in it is interpreted."""
+    return '"' + term.replace('"', '""') + '"'
+
+
+# -- bulk import ----------------------------------------------------------------------
+
+
+@contextmanager
+def index_new_references(conn: sqlite3.Connection, rows: int) -> Iterator[None]:
+    """Around an insert of `rows` reference claims inside an open transaction: for a large
+    batch, the per-row index trigger is switched off and the new rows are indexed with
+    one statement at the end (the flag never outlives the transaction)."""
+    if rows < BULK_INDEX_ROWS:
+        yield
+        return
+    last_id = conn.execute("SELECT coalesce(max(rowid), 0) FROM reference_claims").fetchone()[0]
+    conn.execute("INSERT OR IGNORE INTO fts_deferred (table_name) VALUES ('reference_claims')")
+    yield
+    conn.execute("DELETE FROM fts_deferred WHERE table_name = 'reference_claims'")
+    conn.execute(
+        """INSERT INTO reference_claims_fts (rowid, text, title)
+           SELECT id, text, title FROM reference_claims WHERE id > ?""",
+        [last_id],
+    )
+
+
+# -- document counts ------------------------------------------------------------------
+
+_FTS_TABLES = {"reference": "reference_claims_fts", "claim": "claims_fts"}
+
+
+class _CountCache:
+    def __init__(self) -> None:
+        self.stamp: tuple = ()
+        self.counts: dict[tuple[str, str], int] = {}
+
+
+_caches: "weakref.WeakKeyDictionary[Store, _CountCache]" = weakref.WeakKeyDictionary()
+
+
+def _table_stamp(conn: sqlite3.Connection) -> tuple:
+    # The highest rowids move whenever claims are added; reading them is two index seeks.
+    return tuple(
+        conn.execute(f"SELECT max(rowid) FROM {content}").fetchone()[0]
+        for content in ("reference_claims", "claims")
+    )
+
+
+def term_document_counts(
+    store: "Store", terms: Sequence[str], *, kind: str = "reference", cap: int = COUNT_CAP
+) -> dict[str, int]:
+    """How many stored claims of `kind` ("reference" or "claim") hold each term (as the
+    index stems it), counted up to `cap`. Cached per store until a table grows."""
+    table = _FTS_TABLES[kind]
+    with store.lock:
+        conn = store.db.conn
+        cache = _caches.get(store)
+        if cache is None:
+            cache = _caches[store] = _CountCache()
+        stamp = _table_stamp(conn)
+        if stamp != cache.stamp:
+            cache.stamp, cache.counts = stamp, {}
+        counts = {}
+        for term in terms:
+            key = (table, term)
+            if key not in cache.counts:
+                try:
+                    cache.counts[key] = conn.execute(
+                        f"SELECT count(*) FROM (SELECT rowid FROM {table} "
+                        f"WHERE {table} MATCH ? LIMIT ?)",
+                        [quote_term(term), cap],
+                    ).fetchone()[0]
+                except sqlite3.OperationalError:  # nothing the tokenizer keeps
+                    cache.counts[key] = 0
+            counts[term] = min(cache.counts[key], cap)
+        return counts
+
+
+# -- retrieval ------------------------------------------------------------------------
+
+
+def search_by_terms(
+    store: "Store",
+    terms: Sequence[str],
+    limit: int = 100,
+    *,
+    exclude_article_id: int | None = None,
+    kinds: Sequence[str] = ("reference", "claim"),
+) -> list[Candidate]:
+    """Candidates sharing the most informative of `terms` (most informative first, as
+    `matchers.query_terms` gives them), best first; `bm25` holds minus the retrieval
+    score relative to the best of the same kind, so it lies in [-1, 0)."""
+    unique = list(dict.fromkeys(t for t in terms if t.strip()))
+    if not unique or limit <= 0:
+        return []
+    found: list[tuple[float, Candidate]] = []
+    with store.lock:
+        for kind in kinds:
+            if kind not in _FTS_TABLES:
+                continue
+            counts = term_document_counts(store, unique, kind=kind)
+            present = sorted((t for t in unique if counts[t] > 0), key=lambda t: counts[t])
+            if not present:
+                continue
+            if sum(counts[t] for t in present) <= POSTINGS_BUDGET:
+                query = " OR ".join(quote_term(t) for t in present)
+                scored = _bm25_rows(store, kind, query, limit, exclude_article_id)
+            else:
+                scored = _gathered_rows(store, kind, present, counts, limit, exclude_article_id)
+            found.extend(_normalised(kind, scored))
+    return _merged(found, limit)
+
+
+def search_fts(
+    store: "Store",
+    fts_query: str,
+    limit: int = 100,
+    *,
+    exclude_article_id: int | None = None,
+    kinds: Sequence[str] = ("reference", "claim"),
+) -> list[Candidate]:
+    """Candidates for a query in FTS5 syntax, ranked by BM25 within each kind, kinds
+    fused by relative score (see the module docstring)."""
+    if not fts_query.strip() or limit <= 0:
+        return []
+    found: list[tuple[float, Candidate]] = []
+    with store.lock:
+        for kind in kinds:
+            if kind in _FTS_TABLES:
+                found.extend(
+                    _normalised(kind, _bm25_rows(store, kind, fts_query, limit, exclude_article_id))
+                )
+    return _merged(found, limit)
+
+
+def _bm25_rows(
+    store: "Store", kind: str, fts_query: str, limit: int, exclude_article_id: int | None
+) -> list[tuple[float, dict]]:
+    if kind == "reference":
+        sql = f"""SELECT r.id, r.text, r.title, r.source, r.url, r.rating, r.date,
+                         bm25(reference_claims_fts, {TEXT_WEIGHT}, {TITLE_WEIGHT}) AS rank
+                  FROM reference_claims_fts
+                  JOIN reference_claims r ON r.id = reference_claims_fts.rowid
+                  WHERE reference_claims_fts MATCH ?
+                  ORDER BY rank LIMIT ?"""
+        params: list = [fts_query, limit]
+    else:
+        sql = """SELECT c.id, c.text, '' AS title, a.source, a.url, '' AS rating,
+                        a.published AS date, bm25(claims_fts) AS rank
+                 FROM claims_fts
+                 JOIN claims c ON c.id = claims_fts.rowid
+                 JOIN articles a ON a.id = c.article_id
+                 WHERE claims_fts MATCH ? AND c.checkworthy AND c.article_id IS NOT ?
+                 ORDER BY rank LIMIT ?"""
+        params = [fts_query, exclude_article_id, limit]
+    rows = _query(store, sql, params, fts_query)
+    # bm25() is lower for better matches; scores here are higher for better ones.
+    return [(-row.pop("rank"), row) for row in rows]
+
+
+def _gathered_rows(
+    store: "Store",
+    kind: str,
+    present: Sequence[str],
+    counts: Mapping[str, int],
+    limit: int,
+    exclude_article_id: int | None,
+) -> list[tuple[float, dict]]:
+    """Candidates from the rare terms' postings and ANDs of the common terms, scored by
+    the summed rarity of the terms they were found by."""
+    table = _FTS_TABLES[kind]
+    total = max(store.query(f"SELECT max(rowid) AS n FROM {table}")[0]["n"] or 1, 1)
+    rarity = {t: math.log(1.0 + total / counts[t]) for t in present}
+    rare = [t for t in present if counts[t] < COUNT_CAP][:RARE_TERMS]
+    common = [t for t in present if counts[t] >= COUNT_CAP][:COMMON_AND_TERMS]
+    scores: dict[int, float] = {}
+    if rare:
+        postings = " UNION ALL ".join(
+            f"SELECT rowid, ? AS weight FROM {table} WHERE {table} MATCH ?" for _ in rare
+        )
+        params: list = []
+        for term in rare:
+            params += [rarity[term], quote_term(term)]
+        for row in store.query(
+            f"""SELECT rowid, sum(weight) AS score FROM ({postings})
+                GROUP BY rowid ORDER BY score DESC LIMIT ?""",
+            [*params, GATHER_ROWS],
+        ):
+            scores[row["rowid"]] = row["score"]
+    if len(common) >= 2:
+        for group in itertools.combinations(common, min(3, len(common))):
+            weight = sum(rarity[t] for t in group)
+            for row in store.query(
+                f"SELECT rowid FROM {table} WHERE {table} MATCH ? LIMIT ?",
+                [" AND ".join(quote_term(t) for t in group), GATHER_ROWS],
+            ):
+                scores[row["rowid"]] = scores.get(row["rowid"], 0.0) + weight
+    best = sorted(scores, key=lambda rowid: -scores[rowid])[: max(limit, GATHER_ROWS)]
+    if not best:
+        return []
+    marks = ", ".join("?" for _ in best)
+    if kind == "reference":
+        sql = f"""SELECT id, text, title, source, url, rating, date FROM reference_claims
+                  WHERE id IN ({marks})"""
+        params = list(best)
+    else:
+        sql = f"""SELECT c.id, c.text, '' AS title, a.source, a.url, '' AS rating,
+                         a.published AS date
+                  FROM claims c JOIN articles a ON a.id = c.article_id
+                  WHERE c.id IN ({marks}) AND c.checkworthy AND c.article_id IS NOT ?"""
+        params = [*best, exclude_article_id]
+    rows = store.query(sql, params)
+    ranked = sorted(rows, key=lambda row: (-scores[row["id"]], row["id"]))
+    return [(scores[row["id"]], row) for row in ranked[:limit]]
+
+
+def _normalised(kind: str, scored: list[tuple[float, dict]]) -> list[tuple[float, Candidate]]:
+    best = max((score for score, _ in scored), default=0.0)
+    out = []
+    for score, row in scored:
+        relative = score / best if best > 0 else 0.0
+        out.append((relative, Candidate(kind=kind, bm25=-relative, **row)))
+    return out
+
+
+def _merged(found: list[tuple[float, Candidate]], limit: int) -> list[Candidate]:
+    # Stable: within equal relative scores, reference claims (searched first) lead.
+    found.sort(key=lambda item: -item[0])
+    return [candidate for _, candidate in found[:limit]]
+
+
+def _query(store: "Store", sql: str, params: list, fts_query: str) -> list[dict]:
+    try:
+        return store.query(sql, params)
+    except sqlite3.OperationalError as exc:
+        raise StoreError(f"The search {fts_query!r} is not valid: {exc}.") from exc
+
