@@ -59,6 +59,8 @@ class PendingWrite:
     # review-queue counter then moves by the difference instead of a full recount.
     claim_ids: tuple[int, ...] | None = None
     counts_change: bool = True
+    # Articles whose inbox row (status) the write changes.
+    article_ids: tuple[int, ...] = ()
 
 
 def validate_url(answer: str) -> str | None:
@@ -220,7 +222,7 @@ class ClaimdeskApp(App):
             delta = after - before if before is not None and after is not None else None
             self.post_message(StoreChanged(write.description, touched, write.verdict,
                                            remaining_delta=0 if not write.counts_change
-                                           else delta))
+                                           else delta, article_ids=list(write.article_ids)))
             if write.offer_duplicates and touched:
                 try:
                     self._offer_duplicates(touched[0], write.verdict)
@@ -301,6 +303,17 @@ class ClaimdeskApp(App):
                 self.record_verdict(ids, verdict)
 
         self.push_screen(DuplicatesScreen(message.claims, verdict), accept)
+
+    def set_article_status(self, article_id: int, status: str) -> None:
+        """Mark an article inbox / done / archived, through the writer thread like every
+        other write, so a busy store never freezes the inbox."""
+
+        def run(store: Store) -> list[int]:
+            store.set_article_status(article_id, status)
+            return []
+
+        self.submit_write(PendingWrite(f"Article {article_id} marked {status}", run,
+                                       article_ids=(article_id,)))
 
     def edit_note(self, claim: Claim) -> None:
         checker = self.checker

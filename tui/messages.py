@@ -29,6 +29,8 @@ class StoreChanged(Message):
     verdict: str | None = None
     # How the review-queue count moved; None when unknown (a recount is needed).
     remaining_delta: int | None = None
+    # Articles whose status changed (the inbox reloads its rows).
+    article_ids: list[int] = field(default_factory=list)
 
 
 @dataclass

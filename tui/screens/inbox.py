@@ -8,7 +8,6 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Header
 
 from store import queue
-from store.errors import ClaimdeskError
 from tui.messages import StoreChanged
 from tui.screens.desk import DeskScreen
 from tui.widgets.filter_bar import FilterBar
@@ -105,9 +104,12 @@ class InboxScreen(DeskScreen):
             self.table.update_article(summary)
 
     def store_changed(self, message: StoreChanged) -> None:
+        if message.article_ids:
+            self._status_changed()
+            self.notify(f"{message.description}.", timeout=2, markup=False)
         # Beneath the article screen the counts are refreshed on return instead, so a
         # verdict does not wait for the inbox.
-        if self.is_current:
+        elif self.is_current:
             self.refresh_rows()
 
     def filter_changed(self) -> None:
@@ -133,18 +135,15 @@ class InboxScreen(DeskScreen):
 
     def _set_status(self, status: str) -> None:
         article_id = self.table.current_article_id
-        if article_id is None:
-            return
+        if article_id is not None:
+            self.desk.set_article_status(article_id, status)
+
+    def _status_changed(self) -> None:
+        """Reload after a status change, keeping the cursor on the same row number."""
         row = self.table.cursor_row
-        try:
-            self.desk.store.set_article_status(article_id, status)
-        except ClaimdeskError as exc:
-            self.desk.show_error(exc)
-            return
         self.reload()
         if self.table.row_count:
             self.table.move_cursor(row=min(row, self.table.row_count - 1), animate=False)
-        self.notify(f"Article {article_id} marked {status}.", timeout=2)
 
     def action_mark_done(self) -> None:
         article_id = self.table.current_article_id
