@@ -2,19 +2,23 @@
 
 Run from the project root:
     .venv/bin/python bench/matching.py              # quality + speed at 10k and 100k (a few minutes)
-    .venv/bin/python bench/matching.py --full       # also 1M stored claims
+    .venv/bin/python bench/matching.py --full       # also 1M stored claims (about 6 minutes more)
     .venv/bin/python bench/matching.py --tune       # grid-search the fusion weights on train
     .venv/bin/python bench/matching.py --quality    # quality only   (--speed: speed only)
 
-Quality: the 10,375 verified claims go into a temporary store; each train and dev tweet
-is matched; MAP@5, Recall@1, Recall@5 and MRR are printed for `find_matches` next to
-two baselines computed in the same run: plain FTS5 BM25 (the tweet's words OR-ed) and
-brute-force rapidfuzz `token_set_ratio` over every claim.
+Quality: the 10,375 verified claims (with their titles) go into a temporary store; each
+train and dev tweet is matched; MAP@5, Recall@1, Recall@5 and MRR are printed for
+`find_matches` next to baselines computed in the same run: plain FTS5 BM25 over the
+claims' text (the tweet's words OR-ed), the same over text and title, and brute-force
+rapidfuzz `token_set_ratio` over every claim.
 
 Speed: LIAR statements plus generated claims fill a store to each size; queries are
 stored claims with 20-40% of their words dropped or replaced. Printed: import rate,
-database size, p50/p95 latency of `find_matches`, and brute-force `token_set_ratio`
-over all stored texts for the same queries, as a ratio.
+database size (after a WAL checkpoint), p50/p95 latency of `find_matches` through the
+store's bounded-work search (`store.search.search_by_terms`) and through one FTS5 query
+OR-ing the terms, how often the perturbed claim's source comes first / in the top five,
+and brute-force `token_set_ratio` over all stored texts for the same queries, as a ratio.
+The document-count cache starts empty at each size, so its filling is in the figures.
 
 Skips with a message when ../shared/data is absent.
 """

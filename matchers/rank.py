@@ -8,7 +8,9 @@ match score:
   content words found on the other side, each word weighted by how rare it is among
   the candidates retrieved (a word most candidates have says little);
 - `token_set`, `token_sort`: rapidfuzz's `token_set_ratio` and `token_sort_ratio` of
-  the normalised texts.
+  the normalised texts;
+- for a candidate with a title (a fact-check's headline): `title_match_coverage`,
+  `title_query_coverage` and `title_token_sort`, the same measures against the title.
 
 Texts that normalise identically score 100. A match carrying conflict flags (see
 `matchers.explain`) loses `CONFLICT_PENALTY` points per flag kind, so a claim that
@@ -16,12 +18,14 @@ differs in its checkable core ranks below one that does not.
 
 The weights and the threshold were tuned on the CheckThat! 2020 task 2 train split
 (800 tweets against 10,375 Snopes claims) with `bench/matching.py --tune`: a coordinate
-search of the weights for MAP@5, then `DEFAULT_MIN_SCORE` = 45 as the threshold that
-maximises F1 of "score >= t means the same claim" over each tweet's top five matches
-(train: precision 0.57, recall 0.79, F1 0.66; the F1 optimum is 45 on dev too). Below
-it a candidate is most often another claim on the same topic. The benchmark reports
-the dev split. The BM25 feature is relative to the best candidate of the same search,
-so scores compare matches of one query, and only roughly across queries.
+search of the weights for MAP@5 (`DEFAULT_WEIGHTS` on the claims' text alone,
+`TITLED_WEIGHTS` with their titles stored too), then `DEFAULT_MIN_SCORE` = 45 as the
+threshold that maximises F1 of "score >= t means the same claim" over each tweet's top
+five matches (with titles, train: precision 0.61, recall 0.77, F1 0.68; 45 is the F1
+optimum on dev too). Below it a candidate is most often another claim on the same
+topic. The benchmark reports the dev split. The BM25 feature is relative to the best
+candidate of the same search, so scores compare matches of one query, and only
+roughly across queries.
 """
 
 from __future__ import annotations

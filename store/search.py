@@ -39,10 +39,16 @@ if TYPE_CHECKING:
 
 # Batches of at least this many reference claims are indexed after insertion.
 BULK_INDEX_ROWS = 500
+# Page cache during a bulk import, in KiB (negative: SQLite's unit for a size).
+BULK_CACHE_KIB = -131_072
 # Counting stops here: beyond it a term is common, and its exact count does not matter.
 COUNT_CAP = 5_001
-# A query whose terms hold at most this many postings together is ranked by exact BM25.
-POSTINGS_BUDGET = 20_000
+# Exact BM25 ranks a query by its rarest terms whose postings together stay under this
+# budget, when they are all its terms or at least `EXACT_MIN_TERMS` of them.
+POSTINGS_BUDGET = 10_000
+EXACT_MIN_TERMS = 8
+# Postings the gathering path may read from rare terms.
+GATHER_BUDGET = 20_000
 # Beyond the budget: the postings of at most this many rare terms are read ...
 RARE_TERMS = 10
 # ... plus the rows holding each three of this many of the least common common terms.
@@ -70,14 +76,26 @@ def index_new_references(conn: sqlite3.Connection, rows: int) -> Iterator[None]:
         yield
         return
     last_id = conn.execute("SELECT coalesce(max(rowid), 0) FROM reference_claims").fetchone()[0]
+    # The unique key index takes inserts at random places: a larger page cache for the
+    # batch keeps its pages in memory instead of re-reading them.
+    cache_pages = conn.execute("PRAGMA cache_size").fetchone()[0]
+    conn.execute(f"PRAGMA cache_size = {BULK_CACHE_KIB}")
     conn.execute("INSERT OR IGNORE INTO fts_deferred (table_name) VALUES ('reference_claims')")
-    yield
-    conn.execute("DELETE FROM fts_deferred WHERE table_name = 'reference_claims'")
-    conn.execute(
-        """INSERT INTO reference_claims_fts (rowid, text, title)
-           SELECT id, text, title FROM reference_claims WHERE id > ?""",
-        [last_id],
-    )
+    try:
+        yield
+        conn.execute("DELETE FROM fts_deferred WHERE table_name = 'reference_claims'")
+        conn.execute(
+            """INSERT INTO reference_claims_fts (rowid, text, title)
+               SELECT id, text, title FROM reference_claims WHERE id > ?""",
+            [last_id],
+        )
+        if rows >= last_id:
+            # The table at least doubled: one merged index segment keeps searches fast.
+            conn.execute(
+                "INSERT INTO reference_claims_fts (reference_claims_fts) VALUES ('optimize')"
+            )
+    finally:
+        conn.execute(f"PRAGMA cache_size = {cache_pages}")
 
 
 # -- document counts ------------------------------------------------------------------
@@ -158,8 +176,12 @@ def search_by_terms(
             present = sorted((t for t in unique if counts[t] > 0), key=lambda t: counts[t])
             if not present:
                 continue
-            if sum(counts[t] for t in present) <= POSTINGS_BUDGET:
-                query = " OR ".join(quote_term(t) for t in present)
+            # The rarest terms whose postings fit the budget together (at least one).
+            within = list(itertools.takewhile(
+                lambda n: n <= POSTINGS_BUDGET, itertools.accumulate(counts[t] for t in present)
+            ))
+            if len(within) == len(present) or len(within) >= EXACT_MIN_TERMS:
+                query = " OR ".join(quote_term(t) for t in present[: max(1, len(within))])
                 scored = _bm25_rows(store, kind, query, limit, exclude_article_id)
             else:
                 scored = _gathered_rows(store, kind, present, counts, limit, exclude_article_id)
@@ -228,6 +250,9 @@ def _gathered_rows(
     total = max(store.query(f"SELECT max(rowid) AS n FROM {table}")[0]["n"] or 1, 1)
     rarity = {t: math.log(1.0 + total / counts[t]) for t in present}
     rare = [t for t in present if counts[t] < COUNT_CAP][:RARE_TERMS]
+    # Postings read are bounded too: the rarest terms first, while they fit the budget.
+    budgeted = itertools.accumulate(counts[t] for t in rare)
+    rare = [t for t, read in zip(rare, budgeted) if read <= GATHER_BUDGET] or rare[:1]
     common = [t for t in present if counts[t] >= COUNT_CAP][:COMMON_AND_TERMS]
     scores: dict[int, float] = {}
     if rare:
