@@ -6,7 +6,7 @@ so importing the same file twice adds nothing). Formats, detected from the conte
 the file's extension:
 
 - JSON Lines: one object per line with a `text` field and optional `source`, `url`,
-  `rating`, `date`, `id`, `language`, `claimant`.
+  `rating`, `date`, `id`, `language`, `claimant`, `title` (the fact-check's headline).
 - CSV (or TSV): a header row with a `text` column and the same optional columns.
 - schema.org ClaimReview JSON-LD: one object, a list, an `@graph`, or objects nested
   anywhere in the document; also the `<script type="application/ld+json">` blocks of an
@@ -448,6 +448,7 @@ def _plain_draft(row: dict) -> ReferenceDraft:
         language=_scalar(row, "language"),
         normalised_rating=_normalised(rating, _scalar(row, "normalised_rating")),
         claimant=_scalar(row, "claimant"),
+        title=_scalar(row, "title"),
     )
 
 
@@ -576,6 +577,10 @@ def _claim_review_draft(review: dict) -> ReferenceDraft:
         date = _first_string(item, "datePublished", "dateCreated")
     url = _first_string(review, "url")
     external_id = _first_string(review, "@id", "identifier")
+    # The review's headline (often the fact-check article's title) helps matching.
+    title = _first_string(review, "headline", "name")
+    if not title and item and review.get("claimReviewed") is not None:
+        title = _first_string(item, "name")
     return ReferenceDraft(
         text=text,
         source=source,
@@ -586,6 +591,7 @@ def _claim_review_draft(review: dict) -> ReferenceDraft:
         language=_language(review.get("inLanguage")),
         normalised_rating=normalise_rating(rating),
         claimant=claimant,
+        title=title,
     )
 
 
@@ -608,6 +614,7 @@ def _google_draft(claim: dict, review: dict) -> ReferenceDraft:
         language=_scalar(review, "languageCode", limit=40),
         normalised_rating=normalise_rating(rating),
         claimant=_scalar(claim, "claimant"),
+        title=_scalar(review, "title"),
     )
 
 

@@ -289,3 +289,26 @@ def test_oversized_csv_field_is_one_bad_row() -> None:
     too_long = json.dumps({"text": "word " * 5000})
     with pytest.raises(ImportFormatError, match="more than the 10,000 a reference claim may have"):
         parse_references(too_long, name="long.jsonl")
+
+
+def test_titles_are_read_from_every_format(tmp_path):
+    from ingest.references import read_references
+
+    jsonl = tmp_path / "t.jsonl"
+    jsonl.write_text('{"text": "Bridge tolls doubled in 2023.", "title": "Did tolls double?"}\n', encoding="utf-8")
+    [plain] = read_references(str(jsonl))
+    assert plain.title == "Did tolls double?"
+    review = tmp_path / "r.json"
+    review.write_text(
+        '{"@context": "https://schema.org", "@type": "ClaimReview", "url": "https://c.example/1",'
+        ' "headline": "Fact check: tolls", "claimReviewed": "Bridge tolls doubled in 2023.",'
+        ' "reviewRating": {"@type": "Rating", "alternateName": "False"}}', encoding="utf-8")
+    [claim_review] = read_references(str(review))
+    assert claim_review.title == "Fact check: tolls"
+    google = tmp_path / "g.json"
+    google.write_text(
+        '{"claims": [{"text": "Bridge tolls doubled in 2023.", "claimReview": [{"url": "https://c.example/2",'
+        ' "title": "Tolls did not double", "textualRating": "False", "publisher": {"name": "C"}}]}]}',
+        encoding="utf-8")
+    [from_google] = read_references(str(google))
+    assert from_google.title == "Tolls did not double"
