@@ -45,14 +45,18 @@ BULK_CACHE_KIB = -131_072
 COUNT_CAP = 5_001
 # Exact BM25 ranks a query by its rarest terms whose postings together stay under this
 # budget, when they are all its terms or at least `EXACT_MIN_TERMS` of them.
-POSTINGS_BUDGET = 10_000
+POSTINGS_BUDGET = 6_000
 EXACT_MIN_TERMS = 8
 # Postings the gathering path may read from rare terms.
-GATHER_BUDGET = 20_000
+GATHER_BUDGET = 10_000
 # Beyond the budget: the postings of at most this many rare terms are read ...
 RARE_TERMS = 10
 # ... plus the rows holding each three of this many of the least common common terms.
 COMMON_AND_TERMS = 4
+# Common terms also counted for the rows a rare term found (see `_gathered_rows`),
+# among the rows of the rarest terms whose postings fit this budget.
+COMMON_WITH_RARE_TERMS = 8
+COMMON_WITH_RARE_BUDGET = 4_000
 # Rows gathered per kind before the best `limit` are kept.
 GATHER_ROWS = 200
 # Column weights of reference claims' BM25: text, title.
@@ -215,12 +219,15 @@ def _bm25_rows(
     store: "Store", kind: str, fts_query: str, limit: int, exclude_article_id: int | None
 ) -> list[tuple[float, dict]]:
     if kind == "reference":
-        sql = f"""SELECT r.id, r.text, r.title, r.source, r.url, r.rating, r.date,
-                         bm25(reference_claims_fts, {TEXT_WEIGHT}, {TITLE_WEIGHT}) AS rank
-                  FROM reference_claims_fts
-                  JOIN reference_claims r ON r.id = reference_claims_fts.rowid
-                  WHERE reference_claims_fts MATCH ?
-                  ORDER BY rank LIMIT ?"""
+        # Ranked inside the index first: joining before the LIMIT would read every
+        # matching row's text (half the time of a search over 10,000 postings).
+        sql = f"""SELECT r.id, r.text, r.title, r.source, r.url, r.rating, r.date, best.rank
+                  FROM (SELECT rowid,
+                               bm25(reference_claims_fts, {TEXT_WEIGHT}, {TITLE_WEIGHT}) AS rank
+                        FROM reference_claims_fts WHERE reference_claims_fts MATCH ?
+                        ORDER BY rank LIMIT ?) AS best
+                  JOIN reference_claims r ON r.id = best.rowid
+                  ORDER BY best.rank"""
         params: list = [fts_query, limit]
     else:
         sql = """SELECT c.id, c.text, '' AS title, a.source, a.url, '' AS rating,
@@ -253,21 +260,29 @@ def _gathered_rows(
     # Postings read are bounded too: the rarest terms first, while they fit the budget.
     budgeted = itertools.accumulate(counts[t] for t in rare)
     rare = [t for t, read in zip(rare, budgeted) if read <= GATHER_BUDGET] or rare[:1]
-    common = [t for t in present if counts[t] >= COUNT_CAP][:COMMON_AND_TERMS]
+    common = [t for t in present if counts[t] >= COUNT_CAP]
     scores: dict[int, float] = {}
     if rare:
+        # Each common term counts for the rows holding a rare term too: FTS5 answers
+        # "(rare OR ...) AND common" by skipping through the common term's postings, and
+        # the rarity it adds breaks the ties among the many rows sharing one rare term.
+        rarest = [t for t, read in zip(rare, itertools.accumulate(counts[t] for t in rare))
+                  if read <= COMMON_WITH_RARE_BUDGET] or rare[:1]
+        any_rare = "(" + " OR ".join(quote_term(t) for t in rarest) + ")"
+        matches = [(rarity[t], quote_term(t)) for t in rare] + [
+            (rarity[t], f"{any_rare} AND {quote_term(t)}") for t in common[:COMMON_WITH_RARE_TERMS]
+        ]
         postings = " UNION ALL ".join(
-            f"SELECT rowid, ? AS weight FROM {table} WHERE {table} MATCH ?" for _ in rare
+            f"SELECT rowid, ? AS weight FROM {table} WHERE {table} MATCH ?" for _ in matches
         )
-        params: list = []
-        for term in rare:
-            params += [rarity[term], quote_term(term)]
+        params: list = [value for pair in matches for value in pair]
         for row in store.query(
             f"""SELECT rowid, sum(weight) AS score FROM ({postings})
                 GROUP BY rowid ORDER BY score DESC LIMIT ?""",
             [*params, GATHER_ROWS],
         ):
             scores[row["rowid"]] = row["score"]
+    common = common[:COMMON_AND_TERMS]
     if len(common) >= 2:
         for group in itertools.combinations(common, min(3, len(common))):
             weight = sum(rarity[t] for t in group)
