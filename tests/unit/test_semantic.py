@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from matchers import semantic
+from matchers import rank_candidates, semantic
 from matchers.semantic import (
     SemanticUnavailableError,
     fuse_semantic,
@@ -165,3 +165,26 @@ def test_rerank_lifts_a_paraphrase_above_a_lexical_lookalike() -> None:
     reranked = rerank_semantic(query, matches, weight=0.5)
     assert [m.candidate.id for m in reranked] == [2, 1]
     assert all(0.0 <= m.score <= 100.0 for m in reranked)
+
+
+@needs_model
+@pytest.mark.parametrize(
+    ("query", "other"),
+    [
+        ("The army sent 15 troops to Syria", "The army sent 50 troops to Syria"),
+        ("The bridge collapsed in 2019", "The bridge collapsed in 2021"),
+        ("The vaccine was approved by the FDA", "The vaccine was not approved by the FDA"),
+        ("Biden banned travel from China", "Trump banned travel from China"),
+    ],
+)
+def test_pairs_differing_in_their_core_stay_below_the_same_claim(query: str, other: str) -> None:
+    # Embeddings barely see a number, a date, a negation or the actor; the lexical score
+    # with its conflict penalty must keep the identical claim first, flags intact.
+    pool = [
+        Candidate(id=1, kind="reference", text=other, bm25=-5.0),
+        Candidate(id=2, kind="reference", text=query, bm25=-5.0),
+    ]
+    reranked = rerank_semantic(query, rank_candidates(query, pool, min_score=0))
+    assert [m.candidate.id for m in reranked] == [2, 1]
+    assert reranked[0].score == 100.0 and not reranked[0].explanation["conflicts"]
+    assert reranked[1].explanation["conflicts"] and reranked[1].score < 100.0
