@@ -1,7 +1,7 @@
 """Semantic reranking benchmark: quality on CheckThat! 2020 task 2 with and without it, and its latency.
 
 Run from the project root, with the optional extra installed (`pip install -e '.[semantic]'`):
-    .venv/bin/python bench/matching_semantic.py              # quality + latency (about 15 minutes)
+    .venv/bin/python bench/matching_semantic.py              # quality + latency (about 5 minutes)
     .venv/bin/python bench/matching_semantic.py --quality    # quality only  (--latency: latency only)
 
 Quality: the 10,375 verified claims (with titles) go into a temporary store, and each

@@ -41,8 +41,8 @@ from store.models import Match
 
 # The lexical matches reranked per claim, the weight of the similarity in the fused
 # score, and the "same claim" threshold on the fused score, all chosen on CheckThat!
-# 2020 train (bench/matching_semantic.py): MAP@5 train 0.862 -> 0.902, dev 0.827 ->
-# 0.876; at the threshold, F1 of "same claim" over the top five, dev 0.65 -> 0.72.
+# 2020 train (bench/matching_semantic.py): MAP@5 train 0.859 -> 0.903, dev 0.828 ->
+# 0.879; at the threshold, F1 of "same claim" over the top five, dev 0.66 -> 0.72.
 SEMANTIC_POOL = 20
 DEFAULT_SEMANTIC_WEIGHT = 0.4
 SEMANTIC_MIN_SCORE = 48.0
