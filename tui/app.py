@@ -480,7 +480,8 @@ class ClaimdeskApp(App):
         from tui import operations
 
         try:
-            result = operations.ingest_source(self.store, url, client=self.http_client)
+            result = operations.ingest_source(self.store, url, client=self.http_client,
+                                              semantic=self.settings.semantic)
         except ClaimdeskError as exc:
             self.call_from_thread(self.show_error, exc)
             return

@@ -68,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=5, metavar="N", help="matches per claim (default 5)")
     p.add_argument("--min-score", type=float, metavar="S", help="lowest score shown, 0-100")
     p.add_argument("--json", action="store_true", help="one JSON object per claim")
+    p.add_argument("--semantic", action="store_true",
+                   help="rerank with sentence embeddings (needs the claimdesk[semantic] extra)")
     p.set_defaults(handler=cmd_match)
 
     p = commands.add_parser("verdict", parents=[common], help="record a verdict on a claim")
@@ -188,7 +190,8 @@ def cmd_match(args: argparse.Namespace, store: Store, out: TextIO) -> int:
     else:
         queries = [args.text]
     for query in queries:
-        found = operations.find_matches(store, query, limit=args.limit, min_score=args.min_score)
+        found = operations.find_matches(store, query, limit=args.limit, min_score=args.min_score,
+                                        semantic=args.semantic)
         if args.json:
             print(json.dumps({"query": query, "matches": [_match_json(m) for m in found]},
                              ensure_ascii=False), file=out)

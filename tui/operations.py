@@ -15,7 +15,7 @@ import ingest
 import matchers
 import reports
 from ingest import references
-from store import ExportFilter, Store
+from store import ClaimdeskError, ExportFilter, Store
 from store.feeds import add_fetched_article
 from store.search import search_by_terms
 from store.models import Match, VerdictRecord
@@ -33,7 +33,13 @@ class IngestResult:
 
 
 def ingest_source(
-    store: Store, source: str, *, stdin: BinaryIO | None = None, match: bool = True, client=None
+    store: Store,
+    source: str,
+    *,
+    stdin: BinaryIO | None = None,
+    match: bool = True,
+    client=None,
+    semantic: bool = False,
 ) -> IngestResult:
     """Read (or fetch, with the httpx `client`), clean and split one source, store it with
     its claims, then match its claims."""
@@ -41,7 +47,7 @@ def ingest_source(
     # Skips an article already stored under the same canonical URL or the same text.
     article_id, created = add_fetched_article(store, draft, claims)
     if created and match:
-        match_article(store, article_id)
+        match_article(store, article_id, semantic=semantic)
     checkworthy = sum(1 for c in claims if c.checkworthy)
     return IngestResult(article_id, draft.title, checkworthy, created, draft.warnings)
 
@@ -53,12 +59,30 @@ def find_matches(
     limit: int = 5,
     min_score: float | None = None,
     exclude_article_id: int | None = None,
+    semantic: bool = False,
 ) -> list[Match]:
     """The stored claims most like `text`: FTS5 candidates (chosen by document counts,
-    so a search stays fast at a million stored claims) reranked by the matcher."""
+    so a search stays fast at a million stored claims) reranked by the matcher; with
+    `semantic`, the best lexical matches are reranked again with sentence embeddings
+    (the optional `claimdesk[semantic]` extra)."""
     search_terms = partial(_search_terms, store, exclude_article_id)
-    threshold = matchers.DEFAULT_MIN_SCORE if min_score is None else min_score
-    return matchers.find_matches(text, search_terms=search_terms, limit=limit, min_score=threshold)
+    if not semantic:
+        threshold = matchers.DEFAULT_MIN_SCORE if min_score is None else min_score
+        return matchers.find_matches(text, search_terms=search_terms, limit=limit, min_score=threshold)
+    from matchers import semantic as embeddings  # torch itself loads on first use
+
+    pool = matchers.find_matches(text, search_terms=search_terms,
+                                 limit=max(limit, embeddings.SEMANTIC_POOL), min_score=0)
+    threshold = embeddings.SEMANTIC_MIN_SCORE if min_score is None else min_score
+    try:
+        reranked = embeddings.rerank_semantic(text, pool)
+    except embeddings.SemanticUnavailableError as exc:
+        raise MatchingError(str(exc)) from exc
+    return [m for m in reranked if m.score >= threshold][:limit]
+
+
+class MatchingError(ClaimdeskError):
+    title = "Matching"
 
 
 def _search_terms(store: Store, exclude_article_id: int | None, terms, pool: int):
@@ -66,14 +90,20 @@ def _search_terms(store: Store, exclude_article_id: int | None, terms, pool: int
 
 
 def match_article(
-    store: Store, article_id: int, *, limit: int = 5, on_progress: ProgressCallback | None = None
+    store: Store,
+    article_id: int,
+    *,
+    limit: int = 5,
+    on_progress: ProgressCallback | None = None,
+    semantic: bool = False,
 ) -> int:
     """Match every check-worthy claim of an article and save the matches; returns how
     many claims have at least one match."""
     claims = store.claims_for_article(article_id)
     with_matches = 0
     for done, claim in enumerate(claims, start=1):
-        found = find_matches(store, claim.text, limit=limit, exclude_article_id=article_id)
+        found = find_matches(store, claim.text, limit=limit, exclude_article_id=article_id,
+                             semantic=semantic)
         store.save_matches(claim.id, found)
         with_matches += bool(found)
         if on_progress:

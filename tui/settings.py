@@ -5,6 +5,7 @@ in the platform's user config folder. `CLAIMDESK_CHECKER` overrides the name for
 run without touching the file. Example:
 
     checker = "Ana"
+    semantic = true        # rerank matches with sentence embeddings (claimdesk[semantic])
 
     [keys]
     "verdict.contested" = "X"
@@ -33,6 +34,7 @@ class Settings:
     checker: str = ""
     keys: dict[str, str] = field(default_factory=dict)
     path: Path | None = None
+    semantic: bool = False
 
     def with_checker(self, name: str) -> Settings:
         return replace(self, checker=name.strip())
@@ -68,8 +70,11 @@ def load_settings(path: Path | None = None) -> Settings:
         raise SettingsError(
             f"The [keys] table in the settings file {target} must map binding ids to key strings."
         )
+    semantic = data.get("semantic", False)
+    if not isinstance(semantic, bool):
+        raise SettingsError(f"semantic in the settings file {target} must be true or false.")
     checker = os.environ.get("CLAIMDESK_CHECKER") or checker
-    return Settings(checker=checker.strip(), keys=dict(keys), path=target)
+    return Settings(checker=checker.strip(), keys=dict(keys), path=target, semantic=semantic)
 
 
 def _toml_string(value: str) -> str:
@@ -80,7 +85,10 @@ def _toml_string(value: str) -> str:
 def save_settings(settings: Settings) -> Path:
     """Write the settings file atomically (temporary file, then rename)."""
     target = settings.path or settings_path()
-    lines = [f"checker = {_toml_string(settings.checker)}", ""]
+    lines = [f"checker = {_toml_string(settings.checker)}"]
+    if settings.semantic:
+        lines.append("semantic = true")
+    lines.append("")
     if settings.keys:
         lines.append("[keys]")
         lines += [f"{_toml_string(k)} = {_toml_string(v)}" for k, v in sorted(settings.keys.items())]

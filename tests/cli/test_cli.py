@@ -380,3 +380,32 @@ def test_claims_lines_reads_a_transcript_with_speakers(capsys, tmp_path) -> None
     assert jobs["text"].startswith("We created") and text[jobs["start"]:jobs["end"]] == jobs["text"]
     assert jobs["checkworthy"]
     assert all("moderator" in r["reasons"] for r in rows if r["text"].startswith(("Welcome", "Why does")))
+
+
+def test_match_semantic_reranks_or_names_the_missing_extra(capsys, db, references_file) -> None:
+    from matchers.semantic import semantic_available
+
+    run(capsys, "--db", db, "import", str(references_file))
+    code, out, err = run(capsys, "--db", db, "match", "Turkey, Iran and Russia agreed the Idlib zone in Astana",
+                         "--semantic", "--json")
+    if semantic_available():
+        assert code == 0, err
+        [result] = json_lines(out)
+        assert result["matches"][0]["source"] == "Checker B"
+    else:
+        assert code != 0 and out == ""
+        one_error_line(err, "claimdesk[semantic]")
+
+
+def test_semantic_setting_is_read_and_kept_when_saving(tmp_path) -> None:
+    from tui.settings import SettingsError, load_settings, save_settings
+
+    path = tmp_path / "settings.toml"
+    path.write_text('checker = "ana"\nsemantic = true\n', encoding="utf-8")
+    settings = load_settings(path)
+    assert settings.semantic
+    save_settings(settings.with_checker("ben"))
+    assert load_settings(path).semantic
+    path.write_text('semantic = "yes"\n', encoding="utf-8")
+    with pytest.raises(SettingsError, match="true or false"):
+        load_settings(path)

@@ -144,7 +144,7 @@ class FeedsScreen(Screen):
             self.app.call_from_thread(self._feed_done, done, total, result)
 
         def arrived(article_id: int) -> None:
-            operations.match_article(store, article_id)
+            operations.match_article(store, article_id, semantic=self.desk.settings.semantic)
             self.app.call_from_thread(self.desk.article_arrived, article_id)
 
         try:
