@@ -16,7 +16,8 @@ Speed: LIAR statements plus generated claims fill a store to each size; queries 
 stored claims with 20-40% of their words dropped or replaced. Printed: import rate,
 database size (after a WAL checkpoint), p50/p95 latency of `find_matches` through the
 store's bounded-work search (`store.search.search_by_terms`) and through one FTS5 query
-OR-ing the terms, how often the perturbed claim's source comes first / in the top five,
+OR-ing the terms (each reranks the `DEFAULT_SHORTLIST` best of its 100 candidates by a
+cheap score), how often the perturbed claim's source comes first / in the top five,
 and brute-force `token_set_ratio` over all stored texts for the same queries, as a ratio.
 The document-count cache starts empty at each size, so its filling is in the figures.
 

@@ -38,7 +38,7 @@ from collections.abc import Callable, Mapping, Sequence
 from rapidfuzz import fuzz, utils
 
 from matchers.explain import explain
-from matchers.normalise import analyse, match_view
+from matchers.normalise import STOPWORDS, analyse, match_view
 from matchers.query import DEFAULT_MAX_TERMS, build_fts_query, query_terms
 from store.models import Candidate, Match
 
@@ -150,7 +150,7 @@ def _shortlist(query: str, candidates: Sequence[Candidate], size: int) -> list[C
     """The `size` candidates with the best cheap score, in their input order: the share
     of the query's plain lower-case words a candidate holds, each word weighted by its
     rarity among the candidates, plus the candidate's relative retrieval score."""
-    q_words = set(_PLAIN_WORD.findall(query.casefold()))
+    q_words = set(_PLAIN_WORD.findall(query.casefold())) - STOPWORDS
     holdings = [
         q_words.intersection(_PLAIN_WORD.findall(f"{c.text} {c.title}".casefold()))
         for c in candidates

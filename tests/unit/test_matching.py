@@ -294,3 +294,22 @@ def test_threshold_separates_a_paraphrase_from_a_same_topic_claim() -> None:
     assert scores[1] >= DEFAULT_MIN_SCORE > max(scores[2], scores[3])
     kept = rank_candidates(query, pool)  # the default threshold applies
     assert [m.candidate.id for m in kept] == [1]
+
+
+def test_shortlist_keeps_the_candidate_sharing_the_query_words_among_many():
+    query = "The governor vetoed 14 education bills in March"
+    fillers = [
+        Candidate(kind="reference", id=i, text=f"Filler claim number {i} about weather", bm25=-1.0)
+        for i in range(1, 80)
+    ]
+    same = Candidate(kind="reference", id=99, text="Governor vetoed 14 education bills in March", bm25=-0.2)
+    pool = fillers[:60] + [same] + fillers[60:]
+    ranked = rank_candidates(query, pool, limit=3, min_score=0, shortlist=10)
+    assert ranked[0].candidate.id == 99
+    assert len(ranked) == 3
+
+
+def test_shortlist_never_keeps_fewer_candidates_than_the_limit():
+    pool = [Candidate(kind="reference", id=i, text=f"claim {i} on taxes", bm25=-1.0) for i in range(1, 21)]
+    ranked = rank_candidates("claim on taxes", pool, limit=8, min_score=0, shortlist=2)
+    assert len(ranked) == 8
