@@ -16,6 +16,23 @@ from tui.cli import main
 # Characters that must never reach the store or a terminal: ESC, C1 CSI, NUL, BEL.
 FORBIDDEN = ("\x1b", "\x9b", "\x00", "\x07")
 
+# Runs the command line in a child that reports its own peak resident memory as it
+# exits. VmHWM, not ru_maxrss: on Linux ru_maxrss keeps the forking parent's peak (a
+# test process that has loaded large libraries), while VmHWM starts again at exec.
+MEASURED_CLI = (
+    "import resource, sys\n"
+    "from tui.cli import main\n"
+    "code = main(sys.argv[1:])\n"
+    "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+    "try:\n"
+    "    status = open('/proc/self/status').read().split('VmHWM:')[1]\n"
+    "    peak = int(status.split()[0])\n"
+    "except (OSError, IndexError, ValueError):\n"
+    "    pass\n"
+    "sys.stderr.write(f'PEAK_RSS_KB={peak}\\n')\n"
+    "sys.exit(code)\n"
+)
+
 
 def run_cli(capsys: pytest.CaptureFixture, *argv: str) -> tuple[int, str, str]:
     code = main(list(argv))

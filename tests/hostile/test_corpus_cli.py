@@ -21,6 +21,7 @@ from store import Store
 from tests.conftest import PROJECT_ROOT
 from tests.hostile.corpus import ARTICLES, REFERENCE_FILES, write_articles, write_reference_files
 from tests.hostile.conftest import (
+    MEASURED_CLI,
     assert_no_controls,
     assert_one_error_line,
     run_cli,
@@ -267,15 +268,6 @@ def test_articles_given_to_import(case: str, articles: dict[str, Path], tmp_path
 MEMORY_CAP = 500 * 1024 * 1024
 
 
-# The child reports its own peak resident memory as it exits.
-_MEASURED_CLI = (
-    "import resource, sys\n"
-    "from tui.cli import main\n"
-    "code = main(sys.argv[1:])\n"
-    "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
-    "sys.stderr.write(f'PEAK_RSS_KB={peak}\\n')\n"
-    "sys.exit(code)\n"
-)
 
 
 def _run_capped(argv: list[str], timeout: float) -> tuple[int, str, str, int]:
@@ -286,7 +278,7 @@ def _run_capped(argv: list[str], timeout: float) -> tuple[int, str, str, int]:
         resource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3))
 
     process = subprocess.Popen(
-        [sys.executable, "-c", _MEASURED_CLI, *argv], cwd=PROJECT_ROOT, preexec_fn=limit,
+        [sys.executable, "-c", MEASURED_CLI, *argv], cwd=PROJECT_ROOT, preexec_fn=limit,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     try:

@@ -19,6 +19,7 @@ import pytest
 
 from tests.conftest import PROJECT_ROOT
 from tests.hostile.conftest import (
+    MEASURED_CLI,
     assert_no_controls,
     assert_one_error_line,
     run_cli,
@@ -182,20 +183,13 @@ def test_bad_answers_are_one_line_naming_the_url(server, path: str, tmp_path: Pa
 
 
 # The child reports its own peak resident memory as it exits.
-_MEASURED_CLI = (
-    "import resource, sys\n"
-    "from tui.cli import main\n"
-    "code = main(sys.argv[1:])\n"
-    "sys.stderr.write(f'PEAK_RSS_KB={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}\\n')\n"
-    "sys.exit(code)\n"
-)
 
 
 def _run_measured(*argv: str) -> tuple[int, str, int]:
     def limit() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (2 * 1024**3, 2 * 1024**3))
 
-    result = subprocess.run([sys.executable, "-c", _MEASURED_CLI, *argv], cwd=PROJECT_ROOT,
+    result = subprocess.run([sys.executable, "-c", MEASURED_CLI, *argv], cwd=PROJECT_ROOT,
                             preexec_fn=limit, capture_output=True, text=True, timeout=90)
     lines = result.stderr.splitlines()
     peak = int(lines.pop().split("=")[1]) * 1024 if lines and lines[-1].startswith("PEAK_RSS_KB=") else 0
