@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from ingest import checkworthy  # noqa: E402
 from ingest.model import load_model  # noqa: E402
+from ingest.model.train import average_precision  # noqa: E402  (one definition, shared with training)
 
 DATA = ROOT.parent / "shared" / "data"
 CT22 = DATA / "clef2022-checkthat-1b-en-claim-detection"
@@ -102,21 +103,6 @@ def prf(labels: list[int], predicted: list[bool]) -> tuple[float, float, float]:
     recall = tp / (tp + fn) if tp + fn else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return precision, recall, f1
-
-
-def average_precision(labels: list[int], scores: list[float]) -> float:
-    """AP of a ranking by descending score; ties are broken by a fixed pseudo-random order.
-
-    (The data files list positives first, so keeping file order would reward ties.)
-    """
-    order = sorted(range(len(scores)), key=lambda i: (-scores[i], (i * 2654435761) % 4294967296))
-    hits, total = 0, 0.0
-    for rank, i in enumerate(order, 1):
-        if labels[i]:
-            hits += 1
-            total += hits / rank
-    positives = sum(labels)
-    return total / positives if positives else 0.0
 
 
 def report_binary(title: str, examples: list[Example], extra: list[tuple[str, list[float]]] = ()) -> None:
