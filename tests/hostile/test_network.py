@@ -9,10 +9,8 @@ from __future__ import annotations
 import resource
 import subprocess
 import sys
-import threading
 import zlib
-from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,68 +26,22 @@ from tests.hostile.conftest import (
     store_text,
 )
 from tests.hostile.corpus import ESCAPES, MARKUP
+from tests.localserver import LocalServer, Route, redirect, send
 
-Route = Callable[[BaseHTTPRequestHandler], None]
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        pass  # clients that stop reading a bomb hang up mid-body on purpose
 
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[tuple[str, dict[str, Route]]]:
-    routes: dict[str, Route] = {}
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def do_GET(self) -> None:  # noqa: N802 - the http.server API
-            route = routes.get(self.path.split("?")[0])
-            if route is None:
-                self.send_response(404)
-                self.send_header("Content-Length", "0")
-                self.end_headers()
-                return
-            try:
-                route(self)
-            except (BrokenPipeError, ConnectionResetError):
-                pass
-
-        def log_message(self, *args: object) -> None:
-            pass
-
-    httpd = _Server(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}", routes
-    httpd.shutdown()
-    httpd.server_close()
+    with LocalServer() as local:
+        yield local.base, local.routes
 
 
 def _send(body: bytes, content_type: str, headers: dict[str, str] | None = None) -> Route:
-    def route(handler: BaseHTTPRequestHandler) -> None:
-        handler.send_response(200)
-        handler.send_header("Content-Type", content_type)
-        handler.send_header("Content-Length", str(len(body)))
-        for name, value in (headers or {}).items():
-            handler.send_header(name, value)
-        handler.end_headers()
-        handler.wfile.write(body)
-
-    return route
+    return send(body, content_type, **(headers or {}))
 
 
 def _redirect(location: str) -> Route:
-    def route(handler: BaseHTTPRequestHandler) -> None:
-        handler.send_response(302)
-        handler.send_header("Location", location)
-        handler.send_header("Content-Length", "0")
-        handler.end_headers()
-
-    return route
+    return redirect(location)
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from ingest.feeds import fetch_feeds, follow_feed
 from store import feeds as feed_store
 from store.errors import UnknownIdError
 from tests.conftest import FIXTURES
-from tests.unit.test_fetch_localserver import LocalServer, send
+from tests.localserver import LocalServer, send
 
 FEEDS = FIXTURES / "feeds"
 ARTICLE = (FEEDS / "article.html").read_bytes()
