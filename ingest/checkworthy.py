@@ -13,7 +13,8 @@ A last rule lifts sourced, counted or dated past actions of named actors to the 
 ("reported event"). The reasons listed with each score are the signals found.
 
 `score_transcript(lines)` scores the `(speaker, text)` lines of a debate or interview: each
-line as a sentence, lowered for the moderator and for minor speakers.
+line as a sentence, lowered for the moderator, for speakers who mostly ask questions and for
+minor speakers.
 """
 
 from __future__ import annotations
@@ -266,14 +267,25 @@ MODERATOR_MIN_LINES = 10
 
 class TranscriptRoles(NamedTuple):
     moderator: str | None
-    share_gap: dict[str, float]  # each speaker's share of lines minus the largest speaker's share
+    share_gap: dict[str, float]  # each speaker's share of lines minus the main speaker's share (at most 0)
+    # Each speaker's share of lines that are questions (smoothed towards the transcript's own
+    # share), minus the lowest such share: 0 for the speaker asking fewest, about 0.2 for a moderator.
+    question_excess: dict[str, float] = {}
+
+
+# Lines of prior weight pulling a speaker's share of questions towards the transcript's share,
+# so that someone with three lines, one a question, is not taken for an interviewer.
+QUESTION_PRIOR_LINES = 5
 
 
 def transcript_roles(speakers: Sequence[str], texts: Sequence[str]) -> TranscriptRoles:
-    """Who moderates (the speaker with the highest share of questions) and each speaker's share.
+    """Who moderates (the speaker with the highest share of questions) and each speaker's shares.
 
-    Fact-checkers check what the main speakers claim, not the moderator's set-ups nor the
-    remarks of someone who speaks twice; `share_gap` is 0 for the main speaker, below 0 for others.
+    Fact-checkers check what the main speakers claim, not the set-ups of moderators and
+    interviewers (debates often have three or four) nor the remarks of someone who speaks twice;
+    `share_gap` is 0 for the main speaker (the moderator aside) and below 0 for those
+    speaking less; `question_excess` is above 0 for
+    those who ask more questions than the speaker asking fewest.
     """
     lines: Counter[str] = Counter(speakers)
     total = len(speakers)
@@ -285,25 +297,42 @@ def transcript_roles(speakers: Sequence[str], texts: Sequence[str]) -> Transcrip
     if len(speaking) > 1 and candidates:
         ratio, candidate = max(candidates)
         moderator = candidate if ratio > 0 else None
-    largest = max(lines.values(), default=0)
-    gap = {s: (n - largest) / total for s, n in lines.items()} if total else {}
-    return TranscriptRoles(moderator, gap)
+    # Measured against the main speaker other than the moderator, who often speaks most.
+    largest = max((n for s, n in lines.items() if s != moderator and s.strip().lower() not in _REACTION_SPEAKERS),
+                  default=max(lines.values(), default=0))
+    gap = {s: min(0.0, (n - largest) / total) for s, n in lines.items()} if total else {}
+    overall = sum(questions.values()) / total if total else 0.0
+    share = {s: (questions[s] + QUESTION_PRIOR_LINES * overall) / (n + QUESTION_PRIOR_LINES)
+             for s, n in lines.items()}
+    voices = [share[s] for s in lines if s.strip().lower() not in _REACTION_SPEAKERS]
+    lowest = min(voices, default=0.0)
+    excess = {s: max(0.0, value - lowest) for s, value in share.items()}
+    return TranscriptRoles(moderator, gap, excess)
 
 
 def transcript_adjustments(speakers: Sequence[str], texts: Sequence[str],
                            weights: dict[str, float]) -> list[tuple[float, tuple[str, ...]]]:
-    """For each line, the change of log-odds its speaker's role brings and the reasons for it."""
+    """For each line, the change of log-odds its speaker's roles bring and the reasons for it.
+
+    `weights`: "moderator" (added once for the moderator's lines), "speaker share" (times the
+    share gap) and "questions" (times the question excess); absent weights count as 0.
+    """
     roles = transcript_roles(speakers, texts)
     moderator_weight = weights.get("moderator", 0.0)
     share_weight = weights.get("speaker share", 0.0)
+    question_weight = weights.get("questions", 0.0)
     out = []
     for speaker in speakers:
         change, reasons = share_weight * roles.share_gap[speaker], ()
         if change <= -0.5:
             reasons = ("minor speaker",)
-        if speaker == roles.moderator and moderator_weight:
+        asking = question_weight * roles.question_excess[speaker]
+        change += asking
+        if speaker == roles.moderator and (moderator_weight or asking <= -0.5):
             change += moderator_weight
             reasons = ("moderator",) + reasons
+        elif asking <= -0.5:
+            reasons = ("asks questions",) + reasons
         out.append((change, reasons))
     return out
 
@@ -312,8 +341,9 @@ def score_transcript(lines: Sequence[tuple[str, str]]) -> list[tuple[float, tupl
     """Score each `(speaker, text)` line of one transcript, in order: `(score, reasons)` per line.
 
     Each line is scored as a sentence (`score_sentence`), then lowered when its speaker is the
-    moderator (the speaker asking the most questions) or speaks much less than the main
-    speaker; the reasons then say "moderator" or "minor speaker". The weights of both come from
+    moderator (the speaker asking the most questions), asks questions more often than the
+    speaker asking fewest (interviewers, co-moderators) or speaks much less than the main
+    speaker; the reasons then say "moderator", "asks questions" or "minor speaker". The weights come from
     the shipped model (fitted on CheckThat! 2020 transcripts, see `ingest/model/train.py`);
     without the model, lines keep their sentence scores. A score is comparable with
     `threshold()`: roles only ever lower it.

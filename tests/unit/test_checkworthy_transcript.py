@@ -54,8 +54,23 @@ def test_roles_only_lower_scores_and_empty_transcripts_are_fine():
 
 def test_shipped_model_carries_transcript_weights_and_falls_back_without_them(monkeypatch: pytest.MonkeyPatch):
     weights = load_model().transcript_weights
-    assert weights["moderator"] < 0 and weights["speaker share"] > 0
+    assert weights["moderator"] <= 0 and weights["questions"] < 0 and weights["speaker share"] > 0
     monkeypatch.setattr(checkworthy, "load_model", lambda: None)
     lines = debate()
     assert [s for s, _ in checkworthy.score_transcript(lines)] == [
         checkworthy.score_sentence(t).score for _, t in lines]
+
+
+def test_a_second_interviewer_is_lowered_for_asking_questions():
+    lines = debate()
+    lines[2:2] = [("MUIR", "Mr. Trump, how will you pay for it?"), ("MUIR", "And the deficit?"),
+                  ("MUIR", "Will you cut Medicare?")]
+    lines.append(("MUIR", CLAIM))
+    lines.append(("CLINTON", CLAIM))
+    roles = checkworthy.transcript_roles([s for s, _ in lines], [t for _, t in lines])
+    assert roles.moderator == "HOLT"  # the one moderator; MUIR is caught by the question share
+    assert roles.question_excess["MUIR"] > roles.question_excess["CLINTON"] >= 0.0
+    assert min(roles.question_excess[s] for s in ("TRUMP", "CLINTON", "HOLT", "MUIR")) == 0.0
+    (interviewer_score, interviewer_reasons), (candidate_score, _) = checkworthy.score_transcript(lines)[-2:]
+    assert interviewer_score < candidate_score
+    assert "asks questions" in interviewer_reasons
