@@ -1,31 +1,51 @@
 """Reranking FTS5 candidates into scored, explained matches.
 
 Each candidate gets a few features in [0, 1]; a weighted mean of them, times 100, is the
-match score:
+match score. A candidate without a title (`DEFAULT_WEIGHTS`) is scored on:
 
 - `bm25`: the candidate's BM25 relative to the best candidate of the same search;
 - `match_coverage` / `query_coverage`: the share of the candidate's (or the query's)
   content words found on the other side, each word weighted by how rare it is among
   the candidates retrieved (a word most candidates have says little);
 - `token_set`, `token_sort`: rapidfuzz's `token_set_ratio` and `token_sort_ratio` of
-  the normalised texts;
-- for a candidate with a title (a fact-check's headline): `title_match_coverage`,
-  `title_query_coverage` and `title_token_sort`, the same measures against the title.
+  the normalised texts.
+
+A candidate with a title (a fact-check's headline, `TITLED_WEIGHTS`) is scored on
+`bm25`, `match_coverage`, the same coverage against the title (`title_match_coverage`),
+`title_token_sort` (the query against the title), and:
+
+- `char_query_coverage`: the share of the query's character 4-grams (taken inside its
+  content words) found in the candidate's text or title, each weighted by its rarity
+  among the candidates: it catches word forms the stemmer leaves apart
+  ("photoshopped" / "photoshop", "bedbugs" / "bed bugs", unsplit hashtags);
+- `media`: 1 when the query speaks of a picture (or carries a pic.twitter.com link) and
+  the candidate of a photograph or image, or both of a video; else 0.
 
 Texts that normalise identically score 100. A match carrying conflict flags (see
-`matchers.explain`) loses `CONFLICT_PENALTY` points per flag kind, so a claim that
-differs in its checkable core ranks below one that does not.
+`matchers.explain`) loses `CONFLICT_PENALTY` points per flag kind
+(`TITLED_CONFLICT_PENALTY` with a title), so a claim that differs in its checkable
+core ranks below one that does not.
 
-The weights and the threshold were tuned on the CheckThat! 2020 task 2 train split
-(800 tweets against 10,375 Snopes claims) with `bench/matching.py --tune`: a coordinate
-search of the weights for MAP@5 (`DEFAULT_WEIGHTS` on the claims' text alone,
-`TITLED_WEIGHTS` with their titles stored too), then `DEFAULT_MIN_SCORE` = 45 as the
-threshold that maximises F1 of "score >= t means the same claim" over each tweet's top
-five matches (with titles, train: precision 0.61, recall 0.77, F1 0.68; 45 is the F1
-optimum on dev too). Below it a candidate is most often another claim on the same
-topic. The benchmark reports the dev split. The BM25 feature is relative to the best
-candidate of the same search, so scores compare matches of one query, and only
-roughly across queries.
+How the constants were chosen, all on the CheckThat! 2020 task 2 train split (800
+tweets against 10,375 Snopes claims; the dev split only reports):
+- `DEFAULT_WEIGHTS`: a coordinate search of the weights for MAP@5 with the claims' text
+  alone stored (`bench/matching.py --tune`, before titles were stored).
+- `TITLED_WEIGHTS`: features kept by 5-fold cross-validated MAP@5 on train (3 shuffles),
+  weights fitted by a listwise softmax loss over each tweet's shortlist, then refined by
+  a coordinate search on MAP@5 (`bench/matching.py --tune`). Cross-validated train
+  MAP@5: 0.859 for the previous eight features and weights, 0.878 for these. Left out
+  for adding nothing under cross-validation: text `token_set`/`token_sort`, query
+  coverages, word-bigram overlap, capitalised-name overlap, the rarest shared words.
+  `TITLED_CONFLICT_PENALTY` 1: train MAP@5 prefers 0 (by 0.001), 1 keeps conflicts
+  ranked below otherwise equal matches.
+- `DEFAULT_MIN_SCORE` = 45: the threshold that maximises F1 of "score >= t means the
+  same claim" over each tweet's top five matches (train: precision 0.65, recall 0.68,
+  F1 0.67); `TITLED_SCORE_SCALE` puts the titled scores' optimum there too.
+With titles, `find_matches` scores MAP@5 0.884 on train and 0.838 on dev (plain BM25
+over text and title: 0.821 and 0.756). Below the threshold a candidate is most often
+another claim on the same topic. The BM25 feature is relative to the best candidate of
+the same search, so scores compare matches of one query, and only roughly across
+queries.
 """
 
 from __future__ import annotations
@@ -34,6 +54,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
+from functools import lru_cache
 
 from rapidfuzz import fuzz, utils
 
@@ -56,18 +77,36 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "token_set": 0.275,
     "token_sort": 0.039,
 }
-# For candidates with a title (a fact-check's headline), tuned on train with titles.
+# For candidates with a title (a fact-check's headline), fitted on train with titles
+# (see the module docstring). Only these features are computed for such a candidate.
 TITLED_WEIGHTS: dict[str, float] = {
-    "bm25": 1.0,
-    "match_coverage": 0.2,
-    "query_coverage": 0.3,
-    "token_set": 0.4,
-    "token_sort": 0.5,
-    "title_match_coverage": 0.2,
-    "title_query_coverage": 0.5,
-    "title_token_sort": 1.5,
+    "bm25": 0.4,
+    "match_coverage": 0.1,
+    "title_match_coverage": 0.4,
+    "title_token_sort": 1.0,
+    "char_query_coverage": 1.0,
+    "media": 0.1,
 }
 CONFLICT_PENALTY = 2.0
+TITLED_CONFLICT_PENALTY = 1.0
+# The titled features' weighted mean runs lower (a tweet's character n-grams are
+# seldom all in a headline); this factor puts its "same claim" F1 optimum on train at
+# `DEFAULT_MIN_SCORE`, the untitled scores' one, so that one threshold serves both.
+TITLED_SCORE_SCALE = 1.2
+# Character n-grams of this length, taken inside each content word padded with spaces
+# (" vacc", "ccin", "ine "): they equate "photoshopped" and "photoshop", "bedbugs" and
+# "bed bugs", an unsplit hashtag and the words it joins.
+CHAR_GRAM = 4
+# Words that say a tweet (or a claim) is about a picture or a video. A tweet's attached
+# picture leaves only its "pic.twitter.com" link, so that counts as a picture.
+_QUERY_PICTURE = re.compile(
+    r"pic\.twitter\.com|\b(?:photos?|photograph|pictures?|pic|images?|meme|photoshop(?:ped)?)\b", re.I
+)
+_QUERY_VIDEO = re.compile(r"\b(?:videos?|footage|watch|clip|filmed|youtube)\b", re.I)
+_CLAIM_PICTURE = re.compile(
+    r"\b(?:photographs?|photographed|photos?|pictures?|images?|meme)\b", re.I
+)
+_CLAIM_VIDEO = re.compile(r"\b(?:videos?|footage|clip|filmed)\b", re.I)
 # Candidates beyond this many are first cut by a cheap score (`_shortlist`): preparing a
 # candidate for the full features costs about 50 us, most of a search's reranking.
 DEFAULT_SHORTLIST = 50
@@ -98,12 +137,39 @@ def _coverages(
     return out
 
 
+@lru_cache(maxsize=65_536)
+def _char_grams(normalised: str) -> frozenset[str]:
+    """The `CHAR_GRAM`-character pieces of the content words of a normalised text."""
+    grams: set[str] = set()
+    for word in normalised.split():
+        if word not in STOPWORDS:
+            padded = f" {word} "
+            grams.update(padded[i : i + CHAR_GRAM] for i in range(len(padded) - CHAR_GRAM + 1))
+    return frozenset(grams)
+
+
+def _char_coverages(query_grams: frozenset[str], views: Sequence[frozenset[str]]) -> list[float]:
+    """The share of the query's character n-grams each view holds, each n-gram weighted
+    by its rarity among `views` (as `_coverages` does for words)."""
+    document_frequency = Counter(gram for grams in views for gram in query_grams & grams)
+    numerator = len(views) + 1
+    idf = {gram: math.log(1.0 + numerator / (document_frequency[gram] + 1)) for gram in query_grams}
+    total = sum(idf.values())
+    if not total:
+        return [0.0] * len(views)
+    return [sum(idf[gram] for gram in query_grams & grams) / total for grams in views]
+
+
+def _media(text: str, picture: re.Pattern[str], video: re.Pattern[str]) -> tuple[bool, bool]:
+    return bool(picture.search(text)), bool(video.search(text))
+
+
 def candidate_features(query: str, candidates: Sequence[Candidate]) -> list[dict[str, float]]:
     """Feature values in [0, 1] for each candidate (see the module docstring).
 
-    `bm25` is absent when the candidates carry no BM25 (all zero), so that ranking
-    candidates from elsewhere than the FTS index still works; the `title_` features
-    are absent for a candidate without a title.
+    A candidate without a title gets the features of `DEFAULT_WEIGHTS`, one with a title
+    those of `TITLED_WEIGHTS`. `bm25` is absent when the candidates carry no BM25 (all
+    zero), so that ranking candidates from elsewhere than the FTS index still works.
     """
     q_text, q_stems = match_view(query)
     q_text = q_text[:MAX_SCORER_CHARS]
@@ -112,23 +178,38 @@ def candidate_features(query: str, candidates: Sequence[Candidate]) -> list[dict
     titled = [i for i, c in enumerate(candidates) if c.title.strip()]
     title_views = {i: match_view(candidates[i].title) for i in titled}
     title_coverages = dict(zip(titled, _coverages(q_stems, [title_views[i].stems for i in titled])))
+    char_coverages: dict[int, float] = {}
+    if titled:
+        # Rarity counts over every candidate, titled or not, as the word coverages do.
+        grams = [
+            _char_grams(view.normalised) | (_char_grams(title_views[i].normalised) if i in title_views else frozenset())
+            for i, view in enumerate(views)
+        ]
+        char_coverages = dict(enumerate(_char_coverages(_char_grams(q_text), grams)))
+        q_picture, q_video = _media(query, _QUERY_PICTURE, _QUERY_VIDEO)
     best_bm25 = min((c.bm25 for c in candidates), default=0.0)
     features = []
     for i, (candidate, (m_text, _)) in enumerate(zip(candidates, views)):
-        m_text = m_text[:MAX_SCORER_CHARS]
-        values = {
-            "match_coverage": text_coverages[i][0],
-            "query_coverage": text_coverages[i][1],
-            "token_set": fuzz.token_set_ratio(q_text, m_text, processor=utils.default_process) / 100,
-            "token_sort": fuzz.token_sort_ratio(q_text, m_text, processor=utils.default_process) / 100,
-        }
         if i in title_views:
             t_text = title_views[i].normalised[:MAX_SCORER_CHARS]
-            values["title_match_coverage"] = title_coverages[i][0]
-            values["title_query_coverage"] = title_coverages[i][1]
-            values["title_token_sort"] = (
-                fuzz.token_sort_ratio(q_text, t_text, processor=utils.default_process) / 100
-            )
+            m_picture, m_video = _media(f"{candidate.text} {candidate.title}", _CLAIM_PICTURE, _CLAIM_VIDEO)
+            values = {
+                "match_coverage": text_coverages[i][0],
+                "title_match_coverage": title_coverages[i][0],
+                "title_token_sort": (
+                    fuzz.token_sort_ratio(q_text, t_text, processor=utils.default_process) / 100
+                ),
+                "char_query_coverage": char_coverages[i],
+                "media": float((q_picture and m_picture) or (q_video and m_video)),
+            }
+        else:
+            m_text = m_text[:MAX_SCORER_CHARS]
+            values = {
+                "match_coverage": text_coverages[i][0],
+                "query_coverage": text_coverages[i][1],
+                "token_set": fuzz.token_set_ratio(q_text, m_text, processor=utils.default_process) / 100,
+                "token_sort": fuzz.token_sort_ratio(q_text, m_text, processor=utils.default_process) / 100,
+            }
         if best_bm25 < 0:
             values["bm25"] = max(0.0, min(1.0, candidate.bm25 / best_bm25))
         features.append(values)
@@ -174,14 +255,16 @@ def rank_candidates(
     limit: int = 5,
     min_score: float = DEFAULT_MIN_SCORE,
     weights: Mapping[str, float] | None = None,
-    conflict_penalty: float = CONFLICT_PENALTY,
+    conflict_penalty: float | None = None,
     shortlist: int | None = None,
 ) -> list[Match]:
     """The best `limit` candidates scoring at least `min_score` (0-100), best first,
     each with its explanation. Ties keep the candidates' input order.
 
     With `shortlist`, only that many candidates (chosen by a cheap score, at least
-    `limit`) get the full features: for a large pool, most of the reranking time."""
+    `limit`) get the full features: for a large pool, most of the reranking time.
+    `conflict_penalty` (points per conflict kind) defaults to `TITLED_CONFLICT_PENALTY`
+    for a candidate with a title and `CONFLICT_PENALTY` for one without."""
     if not candidates or limit <= 0:
         return []
     if shortlist is not None and len(candidates) > max(shortlist, limit):
@@ -191,7 +274,8 @@ def rank_candidates(
     scores = []
     for candidate, values in zip(candidates, features):
         identical = bool(q_text) and q_text == match_view(candidate.text)[0]
-        scores.append(100.0 if identical else 100.0 * fuse(values, weights))
+        scale = TITLED_SCORE_SCALE if candidate.title.strip() else 1.0
+        scores.append(100.0 if identical else min(100.0, 100.0 * scale * fuse(values, weights)))
     q = analyse(query)
     order = sorted(range(len(candidates)), key=lambda i: -scores[i])
     shortlisted = order[: max(limit * _EXPLAIN_FACTOR, 10)]
@@ -199,7 +283,10 @@ def rank_candidates(
     for i in shortlisted:
         explanation = explain(q, analyse(candidates[i].text))
         kinds = {flag["kind"] for flag in explanation["conflicts"]}
-        score = max(0.0, min(100.0, scores[i] - conflict_penalty * len(kinds)))
+        penalty = conflict_penalty
+        if penalty is None:
+            penalty = TITLED_CONFLICT_PENALTY if candidates[i].title.strip() else CONFLICT_PENALTY
+        score = max(0.0, min(100.0, scores[i] - penalty * len(kinds)))
         ranked.append((round(score, 1), i, explanation))
     ranked.sort(key=lambda item: (-item[0], item[1]))
     return [
