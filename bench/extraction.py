@@ -17,8 +17,9 @@ its own figure is not a fair one; the row "model, cross-validated" gives the out
 figure of the same training (`ingest.model.train.cross_validate`: 4 folds, CheckThat! 2020
 folds are whole transcripts, held-out duplicates removed from training) with the shipped
 threshold and the reported-event rule. On CheckThat! 2020 the transcript mode
-(`checkworthy.score_transcript`: lines lowered for the moderator and minor speakers) is shown
-too; its cross-validated row chooses the two role weights without the held-out transcripts.
+(`checkworthy.score_transcript`: lines lowered for the moderator, for speakers who ask many
+questions and for minor speakers) is shown too; its cross-validated row chooses the three role
+weights without the held-out transcripts.
 
 Throughput: median and p95 seconds to clean (`extract_article`) and split (`sentence_spans`)
 1 MB and 10 MB of article text, and with scoring (`split_claims`), against a naive regex
