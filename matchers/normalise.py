@@ -107,6 +107,9 @@ _NUMBER = re.compile(
 # A word: a decimal number, or letters and digits with an inner apostrophe ("don't").
 _WORD = re.compile(r"\d+\.\d+(?![^\W_])|[^\W_]+(?:'[^\W\d_]+)?", re.UNICODE)
 _SPACES = re.compile(r"\s+")
+# The same digits `_NUMBER` finds; one regex search is much cheaper than a generator
+# testing each character.
+_DIGIT = re.compile(r"\d")
 
 
 def _format_number(value: float) -> str:
@@ -157,7 +160,7 @@ def clean_surface(text: str, *, keep_names: bool = False, expand_numbers: bool =
     if "#" in text:
         text = _HASHTAG.sub(_split_camel_case, text)
     text = _ABBREVIATIONS.sub(_expand_abbreviation, text)
-    if expand_numbers and any(c.isdigit() for c in text):
+    if expand_numbers and _DIGIT.search(text):
         text = _NUMBER.sub(_number_replacement, text)
     return _SPACES.sub(" ", text).strip()
 

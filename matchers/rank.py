@@ -1,7 +1,8 @@
 """Reranking FTS5 candidates into scored, explained matches.
 
 Each candidate gets a few features in [0, 1]; a weighted mean of them, times 100, is the
-match score. A candidate without a title (`DEFAULT_WEIGHTS`) is scored on:
+match score (for a candidate with a title, the mean raised to `TITLED_SCORE_POWER`
+first). A candidate without a title (`DEFAULT_WEIGHTS`) is scored on:
 
 - `bm25`: the candidate's BM25 relative to the best candidate of the same search;
 - `match_coverage` / `query_coverage`: the share of the candidate's (or the query's)
@@ -27,25 +28,28 @@ Texts that normalise identically score 100. A match carrying conflict flags (see
 core ranks below one that does not.
 
 How the constants were chosen, all on the CheckThat! 2020 task 2 train split (800
-tweets against 10,375 Snopes claims; the dev split only reports):
+tweets against 10,375 Snopes claims); the dev split (197 tweets) only reports:
 - `DEFAULT_WEIGHTS`: a coordinate search of the weights for MAP@5 with the claims' text
-  alone stored (`bench/matching.py --tune`, before titles were stored).
-- `TITLED_WEIGHTS`: features kept by 5-fold cross-validated MAP@5 on train (3 shuffles),
-  weights fitted by a listwise softmax loss over each tweet's shortlist, then refined by
-  a coordinate search on MAP@5 (`bench/matching.py --tune`). Cross-validated train
-  MAP@5: 0.859 for the previous eight features and weights, 0.878 for these. Left out
-  for adding nothing under cross-validation: text `token_set`/`token_sort`, query
-  coverages, word-bigram overlap, capitalised-name overlap, the rarest shared words.
-  `TITLED_CONFLICT_PENALTY` 1: train MAP@5 prefers 0 (by 0.001), 1 keeps conflicts
-  ranked below otherwise equal matches.
+  alone stored.
+- `TITLED_WEIGHTS`: the features kept by 5-fold cross-validated train MAP@5; the weights
+  are `bench/matching.py --tune`'s fit on all of train: a listwise softmax loss over
+  each tweet's shortlist (non-negative weights), then a coordinate search on MAP@5.
+  Cross-validated train MAP@5 of that fit: 0.873, against 0.859 for the eight features
+  used before (text and title coverages, token ratios, BM25) with a coordinate search.
+  Tried and left out for adding nothing under cross-validation: the text's
+  `token_set`/`token_sort` and query coverages, word-bigram overlap, capitalised-name
+  overlap, the rarest shared words, the tweet's author, BM25 transforms, products of
+  features (the tweet's month and year in the claim added 0.001, too little to keep).
+- `TITLED_CONFLICT_PENALTY` = 1: train MAP@5 prefers 0 by 0.002; 1 keeps a claim with
+  conflicts below an otherwise equal one.
 - `DEFAULT_MIN_SCORE` = 45: the threshold that maximises F1 of "score >= t means the
-  same claim" over each tweet's top five matches (train: precision 0.65, recall 0.68,
-  F1 0.67); `TITLED_SCORE_SCALE` puts the titled scores' optimum there too.
-With titles, `find_matches` scores MAP@5 0.884 on train and 0.838 on dev (plain BM25
-over text and title: 0.821 and 0.756). Below the threshold a candidate is most often
-another claim on the same topic. The BM25 feature is relative to the best candidate of
-the same search, so scores compare matches of one query, and only roughly across
-queries.
+  same claim" over each tweet's top five matches (steps of 5; train: precision 0.63,
+  recall 0.68, F1 0.66); `TITLED_SCORE_POWER` puts the titled scores' optimum there.
+With titles, `find_matches` scores MAP@5 0.881 on train and 0.842 on dev (plain BM25
+over text and title: 0.821 and 0.756; before these features: 0.859 and 0.828). Below
+the threshold a candidate is most often another claim on the same topic. The BM25
+feature is relative to the best candidate of the same search, so scores compare
+matches of one query, and only roughly across queries.
 """
 
 from __future__ import annotations
@@ -82,17 +86,18 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 TITLED_WEIGHTS: dict[str, float] = {
     "bm25": 0.4,
     "match_coverage": 0.1,
-    "title_match_coverage": 0.4,
-    "title_token_sort": 1.0,
-    "char_query_coverage": 1.0,
-    "media": 0.1,
+    "title_match_coverage": 0.355,
+    "title_token_sort": 1.089,
+    "char_query_coverage": 1.201,
+    "media": 0.082,
 }
 CONFLICT_PENALTY = 2.0
 TITLED_CONFLICT_PENALTY = 1.0
 # The titled features' weighted mean runs lower (a tweet's character n-grams are
-# seldom all in a headline); this factor puts its "same claim" F1 optimum on train at
-# `DEFAULT_MIN_SCORE`, the untitled scores' one, so that one threshold serves both.
-TITLED_SCORE_SCALE = 1.2
+# seldom all in a headline); raised to this power (monotone, 0 and 1 kept), its "same
+# claim" F1 optimum on train falls at `DEFAULT_MIN_SCORE`, the untitled scores' one, so
+# that one threshold serves both.
+TITLED_SCORE_POWER = 0.8
 # Character n-grams of this length, taken inside each content word padded with spaces
 # (" vacc", "ccin", "ine "): they equate "photoshopped" and "photoshop", "bedbugs" and
 # "bed bugs", an unsplit hashtag and the words it joins.
@@ -137,31 +142,36 @@ def _coverages(
     return out
 
 
+@lru_cache(maxsize=262_144)
+def _word_grams(word: str) -> frozenset[str]:
+    padded = f" {word} "
+    return frozenset(padded[i : i + CHAR_GRAM] for i in range(len(padded) - CHAR_GRAM + 1))
+
+
 @lru_cache(maxsize=65_536)
 def _char_grams(normalised: str) -> frozenset[str]:
     """The `CHAR_GRAM`-character pieces of the content words of a normalised text."""
-    grams: set[str] = set()
-    for word in normalised.split():
-        if word not in STOPWORDS:
-            padded = f" {word} "
-            grams.update(padded[i : i + CHAR_GRAM] for i in range(len(padded) - CHAR_GRAM + 1))
-    return frozenset(grams)
+    words = [_word_grams(word) for word in set(normalised.split()) - STOPWORDS]
+    return frozenset().union(*words)
 
 
 def _char_coverages(query_grams: frozenset[str], views: Sequence[frozenset[str]]) -> list[float]:
     """The share of the query's character n-grams each view holds, each n-gram weighted
     by its rarity among `views` (as `_coverages` does for words)."""
-    document_frequency = Counter(gram for grams in views for gram in query_grams & grams)
+    held = [query_grams & grams for grams in views]
+    document_frequency = Counter(gram for grams in held for gram in grams)
     numerator = len(views) + 1
     idf = {gram: math.log(1.0 + numerator / (document_frequency[gram] + 1)) for gram in query_grams}
     total = sum(idf.values())
     if not total:
         return [0.0] * len(views)
-    return [sum(idf[gram] for gram in query_grams & grams) / total for grams in views]
+    return [sum(idf[gram] for gram in grams) / total for grams in held]
 
 
-def _media(text: str, picture: re.Pattern[str], video: re.Pattern[str]) -> tuple[bool, bool]:
-    return bool(picture.search(text)), bool(video.search(text))
+@lru_cache(maxsize=65_536)
+def _claim_media(text: str, title: str) -> tuple[bool, bool]:
+    both = f"{text} {title}"
+    return bool(_CLAIM_PICTURE.search(both)), bool(_CLAIM_VIDEO.search(both))
 
 
 def candidate_features(query: str, candidates: Sequence[Candidate]) -> list[dict[str, float]]:
@@ -186,13 +196,13 @@ def candidate_features(query: str, candidates: Sequence[Candidate]) -> list[dict
             for i, view in enumerate(views)
         ]
         char_coverages = dict(enumerate(_char_coverages(_char_grams(q_text), grams)))
-        q_picture, q_video = _media(query, _QUERY_PICTURE, _QUERY_VIDEO)
+        q_picture, q_video = bool(_QUERY_PICTURE.search(query)), bool(_QUERY_VIDEO.search(query))
     best_bm25 = min((c.bm25 for c in candidates), default=0.0)
     features = []
     for i, (candidate, (m_text, _)) in enumerate(zip(candidates, views)):
         if i in title_views:
             t_text = title_views[i].normalised[:MAX_SCORER_CHARS]
-            m_picture, m_video = _media(f"{candidate.text} {candidate.title}", _CLAIM_PICTURE, _CLAIM_VIDEO)
+            m_picture, m_video = _claim_media(candidate.text, candidate.title)
             values = {
                 "match_coverage": text_coverages[i][0],
                 "title_match_coverage": title_coverages[i][0],
@@ -274,8 +284,10 @@ def rank_candidates(
     scores = []
     for candidate, values in zip(candidates, features):
         identical = bool(q_text) and q_text == match_view(candidate.text)[0]
-        scale = TITLED_SCORE_SCALE if candidate.title.strip() else 1.0
-        scores.append(100.0 if identical else min(100.0, 100.0 * scale * fuse(values, weights)))
+        fused = fuse(values, weights)
+        if candidate.title.strip():
+            fused **= TITLED_SCORE_POWER
+        scores.append(100.0 if identical else 100.0 * fused)
     q = analyse(query)
     order = sorted(range(len(candidates)), key=lambda i: -scores[i])
     shortlisted = order[: max(limit * _EXPLAIN_FACTOR, 10)]
