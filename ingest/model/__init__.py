@@ -1,7 +1,9 @@
-"""The shipped check-worthiness model: a logistic regression over words, word pairs and rule signals.
+"""The shipped check-worthiness model: one weight per word, word pair and rule signal.
 
 `load_model()` reads `checkworthy.json` (next to this file; under 5 MB, no network) once;
-`Model.logit(text, signals)` is the log-odds that `text` is check-worthy. The model is
+`Model.logit(text, signals)` is the log-odds that `text` is check-worthy: the bias plus the
+weights of the sentence's features (a logistic regression averaged with an NBSVM, both linear
+in the same binary features, so one weight each). The model is
 trained by `python -m ingest.model.train` on public data (see that module for sources).
 """
 

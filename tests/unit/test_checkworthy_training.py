@@ -52,3 +52,23 @@ def test_transcript_role_weights_lower_the_moderator_and_are_cross_validated_by_
     assert len(out) == len(rows) and weights["moderator"] < 0
     # Every held-out fold's weights come from the other folds, which all say the same here.
     assert training.mean_average_precision(rows, out) > training.mean_average_precision(rows, scores)
+
+
+def test_log_count_ratios_favour_features_of_positives():
+    prepared = [([0, 1], 1, 1.0), ([0, 1], 1, 1.0), ([0, 2], 0, 1.0), ([0, 2], 0, 1.0)]
+    ratios = training.log_count_ratios(prepared, 3, alpha=1.0)
+    assert ratios[0] == pytest.approx(0.0)  # in every example: no evidence either way
+    assert ratios[1] > 0 > ratios[2] and ratios[1] == pytest.approx(-ratios[2])
+
+
+def test_nbsvm_share_folds_into_one_weight_per_feature():
+    sets = {CT22_TRAIN: [("Prices rose 5% in 2020.", 1), ("Good morning to you all!", 0),
+                         ("Unemployment fell to 3% last year.", 1), ("What a lovely day.", 0)] * 5}
+    options = dict(set_weights={CT22_TRAIN: 20.0}, min_count=1, epochs=3)
+    plain, plain_bias = training.train(sets, nb_share=0.0, **options)
+    nbsvm, nbsvm_bias = training.train(sets, nb_share=1.0, **options)
+    blend, blend_bias = training.train(sets, nb_share=0.25, **options)
+    assert blend_bias == pytest.approx(0.75 * plain_bias + 0.25 * nbsvm_bias, abs=2e-3)
+    for name in set(plain) & set(nbsvm) & set(blend):
+        assert blend[name] == pytest.approx(0.75 * plain[name] + 0.25 * nbsvm[name], abs=2e-3)
+    assert blend["w:rose"] > 0 > blend["w:good"]
