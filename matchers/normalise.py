@@ -106,7 +106,6 @@ _NUMBER = re.compile(
 )
 # A word: a decimal number, or letters and digits with an inner apostrophe ("don't").
 _WORD = re.compile(r"\d+\.\d+(?![^\W_])|[^\W_]+(?:'[^\W\d_]+)?", re.UNICODE)
-_SPACES = re.compile(r"\s+")
 # The same digits `_NUMBER` finds; one regex search is much cheaper than a generator
 # testing each character.
 _DIGIT = re.compile(r"\d")
@@ -162,7 +161,8 @@ def clean_surface(text: str, *, keep_names: bool = False, expand_numbers: bool =
     text = _ABBREVIATIONS.sub(_expand_abbreviation, text)
     if expand_numbers and _DIGIT.search(text):
         text = _NUMBER.sub(_number_replacement, text)
-    return _SPACES.sub(" ", text).strip()
+    # Runs of whitespace to one space: str.split() knows the same whitespace as `\s`.
+    return " ".join(text.split())
 
 
 def normalise_for_matching(text: str) -> str:
@@ -298,11 +298,29 @@ def match_view(text: str) -> MatchView:
 
 
 def _match_view(text: str) -> MatchView:
-    words = [w.casefold() for w in _WORD.findall(clean_surface(text, keep_names=True))]
+    surface = _matching_surface(text)
+    if surface.isascii():
+        # Lower-casing ASCII moves no word boundary: one call instead of one per word.
+        words = _WORD.findall(surface.lower())
+    else:
+        words = [w.casefold() for w in _WORD.findall(surface)]
     return MatchView(" ".join(words), frozenset(light_stem(w) for w in words if w not in STOPWORDS))
 
 
 _match_view_cached = lru_cache(maxsize=65_536)(_match_view)
+
+
+def _matching_surface(text: str) -> str:
+    # The reranker takes the scoring view of every candidate, then analyses the best
+    # few: both start from this surface.
+    if len(text) <= _CACHED_TEXT_CHARS:
+        return _matching_surface_cached(text)
+    return clean_surface(text, keep_names=True)
+
+
+@lru_cache(maxsize=1_024)
+def _matching_surface_cached(text: str) -> str:
+    return clean_surface(text, keep_names=True)
 
 
 @lru_cache(maxsize=16_384)
@@ -310,45 +328,61 @@ def _analyse_cached(text: str, for_search: bool) -> Analysis:
     return _analyse(text, for_search)
 
 
+_new_tuple = tuple.__new__
+
+
+@lru_cache(maxsize=65_536)
+def _word_roles(raw: str) -> tuple:
+    """A word's `Token` fields but its position, with `is_entity` twice: inside a
+    sentence, and at its start. Cached: the same words recur in every claim."""
+    norm = raw.casefold()
+    if norm[0].isdigit():
+        is_number = norm.replace(".", "", 1).isdigit()
+        is_year = is_number and len(norm) == 4 and norm[:2] in ("19", "20")
+        return (norm, norm, False, False, False, is_number and not is_year, is_year,
+                False, False, False)
+    is_stopword = norm in STOPWORDS
+    is_negation = norm in NEGATIONS
+    is_month = norm in MONTHS and (norm != "may" or raw == "May") and norm != "mar"
+    # Sentence-initial capitals count for `is_capitalised` ("Trump signed" and
+    # "Obama signed" differ in actor) but for `is_entity` only in acronyms ("NATO").
+    capitalised = (
+        raw[0].isupper() and not is_stopword and not is_negation and norm not in MONTHS
+    )
+    return (
+        norm,
+        light_stem(norm),
+        capitalised,
+        capitalised and len(raw) > 1 and raw.isupper(),
+        capitalised,
+        False,
+        False,
+        is_month,
+        is_negation,
+        is_stopword,
+    )
+
+
 def _analyse(text: str, for_search: bool) -> Analysis:
-    surface = clean_surface(text, keep_names=True, expand_numbers=not for_search)
+    if for_search:
+        surface = clean_surface(text, keep_names=True, expand_numbers=False)
+    else:
+        surface = _matching_surface(text)
     tokens: list[Token] = []
     previous_end = 0
     at_start = True
     for position, found in enumerate(_WORD.finditer(surface)):
-        raw = found.group(0)
-        norm = raw.casefold()
-        gap = surface[previous_end : found.start()].strip()
-        if gap:
+        start, previous_end_next = found.span()
+        if start > previous_end and (gap := surface[previous_end:start].strip()):
             at_start = gap[-1] in ".!?:\"'"
         elif position:
             at_start = False
-        previous_end = found.end()
-        is_stopword = norm in STOPWORDS
-        is_negation = norm in NEGATIONS
-        is_month = norm in MONTHS and (norm != "may" or raw == "May") and norm != "mar"
-        if norm[0].isdigit():
-            is_number = norm.replace(".", "", 1).isdigit()
-            is_year = is_number and len(norm) == 4 and norm[:2] in ("19", "20")
-            tokens.append(Token(norm, norm, position, False, False, is_number and not is_year, is_year))
-            continue
-        # Sentence-initial capitals count for `is_capitalised` ("Trump signed" and
-        # "Obama signed" differ in actor) but for `is_entity` only in acronyms ("NATO").
-        capitalised = (
-            raw[0].isupper() and not is_stopword and not is_negation and norm not in MONTHS
-        )
+        previous_end = previous_end_next
+        (norm, stem, entity_inside, entity_at_start, *roles) = _word_roles(found.group(0))
         tokens.append(
-            Token(
-                norm,
-                light_stem(norm),
-                position,
-                capitalised and (not at_start or (len(raw) > 1 and raw.isupper())),
-                capitalised,
-                False,
-                False,
-                is_month,
-                is_negation,
-                is_stopword,
+            _new_tuple(
+                Token,
+                (norm, stem, position, entity_at_start if at_start else entity_inside, *roles),
             )
         )
     content = tuple(t for t in tokens if not t.is_stopword)

@@ -292,7 +292,16 @@ def rank_candidates(
     order = sorted(range(len(candidates)), key=lambda i: -scores[i])
     shortlisted = order[: max(limit * _EXPLAIN_FACTOR, 10)]
     ranked: list[tuple[float, int, dict]] = []
+    # The best `limit` returnable scores so far: a penalty only lowers a score, so a
+    # candidate whose unpenalised score rounds below the `limit`-th of them (or below
+    # `min_score`) cannot be returned, and explaining it (most of the reranking time)
+    # is skipped.
+    prune = conflict_penalty is None or conflict_penalty >= 0
+    kept: list[float] = []
     for i in shortlisted:
+        bound = round(max(0.0, min(100.0, scores[i])), 1)
+        if prune and (bound < min_score or (len(kept) >= limit and bound < kept[limit - 1])):
+            continue
         explanation = explain(q, analyse(candidates[i].text))
         kinds = {flag["kind"] for flag in explanation["conflicts"]}
         penalty = conflict_penalty
@@ -300,6 +309,8 @@ def rank_candidates(
             penalty = TITLED_CONFLICT_PENALTY if candidates[i].title.strip() else CONFLICT_PENALTY
         score = max(0.0, min(100.0, scores[i] - penalty * len(kinds)))
         ranked.append((round(score, 1), i, explanation))
+        if round(score, 1) >= min_score:
+            kept = sorted([*kept, round(score, 1)], reverse=True)[:limit]
     ranked.sort(key=lambda item: (-item[0], item[1]))
     return [
         Match(candidate=candidates[i], score=score, explanation=explanation)

@@ -292,22 +292,28 @@ def _gathered_rows(
             ):
                 scores[row["rowid"]] = scores.get(row["rowid"], 0.0) + weight
     best = sorted(scores, key=lambda rowid: -scores[rowid])[: max(limit, GATHER_ROWS)]
-    if not best:
-        return []
-    marks = ", ".join("?" for _ in best)
-    if kind == "reference":
-        sql = f"""SELECT id, text, title, source, url, rating, date FROM reference_claims
-                  WHERE id IN ({marks})"""
-        params = list(best)
-    else:
-        sql = f"""SELECT c.id, c.text, '' AS title, a.source, a.url, '' AS rating,
-                         a.published AS date
-                  FROM claims c JOIN articles a ON a.id = c.article_id
-                  WHERE c.id IN ({marks}) AND c.checkworthy AND c.article_id IS NOT ?"""
-        params = [*best, exclude_article_id]
-    rows = store.query(sql, params)
+    # Only the best `limit` rows that the kind's conditions keep are returned: their
+    # text is read in rank order, a batch at a time, rather than all gathered rows'.
+    best.sort(key=lambda rowid: (-scores[rowid], rowid))
+    rows: list[dict] = []
+    start = 0
+    while len(rows) < limit and start < len(best):
+        batch = best[start : start + limit - len(rows)]
+        start += len(batch)
+        marks = ", ".join("?" for _ in batch)
+        if kind == "reference":
+            sql = f"""SELECT id, text, title, source, url, rating, date FROM reference_claims
+                      WHERE id IN ({marks})"""
+            params = list(batch)
+        else:
+            sql = f"""SELECT c.id, c.text, '' AS title, a.source, a.url, '' AS rating,
+                             a.published AS date
+                      FROM claims c JOIN articles a ON a.id = c.article_id
+                      WHERE c.id IN ({marks}) AND c.checkworthy AND c.article_id IS NOT ?"""
+            params = [*batch, exclude_article_id]
+        rows.extend(store.query(sql, params))
     ranked = sorted(rows, key=lambda row: (-scores[row["id"]], row["id"]))
-    return [(scores[row["id"]], row) for row in ranked[:limit]]
+    return [(scores[row["id"]], row) for row in ranked]
 
 
 def _normalised(kind: str, scored: list[tuple[float, dict]]) -> list[tuple[float, Candidate]]:
