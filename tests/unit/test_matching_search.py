@@ -42,6 +42,23 @@ def test_a_bulk_import_indexes_every_row_and_skips_duplicates(store) -> None:
     assert store.query("SELECT count(*) AS n FROM fts_deferred")[0]["n"] == 0
 
 
+def test_a_bulk_import_leaves_the_index_options_as_they_were(store) -> None:
+    def stored_options() -> dict:
+        rows = store.query("SELECT k, v FROM reference_claims_fts_config WHERE k != 'version'")
+        return {row["k"]: row["v"] for row in rows}
+
+    drafts = [ReferenceDraft(text=f"Claim {i} about harbour{i}") for i in range(store_search.BULK_INDEX_ROWS)]
+    store.add_reference_claims(drafts)
+    assert stored_options() == {}
+    store.db.conn.execute(
+        "INSERT INTO reference_claims_fts (reference_claims_fts, rank) VALUES ('hashsize', 2097152)"
+    )
+    store.add_reference_claims([ReferenceDraft(text=f"Other {i} near quay{i}") for i in range(store_search.BULK_INDEX_ROWS)])
+    assert stored_options() == {"hashsize": 2097152}
+    _fts_is_consistent(store)
+    assert [c.text for c in search_by_terms(store, ["quay9"], 5)] == ["Other 9 near quay9"]
+
+
 def test_a_failed_bulk_import_leaves_nothing(store) -> None:
     drafts = [ReferenceDraft(text=f"Claim {i}") for i in range(store_search.BULK_INDEX_ROWS)]
     drafts.append(ReferenceDraft(text="bad \udcff text"))
