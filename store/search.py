@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import re
 import sqlite3
 import weakref
 from collections.abc import Iterator, Mapping, Sequence
@@ -66,6 +67,10 @@ COMMON_WITH_RARE_BUDGET = 4_000
 GATHER_ROWS = 200
 # Column weights of reference claims' BM25: text, title.
 TEXT_WEIGHT, TITLE_WEIGHT = 1.0, 0.7
+
+
+# Characters the index's tokenizer splits at: a term holding one is a phrase of words.
+_PHRASE = re.compile(r"[\W_]")
 
 
 def quote_term(term: str) -> str:
@@ -286,8 +291,12 @@ def _gathered_rows(
         # Each common term counts for the rows holding a rare term too: FTS5 answers
         # "(rare OR ...) AND common" by skipping through the common term's postings, and
         # the rarity it adds breaks the ties among the many rows sharing one rare term.
-        rarest = [t for t, read in zip(rare, itertools.accumulate(counts[t] for t in rare))
-                  if read <= COMMON_WITH_RARE_BUDGET] or rare[:1]
+        # A term the tokenizer splits ("1.2", "florida's") is a phrase, which FTS5 answers
+        # by reading its words' postings ("1", "2", "s": among the longest), once per AND
+        # below; it still counts on its own, but does not lead the ANDs.
+        single = [t for t in rare if not _PHRASE.search(t)] or rare[:1]
+        rarest = [t for t, read in zip(single, itertools.accumulate(counts[t] for t in single))
+                  if read <= COMMON_WITH_RARE_BUDGET] or single[:1]
         any_rare = "(" + " OR ".join(quote_term(t) for t in rarest) + ")"
         matches = [(rarity[t], quote_term(t)) for t in rare] + [
             (rarity[t], f"{any_rare} AND {quote_term(t)}") for t in common[:COMMON_WITH_RARE_TERMS]

@@ -136,3 +136,25 @@ def test_find_matches_through_search_terms(memory_store) -> None:
     assert all("Paris" not in m.candidate.text for m in matches)
     with pytest.raises(TypeError):
         find_matches("anything")
+
+
+def test_a_phrase_term_counts_alone_but_does_not_lead_the_ands(memory_store, monkeypatch) -> None:
+    # "7.7" is the phrase "7 7" to the tokenizer: every AND led by it would re-read the
+    # postings of "7", so it is matched once, on its own.
+    texts = [f"the senate passed budget bill number {i} on tuesday" for i in range(60)]
+    texts.append("the senate passed a 7.7 percent budget rise after a filibuster on tuesday")
+    texts.append("unemployment fell to 7.7 percent")
+    memory_store.add_reference_claims([ReferenceDraft(text=t) for t in texts])
+    monkeypatch.setattr(store_search, "POSTINGS_BUDGET", 10)
+    monkeypatch.setattr(store_search, "COUNT_CAP", 20)
+    statements: list[tuple[str, list]] = []
+    query = memory_store.query
+    monkeypatch.setattr(
+        memory_store, "query", lambda sql, params=(): statements.append((sql, list(params))) or query(sql, params)
+    )
+    found = search_by_terms(memory_store, ["filibuster", "7.7", "senate", "budget", "tuesday"], 5)
+    assert found[0].text == texts[-2]
+    assert texts[-1] in {c.text for c in found}
+    led_by_phrase = [p for _, params in statements for p in params if isinstance(p, str) and '"7.7"' in p and " AND " in p]
+    assert not led_by_phrase
+    assert any(p == '"7.7"' for _, params in statements for p in params)
