@@ -129,6 +129,8 @@ def _plain_words(text: str) -> list[str]:
 _EXPLAIN_FACTOR = 2
 
 
+# Sums over sets use math.fsum: exactly rounded, so a score does not depend on the
+# set's iteration order (which follows string hashing and changes between runs).
 def _coverages(
     q_stems: frozenset[str], views: Sequence[frozenset[str]]
 ) -> list[tuple[float, float]]:
@@ -140,11 +142,11 @@ def _coverages(
         stem: math.log(1.0 + numerator / (document_frequency[stem] + 1))
         for stem in q_stems | document_frequency.keys()
     }
-    q_total = sum(idf[s] for s in q_stems)
+    q_total = math.fsum(idf[s] for s in q_stems)
     out = []
     for m_stems in views:
-        shared_weight = sum(idf[s] for s in q_stems & m_stems)
-        m_total = sum(idf[s] for s in m_stems)
+        shared_weight = math.fsum(idf[s] for s in q_stems & m_stems)
+        m_total = math.fsum(idf[s] for s in m_stems)
         out.append(
             (shared_weight / m_total if m_total else 0.0, shared_weight / q_total if q_total else 0.0)
         )
@@ -171,10 +173,10 @@ def _char_coverages(query_grams: frozenset[str], views: Sequence[frozenset[str]]
     document_frequency = Counter(gram for grams in held for gram in grams)
     numerator = len(views) + 1
     idf = {gram: math.log(1.0 + numerator / (document_frequency[gram] + 1)) for gram in query_grams}
-    total = sum(idf.values())
+    total = math.fsum(idf.values())
     if not total:
         return [0.0] * len(views)
-    return [sum(idf[gram] for gram in grams) / total for grams in held]
+    return [math.fsum(idf[gram] for gram in grams) / total for grams in held]
 
 
 @lru_cache(maxsize=65_536)
@@ -256,10 +258,10 @@ def _shortlist(query: str, candidates: Sequence[Candidate], size: int) -> list[C
     ]
     frequency = Counter(word for held in holdings for word in held)
     weight = {w: math.log(1.0 + (len(candidates) + 1) / (n + 1)) for w, n in frequency.items()}
-    total = sum(weight.values()) or 1.0
+    total = math.fsum(weight.values()) or 1.0
     best_bm25 = min((c.bm25 for c in candidates), default=0.0)
     scores = [
-        sum(weight[w] for w in held) / total + (c.bm25 / best_bm25 if best_bm25 < 0 else 0.0)
+        math.fsum(weight[w] for w in held) / total + (c.bm25 / best_bm25 if best_bm25 < 0 else 0.0)
         for c, held in zip(candidates, holdings)
     ]
     kept = sorted(sorted(range(len(candidates)), key=lambda i: -scores[i])[:size])
