@@ -71,6 +71,15 @@ class ExportFilter:
     until: str | None = None
 
 
+# An inbox row: the article with its check-worthy claims and how many of them are judged
+# (fields of `ArticleSummary`); callers add the WHERE clause after `FROM articles a`.
+ARTICLE_SUMMARY_SELECT = """SELECT a.id, a.title, a.source, a.published, a.added_at, a.status,
+        (SELECT count(*) FROM claims c WHERE c.article_id = a.id AND c.checkworthy) AS claims,
+        (SELECT count(*) FROM claims c JOIN verdicts v ON v.claim_id = c.id
+             WHERE c.article_id = a.id AND c.checkworthy AND v.verdict IS NOT NULL) AS judged
+    FROM articles a"""
+
+
 class Store:
     """A claimdesk database. Thread-safe: one connection guarded by a lock, because
     Textual workers run store calls from other threads."""
@@ -289,16 +298,7 @@ class Store:
 
     def list_articles(self, include_archived: bool = False) -> list[ArticleSummary]:
         where = "" if include_archived else "WHERE a.status != 'archived'"
-        rows = self.query(
-            f"""SELECT a.id, a.title, a.source, a.published, a.added_at, a.status,
-                   (SELECT count(*) FROM claims c WHERE c.article_id = a.id
-                        AND c.checkworthy) AS claims,
-                   (SELECT count(*) FROM claims c JOIN verdicts v ON v.claim_id = c.id
-                        WHERE c.article_id = a.id AND c.checkworthy
-                        AND v.verdict IS NOT NULL) AS judged
-                FROM articles a {where}
-                ORDER BY a.id DESC"""
-        )
+        rows = self.query(f"{ARTICLE_SUMMARY_SELECT} {where} ORDER BY a.id DESC")
         return [ArticleSummary(**row) for row in rows]
 
     def get_article(self, article_id: int) -> Article:

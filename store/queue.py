@@ -13,7 +13,7 @@ import re
 import uuid
 from dataclasses import dataclass, field
 
-from store.db import Store
+from store.db import ARTICLE_SUMMARY_SELECT, Store
 from store.models import VERDICTS, ArticleSummary
 
 INBOX_SORTS: dict[str, str] = {
@@ -124,15 +124,8 @@ def inbox_page(
         raise ValueError(f"Unknown inbox sort {sort!r}.")
     where, params = _article_conditions(filters, include_archived)
     rows = store.query(
-        f"""SELECT * FROM (
-                SELECT a.id, a.title, a.source, a.published, a.added_at, a.status,
-                    (SELECT count(*) FROM claims c WHERE c.article_id = a.id
-                         AND c.checkworthy) AS claims,
-                    (SELECT count(*) FROM claims c JOIN verdicts v ON v.claim_id = c.id
-                         WHERE c.article_id = a.id AND c.checkworthy
-                         AND v.verdict IS NOT NULL) AS judged
-                FROM articles a WHERE {where}
-            ) AS a ORDER BY {INBOX_SORTS[sort]} LIMIT ? OFFSET ?""",
+        f"""SELECT * FROM ({ARTICLE_SUMMARY_SELECT} WHERE {where})
+            AS a ORDER BY {INBOX_SORTS[sort]} LIMIT ? OFFSET ?""",
         [*params, limit, offset],
     )
     return [ArticleSummary(**row) for row in rows]
@@ -143,31 +136,12 @@ def article_summaries(store: Store, article_ids: list[int]) -> dict[int, Article
     if not article_ids:
         return {}
     marks = ", ".join("?" for _ in article_ids)
-    rows = store.query(
-        f"""SELECT a.id, a.title, a.source, a.published, a.added_at, a.status,
-               (SELECT count(*) FROM claims c WHERE c.article_id = a.id
-                    AND c.checkworthy) AS claims,
-               (SELECT count(*) FROM claims c JOIN verdicts v ON v.claim_id = c.id
-                    WHERE c.article_id = a.id AND c.checkworthy
-                    AND v.verdict IS NOT NULL) AS judged
-           FROM articles a WHERE a.id IN ({marks})""",
-        list(article_ids),
-    )
+    rows = store.query(f"{ARTICLE_SUMMARY_SELECT} WHERE a.id IN ({marks})", list(article_ids))
     return {row["id"]: ArticleSummary(**row) for row in rows}
 
 
 def article_summary(store: Store, article_id: int) -> ArticleSummary | None:
-    rows = store.query(
-        """SELECT a.id, a.title, a.source, a.published, a.added_at, a.status,
-               (SELECT count(*) FROM claims c WHERE c.article_id = a.id
-                    AND c.checkworthy) AS claims,
-               (SELECT count(*) FROM claims c JOIN verdicts v ON v.claim_id = c.id
-                    WHERE c.article_id = a.id AND c.checkworthy
-                    AND v.verdict IS NOT NULL) AS judged
-           FROM articles a WHERE a.id = ?""",
-        [article_id],
-    )
-    return ArticleSummary(**rows[0]) if rows else None
+    return article_summaries(store, [article_id]).get(article_id)
 
 
 # -- claims under a filter ------------------------------------------------------------
