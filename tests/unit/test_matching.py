@@ -188,15 +188,16 @@ def test_entity_conflict_in_the_same_role() -> None:
     assert kinds("The senate was told by Pelosi", "The senate was told by Schumer") == ["entity"]
 
 
-@pytest.mark.parametrize(
-    ("query", "other"),
-    [
-        ("The army sent 15 troops to Syria", "The army sent 50 troops to Syria"),
-        ("The bridge collapsed in 2019", "The bridge collapsed in 2021"),
-        ("The vaccine was approved by the FDA", "The vaccine was not approved by the FDA"),
-        ("Biden banned travel from China", "Trump banned travel from China"),
-    ],
-)
+# Same topic, a different checkable core: a number, a date, a negation, the actor.
+CORE_CONFLICT_PAIRS = [
+    ("The army sent 15 troops to Syria", "The army sent 50 troops to Syria"),
+    ("The bridge collapsed in 2019", "The bridge collapsed in 2021"),
+    ("The vaccine was approved by the FDA", "The vaccine was not approved by the FDA"),
+    ("Biden banned travel from China", "Trump banned travel from China"),
+]
+
+
+@pytest.mark.parametrize(("query", "other"), CORE_CONFLICT_PAIRS)
 def test_pairs_differing_in_their_core_are_not_the_same_claim(query: str, other: str) -> None:
     identical, differing = rank_candidates(query, candidates(query, other), min_score=0)
     assert identical.score == 100 and not identical.explanation["conflicts"]
