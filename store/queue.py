@@ -9,12 +9,12 @@ history, so they survive a restart and a second desk on the same store sees them
 
 from __future__ import annotations
 
-import re
 import uuid
 from dataclasses import dataclass, field
 
 from store.db import ARTICLE_SUMMARY_SELECT, Store
 from store.models import VERDICTS, ArticleSummary
+from store.schema import FTS_SEPARATORS
 
 INBOX_SORTS: dict[str, str] = {
     "newest": "a.id DESC",
@@ -263,7 +263,7 @@ def fts_phrase_query(text: str) -> str:
     injected), the last one a prefix so results come as the checker types. Words are
     split where the index's tokenizer splits them (at anything not a letter or digit),
     so "al-Duhur" finds "al-Duhur"."""
-    words = [w for w in re.split(r"[\W_]+", text) if w]
+    words = [w for w in FTS_SEPARATORS.split(text) if w]
     if not words:
         return ""
     quoted = [f'"{w}"' for w in words]

@@ -7,11 +7,15 @@ than this code knows is refused, never touched.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import sqlite_utils
 
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
+# Where that tokenizer splits text into tokens: at anything not a letter or digit. A
+# term holding a separator ("al-Duhur", "7.7") is a phrase of several tokens to FTS5.
+FTS_SEPARATORS = re.compile(r"[\W_]+")
 
 
 def _v1_initial(db: sqlite_utils.Database) -> None:

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import itertools
 import math
-import re
 import sqlite3
 import weakref
 from collections.abc import Iterator, Mapping, Sequence
@@ -34,6 +33,7 @@ from typing import TYPE_CHECKING
 
 from store.errors import StoreError
 from store.models import Candidate
+from store.schema import FTS_SEPARATORS
 
 if TYPE_CHECKING:
     from store.db import Store
@@ -67,10 +67,6 @@ COMMON_WITH_RARE_BUDGET = 4_000
 GATHER_ROWS = 200
 # Column weights of reference claims' BM25: text, title.
 TEXT_WEIGHT, TITLE_WEIGHT = 1.0, 0.7
-
-
-# Characters the index's tokenizer splits at: a term holding one is a phrase of words.
-_PHRASE = re.compile(r"[\W_]")
 
 
 def quote_term(term: str) -> str:
@@ -294,7 +290,7 @@ def _gathered_rows(
         # A term the tokenizer splits ("1.2", "florida's") is a phrase, which FTS5 answers
         # by reading its words' postings ("1", "2", "s": among the longest), once per AND
         # below; it still counts on its own, but does not lead the ANDs.
-        single = [t for t in rare if not _PHRASE.search(t)] or rare[:1]
+        single = [t for t in rare if not FTS_SEPARATORS.search(t)] or rare[:1]
         rarest = [t for t, read in zip(single, itertools.accumulate(counts[t] for t in single))
                   if read <= COMMON_WITH_RARE_BUDGET] or single[:1]
         any_rare = "(" + " OR ".join(quote_term(t) for t in rarest) + ")"
