@@ -115,6 +115,8 @@ _CLAIM_VIDEO = re.compile(r"\b(?:videos?|footage|clip|filmed)\b", re.I)
 # Candidates beyond this many are first cut by a cheap score (`_shortlist`): preparing a
 # candidate for the full features costs about 50 us, most of a search's reranking.
 DEFAULT_SHORTLIST = 50
+# Conflicts are computed for this many of the best-scored candidates per requested match.
+_EXPLAIN_FACTOR = 2
 _PLAIN_WORD = re.compile(r"[^\W_]+")
 # In ASCII text, `_PLAIN_WORD`'s words are the runs of letters and digits: cheaper to
 # find by blanking everything else and splitting.
@@ -125,8 +127,6 @@ def _plain_words(text: str) -> list[str]:
     if text.isascii():
         return text.translate(_ASCII_NON_ALNUM).split()
     return _PLAIN_WORD.findall(text)
-# Conflicts are computed for this many of the best-scored candidates per requested match.
-_EXPLAIN_FACTOR = 2
 
 
 # Sums over sets use math.fsum: exactly rounded, so a score does not depend on the
