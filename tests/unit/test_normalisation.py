@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from matchers import normalise_for_matching
-from matchers.normalise import analyse, light_stem
+from matchers.normalise import analyse, clean_surface, light_stem
 
 
 @pytest.mark.parametrize(
@@ -103,6 +103,20 @@ def test_long_text_is_analysed_in_linear_time() -> None:
 def test_abbreviation_lookahead_names_every_first_character() -> None:
     from matchers.normalise import _ABBREVIATION_TABLE
 
-    for pattern, _ in _ABBREVIATION_TABLE:
+    for pattern, _, _ in _ABBREVIATION_TABLE:
         for alternative in pattern.split("|"):
             assert alternative.removeprefix("\\b")[0] in "%&ADEFGMNPRSUgpvw", pattern
+
+
+@pytest.mark.parametrize(
+    "abbreviated",
+    ["U.S.A.", "USA", "U.S.", "US", "U. K.", "UK", "U.N.", "E.U.", "D.C.", "POTUS", "FLOTUS",
+     "SCOTUS", "GOP", "Dems", "NRA", "AOC", "Gitmo", "Pres. Obama", "Gov. Newsom", "Sen. Cruz",
+     "Rep. Omar", "Dr. Fauci", "St. Louis", "Mt. Everest", "Ali v. Frazier", "Ali vs. Frazier",
+     "w/ friends", "gov't", "salt & pepper", "5%", "5 per cent"],
+)
+def test_every_abbreviation_is_expanded_past_the_cue_check(abbreviated: str) -> None:
+    # The regex runs only on texts holding a cue: an entry whose cues miss its own
+    # matches would silently stop expanding.
+    text = f"They said {abbreviated} today"
+    assert clean_surface(text) != text
