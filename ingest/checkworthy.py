@@ -271,7 +271,7 @@ class TranscriptRoles(NamedTuple):
     share_gap: dict[str, float]  # each speaker's share of lines minus the main speaker's share (at most 0)
     # Each speaker's share of lines that are questions (smoothed towards the transcript's own
     # share), minus the lowest such share: 0 for the speaker asking fewest, about 0.2 for a moderator.
-    question_excess: dict[str, float] = {}
+    question_excess: dict[str, float]
 
 
 # Lines of prior weight pulling a speaker's share of questions towards the transcript's share,
@@ -291,22 +291,21 @@ def transcript_roles(speakers: Sequence[str], texts: Sequence[str]) -> Transcrip
     lines: Counter[str] = Counter(speakers)
     total = len(speakers)
     questions: Counter[str] = Counter(s for s, t in zip(speakers, texts) if t.rstrip().endswith(_QUESTION_ENDS))
-    speaking = [s for s, n in lines.items() if n >= 0.03 * total and s.strip().lower() not in _REACTION_SPEAKERS]
-    candidates = [(questions[s] / n, s) for s, n in lines.items()
-                  if n >= MODERATOR_MIN_LINES and s.strip().lower() not in _REACTION_SPEAKERS]
+    # People, not "[Applause]" lines nor the audience.
+    voices = {s: n for s, n in lines.items() if s.strip().lower() not in _REACTION_SPEAKERS}
+    speaking = [s for s, n in voices.items() if n >= 0.03 * total]
+    candidates = [(questions[s] / n, s) for s, n in voices.items() if n >= MODERATOR_MIN_LINES]
     moderator = None
     if len(speaking) > 1 and candidates:
         ratio, candidate = max(candidates)
         moderator = candidate if ratio > 0 else None
     # Measured against the main speaker other than the moderator, who often speaks most.
-    largest = max((n for s, n in lines.items() if s != moderator and s.strip().lower() not in _REACTION_SPEAKERS),
-                  default=max(lines.values(), default=0))
+    largest = max((n for s, n in voices.items() if s != moderator), default=max(lines.values(), default=0))
     gap = {s: min(0.0, (n - largest) / total) for s, n in lines.items()} if total else {}
     overall = sum(questions.values()) / total if total else 0.0
     share = {s: (questions[s] + QUESTION_PRIOR_LINES * overall) / (n + QUESTION_PRIOR_LINES)
              for s, n in lines.items()}
-    voices = [share[s] for s in lines if s.strip().lower() not in _REACTION_SPEAKERS]
-    lowest = min(voices, default=0.0)
+    lowest = min((share[s] for s in voices), default=0.0)
     excess = {s: max(0.0, value - lowest) for s, value in share.items()}
     return TranscriptRoles(moderator, gap, excess)
 
