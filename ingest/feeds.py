@@ -32,6 +32,7 @@ from ingest.errors import FetchError, IngestError
 from ingest.fetch import (
     FEED_TYPES,
     article_from_document,
+    check_not_inward,
     check_url,
     fetch_document,
     make_http_client,
@@ -241,6 +242,7 @@ def entry_article(
         draft, claims = _article_from_fragment(entry.content_html, entry, name)
     elif entry.link:
         try:
+            check_not_inward(feed_url, entry.link)
             document = fetch_document(entry.link, client, kind="article")
             draft, claims = article_from_document(document)
         except FetchError as exc:

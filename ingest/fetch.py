@@ -10,6 +10,9 @@
   timeout; only allow-listed content types are read.
 - `fetch_source(url)` fetches an article page and returns `(ArticleDraft, claims)`, with
   the final URL and the canonical URL (`<link rel=canonical>`) set.
+- `check_not_inward(origin, target)` refuses a hop from a public address to this machine
+  or its private network (a redirect, or a link in a public feed): what a user typed may
+  point inward, what a remote server hands us may not.
 
 Every failure raises `ingest.errors.FetchError` with one sentence naming the URL and the
 cause (timeout, too large, not an article, HTTP status N…).
@@ -17,7 +20,9 @@ cause (timeout, too large, not an article, HTTP status N…).
 
 from __future__ import annotations
 
+import ipaddress
 import re
+import socket
 import threading
 import zlib
 from collections.abc import Mapping
@@ -142,6 +147,54 @@ def check_url(url: str, *, refusal: str = "it was not fetched") -> str:
     return cleaned
 
 
+def _is_inward_host(host: str) -> bool:
+    """True for loopback, private, link-local and other non-public addresses, and "localhost".
+
+    Only literal addresses and the names that always mean this machine are recognised;
+    a public name that resolves inward is not caught here (that needs DNS pinning).
+    """
+    host = host.strip("[]").rstrip(".").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        address = _legacy_ipv4(host)
+        if address is None:
+            return False
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return not address.is_global or address.is_multicast
+
+
+def _legacy_ipv4(host: str) -> ipaddress.IPv4Address | None:
+    """The address the C resolver reads in "127.1", "2130706433" or "0x7f.1"; None for a name."""
+    if not host or not all(part for part in host.split(".")):
+        return None
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except (OSError, ValueError):
+        return None
+
+
+def check_not_inward(origin: str, target: str) -> None:
+    """FetchError if `target` is on this machine or a private network and `origin` is not.
+
+    A page or feed from the public web must not steer claimdesk at 127.0.0.1, the router or
+    a cloud metadata address; an inward origin (an intranet feed) may point inward.
+    """
+    try:
+        origin_host = urlsplit(origin).hostname or ""
+        target_host = urlsplit(target).hostname or ""
+    except ValueError:
+        return  # unparsable URLs are refused with their own message elsewhere
+    if _is_inward_host(target_host) and not _is_inward_host(origin_host):
+        raise FetchError(
+            f"{neutralise_controls(origin[:120])} points to {neutralise_controls(target[:120])}, "
+            "an address on this machine or a private network, so it was not followed."
+        )
+
+
 def fetch_document(
     url: str,
     client: httpx.Client | None = None,
@@ -261,6 +314,7 @@ def _next_hop(url: str, current: str, location: str, hops: list[str]) -> str:
         raise FetchError(
             f"{current} redirects to {target[:120]}, which is not an http(s) URL, so it was not followed."
         )
+    check_not_inward(current, target)
     hops.append(current)
     if target in hops or target == url:
         raise FetchError(f"{url} redirects in a loop (back to {target[:120]}).")

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+import httpx
 import pytest
 
 from ingest.errors import FetchError
-from ingest.feeds import MAX_ENTRIES, follow_feed, parse_feed, unfollow_feed
+from ingest.feeds import (
+    MAX_ENTRIES,
+    FeedEntry,
+    ParsedFeed,
+    entry_article,
+    follow_feed,
+    parse_feed,
+    unfollow_feed,
+)
+from ingest.fetch import make_http_client
 from store import feeds as feed_store
 from store.errors import UnknownIdError
 from store.models import ArticleDraft
@@ -131,3 +141,23 @@ def test_fetch_state_seen_entries_and_articles_by_canonical_url(store) -> None:
     feed_store.remove_feed(store, feed.id)
     assert store.get_article(article_id).feed_id is None
     assert store.query("SELECT count(*) AS n FROM feed_entries")[0]["n"] == 0
+
+
+def test_a_public_feed_linking_inward_keeps_its_summary_and_fetches_nothing() -> None:
+    requests: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        requests.append(request)
+        return httpx.Response(200, text="<p>The router's admin page.</p>", headers={"content-type": "text/html"})
+
+    entry = FeedEntry(
+        key="x", title="Harbour record", link="http://169.254.169.254/latest/meta-data/",
+        published="2024-04-18", author="", content_html="",
+        summary_html="<p>The harbour handled 4.2 million containers in 2023.</p>",
+    )
+    feed = ParsedFeed(title="Coastal Ledger", entries=[entry])
+    with make_http_client(transport=httpx.MockTransport(handler)) as client:
+        draft, claims, warning = entry_article(entry, feed, URL, client)
+    assert requests == []
+    assert "4.2 million containers" in draft.text
+    assert "private network" in warning and "summary was stored instead" in warning

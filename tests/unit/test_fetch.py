@@ -88,6 +88,38 @@ def test_redirect_to_another_scheme_is_refused(target: str) -> None:
     assert len(client.seen) == 1
 
 
+@pytest.mark.parametrize("target", [
+    "http://127.0.0.1:8080/admin", "http://localhost/", "http://169.254.169.254/latest/meta-data/",
+    "http://10.0.0.7/", "http://192.168.1.1/", "http://[::1]/", "http://2130706433/", "http://127.1/",
+])
+def test_a_public_page_redirecting_inward_is_refused(target: str) -> None:
+    client = client_for({"/go": httpx.Response(302, headers={"location": target})})
+    with pytest.raises(FetchError) as caught:
+        fetch_document("https://a.example/go", client)
+    message = str(caught.value)
+    assert "private network" in message and "https://a.example/go" in message
+    assert "\n" not in message
+    assert len(client.seen) == 1
+
+
+def test_an_inward_page_may_redirect_inward_and_a_typed_inward_url_is_fetched() -> None:
+    client = client_for({
+        "/go": httpx.Response(302, headers={"location": "http://127.0.0.1/article"}),
+        "/article": html(ARTICLE),
+    })
+    assert fetch_document("http://localhost/go", client).final_url == "http://127.0.0.1/article"
+    assert fetch_document("http://10.0.0.7/article", client).status == 200
+
+
+@pytest.mark.parametrize("host", ["news.example", "8.8.8.8", "1e100.net", "[2001:4860::8888]"])
+def test_a_redirect_to_a_public_host_is_followed(host: str) -> None:
+    client = client_for({
+        "/go": httpx.Response(302, headers={"location": f"http://{host}/article"}),
+        "/article": html(ARTICLE),
+    })
+    assert fetch_document("http://127.0.0.1/go", client).final_url == f"http://{host}/article"
+
+
 @pytest.mark.parametrize("url", ["javascript:alert(1)", "file:///etc/hostname", "/etc/hostname", "ftp://x.example/", "http://"])
 def test_typed_urls_other_than_http_are_refused_before_any_request(url: str) -> None:
     client = client_for({})
