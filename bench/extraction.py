@@ -18,8 +18,8 @@ figure of the same training (`ingest.model.train.cross_validate`: 4 folds, Check
 folds are whole transcripts, held-out duplicates removed from training) with the shipped
 threshold and the reported-event rule. On CheckThat! 2020 the transcript mode
 (`checkworthy.score_transcript`: lines lowered for the moderator, for speakers who ask many
-questions and for minor speakers) is shown too; its cross-validated row chooses the three role
-weights without the held-out transcripts.
+questions and for minor speakers, raised for claims the transcript repeats) is shown too; its
+cross-validated row chooses the four transcript weights without the held-out transcripts.
 
 Throughput: median and p95 seconds to clean (`extract_article`) and split (`sentence_spans`)
 1 MB and 10 MB of article text, and with scoring (`split_claims`), against a naive regex
@@ -110,7 +110,7 @@ def mean_average_precision(labels: list[int], scores: Scores, groups: list[str])
     return sum(aps) / len(aps) if aps else 0.0
 
 
-TRANSCRIPT_CV = "transcript mode (speaker roles), cross-validated"
+TRANSCRIPT_CV = "transcript mode (roles, repeats), cross-validated"
 
 
 def cross_validated_scores() -> dict[str, Scores]:
@@ -193,7 +193,7 @@ def report_checkworthiness(cross_validate: bool) -> None:
     if TRANSCRIPT_CV in cv:
         transcript_rows.append((TRANSCRIPT_CV, cv[TRANSCRIPT_CV], threshold))
     if model:
-        transcript_rows.append(("transcript mode, role weights fitted on this set", shipped_transcript_scores(),
+        transcript_rows.append(("transcript mode, weights fitted on this set", shipped_transcript_scores(),
                                 threshold))
     print_binary(f"CheckThat! 2020 task 5 train, {len(debates)} transcripts (the model is {trained} it; "
                  "cross-validation leaves whole transcripts out)", labels,

@@ -15,7 +15,7 @@ A last rule lifts sourced, counted or dated past actions of named actors to the 
 
 `score_transcript(lines)` scores the `(speaker, text)` lines of a debate or interview: each
 line as a sentence, lowered for the moderator, for speakers who mostly ask questions and for
-minor speakers.
+minor speakers, raised for claims the transcript repeats.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from ingest.model import load_model
+from ingest.model import load_model, tokens
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -310,19 +310,63 @@ def transcript_roles(speakers: Sequence[str], texts: Sequence[str]) -> Transcrip
     return TranscriptRoles(moderator, gap, excess)
 
 
+# Words too common to show that two lines make the same claim.
+_FUNCTION_WORDS = _words(
+    """the and but for with from are was were been being its this that these those you your she they him
+    her them his our their have has had does did not than just very can could would should will what
+    which who whom whose when where why how all any some there then here about out into over also more most
+    only other such own same too don now well going get got know think really people want say said like
+    thing things lot one way right yes look let"""
+)
+# A word in more lines than this is the topic of the whole transcript, not a repeated claim.
+REPEAT_MAX_LINES = 20
+
+
+def repetition(texts: Sequence[str]) -> list[float]:
+    """For each line, its largest overlap with another line of the same transcript, in [0, 1].
+
+    The overlap is the Jaccard index of the two lines' content words (three letters or more,
+    not function words), counted only through words found in at most `REPEAT_MAX_LINES` lines.
+    Speakers hammer on the claims they care about, and fact-checkers check what is repeated
+    (CheckThat! 2020 marks every line that makes a checked claim). Lines of fewer than two
+    content words get 0.
+    """
+    content = [frozenset(w for w in tokens(text) if len(w) > 2 and w.isalpha() and w not in _FUNCTION_WORDS)
+               for text in texts]
+    lines_with: dict[str, list[int]] = {}
+    for i, words in enumerate(content):
+        for w in words:
+            lines_with.setdefault(w, []).append(i)
+    out = [0.0] * len(texts)
+    for i, words in enumerate(content):
+        if len(words) < 2:
+            continue
+        shared: Counter[int] = Counter()
+        for w in words:
+            others = lines_with[w]
+            if len(others) <= REPEAT_MAX_LINES:
+                shared.update(others)
+        shared.pop(i, None)
+        out[i] = max((n / len(words | content[j]) for j, n in shared.items()), default=0.0)
+    return out
+
+
 def transcript_adjustments(speakers: Sequence[str], texts: Sequence[str],
                            weights: dict[str, float]) -> list[tuple[float, tuple[str, ...]]]:
-    """For each line, the change of log-odds its speaker's roles bring and the reasons for it.
+    """For each line, the change of log-odds its speaker's roles and its repetition bring, and why.
 
     `weights`: "moderator" (added once for the moderator's lines), "speaker share" (times the
-    share gap) and "questions" (times the question excess); absent weights count as 0.
+    share gap), "questions" (times the question excess) and "repeated claim" (times
+    `repetition`, the line's overlap with another line); absent weights count as 0.
     """
     roles = transcript_roles(speakers, texts)
     moderator_weight = weights.get("moderator", 0.0)
     share_weight = weights.get("speaker share", 0.0)
     question_weight = weights.get("questions", 0.0)
+    repeat_weight = weights.get("repeated claim", 0.0)
+    repeats = repetition(texts) if repeat_weight else [0.0] * len(texts)
     out = []
-    for speaker in speakers:
+    for speaker, repeat in zip(speakers, repeats):
         change, reasons = share_weight * roles.share_gap[speaker], ()
         if change <= -0.5:
             reasons = ("minor speaker",)
@@ -333,6 +377,11 @@ def transcript_adjustments(speakers: Sequence[str], texts: Sequence[str],
             reasons = ("moderator",) + reasons
         elif asking <= -0.5:
             reasons = ("asks questions",) + reasons
+        lift = repeat_weight * repeat
+        if lift:
+            change += lift
+            if lift >= 0.5:
+                reasons += ("repeated claim",)
         out.append((change, reasons))
     return out
 
@@ -343,10 +392,12 @@ def score_transcript(lines: Sequence[tuple[str, str]]) -> list[tuple[float, tupl
     Each line is scored as a sentence (`score_sentence`), then lowered when its speaker is the
     moderator (the speaker asking the most questions), asks questions more often than the
     speaker asking fewest (interviewers, co-moderators) or speaks much less than the main
-    speaker; the reasons then say "moderator", "asks questions" or "minor speaker". The weights come from
-    the shipped model (fitted on CheckThat! 2020 transcripts, see `ingest/model/train.py`);
-    without the model, lines keep their sentence scores. A score is comparable with
-    `threshold()`: roles only ever lower it.
+    speaker; the reasons then say "moderator", "asks questions" or "minor speaker". A line
+    that another line of the transcript largely repeats (`repetition`) is raised, with the
+    reason "repeated claim". The weights come from the shipped model (fitted on CheckThat!
+    2020 transcripts, see `ingest/model/train.py`); without the model, lines keep their
+    sentence scores. A score is comparable with `threshold()`: only a repeated claim is
+    raised, by at most the "repeated claim" weight in log-odds.
     """
     speakers = [speaker for speaker, _ in lines]
     texts = [text for _, text in lines]

@@ -75,7 +75,8 @@ class Model:
     threshold: float
     description: str
     trained_on: tuple[str, ...] = ()
-    # Log-odds added in transcripts: "moderator" (once) and "speaker share" (times the share gap).
+    # Log-odds added in transcripts: "moderator" (once), "speaker share" (times the share gap),
+    # "questions" (times the question excess), "repeated claim" (times the line's repetition).
     transcript_weights: dict[str, float] = field(default_factory=dict)
 
     def logit(self, text: str, signals: tuple[str, ...]) -> float:

@@ -40,12 +40,16 @@ def test_set_weights_sum_to_the_set_weight_and_boost_rare_positives():
     assert training.example_weights(CT20_TRAIN, examples, {}, 8.0) == [0.0] * 100
 
 
+PLACES = ("Ohio", "Texas", "Iowa", "Utah", "Maine", "Idaho", "Kansas", "Nevada", "Oregon", "Alaska", "Hawaii", "Vermont")
+
+
 def test_transcript_role_weights_lower_the_moderator_and_are_cross_validated_by_transcript():
     rows = []
     for fold in range(training.FOLDS):
         for n in range(12):
             rows.append(Example(f"Question {n}?", 0, fold, f"debate-{fold}", "MODERATOR"))
-            rows.append(Example(f"We cut taxes by {n}%.", int(n == 3), fold, f"debate-{fold}", "CANDIDATE"))
+            # One content word each: no line repeats another, so only the roles can rank them.
+            rows.append(Example(f"Up {n}% in {PLACES[n]}.", int(n == 3), fold, f"debate-{fold}", "CANDIDATE"))
     # The moderator's lines score highest by sentence: only the role weights can fix that.
     scores = [0.9 if e.speaker == "MODERATOR" else 0.5 for e in rows]
     out, weights = training.cross_validate_transcripts(rows, scores)

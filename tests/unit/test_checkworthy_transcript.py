@@ -45,16 +45,56 @@ def test_one_speaker_keeps_the_sentence_scores():
     assert [reasons for _, reasons in scored] == [checkworthy.score_sentence(t).reasons for _, t in lines]
 
 
-def test_roles_only_lower_scores_and_empty_transcripts_are_fine():
+def test_only_repeated_claims_are_raised_and_empty_transcripts_are_fine():
     lines = debate()
-    for (score, _), (_, text) in zip(checkworthy.score_transcript(lines), lines):
-        assert 0.0 <= score <= checkworthy.score_sentence(text).score
+    raised = 0
+    for (score, reasons), (_, text) in zip(checkworthy.score_transcript(lines), lines):
+        assert 0.0 <= score <= 1.0
+        if score > checkworthy.score_sentence(text).score:
+            assert "repeated claim" in reasons
+            raised += 1
+    assert raised  # the candidates' near-identical job figures repeat each other
     assert checkworthy.score_transcript([]) == []
+
+
+def test_repetition_is_the_largest_content_word_overlap_with_another_line():
+    texts = ["We are the highest taxed nation in the world.",
+             "Good evening, everybody.",
+             "Remember this: we're the highest taxed nation in the world.",
+             "Our businesses pay more taxes than any businesses anywhere."]
+    overlap = checkworthy.repetition(texts)
+    # Content words {highest, taxed, nation, world} against {remember, highest, taxed, nation, world}.
+    assert overlap[0] == pytest.approx(4 / 5) and overlap[2] == pytest.approx(4 / 5)
+    assert overlap[1] == 0.0 and overlap[3] == 0.0
+    assert checkworthy.repetition([]) == [] and checkworthy.repetition(["Taxes, taxes."]) == [0.0]
+
+
+def test_words_of_the_whole_transcript_do_not_make_a_repeat():
+    # "taxes" and "matter" are in every line: the transcript's topic, not a repeated claim.
+    places = ("Ohio Texas Iowa Utah Maine Idaho Kansas Nevada Oregon Alaska Hawaii Vermont Georgia Florida "
+              "Alabama Arizona Montana Wyoming Dakota Kentucky Virginia Delaware Indiana").split()
+    texts = [f"Taxes matter in {place}." for place in places]
+    assert len(texts) > checkworthy.REPEAT_MAX_LINES
+    assert set(checkworthy.repetition(texts)) == {0.0}
+    assert checkworthy.repetition(texts[:3] + ["Taxes matter in Ohio!"])[0] == 1.0  # few lines: a repeat
+
+
+def test_a_repeated_claim_ranks_above_the_same_claim_said_once():
+    lines = [("TRUMP", "We're the highest taxed nation in the world."),
+             ("TRUMP", "The wall will be paid for."),
+             ("HOLT", "Mr. Trump, is that right?"),
+             ("TRUMP", "We are the highest taxed nation anywhere in the world."),
+             ("CLINTON", "We're the highest taxed nation in the world, he says.")]
+    once = [("TRUMP", "We're the highest taxed nation in the world."), ("TRUMP", "The wall will be paid for.")]
+    (repeated_score, reasons), = checkworthy.score_transcript(lines)[:1]
+    assert "repeated claim" in reasons
+    assert repeated_score > checkworthy.score_transcript(once)[0][0]
 
 
 def test_shipped_model_carries_transcript_weights_and_falls_back_without_them(monkeypatch: pytest.MonkeyPatch):
     weights = load_model().transcript_weights
     assert weights["moderator"] <= 0 and weights["questions"] < 0 and weights["speaker share"] > 0
+    assert weights["repeated claim"] > 0
     monkeypatch.setattr(checkworthy, "load_model", lambda: None)
     lines = debate()
     assert [s for s, _ in checkworthy.score_transcript(lines)] == [
