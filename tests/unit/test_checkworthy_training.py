@@ -76,3 +76,16 @@ def test_nbsvm_share_folds_into_one_weight_per_feature():
     for name in set(plain) & set(nbsvm) & set(blend):
         assert blend[name] == pytest.approx(0.75 * plain[name] + 0.25 * nbsvm[name], abs=2e-3)
     assert blend["w:rose"] > 0 > blend["w:good"]
+
+
+def test_the_shipped_model_rebuilds_byte_for_byte(tmp_path, monkeypatch: pytest.MonkeyPatch, capsys):
+    """The training script, run on the public data, writes exactly the shipped file (about 30 s)."""
+    from ingest.model import MODEL_PATH
+
+    if not (training.DEFAULT_DATA / "claimbuster-2.5xncs").is_dir():
+        pytest.skip(f"the public data folder {training.DEFAULT_DATA} is absent")
+    out = tmp_path / "checkworthy.json"
+    monkeypatch.setattr("sys.argv", ["train", "--out", str(out)])
+    training.main()
+    assert out.read_bytes() == MODEL_PATH.read_bytes()
+    assert "with speaker roles and repeats" in capsys.readouterr().out
