@@ -65,6 +65,7 @@ from rapidfuzz import fuzz, utils
 from matchers.explain import explain
 from matchers.normalise import STOPWORDS, analyse, match_view
 from matchers.query import DEFAULT_MAX_TERMS, build_fts_query, query_terms
+from matchers.trees import load_rerank_trees, pool_rows
 from store.models import Candidate, Match
 
 # Scores at or above this mean "the same claim" (tuned on train, see above).
@@ -97,7 +98,7 @@ TITLED_CONFLICT_PENALTY = 1.0
 # seldom all in a headline); raised to this power (monotone, 0 and 1 kept), its "same
 # claim" F1 optimum on train falls at `DEFAULT_MIN_SCORE`, the untitled scores' one, so
 # that one threshold serves both.
-TITLED_SCORE_POWER = 0.8
+TITLED_SCORE_POWER = 1.4
 # Character n-grams of this length, taken inside each content word padded with spaces
 # (" vacc", "ccin", "ine "): they equate "photoshopped" and "photoshop", "bedbugs" and
 # "bed bugs", an unsplit hashtag and the words it joins.
@@ -248,6 +249,28 @@ def fuse(features: Mapping[str, float], weights: Mapping[str, float] | None = No
     return sum(value * weights.get(name, 0.0) for name, value in features.items()) / total
 
 
+def tree_inputs(
+    features: Sequence[Mapping[str, float]], columns: Sequence[str], weights: Mapping[str, float] | None = None
+) -> list[list[float]]:
+    """The boosted trees' input rows (`matchers.trees.pool_rows`) for the candidates of
+    one search: the `columns` named, "fused" being the linear score (`fuse`)."""
+    return pool_rows([
+        [fuse(values, weights) if name == "fused" else values.get(name, 0.0) for name in columns]
+        for values in features
+    ])
+
+
+def _tree_corrections(features: Sequence[Mapping[str, float]]) -> dict[int, float]:
+    """What the shipped trees add to the linear score of each titled candidate (by
+    index); nothing without trees or without BM25 (the trees were fitted with it)."""
+    trees = load_rerank_trees()
+    titled = [i for i, values in enumerate(features) if "title_token_sort" in values and "bm25" in values]
+    if trees is None or not titled:
+        return {}
+    rows = tree_inputs([features[i] for i in titled], trees.columns)
+    return {i: trees.predict(row) / trees.scale for i, row in zip(titled, rows)}
+
+
 def _shortlist(query: str, candidates: Sequence[Candidate], size: int) -> list[Candidate]:
     """The `size` candidates with the best cheap score, in their input order: the share
     of the query's plain lower-case words a candidate holds, each word weighted by its
@@ -291,12 +314,14 @@ def rank_candidates(
         candidates = _shortlist(query, candidates, max(shortlist, limit))
     q_text = match_view(query)[0]
     features = candidate_features(query, candidates)
+    # The trees correct the shipped weights' score only.
+    corrections = _tree_corrections(features) if weights is None else {}
     scores = []
-    for candidate, values in zip(candidates, features):
+    for i, (candidate, values) in enumerate(zip(candidates, features)):
         identical = bool(q_text) and q_text == match_view(candidate.text)[0]
         fused = fuse(values, weights)
         if candidate.title.strip():
-            fused **= TITLED_SCORE_POWER
+            fused = max(0.0, min(1.0, fused + corrections.get(i, 0.0))) ** TITLED_SCORE_POWER
         scores.append(100.0 if identical else 100.0 * fused)
     q = analyse(query)
     order = sorted(range(len(candidates)), key=lambda i: -scores[i])
