@@ -27,6 +27,7 @@ Skips with a message when ../shared/data is absent.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import itertools
 import json
 import random
@@ -233,8 +234,10 @@ def tune(tweets, search_terms) -> None:
     The linear fit: a listwise softmax loss over each tweet's shortlist (projected
     gradient descent, weights kept non-negative), then a coordinate search on MAP@5. The
     trees: LightGBM's LambdaRank over `matchers.rank.tree_inputs`, starting from the
-    linear score times `TREE_SCALE`. Both are scored as `find_matches` scores (the
-    power, the conflict penalty); LightGBM and numpy are needed here only."""
+    linear score times `TREE_SCALE`; their logistic link, from the out-of-fold scores of
+    the first shuffle (`_fit_link`). Both are scored as `rank_candidates` scores them
+    (with the conflict penalty; the link, fitted last, changes no order). LightGBM and
+    numpy are needed here only."""
     import numpy as np
 
     prepared = []
@@ -263,24 +266,27 @@ def tune(tweets, search_terms) -> None:
             weights = _fit_linear([rows[j] for j in fitted])
             trees = _fit_trees([prepared[j] for j in fitted], weights)
             for j in held_out:
+                if not len(rows[j][0]):
+                    continue
                 corrections = _corrections(prepared[j][0], weights, trees)
-                linear_total += _average_precision(rows[j], weights)
-                tree_total += _average_precision(rows[j], weights, corrections)
-                if shuffle == 0 and len(rows[j][0]):
-                    out_of_fold.append((_fused(rows[j], weights, corrections), rows[j][1], rows[j][2]))
+                linear_total += _average_precision(rows[j], _titled_scores(rows[j], weights))
+                tree_total += _average_precision(rows[j], _titled_scores(rows[j], weights, corrections))
+                if shuffle == 0:
+                    out_of_fold.append((_fused(rows[j], weights, corrections), rows[j][1], rows[j][2], rows[j][3]))
         linear_shares.append(linear_total / len(rows))
         tree_shares.append(tree_total / len(rows))
         print(f"  shuffle {shuffle}: 5-fold cross-validated train MAP@5 linear {linear_shares[-1]:.4f}, "
               f"with trees {tree_shares[-1]:.4f}", flush=True)
     print(f"  cross-validated train MAP@5 ({SHUFFLES} shuffles): linear {statistics.mean(linear_shares):.4f}, "
           f"with trees {statistics.mean(tree_shares):.4f}", flush=True)
-    _threshold_power(out_of_fold, sum(len(t.relevant) for t in tweets))
+    link = _fit_link(out_of_fold, sum(len(t.relevant) for t in tweets))
     weights = {name: round(value, 3) for name, value in _fit_linear(rows).items()}
-    trees = _fit_trees(prepared, weights)
-    linear_map = statistics.mean(_average_precision(row, weights) for row in rows)
-    tree_map = statistics.mean(
-        _average_precision(row, weights, _corrections(p[0], weights, trees)) for row, p in zip(rows, prepared)
-    )
+    trees = dataclasses.replace(_fit_trees(prepared, weights), link=link)
+    linear_map = sum(_average_precision(row, _titled_scores(row, weights)) for row in rows if len(row[0])) / len(rows)
+    tree_map = sum(
+        _average_precision(row, _titled_scores(row, weights, _corrections(p[0], weights, trees), link))
+        for row, p in zip(rows, prepared) if len(row[0])
+    ) / len(rows)
     print(f"  fitted on all of train: MAP@5 linear {linear_map:.4f}, with trees {tree_map:.4f}")
     print(f"  TITLED_WEIGHTS = {weights}")
     TREES_PATH.parent.mkdir(exist_ok=True)
@@ -289,22 +295,37 @@ def tune(tweets, search_terms) -> None:
 
 
 def _fused(row, weights: dict[str, float], corrections=None):
-    """The titled candidates' linear score (plus the trees' corrections), in [0, 1]."""
+    """The titled candidates' weighted mean, plus the trees' corrections if given."""
     import numpy as np
 
     vector = np.array([weights[name] for name in TITLED_WEIGHTS])
-    fused = row[0] @ vector / vector.sum() + (corrections if corrections is not None else 0.0)
-    return np.clip(fused, 0.0, 1.0)
+    return row[0] @ vector / vector.sum() + (corrections if corrections is not None else 0.0)
 
 
-def _average_precision(row, weights: dict[str, float], corrections=None) -> float:
-    """AP@5 of one tweet's shortlist scored as `rank_candidates` scores it."""
+def _titled_scores(row, weights: dict[str, float], corrections=None, link=None):
+    """The 0-100 scores `rank_candidates` gives a tweet's shortlist (before rounding):
+    without trees the weighted mean to `TITLED_SCORE_POWER`, with them the logistic
+    `link` of the corrected mean (without a link yet, the corrected mean itself)."""
     import numpy as np
 
-    values, conflicts, gold, n_relevant = row
-    if not len(values):
+    if corrections is None:
+        scores = 100 * _fused(row, weights) ** TITLED_SCORE_POWER
+        return scores - TITLED_CONFLICT_PENALTY * row[1]
+    # With the trees, the penalty is taken before the link (see `rank_candidates`).
+    corrected = _fused(row, weights, corrections) - TITLED_CONFLICT_PENALTY / 100 * row[1]
+    if link is None:
+        return 100 * corrected
+    slope, midpoint = link
+    return 100 / (1 + np.exp(-slope * (corrected - midpoint)))
+
+
+def _average_precision(row, scores) -> float:
+    """AP@5 of one tweet's shortlist ranked by `scores`."""
+    import numpy as np
+
+    gold, n_relevant = row[2], row[3]
+    if not len(gold):
         return 0.0
-    scores = 100 * _fused(row, weights, corrections) ** TITLED_SCORE_POWER - TITLED_CONFLICT_PENALTY * conflicts
     hits, total = 0, 0.0
     for rank, i in enumerate(np.argsort(-scores, kind="stable")[:5], 1):
         if gold[i]:
@@ -313,28 +334,43 @@ def _average_precision(row, weights: dict[str, float], corrections=None) -> floa
     return total / min(n_relevant, 5)
 
 
-def _threshold_power(held_out: list, positives: int) -> None:
-    """Print the score power that puts the best "same claim" F1 of out-of-fold scores
-    (each tweet's top five) at `DEFAULT_MIN_SCORE`, and the F1 there."""
+def _fit_link(held_out: list, positives: int) -> tuple[float, float]:
+    """The logistic link (slope, midpoint) for the trees' corrected means, from
+    out-of-fold ones: the slope of a logistic regression of "same claim" on each tweet's
+    top five, the midpoint putting the best "same claim" F1 at `DEFAULT_MIN_SCORE`."""
     import numpy as np
 
     from matchers.rank import DEFAULT_MIN_SCORE
 
-    best = (0.0, 0.0, 0.0, 0.0)
-    for power in np.arange(0.5, 2.01, 0.05):
+    tops = []  # each tweet's top five: penalised corrected means, and which are gold
+    for raw, conflicts, gold, _ in held_out:
+        penalised = raw - TITLED_CONFLICT_PENALTY / 100 * conflicts
+        top = np.argsort(-penalised, kind="stable")[:5]
+        tops.append((penalised[top], gold[top]))
+    x = np.concatenate([t[0] for t in tops])
+    y = np.concatenate([t[1] for t in tops]).astype(float)
+    slope, intercept = 1.0, 0.0
+    for _step in range(50):  # Newton's method on the logistic log-likelihood
+        p = 1 / (1 + np.exp(-(slope * x + intercept)))
+        gradient = np.array([((p - y) * x).sum(), (p - y).sum()])
+        weight = p * (1 - p)
+        hessian = np.array([[(weight * x * x).sum(), (weight * x).sum()], [(weight * x).sum(), weight.sum()]])
+        slope, intercept = np.array([slope, intercept]) - np.linalg.solve(hessian + 1e-9 * np.eye(2), gradient)
+    best = (0.0, 0.0, 0.0, -intercept / slope)
+    for midpoint in np.arange(x.min(), x.max(), 0.002):
         kept = tp = 0
-        for fused, conflicts, gold in held_out:
-            scores = 100 * fused**power - TITLED_CONFLICT_PENALTY * conflicts
-            top = np.argsort(-scores, kind="stable")[:5]
-            chosen = top[scores[top] >= DEFAULT_MIN_SCORE]
-            kept += len(chosen)
-            tp += int(gold[chosen].sum())
+        for penalised, gold in tops:
+            scores = 100 / (1 + np.exp(-slope * (penalised - midpoint)))
+            kept += int((scores >= DEFAULT_MIN_SCORE).sum())
+            tp += int(gold[scores >= DEFAULT_MIN_SCORE].sum())
         precision, recall = (tp / kept if kept else 1.0), tp / positives
         f1 = 2 * precision * recall / (precision + recall) if tp else 0.0
-        if f1 > best[3] + 1e-9:
-            best = (float(power), precision, recall, f1)
-    print(f"  out-of-fold \"same claim\" F1 at score >= {DEFAULT_MIN_SCORE:.0f} is best with "
-          f"TITLED_SCORE_POWER {best[0]:.2f}: P {best[1]:.2f} R {best[2]:.2f} F1 {best[3]:.2f}", flush=True)
+        if f1 > best[2] + 1e-9:
+            best = (precision, recall, f1, float(midpoint))
+    print(f"  link: slope {slope:.2f} (logistic fit), midpoint {best[3]:.3f} (the fit's own "
+          f"{-intercept / slope:.3f}); out-of-fold \"same claim\" at score >= {DEFAULT_MIN_SCORE:.0f}: "
+          f"P {best[0]:.2f} R {best[1]:.2f} F1 {best[2]:.2f}", flush=True)
+    return round(float(slope), 3), round(best[3], 3)
 
 
 def _fit_linear(rows) -> dict[str, float]:
@@ -389,7 +425,8 @@ def _trees_from_booster(booster):
         walk(info["tree_structure"])
         all_nodes.append(tuple(tuple(n) for n in nodes))
         all_leaves.append(tuple(leaves))
-    return RerankTrees(columns=tuple(TREE_COLUMNS), scale=TREE_SCALE, nodes=tuple(all_nodes), leaves=tuple(all_leaves))
+    # The link is fitted afterwards (`_fit_link`).
+    return RerankTrees(columns=tuple(TREE_COLUMNS), scale=TREE_SCALE, link=(1.0, 0.0), nodes=tuple(all_nodes), leaves=tuple(all_leaves))
 
 
 def _corrections(features, weights, trees):

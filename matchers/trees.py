@@ -4,19 +4,22 @@
   values, each value minus the best of the search, and its rank (0 best, capped) among
   the search's candidates on each value. The pool-relative values say what a weighted
   mean cannot: "the best title match of this search" counts more than a high one.
-- `RerankTrees.predict(row)`: the sum of the trees' leaves for one row.
+- `RerankTrees.predict(row)`: the sum of the trees' leaves for one row;
+  `RerankTrees.linked(corrected)`: a corrected mean's score in (0, 1).
 - `load_rerank_trees()`: the trees shipped in `matchers/model/rerank_trees.json`
   (None when the file is absent, so the linear score serves alone).
 
 The trees are fitted by `bench/matching.py --tune` (LightGBM's LambdaRank on the
 CheckThat! 2020 task 2 train split, starting from the linear score) and evaluated here
 in plain Python, so matching needs no library beyond its own. `matchers.rank` adds
-`predict(row) / scale` to the linear score (see there).
+`predict(row) / scale` to the linear score and maps the sum into (0, 1) by `linked`,
+a logistic fitted with the trees.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -48,14 +51,24 @@ def pool_rows(columns: Sequence[Sequence[float]]) -> list[list[float]]:
 @dataclass(frozen=True)
 class RerankTrees:
     """Trees over `pool_rows` of the `columns` named (in that order); the sum of their
-    leaves, divided by `scale`, is added to the linear score."""
+    leaves, divided by `scale`, is added to the linear score, and `link` maps the sum
+    into (0, 1)."""
 
     columns: tuple[str, ...]
     scale: float
+    # (slope, midpoint) of the logistic that maps the corrected mean into (0, 1).
+    link: tuple[float, float]
     # Each tree: (feature, threshold, left, right) nodes, a child below 0 being the leaf
     # ~child; a row goes left when its feature is at most the threshold.
     nodes: tuple[tuple[tuple[int, float, int, int], ...], ...]
     leaves: tuple[tuple[float, ...], ...]
+
+    def linked(self, corrected: float) -> float:
+        """The score in (0, 1) of a corrected mean (the weighted mean plus
+        `predict(row) / scale`): its logistic `link`."""
+        slope, midpoint = self.link
+        x = slope * (corrected - midpoint)
+        return 1.0 / (1.0 + math.exp(-x)) if x >= 0 else math.exp(x) / (1.0 + math.exp(x))
 
     def predict(self, row: Sequence[float]) -> float:
         total = 0.0
@@ -74,6 +87,7 @@ class RerankTrees:
         return cls(
             columns=tuple(data["columns"]),
             scale=float(data["scale"]),
+            link=(float(data["link"][0]), float(data["link"][1])),
             nodes=tuple(tuple((int(f), float(t), int(l), int(r)) for f, t, l, r in tree["nodes"]) for tree in data["trees"]),
             leaves=tuple(tuple(float(v) for v in tree["leaves"]) for tree in data["trees"]),
         )
@@ -83,6 +97,7 @@ class RerankTrees:
             "format": MODEL_FORMAT,
             "columns": list(self.columns),
             "scale": self.scale,
+            "link": list(self.link),
             "trees": [
                 {"nodes": [list(node) for node in nodes], "leaves": list(leaves)}
                 for nodes, leaves in zip(self.nodes, self.leaves)
