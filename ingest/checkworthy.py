@@ -329,12 +329,13 @@ REPEAT_MAX_WORDS = 32
 def repetition(texts: Sequence[str]) -> list[float]:
     """For each line, its largest overlap with another line of the same transcript, in [0, 1].
 
-    The overlap is the Jaccard index of the two lines' content words (three letters or more,
-    not function words), counted only through words found in at most `REPEAT_MAX_LINES` lines
-    (the line's `REPEAT_MAX_WORDS` rarest words).
+    The overlap is a weighted Jaccard index of the two lines' content words (three letters or
+    more, not function words), each word weighing log(lines / lines holding it), counted only
+    through words found in at most `REPEAT_MAX_LINES` lines (the line's `REPEAT_MAX_WORDS`
+    rarest words): sharing a rare name or figure says more than sharing a common verb.
     Speakers hammer on the claims they care about, and fact-checkers check what is repeated
     (CheckThat! 2020 marks every line that makes a checked claim). Lines of fewer than two
-    content words get 0.
+    content words get 0, and so does a word found in every line.
     """
     content = [frozenset(w for w in tokens(text) if len(w) > 2 and w.isalpha() and w not in _FUNCTION_WORDS)
                for text in texts]
@@ -342,29 +343,35 @@ def repetition(texts: Sequence[str]) -> list[float]:
     for i, words in enumerate(content):
         for w in words:
             lines_with.setdefault(w, []).append(i)
-    # Each line's words found in more lines than the limit: they add to the union of two lines
-    # but are never looked up, so a pair sharing none of them needs no set operation.
-    common = [sum(1 for w in words if len(lines_with[w]) > REPEAT_MAX_LINES) for words in content]
+    weight = {w: math.log(len(texts) / len(lines)) for w, lines in lines_with.items()}
+    # math.fsum: the same sums whatever the order sets are walked in (string hashing varies).
+    mass = [math.fsum(weight[w] for w in words) for words in content]
+    # The weight of each line's words found in more lines than the limit: they add to the union
+    # of two lines but are never looked up, so a pair sharing none of them needs no set operation.
+    common = [math.fsum(weight[w] for w in words if len(lines_with[w]) > REPEAT_MAX_LINES) for words in content]
     out = [0.0] * len(texts)
     for i, words in enumerate(content):
         if len(words) < 2:
             continue
-        rare = sorted((len(lines_with[w]), w) for w in words)[:REPEAT_MAX_WORDS]
-        shared: Counter[int] = Counter()
-        for count, w in rare:
-            if count <= REPEAT_MAX_LINES:
-                shared.update(lines_with[w])
+        shared: dict[int, float] = {}
+        for count, w in sorted((len(lines_with[w]), w) for w in words)[:REPEAT_MAX_WORDS]:
+            if count > REPEAT_MAX_LINES:
+                break
+            value = weight[w]
+            for j in lines_with[w]:
+                shared[j] = shared.get(j, 0.0) + value
         shared.pop(i, None)
-        size, best = len(words), 0.0
-        for j, n in shared.items():
-            # n words in common at least, min(common) more at most: bounds of the Jaccard index.
-            union = size + len(content[j]) - n
-            if n / (union - min(common[i], common[j])) <= best:
+        best = 0.0
+        for j, overlap in shared.items():
+            # The shared weight is `overlap` at least, `overlap` plus the lesser common weight at most.
+            union = mass[i] + mass[j] - overlap
+            smallest = union - min(common[i], common[j])
+            if smallest <= 0.0 or overlap / smallest <= best:
                 continue
             if common[i] and common[j]:
-                union = len(words | content[j])
-            if n / union > best:
-                best = n / union
+                union = math.fsum(weight[w] for w in words | content[j])
+            if union > 0.0 and overlap / union > best:
+                best = overlap / union
         out[i] = best
     return out
 

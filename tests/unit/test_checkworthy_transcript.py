@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from ingest import checkworthy
@@ -63,8 +65,10 @@ def test_repetition_is_the_largest_content_word_overlap_with_another_line():
              "Remember this: we're the highest taxed nation in the world.",
              "Our businesses pay more taxes than any businesses anywhere."]
     overlap = checkworthy.repetition(texts)
-    # Content words {highest, taxed, nation, world} against {remember, highest, taxed, nation, world}.
-    assert overlap[0] == pytest.approx(4 / 5) and overlap[2] == pytest.approx(4 / 5)
+    # Content words {highest, taxed, nation, world} (each in 2 of the 4 lines: weight log 2)
+    # against the same and "remember" (in 1 line: weight log 4).
+    shared = 4 * math.log(2)
+    assert overlap[0] == pytest.approx(shared / (shared + math.log(4))) == overlap[2]
     assert overlap[1] == 0.0 and overlap[3] == 0.0
     assert checkworthy.repetition([]) == [] and checkworthy.repetition(["Taxes, taxes."]) == [0.0]
 
@@ -114,3 +118,22 @@ def test_a_second_interviewer_is_lowered_for_asking_questions():
     (interviewer_score, interviewer_reasons), (candidate_score, _) = checkworthy.score_transcript(lines)[-2:]
     assert interviewer_score < candidate_score
     assert "asks questions" in interviewer_reasons
+
+
+def test_repetition_does_not_depend_on_string_hashing():
+    """Sets of words are walked in an order that changes with PYTHONHASHSEED; the overlaps must not."""
+    import os
+    import subprocess
+    import sys
+
+    program = ("from ingest.checkworthy import repetition; print(repr(repetition(["
+               "'Taxes rose in Ohio and Texas last year.', 'Ohio and Texas saw taxes rise.', "
+               "'Jobs grew in Maine.', 'Maine jobs grew fast, and Texas jobs too.'])))")
+    outputs = {
+        subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, check=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(outputs) == 1
+    values = [float(v) for v in next(iter(outputs)).strip("[]\n").split(",")]
+    assert len(values) == 4 and all(0.0 < v < 1.0 for v in values)
