@@ -12,6 +12,11 @@ train and dev tweet is matched; MAP@5, Recall@1, Recall@5 and MRR are printed fo
 claims' text (the tweet's words OR-ed), the same over text and title, and brute-force
 rapidfuzz `token_set_ratio` over every claim.
 
+Tuning (--tune, train only): refits `matchers.rank.TITLED_WEIGHTS` (printed, pasted by
+hand) and the boosted trees with their logistic link (written to
+matchers/model/rerank_trees.json), printing the 5-fold cross-validated train MAP@5 of
+both over 3 shuffles; it needs lightgbm and numpy, which matching itself does not.
+
 Speed: LIAR statements plus generated claims fill a store to each size; queries are
 stored claims with 20-40% of their words dropped or replaced. Printed: import rate,
 database size (after a WAL checkpoint), p50/p95 latency of `find_matches` through the
@@ -503,7 +508,12 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 
 def speed(sizes: Sequence[int], queries_per_size: int, brute_queries: int) -> None:
-    print("Speed: LIAR statements + generated claims; queries = stored claims 20-40% perturbed", flush=True)
+    print("Tuning (--tune, train only): refits `matchers.rank.TITLED_WEIGHTS` (printed, pasted by
+hand) and the boosted trees with their logistic link (written to
+matchers/model/rerank_trees.json), printing the 5-fold cross-validated train MAP@5 of
+both over 3 shuffles; it needs lightgbm and numpy, which matching itself does not.
+
+Speed: LIAR statements + generated claims; queries = stored claims 20-40% perturbed", flush=True)
     liar = [s.text for s in liar_statements()]
     generator = ClaimGenerator(liar)
     vocabulary = sorted({w for t in liar[:3000] for w in t.split()})

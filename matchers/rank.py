@@ -1,8 +1,9 @@
 """Reranking FTS5 candidates into scored, explained matches.
 
 Each candidate gets a few features in [0, 1]; a weighted mean of them, times 100, is the
-match score (for a candidate with a title, the mean plus the trees' correction, see
-below, raised to `TITLED_SCORE_POWER` first). A candidate without a title (`DEFAULT_WEIGHTS`) is scored on:
+match score of a candidate without a title. A candidate with a title gets a correction
+from boosted trees on top, mapped into 0-100 by a logistic (see below). A candidate
+without a title (`DEFAULT_WEIGHTS`) is scored on:
 
 - `bm25`: the candidate's BM25 relative to the best candidate of the same search;
 - `match_coverage` / `query_coverage`: the share of the candidate's (or the query's)
@@ -22,18 +23,21 @@ A candidate with a title (a fact-check's headline, `TITLED_WEIGHTS`) is scored o
 - `media`: 1 when the query speaks of a picture (or carries a pic.twitter.com link) and
   the candidate of a photograph or image, or both of a video; else 0.
 
-For a candidate with a title, boosted regression trees (`matchers.trees`, shipped in
-`matchers/model/rerank_trees.json`) then add a correction to that weighted mean, from
-the same features, the mean itself, and each of them relative to the same search's
-candidates (minus the best, and the candidate's rank): "the best title match of this
-search" is worth more than a high title match, which a weighted mean cannot say. The
-trees apply with the shipped weights only (not with `weights` given) and when the
-candidates carry BM25.
+Boosted regression trees (`matchers.trees`, shipped in `matchers/model/rerank_trees.json`)
+then add a correction to a titled candidate's weighted mean, from the same features,
+the mean itself, and each of them relative to the same search's candidates (minus the
+best, and the candidate's rank): "the best title match of this search" is worth more
+than a high title match, which a weighted mean cannot say. The corrected mean becomes
+the score through the trees' logistic link, fitted so that the score is about the
+chance (in percent) that a top-five match is the same claim. The trees apply with the
+shipped weights only (not with `weights` given) and when the candidates carry BM25;
+otherwise a titled candidate's mean is raised to `TITLED_SCORE_POWER`.
 
 Texts that normalise identically score 100. A match carrying conflict flags (see
 `matchers.explain`) loses `CONFLICT_PENALTY` points per flag kind
-(`TITLED_CONFLICT_PENALTY` with a title), so a claim that differs in its checkable
-core ranks below one that does not.
+(`TITLED_CONFLICT_PENALTY` with a title; with the trees, hundredths of the corrected
+mean before the link), so a claim that differs in its checkable core ranks below one
+that does not.
 
 How the constants were chosen, all on the CheckThat! 2020 task 2 train split (800
 tweets against 10,375 Snopes claims); the dev split (197 tweets) only reports:
@@ -50,19 +54,24 @@ tweets against 10,375 Snopes claims); the dev split (197 tweets) only reports:
   features (the tweet's month and year in the claim added 0.001, too little to keep).
 - The trees: `bench/matching.py --tune` fits them on train (LightGBM's LambdaRank, 100
   trees of 3 leaves, starting from the weighted mean), after cross-validating the same
-  fit: 5-fold train MAP@5 over 3 shuffles 0.8767 with the trees against 0.8730 for the
-  weighted mean alone (every shuffle gained, 0.002-0.005). Tried alongside and left out:
-  trees without the pool-relative values (0.874), trees instead of the weighted mean
-  (0.867-0.875), the text's token ratios and query coverage, picture/video indicators,
-  and the character coverage split into text and title, as more tree or weighted-mean
-  inputs (no gain over the spread between shuffles).
+  fit: 5-fold train MAP@5 over 3 shuffles 0.8769 with the trees against 0.8732 for the
+  weighted mean alone (every shuffle gained, 0.002-0.005). Tried alongside and left out
+  (same cross-validation): trees without the pool-relative values (0.874), trees
+  instead of the weighted mean (0.867-0.875), more leaves or rounds (0.873-0.876), and
+  as more tree or weighted-mean inputs the text's token ratios and query coverage,
+  picture/video indicators, the candidate's place among the retrieved, the query's and
+  the claim's lengths, and the character coverage split into text and title (no gain
+  beyond the spread between shuffles).
 - `TITLED_CONFLICT_PENALTY` = 1: train MAP@5 prefers 0 by 0.002; 1 keeps a claim with
   conflicts below an otherwise equal one.
 - `DEFAULT_MIN_SCORE` = 45: the threshold that maximises F1 of "score >= t means the
   same claim" over each tweet's top five matches (steps of 5; the untitled scores' own
-  optimum). `TITLED_SCORE_POWER` puts the titled scores' optimum there, chosen on the
-  cross-validation's out-of-fold scores (the trees fit train itself too well to choose
-  on): precision 0.84, recall 0.79, F1 0.81 (the weighted mean alone: 0.63, 0.68, 0.66).
+  optimum). `TITLED_SCORE_POWER` puts the titled weighted mean's optimum there. The
+  trees' link: its slope from a logistic regression of "same claim" on the
+  cross-validation's out-of-fold corrected means (each tweet's top five), its midpoint
+  putting their best F1 at 45 (next to the regression's own: 0.574 and 0.571).
+  Out-of-fold: precision 0.83, recall 0.80, F1 0.81 (the weighted mean alone, on train
+  itself: 0.63, 0.68, 0.66).
 With titles, `find_matches` scores MAP@5 0.888 on train (fitted there) and 0.852 on dev
 (R@1 0.812; plain BM25 over text and title: 0.821 and 0.756; the weighted mean alone:
 0.881 and 0.842). Below the threshold a candidate is most often another claim on the
@@ -117,7 +126,7 @@ TITLED_CONFLICT_PENALTY = 1.0
 # runs lower (a tweet's character n-grams are seldom all in a headline); raised to this
 # power (monotone, 0 and 1 kept), its "same claim" F1 optimum on train falls at
 # `DEFAULT_MIN_SCORE`, the untitled scores' one, so that one threshold serves both.
-# With the trees, their logistic link does the same (see `matchers.trees`).
+# With the trees, their logistic link does the same.
 TITLED_SCORE_POWER = 0.8
 # Character n-grams of this length, taken inside each content word padded with spaces
 # (" vacc", "ccin", "ine "): they equate "photoshopped" and "photoshop", "bedbugs" and
