@@ -508,12 +508,7 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 
 def speed(sizes: Sequence[int], queries_per_size: int, brute_queries: int) -> None:
-    print("Tuning (--tune, train only): refits `matchers.rank.TITLED_WEIGHTS` (printed, pasted by
-hand) and the boosted trees with their logistic link (written to
-matchers/model/rerank_trees.json), printing the 5-fold cross-validated train MAP@5 of
-both over 3 shuffles; it needs lightgbm and numpy, which matching itself does not.
-
-Speed: LIAR statements + generated claims; queries = stored claims 20-40% perturbed", flush=True)
+    print("Speed: LIAR statements + generated claims; queries = stored claims 20-40% perturbed", flush=True)
     liar = [s.text for s in liar_statements()]
     generator = ClaimGenerator(liar)
     vocabulary = sorted({w for t in liar[:3000] for w in t.split()})
