@@ -3,6 +3,7 @@
 Run from the project root, with the optional extra installed (`pip install -e '.[semantic]'`):
     .venv/bin/python bench/matching_semantic.py              # quality + latency (about 5 minutes)
     .venv/bin/python bench/matching_semantic.py --quality    # quality only  (--latency: latency only)
+    .venv/bin/python bench/matching_semantic.py --quality --train-only   # the choices on train, dev unread
 
 Quality: the 10,375 verified claims (with titles) go into a temporary store, and each
 train and dev tweet gets the lexical matcher's best matches (`matchers.find_matches`
@@ -116,11 +117,12 @@ def add_similarities(split_tweets: dict[str, list[TweetMatches]], texts: dict[st
     return time.perf_counter() - started
 
 
-def quality() -> tuple[str, int, float, float]:
+def quality(train_only: bool = False) -> tuple[str, int, float, float]:
     print("Quality: CheckThat! 2020 task 2 (tweets vs 10,375 Snopes claims)", flush=True)
     store, _ = load_checkthat_store()
     search_terms = lambda terms, n: search_by_terms(store, terms, n)  # noqa: E731
-    raw = {split: checkthat_tweets(split) for split in ("train", "dev")}
+    splits = ("train",) if train_only else ("train", "dev")
+    raw = {split: checkthat_tweets(split) for split in splits}
     split_tweets = {split: collect(store, tweets, search_terms) for split, tweets in raw.items()}
     texts: dict[str, list[str]] = {"queries": [t.text for ts in raw.values() for t in ts]}
     texts["matches"] = [
@@ -141,7 +143,7 @@ def quality() -> tuple[str, int, float, float]:
                 scores = iter(semantic.semantic_scores(source.text, flat))
                 tweet.similarities[name] = [max(next(scores) for _ in g) for g in per_match]
 
-    train, dev = split_tweets["train"], split_tweets["dev"]
+    train, dev = split_tweets["train"], split_tweets.get("dev", [])
     print(f" grid search on train ({len(train)} tweets): MAP@5 of the best weight per variant and depth")
     lexical_map = map_at_5(train, None, 0, 0.0)
     grid = []
@@ -199,6 +201,8 @@ def choose_threshold(train, dev, variant, depth, weight) -> float:
     from matchers import DEFAULT_MIN_SCORE
 
     for split, tweets in (("train", train), ("dev", dev)):
+        if not tweets:
+            continue
         p, r, f = f1_at(tweets, threshold, fused)
         lp, lr, lf = f1_at(tweets, DEFAULT_MIN_SCORE, lexical)
         print(
@@ -268,6 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quality", action="store_true", help="quality only")
     parser.add_argument("--latency", action="store_true", help="latency only (module defaults)")
+    parser.add_argument("--train-only", action="store_true", help="quality on train alone: the choices, no dev figures")
     args = parser.parse_args(argv)
     if not semantic.semantic_available():
         print(
@@ -278,7 +283,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         depth, weight = semantic.SEMANTIC_POOL, semantic.DEFAULT_SEMANTIC_WEIGHT
         if not args.latency:
-            variant, tuned_depth, tuned_weight, _ = quality()
+            variant, tuned_depth, tuned_weight, _ = quality(args.train_only)
             if variant:
                 depth, weight = tuned_depth, tuned_weight
         if not args.quality:
