@@ -93,7 +93,7 @@ from rapidfuzz import fuzz, utils
 from matchers.explain import explain
 from matchers.normalise import STOPWORDS, analyse, match_view
 from matchers.query import DEFAULT_MAX_TERMS, build_fts_query, query_terms
-from matchers.trees import load_rerank_trees, pool_rows
+from matchers.trees import RerankTrees, load_rerank_trees, pool_rows
 from store.models import Candidate, Match
 
 # Scores at or above this mean "the same claim" (tuned on train, see above).
@@ -289,12 +289,11 @@ def tree_inputs(
     ])
 
 
-def _corrected_means(features: Sequence[Mapping[str, float]]) -> dict[int, float]:
-    """The weighted mean plus the shipped trees' correction of each titled candidate
-    (by index); nothing without trees or without BM25 (the trees were fitted with it)."""
-    trees = load_rerank_trees()
+def _corrected_means(features: Sequence[Mapping[str, float]], trees: RerankTrees) -> dict[int, float]:
+    """The weighted mean plus the trees' correction of each titled candidate (by
+    index); only for candidates with BM25 (the trees were fitted with it)."""
     titled = [i for i, values in enumerate(features) if "title_token_sort" in values and "bm25" in values]
-    if trees is None or not titled:
+    if not titled:
         return {}
     rows = tree_inputs([features[i] for i in titled], trees.columns)
     return {i: fuse(features[i]) + trees.predict(row) / trees.scale for i, row in zip(titled, rows)}
@@ -336,7 +335,8 @@ def rank_candidates(
     With `shortlist`, only that many candidates (chosen by a cheap score, at least
     `limit`) get the full features: for a large pool, most of the reranking time.
     `conflict_penalty` (points per conflict kind) defaults to `TITLED_CONFLICT_PENALTY`
-    for a candidate with a title and `CONFLICT_PENALTY` for one without."""
+    for a candidate with a title and `CONFLICT_PENALTY` for one without. With `weights`
+    given, titled candidates get their weighted mean without the trees."""
     if not candidates or limit <= 0:
         return []
     if shortlist is not None and len(candidates) > max(shortlist, limit):
@@ -344,8 +344,8 @@ def rank_candidates(
     q_text = match_view(query)[0]
     features = candidate_features(query, candidates)
     # The trees correct the shipped weights' score only.
-    corrected = _corrected_means(features) if weights is None else {}
-    trees = load_rerank_trees()
+    trees = load_rerank_trees() if weights is None else None
+    corrected = _corrected_means(features, trees) if trees is not None else {}
     scores = []
     for i, (candidate, values) in enumerate(zip(candidates, features)):
         if q_text and q_text == match_view(candidate.text)[0]:
