@@ -3,7 +3,7 @@
 Run from the project root:
     .venv/bin/python bench/matching.py              # quality + speed at 10k and 100k (a few minutes)
     .venv/bin/python bench/matching.py --full       # also 1M stored claims (about 6 minutes more)
-    .venv/bin/python bench/matching.py --tune       # refit the titled weights and trees on train only (about 2 minutes; needs lightgbm, numpy)
+    .venv/bin/python bench/matching.py --tune       # refit the titled weights and trees on train only (about 2 minutes; needs the `tune` extra)
     .venv/bin/python bench/matching.py --quality    # quality only   (--speed: speed only)
 
 Quality: the 10,375 verified claims (with their titles) go into a temporary store; each
