@@ -85,6 +85,11 @@ def _known_codec(name: str | None) -> str | None:
         return None
 
 
+# C0 control bytes no text encoding uses for letters (tab, line breaks, form feed and
+# escape excluded): about a tenth of random bytes, next to none in text of any script.
+_BINARY_CONTROLS = bytes([*range(0x00, 0x09), *range(0x0E, 0x1B), *range(0x1C, 0x20)])
+
+
 def _binary_kind(data: bytes) -> str | None:
     for signature, kind in _BINARY_SIGNATURES:
         if data.startswith(signature):
@@ -92,6 +97,14 @@ def _binary_kind(data: bytes) -> str | None:
     sample = data[:65536]
     if sample.count(0) > len(sample) / 100:
         return "binary data"
+    # Bytes with little NUL (compressed or encrypted data, random noise) would otherwise
+    # decode, by detection, into a page of garbage stored as an article. Valid UTF-8 is
+    # text whatever controls it holds (they are neutralised), as in a pasted terminal log.
+    if len(sample) - len(sample.translate(None, _BINARY_CONTROLS)) > len(sample) / 50:
+        try:
+            codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
+        except UnicodeDecodeError:
+            return "binary data"
     return None
 
 
@@ -100,7 +113,8 @@ def decode_bytes(data: bytes, name: str, declared_charset: str | None = None) ->
 
     Order: a byte-order mark, the declared charset (if Python knows it), an HTML
     `<meta charset>`, strict UTF-8, charset detection, and finally UTF-8 with replacement
-    characters. Binary data (images, PDFs, archives, more than 1% NUL bytes) raises
+    characters. Binary data (images, PDFs, archives, more than 1% NUL bytes or 2% other
+    C0 control bytes) raises
     `IngestError` naming `name`.
     """
     for bom, encoding in _BOMS:

@@ -6,8 +6,9 @@ Articles (`claims`, `ingest`, then every export; corpus.py):
   warning says how many sentences there were) and matched in well under a minute (slow).
 - 10,000-item bullet list, emoji and CJK, CRLF and bare CR, deeply nested HTML: stored.
 - 200,000 characters without punctuation: cut into claims of at most 1,000 characters.
-- PNG, more than 1% NUL bytes: "FILE looks like ..., not text", exit 1.
-- random bytes, invalid UTF-8, UTF-16 with BOM: decoded (detection, replacement chars).
+- PNG, more than 1% NUL bytes, random bytes (more than 2% other C0 control bytes and not
+  UTF-8): "FILE looks like ..., not text", exit 1.
+- invalid UTF-8, UTF-16 with BOM: decoded (detection, replacement chars).
 - terminal escapes (CSI, OSC 0/8/52, BEL, C1 0x9B), NUL: replaced by U+FFFD or dropped
   at ingest; none reaches the store, the output, the exports or the screen.
 - Rich/Textual markup: stored and shown literally; nothing clickable runs.

@@ -56,3 +56,25 @@ def test_invalid_utf8_never_crashes():
 def test_binary_is_rejected_naming_the_source(data):
     with pytest.raises(IngestError, match="photo.png"):
         decode_bytes(data, "photo.png")
+
+
+def test_random_and_compressed_bytes_with_little_nul_are_rejected():
+    import random
+    import zlib
+
+    noise = random.Random(7).randbytes(20_000)
+    assert noise.count(0) < len(noise) / 100  # the NUL rule alone would let it through
+    with pytest.raises(IngestError, match="noise.txt looks like binary data"):
+        decode_bytes(noise, "noise.txt")
+    packed = zlib.compress(("The mayor said 300 trees were planted in 2021. " * 400).encode() + noise[:4000])
+    with pytest.raises(IngestError, match="notes.txt"):
+        decode_bytes(packed, "notes.txt")
+
+
+def test_text_full_of_terminal_escapes_is_still_text():
+    # Valid UTF-8 stays text however many controls it holds: a pasted terminal log.
+    log = ("\x1b[31mERROR\x1b[0m the mayor said 300 trees\x07 were planted.\x08\n" * 50).encode()
+    text = decode_bytes(log, "session.log")
+    assert "the mayor said 300 trees" in text and "\x07" not in text
+    assert "“quoted” café".encode("cp1252").decode("cp1252") in decode_bytes(
+        ("“quoted” café. " * 100).encode("cp1252"), "legacy.txt")
