@@ -5,6 +5,8 @@ Undo and redo are themselves verdict changes: undoing batch B writes a new batch
 `undo:B:<n>` restoring each claim's previous verdict and note, redoing writes
 `redo:B:<n>` with B's values again. The stacks are replayed from the append-only
 history, so they survive a restart and a second desk on the same store sees them.
+Each checker undoes their own changes only, and a claim someone else has changed since
+is left as they made it (the undo says how many were kept).
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
-from store.db import ARTICLE_SUMMARY_SELECT, Store
+from store.db import ARTICLE_SUMMARY_SELECT, Store, now_iso
 from store.models import VERDICTS, ArticleSummary
 from store.schema import FTS_SEPARATORS
 
@@ -321,19 +323,20 @@ def search_desk(store: Store, text: str, claim_limit: int = 100,
 # -- undo and redo ------------------------------------------------------------------------
 
 
-def _batches(store: Store) -> list[str]:
-    """Every batch id in the order its changes were written."""
+def _batches(store: Store, checker: str) -> list[str]:
+    """Every batch id of `checker`'s changes, in the order they were written."""
     rows = store.query(
-        "SELECT batch, max(id) AS last FROM verdict_history WHERE batch != '' "
-        "GROUP BY batch ORDER BY last"
+        "SELECT batch, max(id) AS last FROM verdict_history WHERE batch != '' AND checker = ? "
+        "GROUP BY batch ORDER BY last",
+        [checker],
     )
     return [r["batch"] for r in rows]
 
 
-def undo_state(store: Store) -> UndoState:
-    """Replay the history into undo and redo stacks of original batch ids."""
+def undo_state(store: Store, checker: str = "") -> UndoState:
+    """Replay `checker`'s history into undo and redo stacks of original batch ids."""
     state = UndoState()
-    for batch in _batches(store):
+    for batch in _batches(store, checker):
         kind, _, rest = batch.partition(":")
         if kind in ("undo", "redo"):
             original = rest.rsplit(":", 1)[0]
@@ -347,50 +350,80 @@ def undo_state(store: Store) -> UndoState:
     return state
 
 
-def _batch_rows(store: Store, batch: str) -> list[dict]:
-    return store.query(
+@dataclass(frozen=True)
+class UndoOutcome:
+    """What an undo or redo did: the claims it changed, and those it left alone because
+    someone else changed them after the change being undone or redone."""
+
+    changed: list[int]
+    kept: list[int]
+
+
+def _batch_states(store: Store, batch: str) -> tuple[dict[int, tuple], dict[int, tuple]]:
+    """Each claim's (verdict, note) before and after `batch` (several rows for one claim:
+    the earliest holds the state before, the latest the state after)."""
+    before: dict[int, tuple[str | None, str]] = {}
+    after: dict[int, tuple[str | None, str]] = {}
+    for row in store.query(
         "SELECT claim_id, verdict, note, previous_verdict, previous_note "
         "FROM verdict_history WHERE batch = ? ORDER BY id",
         [batch],
-    )
+    ):
+        before.setdefault(row["claim_id"], (row["previous_verdict"], row["previous_note"]))
+        after[row["claim_id"]] = (row["verdict"], row["note"])
+    return before, after
 
 
-def _apply(store: Store, batch: str, values: list[tuple[int, str | None, str]], checker: str) -> None:
-    with store.write():
-        for claim_id, verdict, note in values:
+def _current_states(store: Store, claim_ids: list[int]) -> dict[int, tuple[str | None, str]]:
+    marks = ", ".join("?" for _ in claim_ids)
+    rows = store.query(f"SELECT claim_id, verdict, note FROM verdicts WHERE claim_id IN ({marks})", claim_ids)
+    found = {r["claim_id"]: (r["verdict"], r["note"]) for r in rows}
+    return {cid: found.get(cid, (None, "")) for cid in claim_ids}
+
+
+def _restore(store: Store, prefix: str, original: str, expected: dict[int, tuple],
+             wanted: dict[int, tuple], checker: str) -> UndoOutcome:
+    """Set each claim to `wanted` where it still holds `expected`; keep the others as
+    they are, with a history row that changes nothing, so the undo batch names every
+    claim of the original and the stacks move past it even when nothing changed."""
+    current = _current_states(store, list(wanted))
+    changed = [cid for cid in wanted if current[cid] == expected[cid]]
+    kept = [cid for cid in wanted if current[cid] != expected[cid]]
+    batch = f"{prefix}:{original}:{uuid.uuid4().hex[:8]}"
+    with store.write() as conn:
+        for claim_id in changed:
+            verdict, note = wanted[claim_id]
             store.record_verdict(claim_id, verdict, note=note, checker=checker, batch=batch)
+        for claim_id in kept:
+            verdict, note = current[claim_id]
+            conn.execute(
+                """INSERT INTO verdict_history (claim_id, verdict, note, checker, at,
+                       previous_verdict, previous_note, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                [claim_id, verdict, note, checker, now_iso(), verdict, note, batch],
+            )
+    return UndoOutcome(changed, kept)
 
 
-def undo_last(store: Store, checker: str = "") -> list[int]:
-    """Undo the latest verdict change not yet undone; returns the claims it touched."""
+def undo_last(store: Store, checker: str = "") -> UndoOutcome:
+    """Undo `checker`'s latest verdict change not yet undone."""
     with store.write():
-        state = undo_state(store)
+        state = undo_state(store, checker)
         if not state.undo:
-            return []
+            return UndoOutcome([], [])
         original = state.undo[-1]
-        rows = _batch_rows(store, original)
-        # Several rows for one claim in a batch: the earliest holds the state before it.
-        before: dict[int, tuple[str | None, str]] = {}
-        for row in rows:
-            before.setdefault(row["claim_id"], (row["previous_verdict"], row["previous_note"]))
-        values = [(cid, verdict, note) for cid, (verdict, note) in before.items()]
-        _apply(store, f"undo:{original}:{uuid.uuid4().hex[:8]}", values, checker)
-        return list(before)
+        before, after = _batch_states(store, original)
+        return _restore(store, "undo", original, after, before, checker)
 
 
-def redo_last(store: Store, checker: str = "") -> list[int]:
-    """Redo the latest undone change; returns the claims it touched."""
+def redo_last(store: Store, checker: str = "") -> UndoOutcome:
+    """Redo `checker`'s latest undone change."""
     with store.write():
-        state = undo_state(store)
+        state = undo_state(store, checker)
         if not state.redo:
-            return []
+            return UndoOutcome([], [])
         original = state.redo[-1]
-        after: dict[int, tuple[str | None, str]] = {}
-        for row in _batch_rows(store, original):
-            after[row["claim_id"]] = (row["verdict"], row["note"])
-        values = [(cid, verdict, note) for cid, (verdict, note) in after.items()]
-        _apply(store, f"redo:{original}:{uuid.uuid4().hex[:8]}", values, checker)
-        return list(after)
+        before, after = _batch_states(store, original)
+        return _restore(store, "redo", original, before, after, checker)
 
 
 def sources(store: Store) -> list[str]:

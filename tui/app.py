@@ -63,6 +63,16 @@ class PendingWrite:
     article_ids: tuple[int, ...] = ()
 
 
+def _undo_message(done: str, action: str, outcome: queue.UndoOutcome) -> str:
+    """'Undid the change to 2 claim(s).', with the claims someone else changed since."""
+    if not outcome.changed and not outcome.kept:
+        return f"Nothing to {action}."
+    message = f"{done} your change to {len(outcome.changed)} claim(s)."
+    if outcome.kept:
+        message += f" {len(outcome.kept)} claim(s) changed by someone else since were left as they are."
+    return message
+
+
 def validate_url(answer: str) -> str | None:
     """An error sentence unless `answer` is an absolute http(s) URL with a host."""
     try:
@@ -358,10 +368,9 @@ class ClaimdeskApp(App):
         checker = self.checker
 
         def run(store: Store) -> list[int]:
-            touched = queue.undo_last(store, checker)
-            self.notify(f"Undid the change to {len(touched)} claim(s)."
-                        if touched else "Nothing to undo.", markup=False, timeout=3)
-            return touched
+            outcome = queue.undo_last(store, checker)
+            self.notify(_undo_message("Undid", "undo", outcome), markup=False, timeout=3)
+            return outcome.changed
 
         self.submit_write(PendingWrite("Undo", run))
 
@@ -369,10 +378,9 @@ class ClaimdeskApp(App):
         checker = self.checker
 
         def run(store: Store) -> list[int]:
-            touched = queue.redo_last(store, checker)
-            self.notify(f"Redid the change to {len(touched)} claim(s)."
-                        if touched else "Nothing to redo.", markup=False, timeout=3)
-            return touched
+            outcome = queue.redo_last(store, checker)
+            self.notify(_undo_message("Redid", "redo", outcome), markup=False, timeout=3)
+            return outcome.changed
 
         self.submit_write(PendingWrite("Redo", run))
 

@@ -103,3 +103,26 @@ def test_article_titles_and_text_are_full_text_searchable(store: Store) -> None:
     _article(store, text="The bridge over the Danube reopened in May. Traffic resumed.")
     rows = store.query("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?", ['"danube"'])
     assert [r["rowid"] for r in rows] == [1]
+
+
+def test_each_checker_undoes_and_redoes_only_their_own_changes(store) -> None:
+    from store import queue
+
+    article, _ = store.add_article(ArticleDraft(title="t", text="One. Two."), [
+        ClaimDraft(text="One.", start=0, end=4, checkworthy=True, score=0.9),
+        ClaimDraft(text="Two.", start=5, end=9, checkworthy=True, score=0.9),
+    ])
+    first, second = (c.id for c in store.claims_for_article(article))
+    store.record_verdict(first, "corroborated", checker="ana")
+    store.record_verdict(second, "contested", checker="ben")
+    outcome = queue.undo_last(store, "ana")
+    assert (outcome.changed, outcome.kept) == ([first], [])
+    assert store.get_claim(first).verdict is None
+    assert store.get_claim(second).verdict == "contested"
+    assert queue.redo_last(store, "ben").changed == []  # ben undid nothing
+    # ben changes ana's claim after her undo: her redo leaves ben's verdict alone.
+    store.record_verdict(first, "unverified", checker="ben")
+    outcome = queue.redo_last(store, "ana")
+    assert (outcome.changed, outcome.kept) == ([], [first])
+    assert store.get_claim(first).verdict == "unverified"
+    assert queue.redo_last(store, "ana").changed == [] and queue.undo_state(store, "ana").redo == []

@@ -461,3 +461,28 @@ async def test_write_to_a_busy_store_stays_pending_and_retries(seeded) -> None:
         assert app.pending_writes == 0
         assert store.get_claim(claim.id).verdict == "contested"
     locker.close()
+
+
+async def test_undo_takes_back_only_your_own_change_and_keeps_a_colleagues(seeded) -> None:
+    store, ids = seeded
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_first(app, pilot, ids)
+        mine = current_claim(app)
+        await pilot.press("c")
+        await settle(pilot)
+        assert store.get_claim(mine.id).verdict == "corroborated"
+        # A colleague on the same store marks the same claim, then another one, after us.
+        other = next(c for c in store.claims_for_article(ids["first"]) if c.id != mine.id)
+        store.record_verdict(mine.id, "contested", note="Two sources say 50", checker="ben")
+        store.record_verdict(other.id, "unverified", checker="ben")
+        await pilot.press("z")
+        await settle(pilot)
+        assert store.get_claim(mine.id).verdict == "contested"  # ben's, not rolled back
+        assert store.get_claim(other.id).verdict == "unverified"  # ben's change is not ours to undo
+        messages = [n.message for n in app._notifications]
+        assert any("0 claim(s)" in m and "1 claim(s) changed by someone else" in m for m in messages)
+        await pilot.press("z")  # our stack moved past it: nothing older of ours to undo
+        await settle(pilot)
+        assert store.get_claim(mine.id).verdict == "contested"
+        assert any(n.message == "Nothing to undo." for n in app._notifications)
