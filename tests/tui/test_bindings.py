@@ -486,3 +486,6 @@ async def test_undo_takes_back_only_your_own_change_and_keeps_a_colleagues(seede
         await settle(pilot)
         assert store.get_claim(mine.id).verdict == "contested"
         assert any(n.message == "Nothing to undo." for n in app._notifications)
+        await pilot.press("h")
+        await settle(pilot)
+        assert "(kept as it was)" in static_text(app.screen.query_one("#history-body"))

@@ -22,6 +22,9 @@ def history_table(changes: list[VerdictChange]) -> Table:
         table.add_column(Text(name))
     for change in changes:
         note = "" if change.note == change.previous_note else one_line(change.note, 60)
+        if change.verdict == change.previous_verdict and change.note == change.previous_note:
+            # An undo or redo that left a colleague's later change in place.
+            note = "(kept as it was)"
         table.add_row(
             literal(change.at), literal(change.checker or "(unnamed)"),
             verdict_mark(change.previous_verdict), verdict_mark(change.verdict), literal(note),
