@@ -44,7 +44,7 @@ class FilterScreen(ModalScreen[ClaimFilter | None]):
                          id="filter-source", allow_blank=True)
             with Horizontal(classes="filter-row"):
                 yield Input(f.since, placeholder="published since YYYY-MM-DD", id="filter-since")
-                yield Input(f.until.rstrip("\uffff"), placeholder="until YYYY-MM-DD", id="filter-until")
+                yield Input(f.until.rstrip("\uffff"), placeholder="published until YYYY-MM-DD", id="filter-until")
                 yield Input("" if f.min_score is None else f"{f.min_score:g}",
                             placeholder="min check-worthiness", id="filter-score")
             yield Checkbox("has conflicts", f.conflicts_only, id="filter-conflicts")
