@@ -12,6 +12,7 @@ the published review page.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timezone
 from html import escape
 from typing import TextIO
 
@@ -73,6 +74,19 @@ def _text(value: str) -> str:
 def _line(value: str) -> str:
     """Escaped display text on one line."""
     return escape(one_line(value), quote=True)
+
+
+def _time(value: str) -> str:
+    """A stored ISO time as a reader would write it ("26 Nov 2026, 06:47 UTC") in a
+    `<time>` element carrying the exact value; anything else is shown as it is."""
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return f'<span class="time">{_line(value)}</span>'
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc)
+    shown = f"{moment.day} {moment:%b %Y, %H:%M}" + (" UTC" if moment.tzinfo is not None else "")
+    return f'<time class="time" datetime="{escape(value.strip(), quote=True)}">{shown}</time>'
 
 
 def link_or_text(url: str) -> str:
@@ -159,7 +173,7 @@ def claim_html(record: VerdictRecord) -> str:
     if record.checker.strip():
         parts.append(f' by <span class="checker">{_line(record.checker)}</span>')
     if record.at.strip():
-        parts.append(f' at <span class="time">{_line(record.at)}</span>')
+        parts.append(f" at {_time(record.at)}")
     parts.append("</p>")
     if record.note.strip():
         parts.append(f'<p class="note"><span class="label">Note:</span> {_text(record.note)}</p>')

@@ -133,3 +133,14 @@ def test_non_ascii_is_kept_and_declared_utf8() -> None:
     text, _ = html_of([make_record(claim_text="中文句子。第二句！ 👨‍👩‍👧 Zoë")])
     assert '<meta charset="utf-8">' in text
     assert parse(text).texts["claim-text"] == ["中文句子。第二句！ 👨‍👩‍👧 Zoë"]
+
+
+def test_times_read_as_dates_and_keep_the_exact_value() -> None:
+    text, _ = html_of([
+        make_record(claim_id=1, at="2024-05-06T11:30:00+02:00"),
+        make_record(claim_id=2, at="<b>yesterday</b>"),
+    ])
+    assert '<time class="time" datetime="2024-05-06T11:30:00+02:00">6 May 2024, 09:30 UTC</time>' in text
+    # A time that is no ISO date is shown as it is, escaped.
+    assert '<span class="time">&lt;b&gt;yesterday&lt;/b&gt;</span>' in text
+    parse(text)
