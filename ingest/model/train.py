@@ -87,8 +87,8 @@ NB_SHARE = 0.1
 NB_ALPHA = 16.0
 NB_L2 = 2.5e-6
 # Not shipped: none of these raised the mean F1 by 0.005 and kept the CheckThat! 2020 transcript
-# MAP at 0.150 (seed 13); the best raise the F1 clearly, the MAP is 0.141-0.148. Figures: mean F1 (CheckThat! 2022 train, ClaimBuster), transcript
-# MAP, same folds. Word and word-pair features valued k / sqrt(their number in the sentence),
+# MAP at 0.150 (seed 13); the best raise the F1 clearly, with the MAP at 0.141-0.148. Figures:
+# mean F1 (CheckThat! 2022 train, ClaimBuster), transcript MAP, same folds. Word and word-pair features valued k / sqrt(their number in the sentence),
 # signals, length and capitals left at 1: k 4 0.793 (0.811, 0.775), MAP 0.130; k 3 0.792, 6
 # 0.788; k / log(2 + n) at 6 or 8 0.781, 0.774. With k 4: l2 2e-5 or 8e-5 0.791, NB share 0.25
 # 0.793, epochs 20 0.792, rate 0.1 or 0.4 0.793, 0.792, MIN_COUNT 1 0.794 (0.812, 0.775) with
