@@ -88,23 +88,23 @@ NB_ALPHA = 16.0
 NB_L2 = 2.5e-6
 # Not shipped: none of these raised the mean F1 by 0.005 and kept the CheckThat! 2020 transcript
 # MAP at 0.150 (seed 13); the best raise the F1 clearly, with the MAP at 0.141-0.148. Figures:
-# mean F1 (CheckThat! 2022 train, ClaimBuster), transcript MAP, same folds. Word and word-pair features valued k / sqrt(their number in the sentence),
-# signals, length and capitals left at 1: k 4 0.793 (0.811, 0.775), MAP 0.130; k 3 0.792, 6
-# 0.788; k / log(2 + n) at 6 or 8 0.781, 0.774. With k 4: l2 2e-5 or 8e-5 0.791, NB share 0.25
-# 0.793, epochs 20 0.792, rate 0.1 or 0.4 0.793, 0.792, MIN_COUNT 1 0.794 (0.812, 0.775) with
-# MAP 0.147. Positives weighing more or less in both sets, no normalisation: 1.5 0.791, 0.7
-# 0.789 (MAP 0.141, 0.139). Group features (magnitude words, "percent", "twice/half/double",
-# "record/highest/first", vaccine and health words, statistics words) 0.789, 0.791 with k 4;
-# 5-letter prefixes of words of 7+ letters 0.790, 0.793 with k 4. Best, all with k 4 and
-# MIN_COUNT 1, positives weighing 0.7 in CheckThat! 2022 and 1.3 in ClaimBuster (the two sets'
-# best thresholds then coincide): 0.796 (0.816, 0.775), MAP 0.148; seeds 14 and 15 0.797,
-# 0.795 against 0.789, 0.789 for the shipped settings. The same with NB share 0.2: 0.799
-# (0.818, 0.780), MAP 0.145; seeds 14 and 15 0.800 (0.816, 0.784), 0.797 (0.815, 0.780), MAP
-# 0.144, 0.146, where the shipped settings give MAP 0.128, 0.126. Neighbours of the first
-# (positive weights 0.8/1.2, 0.8/1.5, 1.0/1.5, 0.6/1.0; k 3 or 5; l2 3e-5 or 5e-5; NB share 0)
-# gave 0.791-0.797 with MAP 0.141-0.148 (MIN_COUNT 2: 0.794, MAP 0.129); Platt scaling the
-# sentence log-odds on the binary sets' out-of-fold predictions before the transcript weights
-# did not restore the MAP (0.142 for the second).
+# mean F1 (CheckThat! 2022 train, ClaimBuster), transcript MAP, same folds. Word and word-pair
+# features valued k / sqrt(their number in the sentence), signals, length and capitals left at 1:
+# k 4 0.793 (0.811, 0.775), MAP 0.130; k 3 0.792, 6 0.788; k / log(2 + n) at 6 or 8 0.781, 0.774.
+# With k 4: l2 2e-5 or 8e-5 0.791, NB share 0.25 0.793, epochs 20 0.792, rate 0.1 or 0.4 0.793,
+# 0.792, MIN_COUNT 1 0.794 (0.812, 0.775) with MAP 0.147. Positives weighing more or less in both
+# sets, no normalisation: 1.5 0.791, 0.7 0.789 (MAP 0.141, 0.139). Group features (magnitude
+# words, "percent", "twice/half/double", "record/highest/first", vaccine and health words,
+# statistics words) 0.789, 0.791 with k 4; 5-letter prefixes of words of 7+ letters 0.790, 0.793
+# with k 4. Best, all with k 4 and MIN_COUNT 1, positives weighing 0.7 in CheckThat! 2022 and 1.3
+# in ClaimBuster (the two sets' best thresholds then coincide): 0.796 (0.816, 0.775), MAP 0.148;
+# seeds 14 and 15 0.797, 0.795 against 0.789, 0.789 for the shipped settings. The same with NB
+# share 0.2: 0.799 (0.818, 0.780), MAP 0.145; seeds 14 and 15 0.800 (0.816, 0.784), 0.797 (0.815,
+# 0.780), MAP 0.144, 0.146, where the shipped settings give MAP 0.128, 0.126. Neighbours of the
+# first (positive weights 0.8/1.2, 0.8/1.5, 1.0/1.5, 0.6/1.0; k 3 or 5; l2 3e-5 or 5e-5; NB share
+# 0) gave 0.791-0.797 with MAP 0.141-0.148 (MIN_COUNT 2: 0.794, MAP 0.129); Platt scaling the
+# sentence log-odds on the binary sets' out-of-fold predictions before the transcript weights did
+# not restore the MAP (0.142 for the second).
 _NORMALISE = re.compile(r"[\W_]+")
 
 
