@@ -2,8 +2,10 @@
 
 `load_model()` reads `checkworthy.json` (next to this file; under 5 MB, no network) once;
 `Model.logit(text, signals)` is the log-odds that `text` is check-worthy: the bias plus the
-weights of the sentence's features (a logistic regression averaged with an NBSVM, both linear
-in the same binary features, so one weight each). The model is
+weights of the sentence's features times their values (`feature_values`: words and word pairs
+share `LEXICAL_SCALE` / sqrt(their number), so long sentences do not pile up evidence; signals,
+length and capitals count 1). It is a logistic regression averaged with an NBSVM, both linear in
+the same features, so one weight each. The model is
 trained by `python -m ingest.model.train` on public data (see that module for sources).
 """
 
@@ -24,6 +26,15 @@ _TOKEN = re.compile(r"(?:https?://|www\.)\S+|@\w+|[a-z]+(?:['\u2019][a-z]+)?|\d+
 _CAPITALISED = re.compile(r"(?<=\s)[\"'(\u201c]?[A-Z]")
 _LENGTH_BUCKETS = ("len:<5",) * 5 + ("len:<10",) * 5 + ("len:<20",) * 10 + ("len:<40",) * 20
 _CAPITALS_BUCKETS = ("caps:0", "caps:1", "caps:2-3", "caps:2-3")
+# Each word and word-pair feature of a sentence is valued LEXICAL_SCALE / sqrt(n), n being the
+# number of such features in it (known to the model or not); training and scoring share it, and
+# the model file records the value it was trained with.
+LEXICAL_SCALE = 4.0
+
+
+def lexical_value(count: int, scale: float = LEXICAL_SCALE) -> float:
+    """The value of each of a sentence's `count` word and word-pair features."""
+    return scale / math.sqrt(count) if count else 0.0
 
 
 def _fold(token: str) -> str:
@@ -68,6 +79,14 @@ def features(text: str, signals: tuple[str, ...]) -> list[str]:
     return feats
 
 
+def feature_values(text: str, signals: tuple[str, ...], scale: float = LEXICAL_SCALE) -> list[tuple[str, float]]:
+    """`features(text, signals)` with the value each takes: words and word pairs
+    `lexical_value(their number)`, the rest 1."""
+    feats = features(text, signals)
+    value = lexical_value(sum(1 for f in feats if f.startswith(("w:", "b:"))), scale)
+    return [(f, value if f.startswith(("w:", "b:")) else 1.0) for f in feats]
+
+
 @dataclass(frozen=True)
 class Model:
     weights: dict[str, float]
@@ -78,21 +97,24 @@ class Model:
     # Log-odds added in transcripts: "moderator" (once), "speaker share" (times the share gap),
     # "questions" (times the question excess), "repeated claim" (times the line's repetition).
     transcript_weights: dict[str, float] = field(default_factory=dict)
+    lexical_scale: float = LEXICAL_SCALE
 
     def logit(self, text: str, signals: tuple[str, ...]) -> float:
-        """`bias` plus the weights of `features(text, signals)`, computed without building that list."""
+        """`bias` plus weight times value over `feature_values(text, signals)`, without building that list."""
         get = self.weights.get
         words = tokens(text)
-        total = self.bias
-        for w in set(words):
-            total += get("w:" + w, 0.0)
+        distinct = set(words)
+        lexical = 0.0
+        for w in distinct:
+            lexical += get("w:" + w, 0.0)
         previous = "b:<s> "
         pairs = set()
         for w in words:
             pairs.add(previous + w)
             previous = "b:" + w + " "
         for pair in pairs:
-            total += get(pair, 0.0)
+            lexical += get(pair, 0.0)
+        total = self.bias + lexical * lexical_value(len(distinct) + len(pairs), self.lexical_scale)
         for name in signals:
             total += get("s:" + name, 0.0)
         return total + get(_length_feature(len(words)), 0.0) + get(_capitals_feature(text), 0.0)
@@ -110,4 +132,5 @@ def load_model() -> Model | None:
         return None
     return Model(weights=data["weights"], bias=data["bias"], threshold=data["threshold"],
                  description=data.get("description", ""), trained_on=tuple(data.get("trained_on", ())),
-                 transcript_weights=data.get("transcript", {}).get("weights", {}))
+                 transcript_weights=data.get("transcript", {}).get("weights", {}),
+                 lexical_scale=float(data.get("lexical_scale", LEXICAL_SCALE)))

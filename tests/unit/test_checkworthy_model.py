@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ingest import checkworthy
-from ingest.model import MODEL_PATH, features, load_model
+from ingest.model import LEXICAL_SCALE, MODEL_PATH, feature_values, features, load_model
 
 
 def test_model_ships_inside_the_package_and_is_small():
@@ -45,12 +45,22 @@ def test_links_and_handles_fold_to_one_token_each():
     assert "w:https" in features("Is https safer?", ())
 
 
-def test_logit_is_the_bias_plus_the_weights_of_the_features():
+def test_words_and_pairs_share_a_value_falling_with_their_number_and_the_rest_count_one():
+    valued = dict(feature_values("The the the the.", ("too short",)))
+    # One distinct word, two distinct pairs ("<s> the", "the the"): three lexical features.
+    each = pytest.approx(LEXICAL_SCALE / 3 ** 0.5)
+    assert valued == {"w:the": each, "b:<s> the": each, "b:the the": each,
+                      "s:too short": 1.0, "len:<5": 1.0, "caps:0": 1.0}
+    assert feature_values("", ()) == [("len:<5", 1.0), ("caps:0", 1.0)]
+
+
+def test_logit_is_the_bias_plus_the_weights_of_the_features_times_their_values():
     model = load_model()
+    assert model.lexical_scale == LEXICAL_SCALE  # the model was trained with the scale scoring uses
     for text in ["Unemployment fell to 3.5% in 2019, officials said.", "Thank you.", "@WHO says https://x.y 40% of cases",
                  "The the the the.", ""]:
         found = checkworthy.signals(text)
-        expected = model.bias + sum(model.weights.get(f, 0.0) for f in features(text, found))
+        expected = model.bias + sum(model.weights.get(f, 0.0) * v for f, v in feature_values(text, found))
         assert model.logit(text, found) == pytest.approx(expected)
 
 
