@@ -10,7 +10,8 @@ each `{"kind", "query", "match"}` with kind one of:
 - "date": years or months that differ on the two sides;
 - "negation": a negation ("not", "never", "no", "n't"...) on one side only;
 - "entity": different names in the same place of otherwise aligned sentences
-  ("Obama signed" / "Trump signed").
+  ("Obama signed" / "Trump signed"); an acronym and the words it stands for ("SAA" /
+  "Syrian Arab Army") are one name.
 
 A conflict marks a likely contradiction: the claims share a topic but not their
 checkable core.
@@ -114,11 +115,56 @@ def _negation_conflicts(q: Analysis, m: Analysis) -> list[dict]:
     return []
 
 
-def _entity_conflicts(aligned: list[tuple[list[Token], list[Token]]]) -> list[dict]:
+# Longest run of capitalised words an acronym is matched against ("SAA", "Syrian Arab Army").
+MAX_ACRONYM = 6
+
+
+def _expansions(analysis: Analysis) -> dict[str, set[int]]:
+    """The initials of every run of capitalised words (two to `MAX_ACRONYM` of them; small
+    words such as "of" may sit between, without an initial: "Federal Bureau of
+    Investigation"), each with the positions of the words it covers."""
+    tokens = analysis.tokens
+    found: dict[str, set[int]] = {}
+    for start, token in enumerate(tokens):
+        if not token.is_capitalised:
+            continue
+        initials = ""
+        for end in range(start, min(start + 2 * MAX_ACRONYM, len(tokens))):
+            if not tokens[end].is_capitalised:
+                if tokens[end].is_stopword:
+                    continue
+                break
+            initials += tokens[end].norm[0]
+            if len(initials) > MAX_ACRONYM:
+                break
+            if end > start:
+                found.setdefault(initials, set()).update(range(start, end + 1))
+    return found
+
+
+def _acronym_positions(a: Analysis, b: Analysis) -> tuple[set[int], set[int]]:
+    """Positions in `a` and in `b` of names that are one side's acronym of the other's
+    words ("SAA" in `a`, "Syrian Arab Army" in `b`): the same name, written two ways."""
+    expansions = _expansions(b)
+    in_a: set[int] = set()
+    in_b: set[int] = set()
+    for token in a.tokens:
+        if token.is_capitalised and 2 <= len(token.norm) <= MAX_ACRONYM and token.norm in expansions:
+            in_a.add(token.position)
+            in_b |= expansions[token.norm]
+    return in_a, in_b
+
+
+def _entity_conflicts(
+    q: Analysis, m: Analysis, aligned: list[tuple[list[Token], list[Token]]]
+) -> list[dict]:
     flags = []
+    q_short, m_long = _acronym_positions(q, m)
+    m_short, q_long = _acronym_positions(m, q)
+    q_same, m_same = q_short | q_long, m_short | m_long
     for q_block, m_block in aligned:
-        q_names = [t for t in q_block if t.is_capitalised]
-        m_names = [t for t in m_block if t.is_capitalised]
+        q_names = [t for t in q_block if t.is_capitalised and t.position not in q_same]
+        m_names = [t for t in m_block if t.is_capitalised and t.position not in m_same]
         # At least one side must be a name mid-sentence; two capitalised sentence
         # openers swapped one for one ("Trump signed" / "Obama signed") also count.
         named = any(t.is_entity for t in q_names + m_names) or (
@@ -156,7 +202,7 @@ def find_conflicts(query: str | Analysis, text: str | Analysis) -> list[dict]:
         _number_conflicts(q, m, aligned)
         + _date_conflicts(q, m)
         + _negation_conflicts(q, m)
-        + _entity_conflicts(aligned)
+        + _entity_conflicts(q, m, aligned)
     )
 
 

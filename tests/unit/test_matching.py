@@ -188,6 +188,21 @@ def test_entity_conflict_in_the_same_role() -> None:
     assert kinds("The senate was told by Pelosi", "The senate was told by Schumer") == ["entity"]
 
 
+@pytest.mark.parametrize(("short", "long"), [
+    ("Militants killed at least 15 SAA troops and destroyed a BMP vehicle.",
+     "Militants killed at least 15 Syrian Arab Army troops and destroyed a BMP vehicle."),
+    ("The FBI arrested three men in Ohio.", "The Federal Bureau of Investigation arrested three men in Ohio."),
+])
+def test_an_acronym_and_its_words_are_one_name(short: str, long: str) -> None:
+    assert kinds(short, long) == []
+    assert kinds(long, short) == []
+
+
+def test_a_different_acronym_is_still_a_different_name() -> None:
+    assert kinds("The FBI arrested three men in Ohio.", "The CIA arrested three men in Ohio.") == ["entity"]
+    assert kinds("The FBI arrested three men in Ohio.", "The Federal Reserve arrested three men in Ohio.") == ["entity"]
+
+
 # Same topic, a different checkable core: a number, a date, a negation, the actor.
 CORE_CONFLICT_PAIRS = [
     ("The army sent 15 troops to Syria", "The army sent 50 troops to Syria"),
