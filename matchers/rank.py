@@ -74,10 +74,10 @@ tweets against 10,375 Snopes claims); the dev split (197 tweets) only reports:
   itself: 0.63, 0.68, 0.66).
 With titles, `find_matches` scores MAP@5 0.888 on train (fitted there) and 0.851 on dev
 (R@1 0.812; "same claim" at 45 on dev: precision 0.86, recall 0.75, F1 0.80; plain BM25
-over text and title: 0.821 and 0.756; the weighted mean alone: 0.881 and 0.842). Below the threshold a candidate is most often another claim on the
-same topic. The BM25 feature and the trees' pool-relative values are relative to the
-same search's candidates, so scores compare matches of one query, and only roughly
-across queries.
+over text and title: 0.821 and 0.756; the weighted mean alone: 0.881 and 0.842). Below
+the threshold a candidate is most often another claim on the same topic. The BM25
+feature and the trees' pool-relative values are relative to the same search's
+candidates, so scores compare matches of one query, and only roughly across queries.
 """
 
 from __future__ import annotations

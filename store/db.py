@@ -80,6 +80,22 @@ ARTICLE_SUMMARY_SELECT = """SELECT a.id, a.title, a.source, a.published, a.added
     FROM articles a"""
 
 
+def _verdict_and_note(conn: sqlite3.Connection, claim_id: int) -> tuple[str | None, str]:
+    row = conn.execute("SELECT verdict, note FROM verdicts WHERE claim_id = ?", [claim_id]).fetchone()
+    return (row[0], row[1]) if row else (None, "")
+
+
+def _append_history(conn: sqlite3.Connection, claim_id: int, verdict: str | None, note: str,
+                    checker: str, at: str, previous_verdict: str | None, previous_note: str,
+                    batch: str) -> None:
+    conn.execute(
+        """INSERT INTO verdict_history (claim_id, verdict, note, checker, at,
+               previous_verdict, previous_note, batch)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+        [claim_id, verdict, note, checker, at, previous_verdict, previous_note, batch],
+    )
+
+
 class Store:
     """A claimdesk database. Thread-safe: one connection guarded by a lock, because
     Textual workers run store calls from other threads."""
@@ -457,10 +473,7 @@ class Store:
             for claim_id in ids:
                 if not conn.execute("SELECT 1 FROM claims WHERE id = ?", [claim_id]).fetchone():
                     raise UnknownIdError(f"No claim with id {claim_id} in the store.")
-                previous = conn.execute(
-                    "SELECT verdict, note FROM verdicts WHERE claim_id = ?", [claim_id]
-                ).fetchone()
-                old_verdict, old_note = previous if previous else (None, "")
+                old_verdict, old_note = _verdict_and_note(conn, claim_id)
                 new_note = old_note if note is None else note
                 conn.execute(
                     """INSERT INTO verdicts (claim_id, verdict, note, checker, updated_at)
@@ -470,13 +483,16 @@ class Store:
                            updated_at = excluded.updated_at""",
                     [claim_id, verdict, new_note, checker, stamp],
                 )
-                conn.execute(
-                    """INSERT INTO verdict_history (claim_id, verdict, note, checker, at,
-                           previous_verdict, previous_note, batch)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-                    [claim_id, verdict, new_note, checker, stamp, old_verdict, old_note, batch],
-                )
+                _append_history(conn, claim_id, verdict, new_note, checker, stamp,
+                                old_verdict, old_note, batch)
         return batch
+
+    def record_unchanged(self, claim_id: int, *, checker: str, batch: str) -> None:
+        """Append a history row that changes nothing for `claim_id`: an undo or redo in
+        `batch` that left someone else's later change in place."""
+        with self.write() as conn:
+            verdict, note = _verdict_and_note(conn, claim_id)
+            _append_history(conn, claim_id, verdict, note, checker, now_iso(), verdict, note, batch)
 
     def set_note(self, claim_id: int, note: str, checker: str = "") -> str:
         """Change a claim's note, keeping its verdict."""

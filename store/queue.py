@@ -14,7 +14,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
-from store.db import ARTICLE_SUMMARY_SELECT, Store, now_iso
+from store.db import ARTICLE_SUMMARY_SELECT, Store
 from store.models import VERDICTS, ArticleSummary
 from store.schema import FTS_SEPARATORS
 
@@ -390,17 +390,12 @@ def _restore(store: Store, prefix: str, original: str, expected: dict[int, tuple
     changed = [cid for cid in wanted if current[cid] == expected[cid]]
     kept = [cid for cid in wanted if current[cid] != expected[cid]]
     batch = f"{prefix}:{original}:{uuid.uuid4().hex[:8]}"
-    with store.write() as conn:
+    with store.write():
         for claim_id in changed:
             verdict, note = wanted[claim_id]
             store.record_verdict(claim_id, verdict, note=note, checker=checker, batch=batch)
         for claim_id in kept:
-            verdict, note = current[claim_id]
-            conn.execute(
-                """INSERT INTO verdict_history (claim_id, verdict, note, checker, at,
-                       previous_verdict, previous_note, batch) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-                [claim_id, verdict, note, checker, now_iso(), verdict, note, batch],
-            )
+            store.record_unchanged(claim_id, checker=checker, batch=batch)
     return UndoOutcome(changed, kept)
 
 
