@@ -5,11 +5,11 @@ types): a quantity or statistic, a date, a named person/organisation/place doing
 an attribution, a comparison, a cause, a prediction, a law or rule, a past event; and the
 signals that lower it: a question, an opinion without a checkable core, an imperative, a
 greeting, a very short fragment. The score comes from the shipped model (`ingest.model`:
-a logistic regression over the sentence's words, word pairs and these signals, averaged with an
-NBSVM over the same features; its threshold
-maximises the mean cross-validated F1 of its two training sets, see `ingest/model/train.py`);
-without the model file, from the signals alone,
-with weights and `THRESHOLD` fitted by `bench/checkworthiness.py --fit` (see `FITTED_ON`).
+a logistic regression over the sentence's words, word pairs and these signals, averaged with
+an NBSVM over the same features; its threshold maximises the mean cross-validated F1 of its
+two training sets, see `ingest/model/train.py`); without the model file, from the signals
+alone, with weights and `THRESHOLD` fitted by `bench/checkworthiness.py --fit` (see
+`FITTED_ON`).
 A last rule lifts sourced, counted or dated past actions of named actors to the threshold
 ("reported event"). The reasons listed with each score are the signals found.
 

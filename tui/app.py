@@ -64,7 +64,7 @@ class PendingWrite:
 
 
 def _undo_message(done: str, action: str, outcome: queue.UndoOutcome) -> str:
-    """'Undid the change to 2 claim(s).', with the claims someone else changed since."""
+    """'Undid your change to 2 claim(s).', with how many claims someone else changed since."""
     if not outcome.changed and not outcome.kept:
         return f"Nothing to {action}."
     message = f"{done} your change to {len(outcome.changed)} claim(s)."
