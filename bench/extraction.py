@@ -18,8 +18,9 @@ figure of the same training (`ingest.model.train.cross_validate`: 4 folds, Check
 folds are whole transcripts, held-out duplicates removed from training) with the shipped
 threshold and the reported-event rule. On CheckThat! 2020 the transcript mode
 (`checkworthy.score_transcript`: lines lowered for the moderator, for speakers who ask many
-questions and for minor speakers, raised for claims the transcript repeats) is shown too; its
-cross-validated row chooses the four transcript weights without the held-out transcripts.
+questions and for minor speakers, raised for claims the transcript repeats and for sweeping
+claims) is shown too; its cross-validated row chooses the five transcript weights without the
+held-out transcripts.
 
 Throughput: median and p95 seconds to clean (`extract_article`) and split (`sentence_spans`)
 1 MB and 10 MB of article text, and with scoring (`split_claims`), against a naive regex
@@ -110,7 +111,7 @@ def mean_average_precision(labels: list[int], scores: Scores, groups: list[str])
     return sum(aps) / len(aps) if aps else 0.0
 
 
-TRANSCRIPT_CV = "transcript mode (roles, repeats), cross-validated"
+TRANSCRIPT_CV = "transcript mode (roles, repeats, sweeping), cross-validated"
 
 
 def cross_validated_scores() -> dict[str, Scores]:

@@ -95,7 +95,8 @@ class Model:
     description: str
     trained_on: tuple[str, ...] = ()
     # Log-odds added in transcripts: "moderator" (once), "speaker share" (times the share gap),
-    # "questions" (times the question excess), "repeated claim" (times the line's repetition).
+    # "questions" (times the question excess), "repeated claim" (times the line's repetition),
+    # "sweeping claim" (once, for a line with an absolute or superlative word).
     transcript_weights: dict[str, float] = field(default_factory=dict)
     lexical_scale: float = LEXICAL_SCALE
 

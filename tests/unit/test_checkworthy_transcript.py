@@ -41,22 +41,60 @@ def test_a_moderators_claim_ranks_below_the_same_claim_from_a_candidate():
 
 
 def test_one_speaker_keeps_the_sentence_scores():
-    lines = [("TRUMP", CLAIM), ("TRUMP", "Thank you."), ("TRUMP", "Is that fair?")]
+    lines = [("TRUMP", "Unemployment fell to 3.5% in 2019."), ("TRUMP", "Thank you."), ("TRUMP", "Is that fair?")]
     scored = checkworthy.score_transcript(lines)
     assert [score for score, _ in scored] == [checkworthy.score_sentence(t).score for _, t in lines]
     assert [reasons for _, reasons in scored] == [checkworthy.score_sentence(t).reasons for _, t in lines]
 
 
-def test_only_repeated_claims_are_raised_and_empty_transcripts_are_fine():
+def test_only_repeated_and_sweeping_claims_are_raised_and_empty_transcripts_are_fine():
     lines = debate()
-    raised = 0
+    raised = set()
     for (score, reasons), (_, text) in zip(checkworthy.score_transcript(lines), lines):
         assert 0.0 <= score <= 1.0
         if score > checkworthy.score_sentence(text).score:
-            assert "repeated claim" in reasons
-            raised += 1
-    assert raised  # the candidates' near-identical job figures repeat each other
+            assert {"repeated claim", "sweeping claim"} & set(reasons)
+            raised.update({"repeated claim", "sweeping claim"} & set(reasons))
+    # The candidates' near-identical job figures repeat each other; CLAIM says "the lowest".
+    assert raised == {"repeated claim", "sweeping claim"}
     assert checkworthy.score_transcript([]) == []
+
+
+@pytest.mark.parametrize("text", [
+    "He has never paid a dime in taxes.",
+    "This is the biggest tax cut in our history.",
+    "No one has done more for veterans.",
+    "EVERYONE knows the plan failed.",
+    "It was the first time ever.",
+    "Crime is at a record high.",
+])
+def test_sweeping_claims_are_absolutes_and_superlatives(text: str):
+    assert checkworthy.sweeping(text)
+
+
+@pytest.mark.parametrize("text", [
+    "Unemployment fell to 3.5% in 2019.",
+    "The meeting was recorded and the allowance firstly paid.",  # whole words only
+    "Nevertheless, the bill passed the Senate.",
+    "",
+])
+def test_plain_claims_are_not_sweeping(text: str):
+    assert not checkworthy.sweeping(text)
+
+
+def test_a_sweeping_claim_is_raised_by_its_weight_with_a_reason_from_half_a_unit():
+    lines = [("TRUMP", "Unemployment fell to 3.5% in 2019."),
+             ("TRUMP", "Our economy is the strongest it has ever been.")]
+    weight = load_model().transcript_weights["sweeping claim"]
+    assert weight >= 0.5
+    (plain, plain_reasons), (sweeping, sweeping_reasons) = checkworthy.score_transcript(lines)
+    assert plain == checkworthy.score_sentence(lines[0][1]).score and "sweeping claim" not in plain_reasons
+    sentence = checkworthy.score_sentence(lines[1][1]).score
+    assert checkworthy._logit(sweeping) - checkworthy._logit(sentence) == pytest.approx(weight, abs=0.01)
+    assert "sweeping claim" in sweeping_reasons
+    speakers, texts = [s for s, _ in lines], [t for _, t in lines]
+    small = checkworthy.transcript_adjustments(speakers, texts, {"sweeping claim": 0.25})
+    assert small == [(0.0, ()), (0.25, ())]  # a small lift changes the score without a reason
 
 
 def test_repetition_is_the_largest_content_word_overlap_with_another_line():
@@ -98,7 +136,7 @@ def test_a_repeated_claim_ranks_above_the_same_claim_said_once():
 def test_shipped_model_carries_transcript_weights_and_falls_back_without_them(monkeypatch: pytest.MonkeyPatch):
     weights = load_model().transcript_weights
     assert weights["moderator"] <= 0 and weights["questions"] < 0 and weights["speaker share"] > 0
-    assert weights["repeated claim"] > 0
+    assert weights["repeated claim"] > 0 and weights["sweeping claim"] > 0
     monkeypatch.setattr(checkworthy, "load_model", lambda: None)
     lines = debate()
     assert [s for s, _ in checkworthy.score_transcript(lines)] == [
