@@ -44,7 +44,7 @@ def transcript_claims(text: str, *, max_chars: int = MAX_SENTENCE_CHARS) -> list
     """Each line of a transcript written as "SPEAKER: words" as one claim (the words only,
     offsets into `text`), scored with the speakers' roles (`score_transcript`: the
     moderator's questions and a minor speaker's asides rank lower, a line repeating a
-    claim made elsewhere in the transcript ranks higher). None when fewer than
+    claim made elsewhere in the transcript or making a sweeping one ranks higher). None when fewer than
     half of the lines name a speaker, so plain lines keep `split_claims(lines=True)`."""
     spans = line_spans(text, max_chars)
     lines: list[tuple[str, int, int]] = []
@@ -88,9 +88,17 @@ def article_claims(text: str) -> list[ClaimDraft]:
     return merge_near_duplicates(split_claims(text))[:MAX_ARTICLE_CLAIMS]
 
 
-def with_claims(draft: ArticleDraft) -> tuple[ArticleDraft, list[ClaimDraft]]:
-    """The draft and its claims; a draft whose claims were capped says so in `warnings`."""
-    claims = merge_near_duplicates(split_claims(draft.text))
+def line_claims(text: str) -> list[ClaimDraft]:
+    """Every non-empty line of `text` as one claim: scored as a transcript when its lines are
+    written "SPEAKER: words" (`transcript_claims`), else each line as a sentence."""
+    transcript = transcript_claims(text)
+    return transcript if transcript is not None else split_claims(text, lines=True)
+
+
+def with_claims(draft: ArticleDraft, *, lines: bool = False) -> tuple[ArticleDraft, list[ClaimDraft]]:
+    """The draft and its claims (its sentences, or with `lines=True` its lines, `line_claims`),
+    repeats merged; a draft whose claims were capped says so in `warnings`."""
+    claims = merge_near_duplicates(line_claims(draft.text) if lines else split_claims(draft.text))
     if len(claims) <= MAX_ARTICLE_CLAIMS:
         return draft, claims
     warning = (f"{draft.title or 'The article'} has {len(claims):,} sentences; only the first "

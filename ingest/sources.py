@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, BinaryIO
 if TYPE_CHECKING:
     import httpx
 
-from ingest.claims import split_claims, transcript_claims, with_claims
+from ingest.claims import line_claims, with_claims
 from ingest.errors import IngestError
 from ingest.extract import extract_article
 from ingest.text import decode_bytes
@@ -47,10 +47,16 @@ def article_from_bytes(data: bytes, *, name: str, kind: str | None = None, url: 
 
 
 def load_source(
-    source: str, *, stdin: BinaryIO | None = None, client: httpx.Client | None = None
+    source: str, *, stdin: BinaryIO | None = None, client: httpx.Client | None = None, lines: bool = False
 ) -> tuple[ArticleDraft, list[ClaimDraft]]:
     """The article and claims of `source`: a .txt/.md/.html path, "-" for stdin bytes, or
-    an http(s) URL (fetched with `client`, or a client made for the call)."""
+    an http(s) URL (fetched with `client`, or a client made for the call).
+
+    With `lines=True` the source is a transcript or a list: each line is one claim
+    (`line_claims`), repeats merged, and a file is taken as it is (titled with its name),
+    without the extraction whose title, byline and boilerplate rules would be wrong there."""
+    if lines:
+        return with_claims(_lines_draft(source, stdin=stdin, client=client), lines=True)
     if source.startswith(("http://", "https://")):
         from ingest.fetch import fetch_source  # fetching lives apart: httpx, limits, redirects
 
@@ -60,18 +66,20 @@ def load_source(
 
 
 def load_lines(source: str, *, stdin: BinaryIO | None = None) -> list[ClaimDraft]:
-    """Each line of `source` as one sentence, without extraction or splitting: for
-    transcripts and datasets, where a title, byline or boilerplate rule would be wrong.
-    Lines written "SPEAKER: words" are read as a transcript (`transcript_claims`)."""
+    """Each line of `source` as one claim, in order and unmerged (`claimdesk claims --lines`)."""
+    return line_claims(_lines_draft(source, stdin=stdin).text)
+
+
+def _lines_draft(source: str, *, stdin: BinaryIO | None, client: httpx.Client | None = None) -> ArticleDraft:
+    """`source` read for its lines: a page's extracted text, or a file's text as it is."""
     if source.startswith(("http://", "https://")):
-        draft, _claims = load_source(source)
-        return split_claims(draft.text, lines=True)
+        from ingest.fetch import fetch_source
+
+        return fetch_source(source, client=client)[0]
     data, name, _kind = read_source_bytes(source, stdin=stdin)
     if not data.strip():
         raise IngestError(f"{name} is empty.")
-    text = decode_bytes(data, name)
-    transcript = transcript_claims(text)
-    return transcript if transcript is not None else split_claims(text, lines=True)
+    return ArticleDraft(title=name if source == "-" else Path(source).name, text=decode_bytes(data, name))
 
 
 def read_source_bytes(

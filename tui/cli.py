@@ -47,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("sources", nargs="+", metavar="SOURCE", help="a file (.txt, .md, .html), a URL, or - for stdin")
     p.add_argument("--json", action="store_true", help="one JSON object per article")
     p.add_argument("--no-match", action="store_true", help="do not match the new claims now")
+    p.add_argument("--lines", action="store_true",
+                   help="each line is one claim, the file taken as it is (transcripts written SPEAKER: words)")
     p.set_defaults(handler=cmd_ingest)
 
     p = commands.add_parser("claims", parents=[common], help="split a source into claims without storing it")
@@ -122,7 +124,8 @@ def cmd_ingest(args: argparse.Namespace, store: Store, out: TextIO) -> int:
     failures = 0
     for source in args.sources:
         try:
-            result = operations.ingest_source(store, source, stdin=_stdin(), match=not args.no_match)
+            result = operations.ingest_source(store, source, stdin=_stdin(), match=not args.no_match,
+                                              lines=args.lines)
         except ClaimdeskError as exc:
             # One bad source does not stop the others; the exit code still says it failed.
             _error(str(exc))

@@ -382,6 +382,47 @@ def test_claims_lines_reads_a_transcript_with_speakers(capsys, tmp_path) -> None
     assert all("moderator" in r["reasons"] for r in rows if r["text"].startswith(("Welcome", "Why does")))
 
 
+def test_ingest_lines_stores_a_transcript_one_claim_per_line(capsys, db, tmp_path) -> None:
+    repeated = "We lost 70,000 factories since China entered the World Trade Organization."
+    lines = ["HOLT: Good evening. Why are you running for president?",
+             f"TRUMP: {repeated}",
+             "CLINTON: I have a plan to create 10 million new jobs by 2020.",
+             "HOLT: Secretary Clinton, what do you say to that?",
+             "TRUMP: This is the worst trade deal ever signed, anywhere.",
+             "CLINTON: Our jobs plan is paid for by taxing the wealthy.",
+             f"TRUMP: {repeated}"] + ["HOLT: And what would you cut first, and when?"] * 4
+    path = tmp_path / "first-debate.txt"
+    text = "\r\n".join(lines) + "\r\n"
+    path.write_bytes(text.encode("utf-8"))
+    code, out, err = run(capsys, "--db", db, "ingest", "--lines", str(path), "--no-match", "--json")
+    assert code == 0, err
+    [row] = json_lines(out)
+    assert row["title"] == "first-debate.txt"
+    store = Store(db)
+    article = store.get_article(row["article_id"])
+    assert article.text == text.replace("\r\n", "\n")  # the file as it is, line endings made "\n"
+    claims = store.claims_for_article(row["article_id"], checkworthy_only=False)
+    # One claim per distinct line, the speaker's name left out; repeats merged with every offset.
+    assert [c.text for c in claims] == [line.split(": ", 1)[1] for line in lines[:6]] + [lines[7].split(": ", 1)[1]]
+    for claim in claims:
+        for start, end in ((claim.start, claim.end), *claim.also_at):
+            assert article.text[start:end] == claim.text
+    by_text = {c.text: c for c in claims}
+    assert len(by_text[repeated].also_at) == 1 and "repeated claim" in by_text[repeated].reasons
+    assert by_text[repeated].checkworthy and row["claims"] == sum(c.checkworthy for c in claims)
+    assert "sweeping claim" in by_text["This is the worst trade deal ever signed, anywhere."].reasons
+    assert not any(c.checkworthy for c in claims if c.text.endswith("?"))
+
+
+def test_ingest_lines_of_an_empty_file_is_one_line_and_stores_nothing(capsys, db, tmp_path) -> None:
+    path = tmp_path / "blank.txt"
+    path.write_text("\n  \n", encoding="utf-8")
+    code, out, err = run(capsys, "--db", db, "ingest", "--lines", str(path))
+    assert code != 0 and out == ""
+    one_error_line(err, "blank.txt")
+    assert Store(db).count("articles") == 0
+
+
 def test_match_semantic_reranks_or_names_the_missing_extra(capsys, db, references_file) -> None:
     from matchers.semantic import semantic_available
 
