@@ -401,24 +401,26 @@ def _restore(store: Store, prefix: str, original: str, expected: dict[int, tuple
 
 def undo_last(store: Store, checker: str = "") -> UndoOutcome:
     """Undo `checker`'s latest verdict change not yet undone."""
-    with store.write():
-        state = undo_state(store, checker)
-        if not state.undo:
-            return UndoOutcome([], [])
-        original = state.undo[-1]
-        before, after = _batch_states(store, original)
-        return _restore(store, "undo", original, after, before, checker)
+    return _take_step(store, checker, "undo")
 
 
 def redo_last(store: Store, checker: str = "") -> UndoOutcome:
     """Redo `checker`'s latest undone change."""
+    return _take_step(store, checker, "redo")
+
+
+def _take_step(store: Store, checker: str, direction: str) -> UndoOutcome:
+    """Move the newest batch of `checker`'s `direction` stack ("undo" or "redo") back to the
+    states before it (undo) or forward to the states after it (redo)."""
     with store.write():
         state = undo_state(store, checker)
-        if not state.redo:
+        stack = state.undo if direction == "undo" else state.redo
+        if not stack:
             return UndoOutcome([], [])
-        original = state.redo[-1]
+        original = stack[-1]
         before, after = _batch_states(store, original)
-        return _restore(store, "redo", original, before, after, checker)
+        expected, wanted = (after, before) if direction == "undo" else (before, after)
+        return _restore(store, direction, original, expected, wanted, checker)
 
 
 def sources(store: Store) -> list[str]:

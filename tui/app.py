@@ -365,24 +365,21 @@ class ClaimdeskApp(App):
         )
 
     def undo_verdict(self) -> None:
-        checker = self.checker
-
-        def run(store: Store) -> list[int]:
-            outcome = queue.undo_last(store, checker)
-            self.notify(_undo_message("Undid", "undo", outcome), markup=False, timeout=3)
-            return outcome.changed
-
-        self.submit_write(PendingWrite("Undo", run))
+        self._take_undo_step("Undo", queue.undo_last, "Undid")
 
     def redo_verdict(self) -> None:
+        self._take_undo_step("Redo", queue.redo_last, "Redid")
+
+    def _take_undo_step(self, label: str, step: Callable[[Store, str], queue.UndoOutcome], done: str) -> None:
+        """Queue `step` (`queue.undo_last` or `redo_last`) for this checker and say what it did."""
         checker = self.checker
 
         def run(store: Store) -> list[int]:
-            outcome = queue.redo_last(store, checker)
-            self.notify(_undo_message("Redid", "redo", outcome), markup=False, timeout=3)
+            outcome = step(store, checker)
+            self.notify(_undo_message(done, label.lower(), outcome), markup=False, timeout=3)
             return outcome.changed
 
-        self.submit_write(PendingWrite("Redo", run))
+        self.submit_write(PendingWrite(label, run))
 
     def suggest(self, matches: list[Match]) -> object:
         """The matcher's suggested verdict for these matches, if the matcher offers one."""
