@@ -62,8 +62,8 @@ def transcript_claims(text: str, *, max_chars: int = MAX_SENTENCE_CHARS) -> list
     limit = threshold()
     return [
         ClaimDraft(text=text[start:end], start=start, end=end, score=score,
-                   checkworthy=score >= limit, reasons=reasons)
-        for (_who, start, end), (score, reasons) in zip(lines, scores)
+                   checkworthy=score >= limit, reasons=reasons, speaker=who)
+        for (who, start, end), (score, reasons) in zip(lines, scores)
     ]
 
 

@@ -86,7 +86,9 @@ def claim_review(record: VerdictRecord, base: str, options: ReportOptions) -> di
         "alternateName": verdict_label(record.verdict),
     }
     claim: dict[str, Any] = {"@type": "Claim"}
-    if record.article_source.strip():
+    if record.claim_speaker.strip():  # a line of a transcript: the person who said it
+        claim["author"] = {"@type": "Person", "name": encodable_text(record.claim_speaker.strip())}
+    elif record.article_source.strip():
         claim["author"] = _organisation(record.article_source)
     if record.article_published.strip():
         claim["datePublished"] = encodable_text(record.article_published.strip())

@@ -30,6 +30,12 @@ def verdict_label(verdict: str) -> str:
     return VERDICT_LABELS.get(verdict, verdict)
 
 
+def attributed_claim(record: VerdictRecord) -> str:
+    """The claim's text, after "SPEAKER: " when it is a line of a transcript."""
+    speaker = record.claim_speaker.strip()
+    return f"{speaker}: {record.claim_text}" if speaker else record.claim_text
+
+
 def encodable_text(text: str) -> str:
     """`text` with lone surrogates replaced by U+FFFD, so it always encodes as UTF-8."""
     return _SURROGATES.sub("\ufffd", text)

@@ -51,6 +51,7 @@ figure { margin: 0; }
 .claim.verdict-contested { border-color: #c62828; }
 .claim.verdict-unverified { border-color: #8a6d00; }
 .claim-text { font-size: 1.05rem; margin: 0 0 .5rem; white-space: pre-wrap; }
+.speaker { font-weight: 600; margin: 0 0 .2rem; }
 .badge { display: inline-block; padding: 0 .5rem; border-radius: 1rem; color: #fff; font-weight: 600;
          font-size: .85rem; background: #57606a; }
 .verdict-corroborated .badge { background: #1a7f37; }
@@ -162,12 +163,18 @@ def _best_match(record: VerdictRecord) -> str:
     )
 
 
+def _speaker(record: VerdictRecord) -> str:
+    """Who said a transcript's claim, above its text; "" for an article's sentence."""
+    speaker = record.claim_speaker.strip()
+    return f'<p class="speaker">{_line(speaker)}</p>' if speaker else ""
+
+
 def claim_html(record: VerdictRecord) -> str:
     """One judged claim as an `<article>` with the anchor `claim-<id>`."""
     verdict_class = record.verdict if record.verdict in VERDICTS else "other"
     parts = [
         f'<article class="claim verdict-{verdict_class}" id="claim-{int(record.claim_id)}">',
-        f'<p class="claim-text">{_text(record.claim_text)}</p>',
+        _speaker(record) + f'<p class="claim-text">{_text(record.claim_text)}</p>',
         f'<p class="verdict-line"><span class="badge">{_line(verdict_label(record.verdict))}</span>',
     ]
     if record.checker.strip():

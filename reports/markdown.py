@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from typing import TextIO
 
-from reports.common import group_by_article, one_line, verdict_counts, verdict_label
+from reports.common import attributed_claim, group_by_article, one_line, verdict_counts, verdict_label
 from reports.options import ReportOptions
 from store.models import VerdictRecord
 
@@ -93,7 +93,7 @@ def write_markdown(records: Sequence[VerdictRecord], stream: TextIO, options: Re
                 _row(
                     (
                         str(record.claim_id),
-                        record.claim_text,
+                        attributed_claim(record),
                         verdict_label(record.verdict),
                         record.note,
                         record.checker,

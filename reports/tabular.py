@@ -35,6 +35,7 @@ COLUMNS: tuple[str, ...] = (
     "evidence",
     "corroborating_sources",
     "earliest_seen",
+    "claim_speaker",  # last, so the columns of earlier reports keep their places
 )
 NUMERIC_COLUMNS = frozenset({"claim_id", "article_id", "best_match_score", "corroborating_sources"})
 

@@ -302,11 +302,11 @@ class Store:
             article_id = cursor.lastrowid
             conn.executemany(
                 """INSERT INTO claims (article_id, position, text, start, "end", score,
-                       checkworthy, reasons, also_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                       checkworthy, reasons, also_at, speaker) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                 [
                     (article_id, position, c.text, c.start, c.end, c.score,
                      int(c.checkworthy), json.dumps(list(c.reasons)),
-                     json.dumps([list(span) for span in c.also_at]))
+                     json.dumps([list(span) for span in c.also_at]), c.speaker)
                     for position, c in enumerate(claims)
                 ],
             )
@@ -329,7 +329,7 @@ class Store:
             conn.execute("UPDATE articles SET status = ? WHERE id = ?", [status, article_id])
 
     _CLAIM_SELECT = """SELECT c.id, c.article_id, c.position, c.text, c.start, c."end",
-                              c.score, c.checkworthy, c.reasons, c.also_at, v.verdict,
+                              c.score, c.checkworthy, c.reasons, c.also_at, c.speaker, v.verdict,
                               coalesce(v.note, '') AS note
                        FROM claims c LEFT JOIN verdicts v ON v.claim_id = c.id"""
 
@@ -531,7 +531,8 @@ class Store:
             conditions.append("v.updated_at < ?")
             params.append(f.until)
         rows = self.query(
-            f"""SELECT c.id AS claim_id, c.text AS claim_text, v.verdict, v.note, v.checker,
+            f"""SELECT c.id AS claim_id, c.text AS claim_text, c.speaker AS claim_speaker,
+                       v.verdict, v.note, v.checker,
                        v.updated_at AS at, a.id AS article_id, a.title AS article_title,
                        a.url AS article_url, a.source AS article_source,
                        a.published AS article_published,

@@ -36,6 +36,8 @@ class ClaimDraft:
     reasons: tuple[str, ...] = ()
     # Offsets of near-duplicate sentences merged into this claim (a pull quote, a recap).
     also_at: tuple[tuple[int, int], ...] = ()
+    # Who said it, for a line of a transcript written "SPEAKER: words"; "" for an article.
+    speaker: str = ""
 
 
 @dataclass(frozen=True)
@@ -84,6 +86,7 @@ class Claim:
     verdict: str | None = None
     note: str = ""
     also_at: tuple[tuple[int, int], ...] = ()
+    speaker: str = ""
 
 
 @dataclass(frozen=True)
@@ -167,6 +170,7 @@ class VerdictRecord:
     evidence: tuple[str, ...] = ()
     corroborating_sources: int = 0
     earliest_seen: str = ""
+    claim_speaker: str = ""
 
 
 @dataclass(frozen=True)

@@ -231,6 +231,11 @@ def _v5_reference_titles(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v6_claim_speakers(db: sqlite_utils.Database) -> None:
+    """Who said each claim, for the lines of a transcript ("" for an article's sentences)."""
+    db.execute("ALTER TABLE claims ADD COLUMN speaker TEXT NOT NULL DEFAULT ''")
+
+
 # Index i holds the migration to version i + 1. Append only; never edit a released one.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial,
@@ -238,6 +243,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v3_merged_claim_offsets,
     _v4_article_search,
     _v5_reference_titles,
+    _v6_claim_speakers,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

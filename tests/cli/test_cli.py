@@ -412,6 +412,15 @@ def test_ingest_lines_stores_a_transcript_one_claim_per_line(capsys, db, tmp_pat
     assert by_text[repeated].checkworthy and row["claims"] == sum(c.checkworthy for c in claims)
     assert "sweeping claim" in by_text["This is the worst trade deal ever signed, anywhere."].reasons
     assert not any(c.checkworthy for c in claims if c.text.endswith("?"))
+    assert [c.speaker for c in claims] == [line.split(": ", 1)[0] for line in lines[:6]] + ["HOLT"]
+    # A ClaimReview of a transcript's line names the speaker as the claim's author.
+    run(capsys, "--db", db, "verdict", str(by_text[repeated].id), "contested")
+    code, out, err = run(capsys, "--db", db, "export", "--format", "claimreview",
+                         "--base-url", "https://desk.example/reviews")
+    assert code == 0, err
+    [review] = json.loads(out)["@graph"]
+    assert review["claimReviewed"] == repeated
+    assert review["itemReviewed"]["author"] == {"@type": "Person", "name": "TRUMP"}
 
 
 def test_ingest_lines_of_an_empty_file_is_one_line_and_stores_nothing(capsys, db, tmp_path) -> None:

@@ -66,6 +66,7 @@ def test_v1_store_is_upgraded_after_a_backup_and_keeps_its_data(v1_copy: Path) -
         ]
         assert all(article.text[c.start : c.end] == c.text for c in claims)
         assert claims[0].reasons == ("quantity", "date")
+        assert {c.speaker for c in claims} == {""}  # a column added by a later migration
         assert (claims[0].verdict, claims[0].note) == ("corroborated", "Matches the ministry PDF.")
         assert [(h.verdict, h.previous_verdict) for h in s.verdict_history(1)] == [
             ("contested", None),

@@ -144,3 +144,11 @@ def test_empty_report_is_an_empty_graph() -> None:
     text, count = claim_review([])
     assert count == 0
     assert json.loads(text) == {"@context": "https://schema.org", "@graph": []}
+
+
+def test_a_transcript_line_is_a_claim_by_its_speaker_not_the_outlet() -> None:
+    spoken, written = make_record(claim_id=1, claim_speaker="  Donald Trump "), make_record(claim_id=2)
+    reviews = reviews_of(claim_review([spoken, written])[0])
+    assert reviews[0]["itemReviewed"]["author"] == {"@type": "Person", "name": "Donald Trump"}
+    assert reviews[1]["itemReviewed"]["author"] == {"@type": "Organization", "name": "News Example"}
+    assert all(review["claimReviewed"] == spoken.claim_text for review in reviews)  # the words only

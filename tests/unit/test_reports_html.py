@@ -103,6 +103,7 @@ def test_hostile_text_is_escaped_and_links_are_only_http() -> None:
     assert page.hrefs and all(re.match(r"https?://[^\s]+$", href) for href in page.hrefs)
     assert "\x1b" not in text and "\x9b" not in text and "\u202e" not in text
     assert page.texts["claim-text"] == [display_text(r.claim_text) for r in records]
+    assert page.texts["speaker"] == [one_line(r.claim_speaker) for r in records if r.claim_speaker.strip()]
     assert page.texts["checker"] == [one_line(r.checker) for r in records]
     notes = [t.removeprefix("Note: ") for t in page.texts["note"]]
     assert notes == [display_text(r.note) for r in records if r.note.strip()]

@@ -7,7 +7,7 @@ import io
 import pytest
 
 from reports import ReportOptions, write_report
-from reports.common import one_line
+from reports.common import attributed_claim, one_line
 from reports.markdown import COLUMNS, escape_markdown
 from tests.unit.test_reports_samples import HOSTILE_STRINGS, hostile_records, make_record, sample_records
 
@@ -100,7 +100,7 @@ def test_hostile_text_renders_literally_without_links_html_or_extra_columns() ->
     data_rows = [row for row in rows if row != list(COLUMNS)]
     assert len(data_rows) == len(records)
     for row, record in zip(data_rows, records):
-        assert row[1] == one_line(record.claim_text)
+        assert row[1] == one_line(attributed_claim(record))  # "SPEAKER: text" for a transcript's line
         assert row[3] == one_line(record.note)
         assert row[4] == one_line(record.checker)
 
