@@ -96,3 +96,29 @@ async def test_escape_goes_back_and_q_quits(seeded) -> None:
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0
+
+
+async def test_a_transcript_shows_who_said_each_claim_and_is_judged_by_keys(store: Store, tmp_path) -> None:
+    transcript = tmp_path / "debate.txt"
+    transcript.write_text(
+        "HOLT: Good evening. Why are you running?\n"
+        "TRUMP: We lost 70,000 factories since China entered the World Trade Organization.\n"
+        "CLINTON: My plan creates 10 million jobs by 2020, paid for by taxing the wealthy.\n"
+        "HOLT: Secretary Clinton, what do you say to that?\n"
+        "TRUMP: We lost 70,000 factories since China entered the World Trade Organization.\n",
+        encoding="utf-8",
+    )
+    result = operations.ingest_source(store, str(transcript), match=False, lines=True)
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.open_article(result.article_id)
+        await settle(pilot)
+        rows = table_text(app.screen.query_one(ClaimList)).splitlines()
+        assert any("TRUMP: We lost 70,000 factories" in row for row in rows)
+        factories = next(c for c in store.claims_for_article(result.article_id) if "factories" in c.text)
+        app.screen.query_one(ClaimList).move_to_claim(factories.id)
+        await pilot.press("x")
+        await settle(pilot)
+        assert store.get_claim(factories.id).verdict == "contested"
+        assert "TRUMP: We lost" in static_text(app.screen.query_one(ClaimContext))

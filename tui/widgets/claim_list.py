@@ -116,6 +116,8 @@ class ClaimList(ScrollView, can_focus=True):
         score = Text(f"{claim.score:.0f}" if claim.score > 1 else f"{claim.score:.2f}",
                      justify="right")
         text = literal(one_line(claim.text, TEXT_CHARS))
+        if claim.speaker:  # a line of a transcript: who said it comes first
+            text = Text.assemble(literal(one_line(claim.speaker, TEXT_CHARS), "bold"), Text(": "), text)
         if claim.id in self.conflicts:
             text = Text.assemble(Text("⚠ ", style="bold yellow"), text)
         return mark, verdict_mark(claim.verdict), score, text
