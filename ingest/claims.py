@@ -43,9 +43,10 @@ _SPEAKER = re.compile(r"([A-Z][\w .'’-]{0,40}):[ \t]+")
 def transcript_claims(text: str, *, max_chars: int = MAX_SENTENCE_CHARS) -> list[ClaimDraft] | None:
     """Each line of a transcript written as "SPEAKER: words" as one claim (the words only,
     offsets into `text`), scored with the speakers' roles (`score_transcript`: the
-    moderator's questions and a minor speaker's asides rank lower, a line repeating a
-    claim made elsewhere in the transcript or making a sweeping one ranks higher). None when fewer than
-    half of the lines name a speaker, so plain lines keep `split_claims(lines=True)`."""
+    moderator's questions and a minor speaker's asides rank lower, a line repeating a claim
+    made elsewhere in the transcript or making a sweeping one ranks higher), each with its
+    speaker. None when fewer than half of the lines name a speaker, so plain lines keep
+    `split_claims(lines=True)`."""
     spans = line_spans(text, max_chars)
     lines: list[tuple[str, int, int]] = []
     named = 0
