@@ -122,3 +122,30 @@ async def test_a_transcript_shows_who_said_each_claim_and_is_judged_by_keys(stor
         await settle(pilot)
         assert store.get_claim(factories.id).verdict == "contested"
         assert "TRUMP: We lost" in static_text(app.screen.query_one(ClaimContext))
+
+
+async def test_shift_s_puts_the_most_check_worthy_claims_first_and_back(sample_store: Store) -> None:
+    from tui.widgets.filter_bar import FilterBar
+
+    app = make_app(sample_store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        claim_list = app.screen.query_one(ClaimList)
+        in_order = [claim_list.claims[cid] for cid in claim_list.order]
+        assert [c.position for c in in_order] == sorted(c.position for c in in_order)
+        assert len({c.score for c in in_order}) > 1
+        await pilot.press("j", "j")
+        chosen = claim_list.current_claim
+        await pilot.press("S")
+        await settle(pilot)
+        scores = [claim_list.claims[cid].score for cid in claim_list.order]
+        assert scores == sorted(scores, reverse=True) and len(scores) == len(in_order)
+        assert claim_list.current_claim.id == chosen.id  # the cursor stays on its claim
+        assert "Sort: most check-worthy" in static_text(app.screen.query_one(FilterBar))
+        await pilot.press("S")
+        await settle(pilot)
+        assert [claim_list.claims[cid].id for cid in claim_list.order] == [c.id for c in in_order]
+        assert "Sort:" not in static_text(app.screen.query_one(FilterBar))
+        assert claim_list.current_claim.id == chosen.id

@@ -39,6 +39,7 @@ class ArticleScreen(DeskScreen):
         Binding("h", "show_history", "History", show=False, id="claim.history"),
         Binding("space", "toggle_selection", "Select", show=False, id="claim.select"),
         Binding("asterisk", "select_all", "Select all", show=False, id="claim.select_all"),
+        Binding("S", "toggle_sort", "Sort claims", show=False, id="claim.sort"),
         Binding("escape", "back", "Back", id="article.back"),
     ]
 
@@ -48,6 +49,8 @@ class ArticleScreen(DeskScreen):
         self.focus_claim_id = claim_id
         self.article: Article | None = None
         self.shown_claim_id: int | None = None
+        # Claims in the article's order, or the most check-worthy first (a long transcript).
+        self.by_score = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -74,7 +77,10 @@ class ArticleScreen(DeskScreen):
 
     def status_extra(self) -> str:
         selected = len(self.claim_list.selected) if self.is_mounted else 0
-        return f"Selected: {selected}" if selected else ""
+        parts = ["Sort: most check-worthy"] if self.by_score else []
+        if selected:
+            parts.append(f"Selected: {selected}")
+        return "  ".join(parts)
 
     # -- loading ------------------------------------------------------------------
 
@@ -104,6 +110,8 @@ class ArticleScreen(DeskScreen):
         if filters.active:
             allowed = set(queue.filtered_claim_ids(store, filters, self.article_id))
             claims = [c for c in claims if c.id in allowed]
+        if self.by_score:
+            claims.sort(key=lambda c: -c.score)  # stable: equal scores keep the article's order
         conflicts = queue.claims_with_conflicts(store, [c.id for c in claims])
         current = claim_id or self.shown_claim_id
         self.shown_claim_id = None
@@ -280,6 +288,13 @@ class ArticleScreen(DeskScreen):
     def action_select_all(self) -> None:
         self.claim_list.select_all()
         self.update_status()
+
+    def action_toggle_sort(self) -> None:
+        """Most check-worthy claims first, or back to the article's order; the cursor stays
+        on its claim."""
+        self.by_score = not self.by_score
+        current = self.claim_list.current_claim
+        self.reload_claims(current.id if current is not None else None)
 
     def action_back(self) -> None:
         if self.claim_list.selected:
