@@ -155,6 +155,8 @@ def cmd_claims(args: argparse.Namespace, store: Store | None, out: TextIO) -> in
         if args.json:
             row = {"text": claim.text, "start": claim.start, "end": claim.end,
                    "checkworthy": claim.checkworthy, "score": round(claim.score, 4)}
+            if claim.speaker:  # a line of a transcript
+                row["speaker"] = claim.speaker
             if args.reasons:
                 row["reasons"] = list(claim.reasons)
             print(json.dumps(row, ensure_ascii=False), file=out)

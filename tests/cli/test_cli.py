@@ -378,6 +378,7 @@ def test_claims_lines_reads_a_transcript_with_speakers(capsys, tmp_path) -> None
     assert len(rows) == len(lines)
     jobs = next(r for r in rows if "2.3 million" in r["text"])
     assert jobs["text"].startswith("We created") and text[jobs["start"]:jobs["end"]] == jobs["text"]
+    assert all(r["speaker"] == line.split(": ", 1)[0] for r, line in zip(rows, lines))
     assert jobs["checkworthy"]
     assert all("moderator" in r["reasons"] for r in rows if r["text"].startswith(("Welcome", "Why does")))
 
