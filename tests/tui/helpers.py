@@ -1,11 +1,19 @@
-"""Helpers for Pilot tests: let workers finish, read what a widget shows."""
+"""Helpers for Pilot tests: start the desk, let workers finish, read what a widget shows."""
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
+
+from store import Store
+from tui.app import ClaimdeskApp, make_app
+from tui.settings import Settings
+
+DESK_SIZE = (120, 40)
 
 
 async def writes_settled(pilot: Pilot, timeout: float = 30.0) -> None:
@@ -26,6 +34,17 @@ async def settle(pilot: Pilot) -> None:
         await writes_settled(pilot)
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+
+
+@asynccontextmanager
+async def running_desk(
+    store: Store, settings: Settings | None = None
+) -> AsyncIterator[tuple[ClaimdeskApp, Pilot]]:
+    """Run the desk on the store at DESK_SIZE, first screen settled; yield app and pilot."""
+    app = make_app(store, settings)
+    async with app.run_test(size=DESK_SIZE) as pilot:
+        await settle(pilot)
+        yield app, pilot
 
 
 def table_text(table: DataTable) -> str:

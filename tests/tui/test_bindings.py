@@ -4,15 +4,18 @@ screen shows."""
 from __future__ import annotations
 
 import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from store import Store
 from store.models import Candidate, Match, ReferenceDraft
 from store.queue import ClaimFilter
-from tests.tui.helpers import settle, static_text, table_text
-from tui.app import make_app
+from tests.tui.helpers import running_desk, settle, static_text, table_text
+from tui.app import ClaimdeskApp
 from tui.screens.article import ArticleScreen
 from tui.screens.duplicates import DuplicatesScreen
 from tui.screens.filter import FilterScreen
@@ -26,24 +29,25 @@ from tui.widgets.filter_bar import FilterBar
 from tui.widgets.inbox_table import InboxTable
 from tui.widgets.match_panel import MatchPanel
 
-SIZE = (120, 40)
-
-
 def current_claim(app):
     return app.screen.query_one(ClaimList).current_claim
 
 
-async def open_first(app, pilot, ids) -> None:
-    await settle(pilot)
-    app.open_article(ids["first"])
-    await settle(pilot)
+@asynccontextmanager
+async def desk_on_first_article(
+    seeded: tuple[Store, dict[str, int]], settings: Settings | None = None
+) -> AsyncIterator[tuple[ClaimdeskApp, Pilot, Store, dict[str, int]]]:
+    """Run the desk on the seeded store, first article open; yield app, pilot, store, ids."""
+    store, ids = seeded
+    async with running_desk(store, settings) as (app, pilot):
+        app.open_article(ids["first"])
+        await settle(pilot)
+        yield app, pilot, store, ids
 
 
 async def test_tab_and_brackets_walk_the_review_queue(seeded) -> None:
     store, ids = seeded
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running_desk(store) as (app, pilot):
         assert "Remaining: 4" in static_text(app.screen.query_one(FilterBar))
         await pilot.press("tab")  # from the inbox: newest article first
         await settle(pilot)
@@ -69,10 +73,7 @@ async def test_tab_and_brackets_walk_the_review_queue(seeded) -> None:
 
 
 async def test_note_is_multiline_and_stored(seeded) -> None:
-    store, ids = seeded
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_first(app, pilot, ids)
+    async with desk_on_first_article(seeded) as (app, pilot, store, _):
         claim = current_claim(app)
         await pilot.press("n")
         await settle(pilot)
@@ -86,10 +87,7 @@ async def test_note_is_multiline_and_stored(seeded) -> None:
 
 
 async def test_evidence_url_is_validated_and_stored(seeded) -> None:
-    store, ids = seeded
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_first(app, pilot, ids)
+    async with desk_on_first_article(seeded) as (app, pilot, store, _):
         claim = current_claim(app)
         await pilot.press("e")
         await settle(pilot)
@@ -115,9 +113,7 @@ async def test_o_opens_the_selected_match_url_in_the_browser(seeded, monkeypatch
         Match(store.get_candidate("reference", 1), 90.0, {}),
         Match(store.get_candidate("reference", hostile), 80.0, {}),
     ])
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_first(app, pilot, ids)
+    async with desk_on_first_article(seeded) as (app, pilot, _, _):
         await pilot.press("o")
         await pilot.press("m", "o")  # the second match: not an http URL, never opened
         await settle(pilot)
@@ -125,10 +121,7 @@ async def test_o_opens_the_selected_match_url_in_the_browser(seeded, monkeypatch
 
 
 async def test_undo_and_redo_survive_a_restart(seeded) -> None:
-    store, ids = seeded
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_first(app, pilot, ids)
+    async with desk_on_first_article(seeded) as (app, pilot, store, _):
         claim = current_claim(app)
         await pilot.press("c")
         await settle(pilot)
@@ -140,9 +133,8 @@ async def test_undo_and_redo_survive_a_restart(seeded) -> None:
         assert store.get_claim(claim.id).verdict == "corroborated"
         assert "corroborated" in table_text(app.screen.query_one(ClaimList)).splitlines()[0]
 
-    app = make_app(store)  # a new desk on the same store
-    async with app.run_test(size=SIZE) as pilot:
-        await open_first(app, pilot, ids)
+    # A new desk on the same store.
+    async with desk_on_first_article(seeded) as (app, pilot, _, _):
         await pilot.press("z")
         await settle(pilot)
         assert store.get_claim(claim.id).verdict is None
@@ -160,9 +152,7 @@ async def test_history_view_shows_who_changed_what(seeded) -> None:
     claim = store.claims_for_article(ids["first"])[0]
     store.record_verdict(claim.id, "unverified", checker="ana")
     store.record_verdict(claim.id, "contested", checker="ben")
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_first(app, pilot, ids)
+    async with desk_on_first_article(seeded) as (app, pilot, _, _):
         await pilot.press("h")
         await settle(pilot)
         assert isinstance(app.screen, HistoryScreen)
@@ -174,10 +164,7 @@ async def test_history_view_shows_who_changed_what(seeded) -> None:
 
 
 async def test_bulk_verdict_is_one_transaction(seeded) -> None:
-    store, ids = seeded
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_first(app, pilot, ids)
+    async with desk_on_first_article(seeded) as (app, pilot, store, ids):
         await pilot.press("space", "space")  # selects the first two claims
         await settle(pilot)
         assert "Selected: 2" in static_text(app.screen.query_one(FilterBar))
@@ -204,9 +191,7 @@ async def test_near_duplicates_are_offered_the_same_verdict(seeded) -> None:
     first = store.claims_for_article(ids["first"])[1]
     other = store.claims_for_article(ids["second"])[0]
     store.save_matches(first.id, [Match(Candidate(other.id, "claim", other.text), 95.0, {})])
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_first(app, pilot, ids)
+    async with desk_on_first_article(seeded) as (app, pilot, _, _):
         await pilot.press("j", "x")
         await settle(pilot)
         assert isinstance(app.screen, DuplicatesScreen)
@@ -224,9 +209,7 @@ async def test_suggested_verdict_is_accepted_with_s(seeded) -> None:
     false_rated = store.query("SELECT id FROM reference_claims WHERE rating = 'False'")[0]["id"]
     store.save_matches(first.id, [Match(store.get_candidate("reference", false_rated), 99.0,
                                         {"conflicts": []})])
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_first(app, pilot, ids)
+    async with desk_on_first_article(seeded) as (app, pilot, _, _):
         panel = app.screen.query_one(MatchPanel)
         assert panel.suggestion == "contested"
         assert "Suggested" in static_text(panel)
@@ -244,9 +227,7 @@ async def type_search(pilot, text: str) -> None:
 
 async def test_search_as_you_type_opens_the_claim(seeded) -> None:
     store, ids = seeded
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running_desk(store) as (app, pilot):
         await pilot.press("slash")
         await settle(pilot)
         assert isinstance(app.screen, SearchScreen)
@@ -262,9 +243,7 @@ async def test_search_as_you_type_opens_the_claim(seeded) -> None:
 
 async def test_search_finds_articles_by_title_and_text(seeded) -> None:
     store, ids = seeded
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running_desk(store) as (app, pilot):
         await pilot.press("slash")
         await settle(pilot)
         # "happens" is only in a sentence that is not a check-worthy claim: the article
@@ -288,9 +267,7 @@ async def test_search_finds_articles_by_title_and_text(seeded) -> None:
 
 async def test_search_text_is_never_fts_syntax(seeded) -> None:
     store, _ = seeded
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running_desk(store) as (app, pilot):
         await pilot.press("slash")
         await settle(pilot)
         # Quotes, operators, column filters and stars are typed words, not syntax.
@@ -313,9 +290,7 @@ async def test_search_text_is_never_fts_syntax(seeded) -> None:
 async def test_filter_shows_in_the_bar_and_escape_clears_it(seeded) -> None:
     store, ids = seeded
     store.record_verdict(store.claims_for_article(ids["first"])[0].id, "contested")
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_first(app, pilot, ids)
+    async with desk_on_first_article(seeded) as (app, pilot, _, _):
         await pilot.press("f")
         await settle(pilot)
         assert isinstance(app.screen, FilterScreen)
@@ -335,9 +310,7 @@ async def test_filter_shows_in_the_bar_and_escape_clears_it(seeded) -> None:
 
 async def test_inbox_sort_done_and_archive(seeded) -> None:
     store, ids = seeded
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running_desk(store) as (app, pilot):
         table = app.screen.query_one(InboxTable)
         assert table_text(table).splitlines()[0].startswith("Other report")
         await pilot.press("S", "S")  # newest -> date -> source
@@ -358,10 +331,7 @@ async def test_inbox_sort_done_and_archive(seeded) -> None:
 
 
 async def test_help_lists_every_binding_and_palette_lists_actions(seeded) -> None:
-    store, ids = seeded
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_first(app, pilot, ids)
+    async with desk_on_first_article(seeded) as (app, pilot, _, _):
         commands = [c.title for c in app.get_system_commands(app.screen)]
         for title in ("Contested", "Corroborated", "Unverified", "Note", "Evidence", "Undo",
                       "Search", "Filter", "Export", "History", "Select", "Next open"):
@@ -375,11 +345,8 @@ async def test_help_lists_every_binding_and_palette_lists_actions(seeded) -> Non
 
 
 async def test_key_bindings_follow_the_settings_file(seeded) -> None:
-    store, ids = seeded
     settings = Settings(checker="ana", keys={"verdict.contested": "X"})
-    app = make_app(store, settings)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_first(app, pilot, ids)
+    async with desk_on_first_article(seeded, settings) as (app, pilot, store, _):
         claim = current_claim(app)
         await pilot.press("x")
         await settle(pilot)
@@ -395,16 +362,12 @@ async def test_checker_name_is_asked_once_and_saved(seeded, monkeypatch, tmp_pat
 
     store, _ = seeded
     monkeypatch.delenv("CLAIMDESK_CHECKER")
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running_desk(store) as (app, pilot):
         await pilot.press(*"Ana", "enter")
         await settle(pilot)
         assert isinstance(app.screen, InboxScreen)
     assert load_settings().checker == "Ana"
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running_desk(store) as (app, pilot):
         assert isinstance(app.screen, InboxScreen)  # not asked again
 
 
@@ -416,9 +379,7 @@ async def test_export_writes_exactly_the_filtered_claims(seeded, tmp_path: Path)
     other = store.claims_for_article(ids["second"])[0]
     store.record_verdict(other.id, "contested")
     target = tmp_path / "out.json"
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running_desk(store) as (app, pilot):
         app.set_filter(ClaimFilter(verdicts=("contested",)))
         await settle(pilot)
         await pilot.press("E")
@@ -433,11 +394,9 @@ async def test_export_writes_exactly_the_filtered_claims(seeded, tmp_path: Path)
 
 
 async def test_write_to_a_busy_store_stays_pending_and_retries(seeded) -> None:
-    store, ids = seeded
+    store, _ = seeded
     locker = Store(store.path)
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_first(app, pilot, ids)
+    async with desk_on_first_article(seeded) as (app, pilot, _, _):
         claim = current_claim(app)
         # Another process holds the write lock longer than the busy timeout allows.
         import store.db as db_module
@@ -464,10 +423,7 @@ async def test_write_to_a_busy_store_stays_pending_and_retries(seeded) -> None:
 
 
 async def test_undo_takes_back_only_your_own_change_and_keeps_a_colleagues(seeded) -> None:
-    store, ids = seeded
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_first(app, pilot, ids)
+    async with desk_on_first_article(seeded) as (app, pilot, store, ids):
         mine = current_claim(app)
         await pilot.press("c")
         await settle(pilot)
