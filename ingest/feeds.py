@@ -243,7 +243,7 @@ def entry_article(
     elif entry.link:
         try:
             check_not_inward(feed_url, entry.link)
-            document = fetch_document(entry.link, client, kind="article")
+            document = fetch_document(entry.link, client, kind="article", origin=feed_url)
             draft, claims = article_from_document(document)
         except FetchError as exc:
             warning = str(exc)

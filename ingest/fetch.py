@@ -12,7 +12,8 @@
   the final URL and the canonical URL (`<link rel=canonical>`) set.
 - `check_not_inward(origin, target)` refuses a hop from a public address to this machine
   or its private network (a redirect, or a link in a public feed): what a user typed may
-  point inward, what a remote server hands us may not.
+  point inward, what a remote server hands us may not. A public name that resolves inward
+  is caught by the address each response actually came from (`_check_connected`).
 
 Every failure raises `ingest.errors.FetchError` with one sentence naming the URL and the
 cause (timeout, too large, not an article, HTTP status N…).
@@ -21,6 +22,7 @@ cause (timeout, too large, not an article, HTTP status N…).
 from __future__ import annotations
 
 import ipaddress
+import os
 import re
 import socket
 import threading
@@ -205,6 +207,7 @@ def fetch_document(
     deadline: float = DEADLINE_SECONDS,
     decode: bool = True,
     allow_data: bool = False,
+    origin: str = "",
 ) -> FetchedDocument:
     """Fetch `url` with redirects, size cap, content-type check and overall deadline.
 
@@ -212,7 +215,9 @@ def fetch_document(
     `allow_data=True` is a shorthand for it). `headers` are sent with the request (for
     `If-None-Match` / `If-Modified-Since`); a 304 answer comes back with `status == 304`
     and no content. With `decode`, `text` holds the body decoded by declared charset,
-    BOM or `<meta charset>`.
+    BOM or `<meta charset>`. `origin` is the page or feed that linked here, if any: when it is
+    public, no response may come from this machine or a private network (nor may one after a
+    redirect from a public address, whatever the name resolved to).
     """
     if allow_data:
         kind = "data"
@@ -224,7 +229,7 @@ def fetch_document(
 
     def run() -> None:
         try:
-            outcome["document"] = _fetch(url, http, kind, headers, max_bytes, decode, cancel)
+            outcome["document"] = _fetch(url, http, kind, headers, max_bytes, decode, cancel, origin)
         except FetchError as exc:
             outcome["error"] = exc
         except _Cancelled:
@@ -263,9 +268,13 @@ def _fetch(
     max_bytes: int,
     decode: bool,
     cancel: threading.Event,
+    origin: str = "",
 ) -> FetchedDocument:
     current = url
     hops: list[str] = []
+    # Whether this fetch may reach inward addresses: yes when what linked here is inward; for a
+    # typed URL, the first connection decides (an intranet name the user chose on purpose).
+    inward_allowed = _is_inward_host(urlsplit(origin).hostname or "") if origin else None
     request_headers = {"Accept": _ACCEPT_HEADERS.get(kind, "*/*"), **(headers or {})}
     while True:
         try:
@@ -276,9 +285,10 @@ def _fetch(
             with client.stream(
                 "GET", current, headers=request_headers, follow_redirects=False
             ) as response:
+                inward_allowed = _check_connected(current, response, inward_allowed)
                 if response.status_code in _REDIRECT_STATUSES:
                     location = response.headers.get("location", "")
-                    current = _next_hop(url, current, location, hops)
+                    current = _next_hop(url, current, location, hops, inward_allowed is True)
                     continue
                 return _read_response(url, current, response, kind, max_bytes, decode, cancel, hops)
         except httpx.TimeoutException as exc:
@@ -302,7 +312,46 @@ def _fetch(
             raise FetchError(f"Fetching {current} failed: {_describe(exc)}.") from exc
 
 
-def _next_hop(url: str, current: str, location: str, hops: list[str]) -> str:
+# Behind one of these proxies the connected address is the proxy's, which says nothing of the host.
+_PROXY_VARIABLES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy")
+
+
+def _connected_address(response: httpx.Response) -> str | None:
+    """The IP address `response` came from, when the connection tells (not through a proxy)."""
+    if any(os.environ.get(name) for name in _PROXY_VARIABLES):
+        return None
+    stream = response.extensions.get("network_stream")
+    try:
+        peer = stream.get_extra_info("server_addr") if stream is not None else None
+    except Exception:  # a transport without socket details
+        return None
+    if not isinstance(peer, tuple) or not peer:
+        return None
+    return str(peer[0]).split("%", 1)[0]  # an IPv6 scope ("fe80::1%eth0") is not part of the address
+
+
+def _check_connected(url: str, response: httpx.Response, inward_allowed: bool | None) -> bool | None:
+    """FetchError when `response` came from this machine or a private network and this fetch
+    may not reach them; returns whether it may (decided here, by the first connection, when None).
+
+    This catches what a check of the URL cannot: a public name that resolves inward, checked on
+    the address actually connected to, so a name that changes its answer gains nothing.
+    """
+    address = _connected_address(response)
+    if address is None:
+        return inward_allowed
+    inward = _is_inward_host(address)
+    if inward_allowed is None:
+        return inward
+    if inward and not inward_allowed:
+        raise FetchError(
+            f"{neutralise_controls(url[:120])} is served from {address}, an address on this machine or a "
+            "private network, so it was not read."
+        )
+    return inward_allowed
+
+
+def _next_hop(url: str, current: str, location: str, hops: list[str], inward_allowed: bool = False) -> str:
     if not location:
         raise FetchError(f"{current} answered with a redirect but no Location, so {url} was not fetched.")
     try:
@@ -314,7 +363,8 @@ def _next_hop(url: str, current: str, location: str, hops: list[str]) -> str:
         raise FetchError(
             f"{current} redirects to {target[:120]}, which is not an http(s) URL, so it was not followed."
         )
-    check_not_inward(current, target)
+    if not inward_allowed:  # an intranet page (by its address) may send us elsewhere inside
+        check_not_inward(current, target)
     hops.append(current)
     if target in hops or target == url:
         raise FetchError(f"{url} redirects in a loop (back to {target[:120]}).")

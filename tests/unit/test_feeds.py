@@ -161,3 +161,26 @@ def test_a_public_feed_linking_inward_keeps_its_summary_and_fetches_nothing() ->
     assert requests == []
     assert "4.2 million containers" in draft.text
     assert "private network" in warning and "summary was stored instead" in warning
+
+
+def test_a_public_feed_linking_to_a_name_served_from_inside_keeps_its_summary(monkeypatch) -> None:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+
+    class Connection:  # what httpx exposes of a real connection: the peer's address
+        def get_extra_info(self, info: str):
+            return ("10.0.0.8", 80) if info == "server_addr" else None
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, text="<p>The intranet wiki, 12 secret projects.</p>",
+                              headers={"content-type": "text/html"}, extensions={"network_stream": Connection()})
+
+    entry = FeedEntry(
+        key="x", title="Harbour record", link="https://wiki.rebind.example/home",
+        published="2024-04-18", author="", content_html="",
+        summary_html="<p>The harbour handled 4.2 million containers in 2023.</p>",
+    )
+    with make_http_client(transport=httpx.MockTransport(handler)) as client:
+        draft, _claims, warning = entry_article(entry, ParsedFeed(title="Coastal Ledger", entries=[entry]), URL, client)
+    assert "4.2 million containers" in draft.text and "secret" not in draft.text
+    assert "10.0.0.8" in warning and "summary was stored instead" in warning

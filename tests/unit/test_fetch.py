@@ -261,3 +261,97 @@ def test_conditional_request_gets_not_modified() -> None:
     assert first.etag == '"v1"' and first.content == b"<rss></rss>"
     second = fetch_document("https://a.example/feed", client, kind="feed", headers={"If-None-Match": first.etag})
     assert second.not_modified and second.content == b""
+
+
+class _Connection:
+    """What httpx exposes of a real connection (`network_stream`): here, only the peer address."""
+
+    def __init__(self, address: str) -> None:
+        self.address = address
+
+    def get_extra_info(self, info: str):
+        return (self.address, 443) if info == "server_addr" else None
+
+
+def served_from(address: str, response: httpx.Response | callable):
+    """A route whose answers say they came over a connection to `address`."""
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        answer = response(request) if callable(response) else response
+        answer.extensions["network_stream"] = _Connection(address)
+        return answer
+
+    return respond
+
+
+@pytest.fixture
+def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.mark.parametrize("address", ["127.0.0.1", "10.1.2.3", "169.254.169.254", "::1", "fe80::1%eth0"])
+def test_a_public_name_that_resolves_inward_after_a_redirect_is_not_read(no_proxy, address: str) -> None:
+    client = client_for({
+        "/go": served_from("93.184.216.34", httpx.Response(302, headers={"location": "https://rebind.example/in"})),
+        "/in": served_from(address, html(ARTICLE)),
+    })
+    with pytest.raises(FetchError) as caught:
+        fetch_document("https://news.example/go", client)
+    message = str(caught.value)
+    assert "https://rebind.example/in" in message and "private network" in message
+    assert address.split("%")[0] in message and "\n" not in message
+
+
+def test_a_page_linked_from_a_public_feed_may_not_be_served_from_inside(no_proxy) -> None:
+    client = client_for({"/in": served_from("192.168.0.10", html(ARTICLE))})
+    with pytest.raises(FetchError) as caught:
+        fetch_document("https://rebind.example/in", client, origin="https://feeds.example/rss")
+    assert "192.168.0.10" in str(caught.value)
+    # From an intranet feed, or typed by the user, the same page is read.
+    assert fetch_document("https://rebind.example/in", client, origin="http://10.0.0.2/rss").status == 200
+    assert fetch_document("https://rebind.example/in", client).status == 200
+
+
+def test_a_typed_intranet_name_may_redirect_to_an_inward_address(no_proxy) -> None:
+    client = client_for({
+        "/go": served_from("10.0.0.5", httpx.Response(302, headers={"location": "http://10.0.0.6/article"})),
+        "/article": served_from("10.0.0.6", html(ARTICLE)),
+    })
+    assert fetch_document("https://wiki.corp.example/go", client).final_url == "http://10.0.0.6/article"
+
+
+def test_behind_a_proxy_the_connected_address_is_not_judged(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:3128")
+    client = client_for({"/in": served_from("127.0.0.1", html(ARTICLE))})
+    assert fetch_document("https://news.example/in", client, origin="https://feeds.example/rss").status == 200
+
+
+def test_a_real_connection_to_this_machine_is_refused_for_a_public_feed(no_proxy) -> None:
+    """The address comes from the socket httpx really connected (a local HTTP server)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    class Page(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", str(len(ARTICLE)))
+            self.end_headers()
+            self.wfile.write(ARTICLE)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", 0), Page)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://localhost:{server.server_port}/article"
+    try:
+        with make_http_client() as client:
+            with pytest.raises(FetchError) as caught:
+                fetch_document(url, client, origin="https://feeds.example/rss")
+            assert "127.0.0.1" in str(caught.value) and url in str(caught.value)
+            assert fetch_document(url, client).status == 200  # typed by the user: read
+    finally:
+        server.shutdown()
+        server.server_close()
