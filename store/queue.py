@@ -33,7 +33,8 @@ class ClaimFilter:
     """What the desk shows; empty fields mean no restriction.
 
     `verdicts` may hold UNJUDGED; `since`/`until` bound the article's published date
-    (ISO strings compare correctly); `min_score` is the check-worthiness floor.
+    (ISO strings compare correctly); `min_score` is the check-worthiness floor; `speaker`
+    keeps the lines of one speaker of a transcript.
     """
 
     verdicts: tuple[str, ...] = ()
@@ -42,6 +43,7 @@ class ClaimFilter:
     until: str = ""
     min_score: float | None = None
     conflicts_only: bool = False
+    speaker: str = ""
 
     @property
     def active(self) -> bool:
@@ -60,6 +62,8 @@ class ClaimFilter:
             parts.append(f"score ≥ {self.min_score:g}")
         if self.conflicts_only:
             parts.append("has conflicts")
+        if self.speaker:
+            parts.append(f"speaker {self.speaker}")
         return ", ".join(parts) if parts else "none"
 
 
@@ -172,6 +176,9 @@ def claim_conditions(filters: ClaimFilter) -> tuple[str, list]:
         params.append(filters.min_score)
     if filters.conflicts_only:
         conditions.append(_CONFLICTS)
+    if filters.speaker:
+        conditions.append("c.speaker = ?")
+        params.append(filters.speaker)
     where, article_params = _article_conditions(filters, include_archived=True)
     conditions.append(where)
     params.extend(article_params)
@@ -426,6 +433,14 @@ def _take_step(store: Store, checker: str, direction: str) -> UndoOutcome:
 def sources(store: Store) -> list[str]:
     return [r["source"] for r in store.query(
         "SELECT DISTINCT source FROM articles WHERE source != '' ORDER BY source COLLATE NOCASE"
+    )]
+
+
+def speakers(store: Store) -> list[str]:
+    """The speakers of the stored transcripts' check-worthy lines, most of them first."""
+    return [r["speaker"] for r in store.query(
+        """SELECT speaker FROM claims WHERE speaker != '' AND checkworthy
+           GROUP BY speaker ORDER BY count(*) DESC, speaker COLLATE NOCASE"""
     )]
 
 

@@ -463,7 +463,8 @@ class ClaimdeskApp(App):
             if filters is not None:
                 self.set_filter(filters)
 
-        self.push_screen(FilterScreen(self.filters, queue.sources(self.reader)), apply)
+        self.push_screen(FilterScreen(self.filters, queue.sources(self.reader), queue.speakers(self.reader)),
+                         apply)
 
     def open_feeds(self) -> None:
         from tui.screens.feeds import FeedsScreen

@@ -149,3 +149,39 @@ async def test_shift_s_puts_the_most_check_worthy_claims_first_and_back(sample_s
         assert [claim_list.claims[cid].id for cid in claim_list.order] == [c.id for c in in_order]
         assert "Sort:" not in static_text(app.screen.query_one(FilterBar))
         assert claim_list.current_claim.id == chosen.id
+
+
+async def test_the_filter_form_keeps_one_speakers_lines_of_a_transcript(store: Store, tmp_path) -> None:
+    from store.queue import ClaimFilter, filtered_claim_ids, speakers
+    from tui.screens.filter import FilterScreen
+    from tui.widgets.filter_bar import FilterBar
+
+    transcript = tmp_path / "debate.txt"
+    transcript.write_text(
+        "HOLT: Good evening. Why are you running?\n"
+        "TRUMP: We lost 70,000 factories since China entered the World Trade Organization.\n"
+        "CLINTON: My plan creates 10 million jobs by 2020, paid for by taxing the wealthy.\n"
+        "TRUMP: Our trade deficit with China was 505 billion dollars last year.\n"
+        "CLINTON: Unemployment fell to 4.9 percent in 2016 under President Obama.\n",
+        encoding="utf-8",
+    )
+    article_id = operations.ingest_source(store, str(transcript), match=False, lines=True).article_id
+    checkworthy = store.claims_for_article(article_id)
+    assert {c.speaker for c in checkworthy} == {"TRUMP", "CLINTON"}
+    assert set(speakers(store)) == {"TRUMP", "CLINTON"}
+    trump = [c.id for c in checkworthy if c.speaker == "TRUMP"]
+    assert filtered_claim_ids(store, ClaimFilter(speaker="TRUMP"), article_id) == trump
+    app = make_app(store)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.open_article(article_id)
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        assert isinstance(app.screen, FilterScreen)
+        app.screen.query_one("#filter-speaker").value = "TRUMP"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.filters == ClaimFilter(speaker="TRUMP")
+        assert "speaker TRUMP" in static_text(app.screen.query_one(FilterBar))
+        assert list(app.screen.query_one(ClaimList).order) == trump

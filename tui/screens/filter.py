@@ -1,9 +1,11 @@
-"""The filter form: verdicts, source, article date range, check-worthiness floor and
-"has conflicts". Enter or ctrl+s applies, escape cancels, ctrl+x clears."""
+"""The filter form: verdicts, source, article date range, check-worthiness floor, "has
+conflicts" and, when transcripts are stored, the speaker. Enter or ctrl+s applies, escape
+cancels, ctrl+x clears."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -25,10 +27,11 @@ class FilterScreen(ModalScreen[ClaimFilter | None]):
         Binding("escape", "cancel", "Cancel", id="filter.cancel"),
     ]
 
-    def __init__(self, current: ClaimFilter, sources: list[str]) -> None:
+    def __init__(self, current: ClaimFilter, sources: list[str], speakers: Sequence[str] = ()) -> None:
         super().__init__()
         self.current = current
         self.sources = sources
+        self.speakers = list(speakers)
 
     def compose(self) -> ComposeResult:
         f = self.current
@@ -48,6 +51,10 @@ class FilterScreen(ModalScreen[ClaimFilter | None]):
                 yield Input("" if f.min_score is None else f"{f.min_score:g}",
                             placeholder="min check-worthiness", id="filter-score")
             yield Checkbox("has conflicts", f.conflicts_only, id="filter-conflicts")
+            if self.speakers:  # only transcripts have speakers
+                options = [(literal(one_line(s, 50)), s) for s in self.speakers]
+                yield Select(options, prompt="any speaker", value=f.speaker or Select.NULL,
+                             id="filter-speaker", allow_blank=True)
             yield Static("", id="filter-error", markup=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -70,11 +77,13 @@ class FilterScreen(ModalScreen[ClaimFilter | None]):
             return f"The check-worthiness floor '{score_text}' is not a number."
         # An "until" date covers that whole day, month or year.
         until_bound = until + "\uffff" if until else ""
+        speaker = self.query_one("#filter-speaker", Select).value if self.speakers else ""
         return ClaimFilter(
             verdicts=verdicts,
             source=source if isinstance(source, str) else "",
             since=since, until=until_bound, min_score=min_score,
             conflicts_only=self.query_one("#filter-conflicts", Checkbox).value,
+            speaker=speaker if isinstance(speaker, str) else "",
         )
 
     def action_apply_filter(self) -> None:
