@@ -69,6 +69,7 @@ class ExportFilter:
     checker: str | None = None
     since: str | None = None
     until: str | None = None
+    speaker: str | None = None  # one speaker's lines of the stored transcripts
 
 
 # An inbox row: the article with its check-worthy claims and how many of them are judged
@@ -530,6 +531,9 @@ class Store:
         if f.until:
             conditions.append("v.updated_at < ?")
             params.append(f.until)
+        if f.speaker:
+            conditions.append("c.speaker = ?")
+            params.append(f.speaker)
         rows = self.query(
             f"""SELECT c.id AS claim_id, c.text AS claim_text, c.speaker AS claim_speaker,
                        v.verdict, v.note, v.checker,

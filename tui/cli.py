@@ -90,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--checker", metavar="NAME", help="only verdicts by this checker")
     p.add_argument("--since", metavar="DATE", help="only verdicts from this date (YYYY-MM-DD)")
     p.add_argument("--until", metavar="DATE", help="only verdicts before this date (YYYY-MM-DD)")
+    p.add_argument("--speaker", metavar="NAME", help="only the lines of this speaker of a transcript")
     p.add_argument("--title", metavar="TEXT", help="the report's title (md, html)")
     p.add_argument("--base-url", metavar="URL", help="where the reviews are published; each claim's review URL is this plus #claim-ID (claimreview)")
     p.add_argument("--organisation", metavar="NAME", help="the publishing organisation (claimreview author)")
@@ -243,7 +244,7 @@ def cmd_export(args: argparse.Namespace, store: Store, out: TextIO) -> int:
     from tui import operations
 
     filters = ExportFilter(article_id=args.article, source=args.source, verdicts=tuple(args.verdict),
-                           checker=args.checker, since=args.since, until=args.until)
+                           checker=args.checker, since=args.since, until=args.until, speaker=args.speaker)
     options = ReportOptions(
         base_url=args.base_url or "",
         organisation_name=args.organisation or "",

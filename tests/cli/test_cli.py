@@ -422,6 +422,11 @@ def test_ingest_lines_stores_a_transcript_one_claim_per_line(capsys, db, tmp_pat
     [review] = json.loads(out)["@graph"]
     assert review["claimReviewed"] == repeated
     assert review["itemReviewed"]["author"] == {"@type": "Person", "name": "TRUMP"}
+    clinton = next(c for c in claims if c.speaker == "CLINTON")
+    run(capsys, "--db", db, "verdict", str(clinton.id), "corroborated")
+    for speaker, expected in (("TRUMP", [by_text[repeated].id]), ("CLINTON", [clinton.id]), ("HOLT", [])):
+        code, out, _ = run(capsys, "--db", db, "export", "--format", "jsonl", "--speaker", speaker)
+        assert code == 0 and [row["claim_id"] for row in json_lines(out)] == expected
 
 
 def test_ingest_lines_of_an_empty_file_is_one_line_and_stores_nothing(capsys, db, tmp_path) -> None:
