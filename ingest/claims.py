@@ -36,8 +36,17 @@ def split_claims(text: str, *, lines: bool = False, max_chars: int = MAX_SENTENC
     return claims
 
 
-# "SPEAKER: words" at the start of a transcript line (names in capitals, as transcripts write them).
-_SPEAKER = re.compile(r"([A-Z][\w .'’-]{0,40}):[ \t]+")
+# A time stamp as transcripts write them: "00:01:23", "[01:23]", "(1:02:03)".
+_TIME = r"[\[(]?\d{1,2}:\d{2}(?::\d{2})?[\])]?"
+# "SPEAKER: words" at the start of a transcript line (names in capitals, as transcripts write
+# them), perhaps after a time stamp: "[00:01:23] TRUMP: words".
+_SPEAKER = re.compile(rf"(?:{_TIME}[ \t]+)?([A-Z][\w .'’-]{{0,40}}):[ \t]+")
+# A line that only names who speaks next, perhaps with a time stamp ("Chris Wallace: (01:20)",
+# as transcription services write it); the words follow on the next lines. Every word of the
+# name is capitalised, so a line of speech ending in a colon ("Here's the thing:") is not one.
+_SPEAKER_HEADER = re.compile(
+    rf"(?:{_TIME}[ \t]+)?([A-Z][\w'’.-]*(?:[ \t]+[A-Z0-9][\w'’.-]*){{0,5}}):[ \t]*(?:{_TIME})?[ \t]*"
+)
 
 
 def transcript_claims(text: str, *, max_chars: int = MAX_SENTENCE_CHARS) -> list[ClaimDraft] | None:
@@ -45,19 +54,25 @@ def transcript_claims(text: str, *, max_chars: int = MAX_SENTENCE_CHARS) -> list
     offsets into `text`), scored with the speakers' roles (`score_transcript`: the
     moderator's questions and a minor speaker's asides rank lower, a line repeating a claim
     made elsewhere in the transcript or making a sweeping one ranks higher), each with its
-    speaker. None when fewer than half of the lines name a speaker, so plain lines keep
-    `split_claims(lines=True)`."""
+    speaker. A line naming only the next speaker ("Chris Wallace: (01:20)") is not a claim:
+    the lines after it are that speaker's. None when fewer than half of the lines name a
+    speaker, so plain lines keep `split_claims(lines=True)`."""
     spans = line_spans(text, max_chars)
     lines: list[tuple[str, int, int]] = []
     named = 0
     speaker = ""
     for start, end in spans:
+        header = _SPEAKER_HEADER.fullmatch(text, start, end)
+        if header:
+            named += 1
+            speaker = header.group(1).strip()
+            continue
         found = _SPEAKER.match(text, start, end)
         if found and found.end() < end:
             named += 1
             speaker, start = found.group(1).strip(), found.end()
         lines.append((speaker, start, end))
-    if not lines or named * 2 < len(lines):
+    if not lines or named * 2 < len(spans):
         return None
     scores = score_transcript([(who, text[start:end]) for who, start, end in lines])
     limit = threshold()

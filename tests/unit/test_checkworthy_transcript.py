@@ -7,6 +7,7 @@ import math
 import pytest
 
 from ingest import checkworthy
+from ingest.claims import transcript_claims
 from ingest.model import load_model
 
 CLAIM = "Unemployment fell to 3.5% in 2019, the lowest rate since 1969."
@@ -175,3 +176,37 @@ def test_repetition_does_not_depend_on_string_hashing():
     assert len(outputs) == 1
     values = [float(v) for v in next(iter(outputs)).strip("[]\n").split(",")]
     assert len(values) == 4 and all(0.0 < v < 1.0 for v in values)
+
+
+REV_STYLE = """Chris Wallace: (01:20)
+Good evening from the Health Education Campus of Case Western Reserve University.
+
+Donald Trump: (02:10)
+We lost 70,000 factories since China entered the World Trade Organization.
+Joe Biden: (02:45)
+Here's the thing:
+Chris Wallace: (03:00)
+Mr. Vice President, the deficit rose by 3 trillion dollars last year, didn't it?
+"""
+
+
+def test_a_line_naming_only_the_next_speaker_is_not_a_claim():
+    claims = transcript_claims(REV_STYLE)
+    assert [(c.speaker, c.text) for c in claims] == [
+        ("Chris Wallace", "Good evening from the Health Education Campus of Case Western Reserve University."),
+        ("Donald Trump", "We lost 70,000 factories since China entered the World Trade Organization."),
+        ("Joe Biden", "Here's the thing:"),  # speech ending in a colon, not a speaker's name
+        ("Chris Wallace", "Mr. Vice President, the deficit rose by 3 trillion dollars last year, didn't it?"),
+    ]
+    assert all(REV_STYLE[c.start:c.end] == c.text for c in claims)
+
+
+def test_time_stamps_before_a_speaker_are_not_part_of_the_claim():
+    text = "[00:01:23] TRUMP: We lost 70,000 factories since 2001.\n00:01:30 BIDEN: The number is 50,000.\n"
+    assert [(c.speaker, c.text) for c in transcript_claims(text)] == [
+        ("TRUMP", "We lost 70,000 factories since 2001."), ("BIDEN", "The number is 50,000.")]
+
+
+def test_a_list_with_one_heading_is_not_a_transcript():
+    assert transcript_claims("Summary:\nThe deficit rose by 3%.\nTaxes fell.\nJobs grew.\n") is None
+    assert transcript_claims("TRUMP:\n") is None
