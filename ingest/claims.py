@@ -9,6 +9,7 @@ folds sentences repeated within an article into one claim that keeps every offse
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 from ingest.checkworthy import score_sentence, score_transcript, threshold
@@ -49,14 +50,17 @@ _SPEAKER_HEADER = re.compile(
 )
 
 
-def transcript_claims(text: str, *, max_chars: int = MAX_SENTENCE_CHARS) -> list[ClaimDraft] | None:
+def transcript_claims(text: str, *, max_chars: int = MAX_SENTENCE_CHARS,
+                      sentences: bool = False) -> list[ClaimDraft] | None:
     """Each line of a transcript written as "SPEAKER: words" as one claim (the words only,
     offsets into `text`), scored with the speakers' roles (`score_transcript`: the
     moderator's questions and a minor speaker's asides rank lower, a line repeating a claim
     made elsewhere in the transcript or making a sweeping one ranks higher), each with its
     speaker. A line naming only the next speaker ("Chris Wallace: (01:20)") is not a claim:
-    the lines after it are that speaker's. None when fewer than half of the lines name a
-    speaker, so plain lines keep `split_claims(lines=True)`."""
+    the lines after it are that speaker's. With `sentences=True` each line's words are split
+    into sentences, each one claim with the line's speaker (long turns, as transcription
+    services write them). None when fewer than half of the lines name a speaker, so plain
+    lines keep `split_claims(lines=True)`."""
     spans = line_spans(text, max_chars)
     lines: list[tuple[str, int, int]] = []
     named = 0
@@ -74,6 +78,9 @@ def transcript_claims(text: str, *, max_chars: int = MAX_SENTENCE_CHARS) -> list
         lines.append((speaker, start, end))
     if not lines or named * 2 < len(spans):
         return None
+    if sentences:
+        lines = [(who, start + first, start + last) for who, start, end in lines
+                 for first, last in sentence_spans(text[start:end], max_chars)]
     scores = score_transcript([(who, text[start:end]) for who, start, end in lines])
     limit = threshold()
     return [
@@ -111,10 +118,19 @@ def line_claims(text: str) -> list[ClaimDraft]:
     return transcript if transcript is not None else split_claims(text, lines=True)
 
 
-def with_claims(draft: ArticleDraft, *, lines: bool = False) -> tuple[ArticleDraft, list[ClaimDraft]]:
-    """The draft and its claims (its sentences, or with `lines=True` its lines, `line_claims`),
-    repeats merged; a draft whose claims were capped says so in `warnings`."""
-    claims = merge_near_duplicates(line_claims(draft.text) if lines else split_claims(draft.text))
+def speech_claims(text: str) -> list[ClaimDraft]:
+    """A transcript's claims: each speaker's words split into sentences, each one claim with
+    its speaker, ranked as a transcript (`transcript_claims`); text that does not read as a
+    transcript is split as an article's is."""
+    claims = transcript_claims(text, sentences=True)
+    return claims if claims is not None else split_claims(text)
+
+
+def with_claims(draft: ArticleDraft, *, split: Callable[[str], list[ClaimDraft]] = split_claims,
+                ) -> tuple[ArticleDraft, list[ClaimDraft]]:
+    """The draft and its claims (`split` of its text: its sentences, or `line_claims`,
+    `speech_claims`), repeats merged; a draft whose claims were capped says so in `warnings`."""
+    claims = merge_near_duplicates(split(draft.text))
     if len(claims) <= MAX_ARTICLE_CLAIMS:
         return draft, claims
     warning = (f"{draft.title or 'The article'} has {len(claims):,} sentences; only the first "

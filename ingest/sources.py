@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, BinaryIO
 if TYPE_CHECKING:
     import httpx
 
-from ingest.claims import line_claims, with_claims
+from ingest.claims import line_claims, speech_claims, split_claims, with_claims
 from ingest.errors import IngestError
 from ingest.extract import extract_article
 from ingest.text import decode_bytes
@@ -27,6 +27,8 @@ _EXTENSION_KINDS = {
     ".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
     ".mdown": "markdown", ".html": "html", ".htm": "html", ".xhtml": "html",
 }
+# How a source is split into claims, by its form (an article's text is extracted first).
+SOURCE_FORMS = {"article": split_claims, "lines": line_claims, "transcript": speech_claims}
 _HTML_SNIFF = re.compile(r"^\s*(?:<!doctype\s+html|<html|<head|<body|<meta|<article|<div|<p[\s>]|<!--)", re.IGNORECASE)
 
 
@@ -47,16 +49,20 @@ def article_from_bytes(data: bytes, *, name: str, kind: str | None = None, url: 
 
 
 def load_source(
-    source: str, *, stdin: BinaryIO | None = None, client: httpx.Client | None = None, lines: bool = False
+    source: str, *, stdin: BinaryIO | None = None, client: httpx.Client | None = None, form: str = "article"
 ) -> tuple[ArticleDraft, list[ClaimDraft]]:
     """The article and claims of `source`: a .txt/.md/.html path, "-" for stdin bytes, or
     an http(s) URL (fetched with `client`, or a client made for the call).
 
-    With `lines=True` the source is a transcript or a list: each line is one claim
-    (`line_claims`), repeats merged, and a file is taken as it is (titled with its name),
-    without the extraction whose title, byline and boilerplate rules would be wrong there."""
-    if lines:
-        return with_claims(_lines_draft(source, stdin=stdin, client=client), lines=True)
+    `form` is "article"; "lines", a list or a transcript with one claim per line
+    (`line_claims`); or "transcript", each speaker's words split into sentences
+    (`speech_claims`). For these two, repeats are merged and a file is taken as it is (titled
+    with its name), without the extraction whose title, byline and boilerplate rules would be
+    wrong there."""
+    if form not in SOURCE_FORMS:
+        raise ValueError(f"Unknown source form {form!r}.")
+    if form != "article":
+        return with_claims(_lines_draft(source, stdin=stdin, client=client), split=SOURCE_FORMS[form])
     if source.startswith(("http://", "https://")):
         from ingest.fetch import fetch_source  # fetching lives apart: httpx, limits, redirects
 

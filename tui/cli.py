@@ -47,8 +47,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("sources", nargs="+", metavar="SOURCE", help="a file (.txt, .md, .html), a URL, or - for stdin")
     p.add_argument("--json", action="store_true", help="one JSON object per article")
     p.add_argument("--no-match", action="store_true", help="do not match the new claims now")
-    p.add_argument("--lines", action="store_true",
-                   help="each line is one claim, the file taken as it is (transcripts written SPEAKER: words)")
+    form = p.add_mutually_exclusive_group()
+    form.add_argument("--lines", action="store_const", const="lines", dest="form", default="article",
+                      help="each line is one claim, the file taken as it is (lists; transcripts written SPEAKER: words)")
+    form.add_argument("--transcript", action="store_const", const="transcript", dest="form",
+                      help="a transcript: each speaker's words split into sentences, ranked by speaker roles")
     p.set_defaults(handler=cmd_ingest)
 
     p = commands.add_parser("claims", parents=[common], help="split a source into claims without storing it")
@@ -126,7 +129,7 @@ def cmd_ingest(args: argparse.Namespace, store: Store, out: TextIO) -> int:
     for source in args.sources:
         try:
             result = operations.ingest_source(store, source, stdin=_stdin(), match=not args.no_match,
-                                              lines=args.lines)
+                                              form=args.form)
         except ClaimdeskError as exc:
             # One bad source does not stop the others; the exit code still says it failed.
             _error(str(exc))

@@ -40,11 +40,12 @@ def ingest_source(
     match: bool = True,
     client=None,
     semantic: bool = False,
-    lines: bool = False,
+    form: str = "article",
 ) -> IngestResult:
-    """Read (or fetch, with the httpx `client`), clean and split one source (with `lines`,
-    one claim per line: transcripts), store it with its claims, then match its claims."""
-    draft, claims = ingest.load_source(source, stdin=stdin, client=client, lines=lines)
+    """Read (or fetch, with the httpx `client`), clean and split one source (`form`: an
+    article, "lines" or a "transcript", see `ingest.load_source`), store it with its claims,
+    then match its claims."""
+    draft, claims = ingest.load_source(source, stdin=stdin, client=client, form=form)
     # Skips an article already stored under the same canonical URL or the same text.
     article_id, created = add_fetched_article(store, draft, claims)
     if created and match:

@@ -429,6 +429,34 @@ def test_ingest_lines_stores_a_transcript_one_claim_per_line(capsys, db, tmp_pat
         assert code == 0 and [row["claim_id"] for row in json_lines(out)] == expected
 
 
+def test_ingest_transcript_splits_each_speakers_turn_into_sentences(capsys, db, tmp_path) -> None:
+    path = tmp_path / "town-hall.txt"
+    text = ("Chris Wallace: (01:20)\n"
+            "Good evening. Our first topic is jobs. Mr. President, what is your record?\n"
+            "Donald Trump: (02:10)\n"
+            "We built the biggest economy in history. Unemployment fell to 3.5% in 2019. "
+            "Then the plague came in from China.\n")
+    path.write_text(text, encoding="utf-8")
+    code, out, err = run(capsys, "--db", db, "ingest", "--transcript", str(path), "--no-match", "--json")
+    assert code == 0, err
+    store = Store(db)
+    article_id = json_lines(out)[0]["article_id"]
+    claims = store.claims_for_article(article_id, checkworthy_only=False)
+    assert [(c.speaker, c.text) for c in claims] == [
+        ("Chris Wallace", "Good evening."), ("Chris Wallace", "Our first topic is jobs."),
+        ("Chris Wallace", "Mr. President, what is your record?"),
+        ("Donald Trump", "We built the biggest economy in history."),
+        ("Donald Trump", "Unemployment fell to 3.5% in 2019."),
+        ("Donald Trump", "Then the plague came in from China."),
+    ]
+    assert all(text[c.start:c.end] == c.text for c in claims)
+    biggest = claims[3]
+    assert "sweeping claim" in biggest.reasons and "minor speaker" not in biggest.reasons
+    with pytest.raises(SystemExit):
+        run(capsys, "--db", db, "ingest", "--transcript", "--lines", str(path))
+    assert "not allowed with" in capsys.readouterr().err
+
+
 def test_ingest_lines_of_an_empty_file_is_one_line_and_stores_nothing(capsys, db, tmp_path) -> None:
     path = tmp_path / "blank.txt"
     path.write_text("\n  \n", encoding="utf-8")

@@ -108,7 +108,7 @@ async def test_a_transcript_shows_who_said_each_claim_and_is_judged_by_keys(stor
         "TRUMP: We lost 70,000 factories since China entered the World Trade Organization.\n",
         encoding="utf-8",
     )
-    result = operations.ingest_source(store, str(transcript), match=False, lines=True)
+    result = operations.ingest_source(store, str(transcript), match=False, form="lines")
     app = make_app(store)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -165,7 +165,7 @@ async def test_the_filter_form_keeps_one_speakers_lines_of_a_transcript(store: S
         "CLINTON: Unemployment fell to 4.9 percent in 2016 under President Obama.\n",
         encoding="utf-8",
     )
-    article_id = operations.ingest_source(store, str(transcript), match=False, lines=True).article_id
+    article_id = operations.ingest_source(store, str(transcript), match=False, form="lines").article_id
     checkworthy = store.claims_for_article(article_id)
     assert {c.speaker for c in checkworthy} == {"TRUMP", "CLINTON"}
     assert set(speakers(store)) == {"TRUMP", "CLINTON"}
