@@ -10,7 +10,7 @@ import pytest
 from ingest.demo import demo_references_path
 from store import Store
 from tests.conftest import SAMPLE_ARTICLE
-from tests.tui.helpers import settle, static_text, table_text
+from tests.tui.helpers import running_desk, settle, static_text, table_text
 from tui import operations
 from tui.app import make_app
 from tui.screens.article import ArticleScreen
@@ -98,29 +98,30 @@ async def test_escape_goes_back_and_q_quits(seeded) -> None:
     assert app.return_code == 0
 
 
-async def test_a_transcript_shows_who_said_each_claim_and_is_judged_by_keys(store: Store, tmp_path) -> None:
+def stored_transcript(store: Store, tmp_path, *lines: str) -> int:
+    """Store a transcript of these "SPEAKER: words" lines, one claim per line; its article id."""
     transcript = tmp_path / "debate.txt"
-    transcript.write_text(
-        "HOLT: Good evening. Why are you running?\n"
-        "TRUMP: We lost 70,000 factories since China entered the World Trade Organization.\n"
-        "CLINTON: My plan creates 10 million jobs by 2020, paid for by taxing the wealthy.\n"
-        "HOLT: Secretary Clinton, what do you say to that?\n"
-        "TRUMP: We lost 70,000 factories since China entered the World Trade Organization.\n",
-        encoding="utf-8",
+    transcript.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return operations.ingest_source(store, str(transcript), match=False, form="lines").article_id
+
+
+async def test_a_transcript_shows_who_said_each_claim_and_is_judged_by_keys(store: Store, tmp_path) -> None:
+    factories = "TRUMP: We lost 70,000 factories since China entered the World Trade Organization."
+    article_id = stored_transcript(
+        store, tmp_path, "HOLT: Good evening. Why are you running?", factories,
+        "CLINTON: My plan creates 10 million jobs by 2020, paid for by taxing the wealthy.",
+        "HOLT: Secretary Clinton, what do you say to that?", factories,
     )
-    result = operations.ingest_source(store, str(transcript), match=False, form="lines")
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        app.open_article(result.article_id)
+    async with running_desk(store) as (app, pilot):
+        app.open_article(article_id)
         await settle(pilot)
         rows = table_text(app.screen.query_one(ClaimList)).splitlines()
         assert any("TRUMP: We lost 70,000 factories" in row for row in rows)
-        factories = next(c for c in store.claims_for_article(result.article_id) if "factories" in c.text)
-        app.screen.query_one(ClaimList).move_to_claim(factories.id)
+        claim = next(c for c in store.claims_for_article(article_id) if "factories" in c.text)
+        app.screen.query_one(ClaimList).move_to_claim(claim.id)
         await pilot.press("x")
         await settle(pilot)
-        assert store.get_claim(factories.id).verdict == "contested"
+        assert store.get_claim(claim.id).verdict == "contested"
         assert "TRUMP: We lost" in static_text(app.screen.query_one(ClaimContext))
 
 
@@ -156,24 +157,19 @@ async def test_the_filter_form_keeps_one_speakers_lines_of_a_transcript(store: S
     from tui.screens.filter import FilterScreen
     from tui.widgets.filter_bar import FilterBar
 
-    transcript = tmp_path / "debate.txt"
-    transcript.write_text(
-        "HOLT: Good evening. Why are you running?\n"
-        "TRUMP: We lost 70,000 factories since China entered the World Trade Organization.\n"
-        "CLINTON: My plan creates 10 million jobs by 2020, paid for by taxing the wealthy.\n"
-        "TRUMP: Our trade deficit with China was 505 billion dollars last year.\n"
-        "CLINTON: Unemployment fell to 4.9 percent in 2016 under President Obama.\n",
-        encoding="utf-8",
+    article_id = stored_transcript(
+        store, tmp_path, "HOLT: Good evening. Why are you running?",
+        "TRUMP: We lost 70,000 factories since China entered the World Trade Organization.",
+        "CLINTON: My plan creates 10 million jobs by 2020, paid for by taxing the wealthy.",
+        "TRUMP: Our trade deficit with China was 505 billion dollars last year.",
+        "CLINTON: Unemployment fell to 4.9 percent in 2016 under President Obama.",
     )
-    article_id = operations.ingest_source(store, str(transcript), match=False, form="lines").article_id
     checkworthy = store.claims_for_article(article_id)
     assert {c.speaker for c in checkworthy} == {"TRUMP", "CLINTON"}
     assert set(speakers(store)) == {"TRUMP", "CLINTON"}
     trump = [c.id for c in checkworthy if c.speaker == "TRUMP"]
     assert filtered_claim_ids(store, ClaimFilter(speaker="TRUMP"), article_id) == trump
-    app = make_app(store)
-    async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
+    async with running_desk(store) as (app, pilot):
         app.open_article(article_id)
         await settle(pilot)
         await pilot.press("f")
