@@ -58,7 +58,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("path", metavar="SOURCE", help="a file, a URL, or - for stdin")
     p.add_argument("--json", action="store_true", help="one JSON object per claim")
     p.add_argument("--all", action="store_true", help="every sentence, not only the check-worthy ones")
-    p.add_argument("--lines", action="store_true", help="each line is one sentence, no splitting (transcripts, datasets)")
+    form = p.add_mutually_exclusive_group()
+    form.add_argument("--lines", action="store_true", help="each line is one sentence, no splitting (transcripts, datasets)")
+    form.add_argument("--transcript", action="store_true",
+                      help="a transcript: each speaker's words split into sentences, ranked by speaker roles")
     p.add_argument("--reasons", action="store_true", help="add the check-worthiness reasons")
     p.set_defaults(handler=cmd_claims)
 
@@ -151,6 +154,8 @@ def cmd_claims(args: argparse.Namespace, store: Store | None, out: TextIO) -> in
 
     if args.lines:
         claims = ingest.load_lines(args.path, stdin=_stdin())
+    elif args.transcript:
+        claims = ingest.load_source(args.path, stdin=_stdin(), form="transcript")[1]
     else:
         claims = ingest.load_source(args.path, stdin=_stdin())[1]
     for claim in claims:

@@ -455,6 +455,9 @@ def test_ingest_transcript_splits_each_speakers_turn_into_sentences(capsys, db, 
     with pytest.raises(SystemExit):
         run(capsys, "--db", db, "ingest", "--transcript", "--lines", str(path))
     assert "not allowed with" in capsys.readouterr().err
+    code, out, _ = run(capsys, "claims", str(path), "--transcript", "--json", "--all")
+    assert code == 0
+    assert [(r["speaker"], r["text"]) for r in json_lines(out)] == [(c.speaker, c.text) for c in claims]
 
 
 def test_ingest_lines_of_an_empty_file_is_one_line_and_stores_nothing(capsys, db, tmp_path) -> None:
