@@ -92,3 +92,36 @@ def test_help(snap_compare, desk_store: Store) -> None:
         await settle(pilot)
 
     assert snap_compare(desk(desk_store), terminal_size=SIZE, run_before=help_on_article)
+
+
+TRANSCRIPT = """HOLT: (00:01:05)
+Good evening from Hofstra University. Why are you running for president?
+TRUMP: (00:01:40)
+Our jobs are fleeing the country. We lost 70,000 factories since China entered the World Trade Organization.
+CLINTON: (00:02:30)
+My plan creates 10 million jobs by 2020. It is paid for by taxing the wealthy.
+HOLT: (00:03:10)
+Secretary Clinton, what do you say to that?
+TRUMP: (00:03:20)
+This is the worst trade deal ever signed. We lost 70,000 factories since China entered the World Trade Organization.
+"""
+
+
+def test_transcript_most_check_worthy_first(snap_compare, store: Store, tmp_path) -> None:
+    """A transcript on the desk: each sentence with its speaker, sorted by check-worthiness (S)."""
+    from tui import operations
+
+    path = tmp_path / "first-debate.txt"
+    path.write_text(TRANSCRIPT, encoding="utf-8")
+    article_id = operations.ingest_source(store, str(path), match=False, form="transcript").article_id
+    for claim in store.claims_for_article(article_id, checkworthy_only=False):
+        store.save_matches(claim.id, [])
+
+    async def sorted_transcript(pilot: Pilot) -> None:
+        await settle(pilot)
+        pilot.app.open_article(article_id)
+        await settle(pilot)
+        await pilot.press("S")
+        await settle(pilot)
+
+    assert snap_compare(desk(store), terminal_size=SIZE, run_before=sorted_transcript)
