@@ -450,17 +450,30 @@ def score_transcript(lines: Sequence[tuple[str, str]]) -> list[tuple[float, tupl
     their sentence scores. A score is comparable with `threshold()`: only repeated and sweeping
     claims are raised, by at most the sum of those two weights in log-odds.
     """
+    return [(a.score, a.reasons) for a in assess_transcript(lines)]
+
+
+def assess_transcript(lines: Sequence[tuple[str, str]]) -> list[Assessment]:
+    """`score_transcript`'s score and reasons for each line, and whether it is check-worthy:
+    as a sentence, or once raised to the threshold (a repeated or sweeping claim).
+
+    The roles order the lines, as fact-checkers pick from a debate, but never hide a claim
+    the sentence alone would show: in a two-candidate debate the one who speaks less still
+    makes claims worth a look, lower in the list.
+    """
     speakers = [speaker for speaker, _ in lines]
     texts = [text for _, text in lines]
     model = load_model()
     weights = model.transcript_weights if model is not None else {}
+    limit = threshold()
     results = []
     for text, (change, role_reasons) in zip(texts, transcript_adjustments(speakers, texts, weights)):
         assessment = score_sentence(text)
         score = assessment.score
         if change:
             score = round(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, _logit(score) + change)))), 4)
-        results.append((score, assessment.reasons + role_reasons))
+        results.append(Assessment(score, assessment.checkworthy or score >= limit,
+                                  assessment.reasons + role_reasons))
     return results
 
 

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from ingest.checkworthy import score_sentence, score_transcript, threshold
+from ingest.checkworthy import assess_transcript, score_sentence
 from ingest.split import MAX_SENTENCE_CHARS, line_spans, sentence_spans
 from store.models import ArticleDraft, ClaimDraft
 
@@ -53,7 +53,7 @@ _SPEAKER_HEADER = re.compile(
 def transcript_claims(text: str, *, max_chars: int = MAX_SENTENCE_CHARS,
                       sentences: bool = False) -> list[ClaimDraft] | None:
     """Each line of a transcript written as "SPEAKER: words" as one claim (the words only,
-    offsets into `text`), scored with the speakers' roles (`score_transcript`: the
+    offsets into `text`), scored with the speakers' roles (`assess_transcript`: the
     moderator's questions and a minor speaker's asides rank lower, a line repeating a claim
     made elsewhere in the transcript or making a sweeping one ranks higher), each with its
     speaker. A line naming only the next speaker ("Chris Wallace: (01:20)") is not a claim:
@@ -81,12 +81,11 @@ def transcript_claims(text: str, *, max_chars: int = MAX_SENTENCE_CHARS,
     if sentences:
         lines = [(who, start + first, start + last) for who, start, end in lines
                  for first, last in sentence_spans(text[start:end], max_chars)]
-    scores = score_transcript([(who, text[start:end]) for who, start, end in lines])
-    limit = threshold()
+    assessments = assess_transcript([(who, text[start:end]) for who, start, end in lines])
     return [
-        ClaimDraft(text=text[start:end], start=start, end=end, score=score,
-                   checkworthy=score >= limit, reasons=reasons, speaker=who)
-        for (who, start, end), (score, reasons) in zip(lines, scores)
+        ClaimDraft(text=text[start:end], start=start, end=end, score=a.score,
+                   checkworthy=a.checkworthy, reasons=a.reasons, speaker=who)
+        for (who, start, end), a in zip(lines, assessments)
     ]
 
 

@@ -210,3 +210,16 @@ def test_time_stamps_before_a_speaker_are_not_part_of_the_claim():
 def test_a_list_with_one_heading_is_not_a_transcript():
     assert transcript_claims("Summary:\nThe deficit rose by 3%.\nTaxes fell.\nJobs grew.\n") is None
     assert transcript_claims("TRUMP:\n") is None
+
+
+def test_roles_rank_a_claim_lower_but_never_hide_one_the_sentence_shows():
+    claim = "Unemployment fell to 3.5% in 2019."
+    lines = [("TRUMP", f"We lost {n},000 factories in Ohio in 2016.") for n in range(2, 12)]
+    lines += [("CLINTON", claim), ("HOLT", "Secretary Clinton, is that right?")]
+    assert checkworthy.score_sentence(claim).checkworthy
+    *_, clinton, holt = checkworthy.assess_transcript(lines)
+    assert "minor speaker" in clinton.reasons
+    assert clinton.score < checkworthy.threshold() <= checkworthy.score_sentence(claim).score
+    assert clinton.checkworthy  # lower in the list, still shown
+    assert not holt.checkworthy  # a question is not check-worthy, as a sentence either
+    assert [(a.score, a.reasons) for a in checkworthy.assess_transcript(lines)] == checkworthy.score_transcript(lines)
