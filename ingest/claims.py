@@ -56,11 +56,31 @@ def transcript_claims(text: str, *, max_chars: int = MAX_SENTENCE_CHARS,
     offsets into `text`), scored with the speakers' roles (`assess_transcript`: the
     moderator's questions and a minor speaker's asides rank lower, a line repeating a claim
     made elsewhere in the transcript or making a sweeping one ranks higher), each with its
-    speaker. A line naming only the next speaker ("Chris Wallace: (01:20)") is not a claim:
-    the lines after it are that speaker's. With `sentences=True` each line's words are split
-    into sentences, each one claim with the line's speaker (long turns, as transcription
-    services write them). None when fewer than half of the lines name a speaker, so plain
-    lines keep `split_claims(lines=True)`."""
+    speaker. With `sentences=True` each line's words are split into sentences, each one
+    claim with the line's speaker (long turns, as transcription services write them). None
+    when `text` does not read as a transcript (`speaker_lines`), so plain lines keep
+    `split_claims(lines=True)`."""
+    lines = speaker_lines(text, max_chars)
+    if lines is None:
+        return None
+    if sentences:
+        lines = [(who, start + first, start + last) for who, start, end in lines
+                 for first, last in sentence_spans(text[start:end], max_chars)]
+    assessments = assess_transcript([(who, text[start:end]) for who, start, end in lines])
+    return [
+        ClaimDraft(text=text[start:end], start=start, end=end, score=a.score,
+                   checkworthy=a.checkworthy, reasons=a.reasons, speaker=who)
+        for (who, start, end), a in zip(lines, assessments)
+    ]
+
+
+def speaker_lines(text: str, max_chars: int = MAX_SENTENCE_CHARS) -> list[tuple[str, int, int]] | None:
+    """`(speaker, start, end)` of each line's words when `text` reads as a transcript; None
+    when fewer than half of its lines name a speaker.
+
+    A line naming only the next speaker ("Chris Wallace: (01:20)") is not a line of words:
+    the lines after it are that speaker's.
+    """
     spans = line_spans(text, max_chars)
     lines: list[tuple[str, int, int]] = []
     named = 0
@@ -76,17 +96,7 @@ def transcript_claims(text: str, *, max_chars: int = MAX_SENTENCE_CHARS,
             named += 1
             speaker, start = found.group(1).strip(), found.end()
         lines.append((speaker, start, end))
-    if not lines or named * 2 < len(spans):
-        return None
-    if sentences:
-        lines = [(who, start + first, start + last) for who, start, end in lines
-                 for first, last in sentence_spans(text[start:end], max_chars)]
-    assessments = assess_transcript([(who, text[start:end]) for who, start, end in lines])
-    return [
-        ClaimDraft(text=text[start:end], start=start, end=end, score=a.score,
-                   checkworthy=a.checkworthy, reasons=a.reasons, speaker=who)
-        for (who, start, end), a in zip(lines, assessments)
-    ]
+    return lines if lines and named * 2 >= len(spans) else None
 
 
 _NORMALISE = re.compile(r"[\W_]+")

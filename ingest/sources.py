@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, BinaryIO
 if TYPE_CHECKING:
     import httpx
 
-from ingest.claims import line_claims, speech_claims, split_claims, with_claims
+from ingest.claims import line_claims, speaker_lines, speech_claims, split_claims, with_claims
 from ingest.errors import IngestError
 from ingest.extract import extract_article
 from ingest.text import decode_bytes
@@ -58,7 +58,10 @@ def load_source(
     (`line_claims`); or "transcript", each speaker's words split into sentences
     (`speech_claims`). For these two, repeats are merged and a file is taken as it is (titled
     with its name), without the extraction whose title, byline and boilerplate rules would be
-    wrong there."""
+    wrong there. "auto" reads a file whose lines name their speakers as a transcript, and
+    anything else as an article."""
+    if form == "auto":
+        form = _form_of(source, stdin)
     if form not in SOURCE_FORMS:
         raise ValueError(f"Unknown source form {form!r}.")
     if form != "article":
@@ -69,6 +72,16 @@ def load_source(
         return fetch_source(source, client=client)
     data, name, kind = read_source_bytes(source, stdin=stdin)
     return article_from_bytes(data, name=name, kind=kind)
+
+
+def _form_of(source: str, stdin: BinaryIO | None) -> str:
+    """"transcript" for a file whose lines name their speakers, else "article"."""
+    if source == "-" or source.startswith(("http://", "https://")):
+        return "article"  # read once only; web pages are articles
+    data, name, kind = read_source_bytes(source, stdin=stdin)
+    if kind == "html" or not data.strip():
+        return "article"
+    return "transcript" if speaker_lines(decode_bytes(data, name)) is not None else "article"
 
 
 def load_lines(source: str, *, stdin: BinaryIO | None = None) -> list[ClaimDraft]:

@@ -86,6 +86,17 @@ def validate_url(answer: str) -> str | None:
     return None
 
 
+def validate_url_or_file(answer: str) -> str | None:
+    """An error sentence unless `answer` is an http(s) URL (`validate_url`) or a file here."""
+    if answer.lower().startswith(("http://", "https://")):
+        return validate_url(answer)
+    try:
+        is_file = Path(answer).expanduser().is_file()
+    except (OSError, ValueError):
+        is_file = False
+    return None if is_file else f"'{answer}' is neither an http or https URL nor a file on this machine."
+
+
 class ClaimdeskApp(App):
     CSS_PATH = "app.tcss"
     TITLE = "claimdesk"
@@ -472,22 +483,24 @@ class ClaimdeskApp(App):
         self.push_screen(FeedsScreen())
 
     def ask_article_url(self) -> None:
-        """Ask for a page's URL, then fetch, store and match it in a worker."""
+        """Ask for a page's URL or a file's path, then read, store and match it in a worker."""
 
-        def start(url: str | None) -> None:
-            if url:
-                self.notify(f"Fetching {url}…", markup=False, timeout=3)
-                self.ingest_url(url)
+        def start(answer: str | None) -> None:
+            if answer:
+                self.notify(f"Reading {answer}…", markup=False, timeout=3)
+                self.ingest_url(answer)
 
-        self.push_screen(PromptScreen("Article URL", validate=validate_url), start)
+        self.push_screen(PromptScreen("Article URL, or a file (a transcript is recognised by its SPEAKER: lines)",
+                                      validate=validate_url_or_file), start)
 
     @work(thread=True, group="ingest", exit_on_error=False, description="Fetching one article")
     def ingest_url(self, url: str) -> None:
         from tui import operations
 
+        source = url if url.startswith(("http://", "https://")) else str(Path(url).expanduser())
         try:
-            result = operations.ingest_source(self.store, url, client=self.http_client,
-                                              semantic=self.settings.semantic)
+            result = operations.ingest_source(self.store, source, client=self.http_client,
+                                              semantic=self.settings.semantic, form="auto")
         except ClaimdeskError as exc:
             self.call_from_thread(self.show_error, exc)
             return

@@ -181,3 +181,33 @@ async def test_the_filter_form_keeps_one_speakers_lines_of_a_transcript(store: S
         assert app.filters == ClaimFilter(speaker="TRUMP")
         assert "speaker TRUMP" in static_text(app.screen.query_one(FilterBar))
         assert list(app.screen.query_one(ClaimList).order) == trump
+
+
+async def test_i_adds_a_transcript_file_read_with_its_speakers(store: Store, tmp_path) -> None:
+    from textual.widgets import Input
+
+    from store.queue import speakers
+
+    path = tmp_path / "town-hall.txt"
+    path.write_text("Chris Wallace: (01:20)\nGood evening. What is your record on jobs?\n"
+                    "Donald Trump: (02:10)\nWe built the biggest economy in history. "
+                    "Unemployment fell to 3.5% in 2019.\n", encoding="utf-8")
+    async with running_desk(store) as (app, pilot):
+        await pilot.press("i")
+        await settle(pilot)
+        app.screen.query_one(Input).value = str(tmp_path / "missing.txt")
+        await pilot.press("enter")
+        await settle(pilot)
+        error = " ".join(static_text(app.screen.query_one("#prompt-error")).split())
+        assert "missing.txt' is neither an http or https URL nor a file" in error
+        app.screen.query_one(Input).value = str(path)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, InboxScreen)
+        assert "town-hall.txt" in table_text(app.screen.query_one(InboxTable))
+    [article] = store.list_articles()
+    claims = store.claims_for_article(article.id, checkworthy_only=False)
+    assert [(c.speaker, c.text) for c in claims][-2:] == [
+        ("Donald Trump", "We built the biggest economy in history."),
+        ("Donald Trump", "Unemployment fell to 3.5% in 2019.")]
+    assert speakers(store) == ["Donald Trump"]

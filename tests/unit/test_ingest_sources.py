@@ -91,3 +91,22 @@ def _write(path, data: bytes):
 def test_public_api_is_importable():
     for name in ("neutralise_controls", "decode_bytes", "extract_article", "split_claims", "load_source"):
         assert callable(getattr(ingest, name))
+
+
+def test_auto_form_reads_a_file_with_speakers_as_a_transcript_and_the_rest_as_articles(tmp_path) -> None:
+    from tests.conftest import SAMPLE_ARTICLE
+
+    transcript = tmp_path / "debate.txt"
+    transcript.write_text("HOLT: Why are you running?\nTRUMP: We lost 70,000 factories since 2001.\n",
+                          encoding="utf-8")
+    draft, claims = load_source(str(transcript), form="auto")
+    assert draft.title == "debate.txt" and [c.speaker for c in claims] == ["HOLT", "TRUMP"]
+    if SAMPLE_ARTICLE.exists():
+        article, article_claims = load_source(str(SAMPLE_ARTICLE), form="auto")
+        assert "Idlib" in article.title and {c.speaker for c in article_claims} == {""}
+    page = tmp_path / "page.html"
+    page.write_text("<html><body><p>HOLT: Why?</p><p>TRUMP: We lost 70,000 factories in 2016.</p></body></html>",
+                    encoding="utf-8")
+    assert {c.speaker for c in load_source(str(page), form="auto")[1]} == {""}  # HTML is an article
+    with pytest.raises(ValueError):
+        load_source(str(transcript), form="poem")

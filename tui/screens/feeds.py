@@ -36,7 +36,7 @@ class FeedsScreen(Screen):
         Binding("a", "add_feed", "Follow feed", id="feeds.add"),
         Binding("r", "fetch_all", "Fetch all", id="feeds.fetch_all"),
         Binding("D", "remove_feed", "Unfollow", id="feeds.remove"),
-        Binding("i", "ingest_url", "Add page by URL", id="feeds.ingest_url"),
+        Binding("i", "ingest_url", "Add page or file", id="feeds.ingest_url"),
         Binding("j", "cursor_down", "Down", show=False, id="feeds.down"),
         Binding("k", "cursor_up", "Up", show=False, id="feeds.up"),
         Binding("escape", "back", "Back", id="feeds.back"),

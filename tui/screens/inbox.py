@@ -29,7 +29,7 @@ class InboxScreen(DeskScreen):
         Binding("A", "toggle_archived", "Show archived", id="inbox.show_archived"),
         Binding("escape", "clear_filter", "Clear filter", show=False, id="inbox.clear"),
         Binding("F", "open_feeds", "Feeds", id="inbox.feeds"),
-        Binding("i", "add_url", "Add URL", id="inbox.add_url"),
+        Binding("i", "add_url", "Add page or file", id="inbox.add_url"),
     ]
 
     def __init__(self) -> None:
