@@ -135,8 +135,9 @@ def speech_claims(text: str) -> list[ClaimDraft]:
     return claims if claims is not None else split_claims(text)
 
 
-def with_claims(draft: ArticleDraft, *, split: Callable[[str], list[ClaimDraft]] = split_claims,
-                ) -> tuple[ArticleDraft, list[ClaimDraft]]:
+def with_claims(
+    draft: ArticleDraft, *, split: Callable[[str], list[ClaimDraft]] = split_claims
+) -> tuple[ArticleDraft, list[ClaimDraft]]:
     """The draft and its claims (`split` of its text: its sentences, or `line_claims`,
     `speech_claims`), repeats merged; a draft whose claims were capped says so in `warnings`."""
     claims = merge_near_duplicates(split(draft.text))
