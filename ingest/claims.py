@@ -4,6 +4,8 @@
 with offsets such that `text[start:end] == claim.text`, a score in [0, 1], the reasons
 behind it and whether it clears the check-worthiness threshold. `merge_near_duplicates`
 folds sentences repeated within an article into one claim that keeps every offset.
+Transcripts keep their speakers: `line_claims` (one claim per line) and `speech_claims`
+(one per sentence of each turn) rank them with the speakers' roles (`transcript_claims`).
 """
 
 from __future__ import annotations
