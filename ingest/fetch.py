@@ -543,6 +543,14 @@ def normalise_url(url: str) -> str:
 
 def article_from_document(document: FetchedDocument) -> tuple[ArticleDraft, list[ClaimDraft]]:
     """Extract and split a fetched page into an article draft and its claims."""
+    from ingest.claims import with_claims
+
+    return with_claims(fetched_article(document))
+
+
+def fetched_article(document: FetchedDocument) -> ArticleDraft:
+    """The article draft of a fetched page (its text extracted, its final and canonical URL
+    set), not yet split into claims."""
     from ingest.extract import extract_article
 
     media = document.content_type
@@ -561,9 +569,7 @@ def article_from_document(document: FetchedDocument) -> tuple[ArticleDraft, list
     if kind == "html":
         canonical = canonical_link(document.text, document.final_url)
     canonical = canonical or normalise_url(draft.canonical_url) or normalise_url(document.final_url)
-    from ingest.claims import with_claims
-
-    return with_claims(replace(draft, url=document.final_url, canonical_url=canonical))
+    return replace(draft, url=document.final_url, canonical_url=canonical)
 
 
 def fetch_source(url: str, *, client: httpx.Client | None = None) -> tuple[ArticleDraft, list[ClaimDraft]]:

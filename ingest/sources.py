@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, BinaryIO
 if TYPE_CHECKING:
     import httpx
 
-from ingest.claims import line_claims, speaker_lines, speech_claims, split_claims, with_claims
+from ingest.claims import line_claims, speaker_lines, speech_claims, with_claims
 from ingest.errors import IngestError
 from ingest.extract import extract_article
 from ingest.text import decode_bytes
@@ -27,8 +27,8 @@ _EXTENSION_KINDS = {
     ".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
     ".mdown": "markdown", ".html": "html", ".htm": "html", ".xhtml": "html",
 }
-# How a source is split into claims, by its form (an article's text is extracted first).
-SOURCE_FORMS = {"article": split_claims, "lines": line_claims, "transcript": speech_claims}
+# How a source read as it is, without extraction, is split into claims, by its form.
+LINE_FORMS = {"lines": line_claims, "transcript": speech_claims}
 _HTML_SNIFF = re.compile(r"^\s*(?:<!doctype\s+html|<html|<head|<body|<meta|<article|<div|<p[\s>]|<!--)", re.IGNORECASE)
 
 
@@ -44,7 +44,10 @@ def article_from_bytes(data: bytes, *, name: str, kind: str | None = None, url: 
         raise IngestError(f"{name} is empty.")
     if len(data) > MAX_SOURCE_BYTES:
         raise IngestError(f"{name} is larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MB, too large for one article.")
-    text = decode_bytes(data, name, declared_charset)
+    return _article_from_text(decode_bytes(data, name, declared_charset), name=name, kind=kind, url=url)
+
+
+def _article_from_text(text: str, *, name: str, kind: str | None, url: str = "") -> tuple[ArticleDraft, list[ClaimDraft]]:
     return with_claims(extract_article(text, name=name, kind=kind or sniff_kind(text), url=url))
 
 
@@ -60,28 +63,21 @@ def load_source(
     with its name), without the extraction whose title, byline and boilerplate rules would be
     wrong there. "auto" reads a file whose lines name their speakers as a transcript, and
     anything else as an article."""
-    if form == "auto":
-        form = _form_of(source, stdin)
-    if form not in SOURCE_FORMS:
+    if form in LINE_FORMS:
+        return with_claims(_lines_draft(source, stdin=stdin, client=client), split=LINE_FORMS[form])
+    if form not in ("article", "auto"):
         raise ValueError(f"Unknown source form {form!r}.")
-    if form != "article":
-        return with_claims(_lines_draft(source, stdin=stdin, client=client), split=SOURCE_FORMS[form])
-    if source.startswith(("http://", "https://")):
+    if source.startswith(("http://", "https://")):  # web pages are articles
         from ingest.fetch import fetch_source  # fetching lives apart: httpx, limits, redirects
 
         return fetch_source(source, client=client)
     data, name, kind = read_source_bytes(source, stdin=stdin)
+    if form == "auto" and source != "-" and kind != "html" and data.strip():
+        text = decode_bytes(data, name)  # decoded once, whichever way the file is read
+        if speaker_lines(text) is not None:
+            return with_claims(ArticleDraft(title=Path(source).name, text=text), split=speech_claims)
+        return _article_from_text(text, name=name, kind=kind)
     return article_from_bytes(data, name=name, kind=kind)
-
-
-def _form_of(source: str, stdin: BinaryIO | None) -> str:
-    """"transcript" for a file whose lines name their speakers, else "article"."""
-    if source == "-" or source.startswith(("http://", "https://")):
-        return "article"  # read once only; web pages are articles
-    data, name, kind = read_source_bytes(source, stdin=stdin)
-    if kind == "html" or not data.strip():
-        return "article"
-    return "transcript" if speaker_lines(decode_bytes(data, name)) is not None else "article"
 
 
 def load_lines(source: str, *, stdin: BinaryIO | None = None) -> list[ClaimDraft]:
@@ -92,9 +88,9 @@ def load_lines(source: str, *, stdin: BinaryIO | None = None) -> list[ClaimDraft
 def _lines_draft(source: str, *, stdin: BinaryIO | None, client: httpx.Client | None = None) -> ArticleDraft:
     """`source` read for its lines: a page's extracted text, or a file's text as it is."""
     if source.startswith(("http://", "https://")):
-        from ingest.fetch import fetch_source
+        from ingest.fetch import fetch_document, fetched_article
 
-        return fetch_source(source, client=client)[0]
+        return fetched_article(fetch_document(source, client, kind="article"))
     data, name, _kind = read_source_bytes(source, stdin=stdin)
     if not data.strip():
         raise IngestError(f"{name} is empty.")
