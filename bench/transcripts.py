@@ -19,12 +19,13 @@ import argparse
 import csv
 import statistics
 import sys
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from split import p95, timed  # noqa: E402
 
 from ingest.claims import line_claims, speech_claims, split_claims  # noqa: E402
 
@@ -36,20 +37,6 @@ def transcript_text(path: Path) -> str:
     with path.open(encoding="utf-8", newline="") as handle:
         rows = [fields for fields in csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE) if len(fields) >= 4]
     return "".join(f"{speaker}: {text}\n" for _, speaker, text, _ in rows)
-
-
-def timed(function: Callable[[str], object], text: str, runs: int) -> list[float]:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        function(text)
-        times.append(time.perf_counter() - start)
-    return times
-
-
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def main() -> None:
