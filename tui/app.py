@@ -495,7 +495,7 @@ class ClaimdeskApp(App):
 
     @work(thread=True, group="ingest", exit_on_error=False, description="Fetching one article")
     def ingest_url(self, url: str) -> None:
-        from tui import operations
+        import operations
 
         source = url if url.startswith(("http://", "https://")) else str(Path(url).expanduser())
         try:
@@ -556,11 +556,8 @@ class ClaimdeskApp(App):
           description="Write a report")
     def write_export(self, path: str, fmt: str, article_id: int | None,
                      filters: ClaimFilter) -> None:
-        import reports
-
         try:
-            records = export_records(self.store, filters, article_id)
-            written = reports.write_report_file(records, fmt, str(Path(path).expanduser()))
+            written = export_in_view(self.store, fmt, str(Path(path).expanduser()), filters, article_id)
         except (ClaimdeskError, OSError) as exc:
             self.call_from_thread(self.show_error, exc)
             return
@@ -584,17 +581,16 @@ class ClaimdeskApp(App):
             )
 
 
-def export_records(store: Store, filters: ClaimFilter, article_id: int | None) -> list:
-    """The verdict records the desk shows: the store's export filter narrowed to the
-    claims that the desk's own filter lets through."""
+def export_in_view(store: Store, fmt: str, path: str, filters: ClaimFilter, article_id: int | None) -> int:
+    """Write the verdicts the desk shows through the command line's export path: the
+    store's export filter narrowed to the claims that the desk's own filter lets through."""
+    import operations
+
     named = tuple(v for v in filters.verdicts if v in VERDICTS)
-    if filters.verdicts and not named:
-        return []  # only "no verdict" is in view: nothing judged to export
-    records = store.verdict_records(
-        ExportFilter(article_id=article_id, source=filters.source or None, verdicts=named)
-    )
-    allowed = set(queue.filtered_claim_ids(store, filters, article_id))
-    return [r for r in records if r.claim_id in allowed]
+    only_open = bool(filters.verdicts) and not named  # only "no verdict" in view: nothing judged
+    allowed = set() if only_open else set(queue.filtered_claim_ids(store, filters, article_id))
+    export_filter = ExportFilter(article_id=article_id, source=filters.source or None, verdicts=named)
+    return operations.export_report_file(store, fmt, path, export_filter, claim_ids=allowed)
 
 
 def make_app(store: Store, settings: Settings | None = None, http_client=None) -> ClaimdeskApp:

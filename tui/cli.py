@@ -126,7 +126,7 @@ def _report_formats() -> Sequence[str]:
 
 
 def cmd_ingest(args: argparse.Namespace, store: Store, out: TextIO) -> int:
-    from tui import operations
+    import operations
 
     failures = 0
     for source in args.sources:
@@ -176,7 +176,7 @@ def cmd_claims(args: argparse.Namespace, store: Store | None, out: TextIO) -> in
 
 
 def cmd_import(args: argparse.Namespace, store: Store, out: TextIO) -> int:
-    from tui import operations
+    import operations
 
     row_errors: list[ClaimdeskError] = []
     added, skipped = operations.import_references(
@@ -189,7 +189,7 @@ def cmd_import(args: argparse.Namespace, store: Store, out: TextIO) -> int:
 
 
 def cmd_match(args: argparse.Namespace, store: Store, out: TextIO) -> int:
-    from tui import operations
+    import operations
 
     if args.limit < 1:
         raise ClaimdeskError(f"--limit must be at least 1, not {args.limit}.")
@@ -249,7 +249,7 @@ def cmd_verdict(args: argparse.Namespace, store: Store, out: TextIO) -> int:
 
 def cmd_export(args: argparse.Namespace, store: Store, out: TextIO) -> int:
     from reports import ReportOptions
-    from tui import operations
+    import operations
 
     filters = ExportFilter(article_id=args.article, source=args.source, verdicts=tuple(args.verdict),
                            checker=args.checker, since=args.since, until=args.until, speaker=args.speaker)
@@ -270,7 +270,7 @@ def cmd_export(args: argparse.Namespace, store: Store, out: TextIO) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, store: Store, out: TextIO) -> int:
-    from tui import operations
+    import operations
 
     article, (added, _skipped) = operations.seed_demo(store)
     print(f"demo: article {article.article_id} ({article.claims} claims), {added} reference claims added", file=out)
@@ -301,9 +301,9 @@ def _add_feed_commands(commands: argparse._SubParsersAction, common: argparse.Ar
 
 
 def cmd_feed_add(args: argparse.Namespace, store: Store, out: TextIO) -> int:
-    from ingest.feeds import follow_feed
+    import operations
 
-    feed, created = follow_feed(store, args.url)
+    feed, created = operations.follow_feed(store, args.url)
     print(f"{'following' if created else 'already following'} {shown(feed.url)} (feed {feed.id})", file=out)
     return 0
 
@@ -323,19 +323,18 @@ def cmd_feed_list(args: argparse.Namespace, store: Store, out: TextIO) -> int:
 
 
 def cmd_feed_remove(args: argparse.Namespace, store: Store, out: TextIO) -> int:
-    from ingest.feeds import unfollow_feed
+    import operations
 
-    feed = unfollow_feed(store, args.url)
+    feed = operations.unfollow_feed(store, args.url)
     print(f"no longer following {shown(feed.url)}", file=out)
     return 0
 
 
 def cmd_feed_fetch(args: argparse.Namespace, store: Store, out: TextIO) -> int:
-    from ingest.feeds import fetch_feeds
-    from tui import operations
+    import operations
 
-    on_article = None if args.no_match else (lambda article_id: operations.match_article(store, article_id))
-    results = fetch_feeds(store, None if args.all or not args.urls else args.urls, on_article=on_article)
+    results = operations.fetch_feeds(store, None if args.all or not args.urls else args.urls,
+                                     match=not args.no_match)
     for result in results:
         if args.json:
             print(json.dumps({"url": result.url, "title": result.title, "new_articles": result.new_article_ids,
@@ -404,7 +403,7 @@ def _neutralise_arguments(args: argparse.Namespace) -> None:
 
 
 def run_tui(db_path: str | None) -> int:
-    from tui import operations
+    import operations
     from tui.app import make_app
 
     first_run = db_path is None and not default_db_path().exists()

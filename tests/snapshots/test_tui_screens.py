@@ -109,7 +109,7 @@ This is the worst trade deal ever signed. We lost 70,000 factories since China e
 
 def test_transcript_most_check_worthy_first(snap_compare, store: Store, tmp_path) -> None:
     """A transcript on the desk: each sentence with its speaker, sorted by check-worthiness (S)."""
-    from tui import operations
+    import operations
 
     path = tmp_path / "first-debate.txt"
     path.write_text(TRANSCRIPT, encoding="utf-8")

@@ -11,7 +11,7 @@ from ingest.demo import demo_references_path
 from store import Store
 from tests.conftest import SAMPLE_ARTICLE
 from tests.tui.helpers import running_desk, settle, static_text, table_text
-from tui import operations
+import operations
 from tui.app import make_app
 from tui.screens.article import ArticleScreen
 from tui.screens.inbox import InboxScreen

@@ -10,10 +10,11 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 FORBIDDEN = {
-    "store": {"textual", "tui", "ingest", "matchers", "reports", "rich"},
-    "ingest": {"textual", "tui", "matchers", "reports", "rich"},
-    "matchers": {"textual", "tui", "ingest", "reports", "rich", "sqlite3", "sqlite_utils", "httpx"},
-    "reports": {"textual", "tui", "ingest", "matchers", "rich", "sqlite3", "sqlite_utils", "httpx"},
+    "store": {"textual", "tui", "ingest", "matchers", "reports", "rich", "operations"},
+    "ingest": {"textual", "tui", "matchers", "reports", "rich", "operations"},
+    "matchers": {"textual", "tui", "ingest", "reports", "rich", "operations", "sqlite3", "sqlite_utils", "httpx"},
+    "reports": {"textual", "tui", "ingest", "matchers", "rich", "operations", "sqlite3", "sqlite_utils", "httpx"},
+    "operations": {"textual", "tui", "rich", "sqlite3", "sqlite_utils"},
 }
 
 

@@ -155,7 +155,7 @@ class ArticleScreen(DeskScreen):
     @work(thread=True, exclusive=True, group="matches", exit_on_error=False,
           description="Find the matches of a claim")
     def compute_matches(self, claim: Claim) -> None:
-        from tui import operations  # imported here: it pulls in every core package
+        import operations  # imported here: it pulls in every core package
 
         try:
             # Searched on the workers' own connection, so a slow search never makes a

@@ -17,10 +17,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, ProgressBar, Static
 
-from ingest.feeds import FeedResult, fetch_feeds, follow_feed, unfollow_feed
 from store import feeds as feed_store
 from store.errors import ClaimdeskError
-from tui import operations
+import operations
+from operations.feeds import FeedResult
 from tui.screens.prompt import PromptScreen
 from tui.widgets.key_hints import KeyHints
 from tui.widgets.literal import literal, one_line
@@ -103,7 +103,7 @@ class FeedsScreen(Screen):
             if not url:
                 return
             try:
-                feed, created = follow_feed(self.desk.store, url)
+                feed, created = operations.follow_feed(self.desk.store, url)
             except ClaimdeskError as exc:
                 self.desk.show_error(exc)
                 return
@@ -118,7 +118,7 @@ class FeedsScreen(Screen):
         if feed_id is None:
             return
         try:
-            feed = unfollow_feed(self.desk.store, feed_id)
+            feed = operations.unfollow_feed(self.desk.store, feed_id)
         except ClaimdeskError as exc:
             self.desk.show_error(exc)
             return
@@ -144,12 +144,12 @@ class FeedsScreen(Screen):
             self.app.call_from_thread(self._feed_done, done, total, result)
 
         def arrived(article_id: int) -> None:
-            operations.match_article(store, article_id, semantic=self.desk.settings.semantic)
             self.app.call_from_thread(self.desk.article_arrived, article_id)
 
         try:
-            results = fetch_feeds(store, "all", client=self.desk.http_client,
-                                  on_progress=progressed, on_article=arrived)
+            results = operations.fetch_feeds(store, "all", client=self.desk.http_client,
+                                             semantic=self.desk.settings.semantic,
+                                             on_progress=progressed, on_article=arrived)
         except ClaimdeskError as exc:
             self.app.call_from_thread(self.desk.show_error, exc)
             results = []

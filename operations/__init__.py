@@ -1,0 +1,27 @@
+"""The desk's operations, shared by the command line and the screens.
+
+Each composes ingest, matchers, reports and the store; none touches a widget, so the
+desk can run them in worker threads and the command line can call them directly.
+"""
+
+from operations.exports import export_report, export_report_file, verdict_records
+from operations.feeds import fetch_feeds, follow_feed, unfollow_feed
+from operations.matching import MatchingError, find_matches, match_article
+from operations.references import import_references
+from operations.sources import IngestResult, ingest_source, seed_demo
+
+__all__ = [
+    "IngestResult",
+    "MatchingError",
+    "export_report",
+    "export_report_file",
+    "fetch_feeds",
+    "find_matches",
+    "follow_feed",
+    "import_references",
+    "ingest_source",
+    "match_article",
+    "seed_demo",
+    "unfollow_feed",
+    "verdict_records",
+]

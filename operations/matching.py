@@ -1,0 +1,72 @@
+"""Matching claims against the store: one text, or every claim of an article."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+import matchers
+from store import ClaimdeskError, Store
+from store.search import search_by_terms
+from store.models import Match
+
+ProgressCallback = Callable[[int, int], None]
+
+
+def find_matches(
+    store: Store,
+    text: str,
+    *,
+    limit: int = 5,
+    min_score: float | None = None,
+    exclude_article_id: int | None = None,
+    semantic: bool = False,
+) -> list[Match]:
+    """The stored claims most like `text`: FTS5 candidates (chosen by document counts,
+    so a search stays fast at a million stored claims) reranked by the matcher; with
+    `semantic`, the best lexical matches are reranked again with sentence embeddings
+    (the optional `claimdesk[semantic]` extra)."""
+    search_terms = partial(_search_terms, store, exclude_article_id)
+    if not semantic:
+        threshold = matchers.DEFAULT_MIN_SCORE if min_score is None else min_score
+        return matchers.find_matches(text, search_terms=search_terms, limit=limit, min_score=threshold)
+    from matchers import semantic as embeddings  # torch itself loads on first use
+
+    pool = matchers.find_matches(text, search_terms=search_terms,
+                                 limit=max(limit, embeddings.SEMANTIC_POOL), min_score=0)
+    threshold = embeddings.SEMANTIC_MIN_SCORE if min_score is None else min_score
+    try:
+        reranked = embeddings.rerank_semantic(text, pool)
+    except embeddings.SemanticUnavailableError as exc:
+        raise MatchingError(str(exc)) from exc
+    return [m for m in reranked if m.score >= threshold][:limit]
+
+
+class MatchingError(ClaimdeskError):
+    title = "Matching"
+
+
+def _search_terms(store: Store, exclude_article_id: int | None, terms, pool: int):
+    return search_by_terms(store, terms, pool, exclude_article_id=exclude_article_id)
+
+
+def match_article(
+    store: Store,
+    article_id: int,
+    *,
+    limit: int = 5,
+    on_progress: ProgressCallback | None = None,
+    semantic: bool = False,
+) -> int:
+    """Match every check-worthy claim of an article and save the matches; returns how
+    many claims have at least one match."""
+    claims = store.claims_for_article(article_id)
+    with_matches = 0
+    for done, claim in enumerate(claims, start=1):
+        found = find_matches(store, claim.text, limit=limit, exclude_article_id=article_id,
+                             semantic=semantic)
+        store.save_matches(claim.id, found)
+        with_matches += bool(found)
+        if on_progress:
+            on_progress(done, len(claims))
+    return with_matches

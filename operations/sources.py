@@ -1,0 +1,54 @@
+"""Reading sources into the store: one article (file, URL, stdin, transcript) and the demo.
+
+`store.feeds.add_fetched_article` stores the article; its claims are then matched."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import BinaryIO
+
+import ingest
+from operations.matching import match_article
+from operations.references import import_references
+from store import Store
+from store.feeds import add_fetched_article
+
+
+@dataclass(frozen=True)
+class IngestResult:
+    article_id: int
+    title: str
+    claims: int
+    created: bool
+    warnings: tuple[str, ...] = ()
+
+
+def ingest_source(
+    store: Store,
+    source: str,
+    *,
+    stdin: BinaryIO | None = None,
+    match: bool = True,
+    client=None,
+    semantic: bool = False,
+    form: str = "article",
+) -> IngestResult:
+    """Read (or fetch, with the httpx `client`), clean and split one source (`form`: an
+    article, "lines" or a "transcript", see `ingest.load_source`), store it with its claims,
+    then match its claims."""
+    draft, claims = ingest.load_source(source, stdin=stdin, client=client, form=form)
+    # Skips an article already stored under the same canonical URL or the same text.
+    article_id, created = add_fetched_article(store, draft, claims)
+    if created and match:
+        match_article(store, article_id, semantic=semantic)
+    checkworthy = sum(1 for c in claims if c.checkworthy)
+    return IngestResult(article_id, draft.title, checkworthy, created, draft.warnings)
+
+
+def seed_demo(store: Store) -> tuple[IngestResult, tuple[int, int]]:
+    """Load the demo reference claims and the sample article (matched against them)."""
+    from ingest import demo
+
+    imported = import_references(store, str(demo.demo_references_path()))
+    article = ingest_source(store, str(demo.demo_article_path()))
+    return article, imported
