@@ -5,6 +5,7 @@ Run from the project root:
     .venv/bin/python bench/matching.py --full       # also 1M stored claims (about 6 minutes more)
     .venv/bin/python bench/matching.py --tune       # refit the titled weights and trees on train only (about 2 minutes; needs the `tune` extra)
     .venv/bin/python bench/matching.py --quality    # quality only   (--speed: speed only)
+    .venv/bin/python bench/matching.py --conflicts  # conflict flags only (seconds; part of --quality)
 
 Quality: the 10,375 verified claims (with their titles) go into a temporary store; each
 train and dev tweet is matched; MAP@5, Recall@1, Recall@5 and MRR are printed for
@@ -16,6 +17,11 @@ Tuning (--tune, train only): refits `matchers.rank.TITLED_WEIGHTS` (printed, pas
 hand) and the boosted trees with their logistic link (written to
 matchers/model/rerank_trees.json), printing the 5-fold cross-validated train MAP@5 of
 both over 3 shuffles; it needs lightgbm and numpy, which matching itself does not.
+
+Conflicts (bench/conflicts.py): the share of true pairs (CheckThat! 2020 task 2 and
+2022 2B qrels) carrying any conflict flag, and the share of contradictions built from
+them (a number, a date or an actor changed, the main verb negated) flagged with the
+right kind, for train and dev, with examples of what is still wrong.
 
 Speed: LIAR statements plus generated claims fill a store to each size; queries are
 stored claims with 20-40% of their words dropped or replaced. Printed: import rate,
@@ -182,6 +188,14 @@ def quality() -> None:
             flush=True,
         )
         threshold_report(tweets, search_terms, weights, penalty)
+    conflict_section()
+
+
+def conflict_section() -> None:
+    import conflicts
+
+    for split in ("train", "dev"):
+        conflicts.report(split)
 
 
 def rerank(text: str, search_terms: Callable, weights: dict[str, float] | None, penalty: float | None):
@@ -508,7 +522,12 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 
 def speed(sizes: Sequence[int], queries_per_size: int, brute_queries: int) -> None:
-    print("Speed: LIAR statements + generated claims; queries = stored claims 20-40% perturbed", flush=True)
+    print("Conflicts (bench/conflicts.py): the share of true pairs (CheckThat! 2020 task 2 and
+2022 2B qrels) carrying any conflict flag, and the share of contradictions built from
+them (a number, a date or an actor changed, the main verb negated) flagged with the
+right kind, for train and dev, with examples of what is still wrong.
+
+Speed: LIAR statements + generated claims; queries = stored claims 20-40% perturbed", flush=True)
     liar = [s.text for s in liar_statements()]
     generator = ClaimGenerator(liar)
     vocabulary = sorted({w for t in liar[:3000] for w in t.split()})
@@ -601,6 +620,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tune", action="store_true", help="refit the titled weights and the trees on train (5-fold cross-validations), write the trees")
     parser.add_argument("--quality", action="store_true", help="quality only")
     parser.add_argument("--speed", action="store_true", help="speed only")
+    parser.add_argument("--conflicts", action="store_true", help="conflict flags on true and built pairs only")
     parser.add_argument("--queries", type=int, default=200, help="speed queries per size")
     args = parser.parse_args(argv)
     run_quality = not args.speed or args.quality
@@ -612,6 +632,9 @@ def main(argv: list[str] | None = None) -> int:
             tune(checkthat_tweets("train"), lambda terms, n: search_by_terms(store, terms, n))
             if not (args.quality or args.speed):
                 return 0
+        if args.conflicts:
+            conflict_section()
+            return 0
         if run_quality:
             quality()
         if run_speed:

@@ -2,30 +2,62 @@
 
 `explain(query, text)` returns `{"shared", "only_query", "only_match", "conflicts"}`:
 the content words both texts share, the words only one side has, and conflict flags,
-each `{"kind", "query", "match"}` with kind one of:
+each `{"kind", "query", "match"}` naming what each side says (never an empty side).
 
-- "number": the same thing counted differently ("15 troops" / "50 troops"), found by
-  aligning the two word sequences, by the word a number qualifies, or, when each side
-  holds a single number, by comparing the two;
-- "date": years or months that differ on the two sides;
-- "negation": a negation ("not", "never", "no", "n't"...) on one side only;
-- "entity": different names in the same place of otherwise aligned sentences
-  ("Obama signed" / "Trump signed"); an acronym and the words it stands for ("SAA" /
-  "Syrian Arab Army") are one name.
+A conflict says the two claims disagree on their checkable core: the same slot of both
+claims holds different values. A slot is found by its anchors, content words both
+sides share next to the value ("killed 15 troops" / "killed 50 troops": "killed",
+"troops"). The kinds:
 
-A conflict marks a likely contradiction: the claims share a topic but not their
-checkable core.
+- "number": different numbers for the same quantity (anchored by a word before or
+  after); numbers within `NUMBER_TOLERANCE` of each other, or one inside the range
+  the other side lists, are the same figure rounded;
+- "date": years (or months) in the same anchored place that the other side lacks;
+- "negation": a negated predicate ("does not cause") that the other side states
+  without negation ("causes"); a negation of something the other side does not say
+  is not a conflict;
+- "entity": a different name in the same anchored place ("Obama signed" / "Trump
+  signed"), neither name appearing on the other side. An acronym and the words it
+  stands for ("SAA" / "Syrian Arab Army") are one name.
+
+Words a tweet's signature or @handles put in (`Token.is_byline`) are never part of
+a conflict: who posted a claim is not what it claims.
 """
 
 from __future__ import annotations
 
-from rapidfuzz.distance import Levenshtein
+from collections.abc import Sequence
 
 from matchers.normalise import MONTHS, Analysis, Token, analyse
 
 MAX_LISTED_WORDS = 20
-# Alignment is quadratic in words; a claim longer than this is compared on its start.
-MAX_ALIGNED_TOKENS = 200
+# How far (in content words) a value may sit from the shared word that anchors it.
+ANCHOR_WINDOW = 3
+# Two numbers this close (relative to the larger) are one figure, rounded differently
+# ("$3.6M" / "$4 million", "92.3 percent" / "92 percent").
+NUMBER_TOLERANCE = 0.1
+# A name differing from another over more words than this is no longer a name in the
+# same place but a different passage.
+MAX_NAME_WORDS = 4
+# Lower-case words inside a name ("Nour al-Din al-Zenki", "Bureau of Investigation").
+_NAME_CONNECTORS = frozenset("al el bin ibn de del der van von la le da di du of".split())
+# Words a negation passes over to reach what it negates ("does not even cause").
+_NEGATION_SKIP = frozenset(
+    """be been being is are was were am do does did have has had to a an the any ever even
+    really yet always actually just also very so much longer""".split()
+)
+# Verbs in the stopword list that a negation still negates ("never said").
+_STATED = frozenset("said says say get got".split())
+# "not only ... but also" affirms.
+_NOT_NEGATING = frozenset({"only"})
+# Names written as different words for the same place.
+_NAME_ALIASES: dict[str, frozenset[str]] = {
+    "america": frozenset({"states"}),
+    "american": frozenset({"states"}),
+    "americans": frozenset({"states"}),
+    "britain": frozenset({"kingdom", "england"}),
+    "british": frozenset({"kingdom", "britain", "england"}),
+}
 
 
 def _words(tokens: tuple[Token, ...], keep: set[str]) -> list[str]:
@@ -42,88 +74,179 @@ def _flag(kind: str, query: str, match: str) -> dict[str, str]:
     return {"kind": kind, "query": query, "match": match}
 
 
-def _number_value(token: Token) -> float:
+class _Side:
+    """One text prepared for comparison with another: its claim words (no byline
+    words), its content words in order, and which of them anchor (the other side has
+    them)."""
+
+    def __init__(self, analysis: Analysis) -> None:
+        self.tokens = [t for t in analysis.tokens if not t.is_byline]
+        self.content = [t for t in self.tokens if t.is_content]
+        self.index = {t.position: i for i, t in enumerate(self.content)}
+        self.stems = frozenset(t.stem for t in self.tokens)
+        self.capitalised = frozenset(t.stem for t in self.tokens if t.is_capitalised)
+        self.anchors: frozenset[str] = frozenset()
+
+    def context(self, start: int, end: int, window: int = ANCHOR_WINDOW) -> tuple[set[str], set[str]]:
+        """Anchor stems within `window` content words before `start` and after `end`
+        (content indices, inclusive)."""
+        before = {t.stem for t in self.content[max(0, start - window) : start] if t.stem in self.anchors}
+        after = {t.stem for t in self.content[end + 1 : end + 1 + window] if t.stem in self.anchors}
+        return before, after
+
+
+def _same_slot(a: tuple[set[str], set[str]], b: tuple[set[str], set[str]]) -> bool:
+    return bool(a[0] & b[0] or a[1] & b[1])
+
+
+# -- numbers -------------------------------------------------------------------------
+
+
+def _number_value(token: Token) -> float | None:
     try:
         return float(token.norm)
     except ValueError:  # "5g": a digit-led word is a name, not a quantity
-        return float("nan")
+        return None
 
 
-def _number_conflicts(q: Analysis, m: Analysis, aligned: list[tuple[list[Token], list[Token]]]) -> list[dict]:
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= NUMBER_TOLERANCE * max(abs(a), abs(b))
+
+
+def _quantities(side: _Side) -> list[tuple[Token, float, int]]:
+    """Each number that counts something, with its value and content index: not a
+    year, and not a day next to a month ("20 March")."""
+    found = []
+    tokens = side.tokens
+    for i, token in enumerate(tokens):
+        if not token.is_number or token.position not in side.index:
+            continue
+        value = _number_value(token)
+        if value is None:
+            continue
+        neighbours = tokens[max(0, i - 1) : i] + tokens[i + 1 : i + 2]
+        if any(t.is_month for t in neighbours):
+            continue
+        found.append((token, value, side.index[token.position]))
+    return found
+
+
+def _number_conflicts(q: _Side, m: _Side) -> list[dict]:
     flags: list[dict] = []
-    q_numbers = [t for t in q.tokens if t.is_number]
-    m_numbers = [t for t in m.tokens if t.is_number]
+    q_numbers, m_numbers = _quantities(q), _quantities(m)
     if not q_numbers or not m_numbers:
         return flags
-    q_values = {_number_value(t) for t in q_numbers}
-    m_values = {_number_value(t) for t in m_numbers}
-
-    def add(a: Token, b: Token) -> None:
-        if _number_value(a) != _number_value(b) and _number_value(a) not in m_values \
-                and _number_value(b) not in q_values:
-            flag = _flag("number", a.norm, b.norm)
+    q_values = [v for _, v, _ in q_numbers]
+    m_values = [v for _, v, _ in m_numbers]
+    q_slots = [q.context(qi, qi) for _, _, qi in q_numbers]
+    m_slots = [m.context(mi, mi) for _, _, mi in m_numbers]
+    for q_token, q_value, q_slot in zip(q_numbers, q_values, q_slots):
+        if any(_close(q_value, v) for v in m_values):
+            continue
+        for m_token, m_value, m_slot in zip(m_numbers, m_values, m_slots):
+            if any(_close(m_value, v) for v in q_values) or not _same_slot(q_slot, m_slot):
+                continue
+            # A list or range on one side ("30, 40, sometimes 50 percent") holds any
+            # figure between its ends.
+            q_range = [v for v, slot in zip(q_values, q_slots) if _same_slot(slot, m_slot)]
+            m_range = [v for v, slot in zip(m_values, m_slots) if _same_slot(slot, q_slot)]
+            if min(q_range) <= m_value <= max(q_range) or min(m_range) <= q_value <= max(m_range):
+                continue
+            flag = _flag("number", q_token[0].norm, m_token[0].norm)
             if flag not in flags:
                 flags.append(flag)
-
-    # 1. The alignment swapped a number for another number.
-    for q_block, m_block in aligned:
-        qn = [t for t in q_block if t.is_number]
-        mn = [t for t in m_block if t.is_number]
-        if qn and mn:
-            add(qn[0], mn[0])
-    # 2. Numbers qualifying the same word ("15 troops" / "50 troops").
-    def units(analysis: Analysis) -> dict[str, Token]:
-        found: dict[str, Token] = {}
-        tokens = analysis.tokens
-        for i, token in enumerate(tokens):
-            if token.is_number:
-                for follower in tokens[i + 1 : i + 3]:
-                    if follower.is_content and not follower.is_number:
-                        found.setdefault(follower.stem, token)
-                        break
-        return found
-
-    q_units, m_units = units(q), units(m)
-    for stem, q_token in q_units.items():
-        if stem in m_units:
-            add(q_token, m_units[stem])
-    # 3. One number each: the claim's quantity.
-    if len(q_values) == 1 and len(m_values) == 1:
-        add(q_numbers[0], m_numbers[0])
+            break
     return flags
 
 
-def _date_conflicts(q: Analysis, m: Analysis) -> list[dict]:
-    flags = []
-    q_years = {t.norm for t in q.tokens if t.is_year}
-    m_years = {t.norm for t in m.tokens if t.is_year}
-    if q_years and m_years and not q_years & m_years:
-        flags.append(_flag("date", min(q_years), min(m_years)))
-    # Keyed by month number so "sept" and "september" agree.
-    q_months = {MONTHS[t.norm]: t.norm for t in q.tokens if t.is_month}
-    m_months = {MONTHS[t.norm]: t.norm for t in m.tokens if t.is_month}
-    if q_months and m_months and not q_months.keys() & m_months.keys():
-        flags.append(_flag("date", q_months[min(q_months)], m_months[min(m_months)]))
+# -- dates ---------------------------------------------------------------------------
+
+
+def _date_conflicts(q: _Side, m: _Side) -> list[dict]:
+    flags: list[dict] = []
+    for is_kind, key in ((lambda t: t.is_year, lambda t: t.norm), (lambda t: t.is_month, lambda t: MONTHS[t.norm])):
+        q_dates = [(t, key(t), q.index[t.position]) for t in q.tokens if is_kind(t) and t.position in q.index]
+        m_dates = [(t, key(t), m.index[t.position]) for t in m.tokens if is_kind(t) and t.position in m.index]
+        q_keys = {k for _, k, _ in q_dates}
+        m_keys = {k for _, k, _ in m_dates}
+        for q_token, q_key, qi in q_dates:
+            if q_key in m_keys:
+                continue
+            q_slot = q.context(qi, qi)
+            for m_token, m_key, mi in m_dates:
+                if m_key in q_keys or not _same_slot(q_slot, m.context(mi, mi)):
+                    continue
+                flag = _flag("date", q_token.norm, m_token.norm)
+                if flag not in flags:
+                    flags.append(flag)
+                break
+        if flags:  # a different year already says the dates differ
+            break
     return flags
 
 
-def _negation_conflicts(q: Analysis, m: Analysis) -> list[dict]:
-    q_neg = [t.norm for t in q.tokens if t.is_negation]
-    m_neg = [t.norm for t in m.tokens if t.is_negation]
-    if bool(q_neg) != bool(m_neg):
-        return [_flag("negation", q_neg[0] if q_neg else "", m_neg[0] if m_neg else "")]
-    return []
+# -- negation ------------------------------------------------------------------------
 
+
+def _negated(side: _Side) -> list[tuple[Token, Token]]:
+    """Each negation with the word it negates (the first word after it that is not an
+    auxiliary: "does not cause" -> cause, "no longer available" -> available)."""
+    found = []
+    tokens = side.tokens
+    for i, token in enumerate(tokens):
+        if not token.is_negation:
+            continue
+        for follower in tokens[i + 1 : i + 5]:
+            # "No. 13" numbers; "not only" affirms.
+            if follower.norm in _NOT_NEGATING or follower.is_negation or follower.is_number:
+                break
+            if follower.norm in _NEGATION_SKIP:
+                continue
+            # A function word ("not in our country") says too little to be the predicate.
+            if follower.is_content or follower.norm in _STATED:
+                found.append((token, follower))
+            break
+    return found
+
+
+def _affirmed(side: _Side, stem: str) -> Token | None:
+    """A word of `side` with `stem` that no negation just before it negates."""
+    tokens = side.tokens
+    for i, token in enumerate(tokens):
+        if token.stem == stem and not any(t.is_negation for t in tokens[max(0, i - 4) : i]):
+            return token
+    return None
+
+
+def _negation_conflicts(q: _Side, m: _Side) -> list[dict]:
+    flags: list[dict] = []
+    for negating, other, negated_is_query in ((q, m, True), (m, q, False)):
+        other_negated = {word.stem for _, word in _negated(other)}
+        for negation, word in _negated(negating):
+            if word.stem in other_negated:
+                continue
+            stated = _affirmed(other, word.stem)
+            if stated is None:
+                continue
+            denial = f"{negation.norm} {word.norm}"
+            flag = _flag("negation", denial, stated.norm) if negated_is_query else _flag(
+                "negation", stated.norm, denial
+            )
+            if flag not in flags:
+                flags.append(flag)
+    return flags
+
+
+# -- names ---------------------------------------------------------------------------
 
 # Longest run of capitalised words an acronym is matched against ("SAA", "Syrian Arab Army").
 MAX_ACRONYM = 6
 
 
-def _expansions(analysis: Analysis) -> dict[str, set[int]]:
+def _expansions(tokens: Sequence[Token]) -> dict[str, set[int]]:
     """The initials of every run of capitalised words (two to `MAX_ACRONYM` of them; small
     words such as "of" may sit between, without an initial: "Federal Bureau of
     Investigation"), each with the positions of the words it covers."""
-    tokens = analysis.tokens
     found: dict[str, set[int]] = {}
     for start, token in enumerate(tokens):
         if not token.is_capitalised:
@@ -142,68 +265,137 @@ def _expansions(analysis: Analysis) -> dict[str, set[int]]:
     return found
 
 
-def _acronym_positions(a: Analysis, b: Analysis) -> tuple[set[int], set[int]]:
-    """Positions in `a` and in `b` of names that are one side's acronym of the other's
-    words ("SAA" in `a`, "Syrian Arab Army" in `b`): the same name, written two ways."""
-    expansions = _expansions(b)
-    in_a: set[int] = set()
-    in_b: set[int] = set()
-    for token in a.tokens:
-        if token.is_capitalised and 2 <= len(token.norm) <= MAX_ACRONYM and token.norm in expansions:
-            in_a.add(token.position)
-            in_b |= expansions[token.norm]
-    return in_a, in_b
+def _acronym_positions(a: _Side, b: _Side) -> set[int]:
+    """Positions in `a` of acronyms of words in `b` ("SAA" / "Syrian Arab Army")."""
+    expansions = _expansions(b.tokens)
+    return {
+        t.position for t in a.tokens
+        if t.is_capitalised and 2 <= len(t.norm) <= MAX_ACRONYM and t.norm in expansions
+    }
 
 
-def _entity_conflicts(
-    q: Analysis, m: Analysis, aligned: list[tuple[list[Token], list[Token]]]
-) -> list[dict]:
-    flags = []
-    q_short, m_long = _acronym_positions(q, m)
-    m_short, q_long = _acronym_positions(m, q)
-    q_same, m_same = q_short | q_long, m_short | m_long
-    for q_block, m_block in aligned:
-        q_names = [t for t in q_block if t.is_capitalised and t.position not in q_same]
-        m_names = [t for t in m_block if t.is_capitalised and t.position not in m_same]
-        # At least one side must be a name mid-sentence; two capitalised sentence
-        # openers swapped one for one ("Trump signed" / "Obama signed") also count.
-        named = any(t.is_entity for t in q_names + m_names) or (
-            len(q_block) == len(m_block) == 1 and q_names and m_names
-        )
-        if named and q_names and m_names and not {t.stem for t in q_names} & {t.stem for t in m_names}:
-            flag = _flag(
-                "entity", " ".join(t.norm for t in q_names), " ".join(t.norm for t in m_names)
-            )
-            if flag not in flags:
-                flags.append(flag)
+def _expanded_positions(a: _Side, b: _Side) -> set[int]:
+    """Positions in `a` of words that an acronym in `b` stands for."""
+    expansions = _expansions(a.tokens)
+    covered: set[int] = set()
+    for t in b.tokens:
+        if t.is_capitalised and 2 <= len(t.norm) <= MAX_ACRONYM and t.norm in expansions:
+            covered |= {a.tokens[i].position for i in expansions[t.norm]}
+    return covered
+
+
+def _known_to(token: Token, other: _Side) -> bool:
+    """Whether `other` names what `token` names: the same word, one name's start
+    ("Iran" / "Iranian", "Obama" / "Obamacare"), or an alias."""
+    stem = token.stem
+    if stem in other.stems:
+        return True
+    if len(stem) >= 4 and any(
+        len(name) >= 4 and (name.startswith(stem) or stem.startswith(name)) for name in other.capitalised
+    ):
+        return True
+    return bool(_NAME_ALIASES.get(token.norm, frozenset()) & other.stems)
+
+
+def _unknown_names(side: _Side, other: _Side, same: set[int]) -> list[list[Token]]:
+    """Runs of capitalised words (with connectors: "Nour al-Din") of `side` of which the
+    other side names none, each as its content words."""
+    runs: list[list[Token]] = []
+    run: list[Token] = []
+    previous = -2
+    for token in side.tokens:
+        if token.is_capitalised and not token.is_number:
+            if run and token.position != previous + 1:
+                runs.append(run)
+                run = []
+            run.append(token)
+            previous = token.position
+        elif run and token.norm in _NAME_CONNECTORS and token.position == previous + 1:
+            previous = token.position
+        elif run:
+            runs.append(run)
+            run = []
+    if run:
+        runs.append(run)
+    unknown = []
+    for run in runs:
+        known = [t.position in same or _known_to(t, other) for t in run]
+        # A name is known by its last word ("Barack Obama" / "Obama"); titles and first
+        # names before an unknown last word ("President Hassan Rouhani") anchor it.
+        if known[-1]:
+            continue
+        while known[0]:
+            run, known = run[1:], known[1:]
+        if len(run) <= MAX_NAME_WORDS and all(t.position in side.index for t in run) and not any(known):
+            unknown.append(run)
+    return unknown
+
+
+def _neighbours(side: _Side, start: int, end: int) -> tuple[list[str], list[str]]:
+    """The stems of the `ANCHOR_WINDOW` content words before `start` (nearest first)
+    and after `end`, "" for a word the other side lacks."""
+    before = side.content[max(0, start - ANCHOR_WINDOW) : start][::-1]
+    after = side.content[end + 1 : end + 1 + ANCHOR_WINDOW]
+    return ([t.stem if t.stem in side.anchors else "" for t in before],
+            [t.stem if t.stem in side.anchors else "" for t in after])
+
+
+def _same_place(q: tuple[list[str], list[str]], m: tuple[list[str], list[str]]) -> bool:
+    """Whether two names sit in the same place: the same anchor right next to both
+    ("Obama signed" / "Trump signed"), or anchors shared on both sides of them (a text's
+    start or end counting as shared when both names are there)."""
+    (q_before, q_after), (m_before, m_after) = q, m
+    for q_side, m_side in ((q_before, m_before), (q_after, m_after)):
+        if q_side and m_side and q_side[0] and q_side[0] == m_side[0]:
+            return True
+    left = bool(set(q_before) & set(m_before) - {""})
+    right = bool(set(q_after) & set(m_after) - {""})
+    return (left or right) and (left or not (q_before or m_before)) and (right or not (q_after or m_after))
+
+
+def _entity_conflicts(q: _Side, m: _Side) -> list[dict]:
+    flags: list[dict] = []
+    q_same = _acronym_positions(q, m) | _expanded_positions(q, m)
+    m_same = _acronym_positions(m, q) | _expanded_positions(m, q)
+    q_names, m_names = _unknown_names(q, m, q_same), _unknown_names(m, q, m_same)
+    if not q_names or not m_names:
+        return flags
+    paired: set[int] = set()
+    for q_run in q_names:
+        q_place = _neighbours(q, q.index[q_run[0].position], q.index[q_run[-1].position])
+        for n, m_run in enumerate(m_names):
+            if n in paired:
+                continue
+            m_place = _neighbours(m, m.index[m_run[0].position], m.index[m_run[-1].position])
+            if not _same_place(q_place, m_place):
+                continue
+            # Both are names mid-sentence (or acronyms); two sentence openers ("Obama
+            # signed" / "Trump signed") only when the word right after is the same.
+            q_named, m_named = any(t.is_entity for t in q_run), any(t.is_entity for t in m_run)
+            openers = not q_named and not m_named and bool(q_place[1][:1]) and q_place[1][:1] == m_place[1][:1] != [""]
+            if not (openers or (q_named and m_named)):
+                continue
+            paired.add(n)
+            flags.append(_flag("entity", " ".join(t.norm for t in q_run), " ".join(t.norm for t in m_run)))
+            break
     return flags
-
-
-def _replaced_blocks(q: Analysis, m: Analysis) -> list[tuple[list[Token], list[Token]]]:
-    """Pairs of word runs that take each other's place in the aligned content words."""
-    q_tokens = [t for t in q.tokens if t.is_content][:MAX_ALIGNED_TOKENS]
-    m_tokens = [t for t in m.tokens if t.is_content][:MAX_ALIGNED_TOKENS]
-    opcodes = Levenshtein.opcodes([t.stem for t in q_tokens], [t.stem for t in m_tokens])
-    blocks = []
-    for op in opcodes:
-        if op.tag == "replace":
-            blocks.append(
-                (q_tokens[op.src_start : op.src_end], m_tokens[op.dest_start : op.dest_end])
-            )
-    return blocks
 
 
 def find_conflicts(query: str | Analysis, text: str | Analysis) -> list[dict]:
     """Conflict flags between a query claim and a matched claim (see module docstring)."""
-    q = analyse(query) if isinstance(query, str) else query
-    m = analyse(text) if isinstance(text, str) else text
-    aligned = _replaced_blocks(q, m)
-    return (
-        _number_conflicts(q, m, aligned)
+    q = _Side(analyse(query) if isinstance(query, str) else query)
+    m = _Side(analyse(text) if isinstance(text, str) else text)
+    shared = q.stems & m.stems
+    q.anchors = m.anchors = frozenset(
+        stem for stem in shared if not stem[0].isdigit()
+    )
+    flags = (
+        _number_conflicts(q, m)
         + _date_conflicts(q, m)
         + _negation_conflicts(q, m)
-        + _entity_conflicts(q, m, aligned)
+        + _entity_conflicts(q, m)
     )
+    return [flag for flag in flags if flag["query"] and flag["match"]]
 
 
 def explain(query: str | Analysis, text: str | Analysis) -> dict[str, list]:

@@ -262,6 +262,9 @@ class Token(NamedTuple):
     is_month: bool = False
     is_negation: bool = False
     is_stopword: bool = False
+    # The word comes from an @handle or a tweet's signature: who posted or was tagged,
+    # kept for matching but not part of what the text claims.
+    is_byline: bool = False
 
     @property
     def is_content(self) -> bool:
@@ -375,11 +378,30 @@ def _word_roles(raw: str) -> tuple:
     )
 
 
+def _byline_words(text: str, surface: str, for_search: bool) -> frozenset[int]:
+    """Positions of the words of `surface` (the text with names kept) that the text
+    without its signature and handles lacks: the words those names put in."""
+    if "@" not in text and "\u2014" not in text and "\u2013" not in text:
+        return frozenset()
+    core = _WORD.findall(clean_surface(text, expand_numbers=not for_search))
+    found: set[int] = set()
+    next_core = 0
+    # The surface is the core with words inserted (handles split, the author appended):
+    # walking both in order, a surface word the core does not have next is inserted.
+    for position, word in enumerate(_WORD.findall(surface)):
+        if next_core < len(core) and word == core[next_core]:
+            next_core += 1
+        else:
+            found.add(position)
+    return frozenset(found)
+
+
 def _analyse(text: str, for_search: bool) -> Analysis:
     if for_search:
         surface = clean_surface(text, keep_names=True, expand_numbers=False)
     else:
         surface = _matching_surface(text)
+    bylines = _byline_words(text, surface, for_search)
     tokens: list[Token] = []
     previous_end = 0
     at_start = True
@@ -394,7 +416,8 @@ def _analyse(text: str, for_search: bool) -> Analysis:
         tokens.append(
             _new_tuple(
                 Token,
-                (norm, stem, position, entity_at_start if at_start else entity_inside, *roles),
+                (norm, stem, position, entity_at_start if at_start else entity_inside, *roles,
+                 position in bylines),
             )
         )
     content = tuple(t for t in tokens if not t.is_stopword)

@@ -1,0 +1,365 @@
+"""Conflict flags on real true pairs and on contradictions built from them.
+
+Run from the project root:
+    .venv/bin/python bench/conflicts.py                  # train pairs (what the rules are developed on)
+    .venv/bin/python bench/conflicts.py --split dev      # the dev pairs (a check: count each look)
+    .venv/bin/python bench/matching.py --conflicts       # both, as a section of the matching benchmark
+
+True pairs: a tweet and the Snopes claim its qrels name (CheckThat! 2020 task 2, train
+800 tweets, dev 197), and a debate sentence and the PolitiFact claim its qrels name
+(CheckThat! 2022 2B train; its 36 dev sentences count as dev). Both say the same thing,
+so every conflict flag on them is a false alarm: printed is the share of pairs with any
+flag (target at most 10%), per kind.
+
+Built contradictions (`build_contradictions`, deterministic for a seed): from each true
+pair, one side (chosen at random) gets its core changed in one of four ways, each only
+where both sides state that core, so that the result really contradicts the other side:
+- number: a quantity both sides give is multiplied by 2-5 on one side;
+- date: a year both sides give moves by 1-3 years (or a month both give becomes another);
+- actor: a name both sides give is replaced, on one side, by a name neither side has;
+- negation: the first predicate both sides state un-negated gets "not" after its
+  auxiliary ("was approved" -> "was not approved") or "never" before it ("killed" ->
+  "never killed").
+Printed: per kind, how many pairs could be changed that way and the share flagged with
+that kind (target at least 90%), then examples of what is still wrong on both sides.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import re
+import sys
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from _data import SHARED_DATA, DatasetMissing, checkthat_tweets, checkthat_verified_claims  # noqa: E402
+
+from matchers import find_conflicts  # noqa: E402
+from matchers.normalise import MONTHS, Analysis, analyse  # noqa: E402
+
+CHECKTHAT_2022_2B = SHARED_DATA / "clef2022-checkthat-2b-en"
+SEED = 2020
+KINDS = ("number", "date", "entity", "negation")
+EXAMPLES = 6
+
+
+@dataclass(frozen=True)
+class Pair:
+    source: str
+    query: str
+    match: str
+
+
+@dataclass(frozen=True)
+class Contradiction:
+    kind: str
+    pair: Pair
+    side: str  # "query" or "match": the side that was changed
+    before: str
+    after: str
+    query: str
+    match: str
+
+
+# -- true pairs ----------------------------------------------------------------------
+
+
+def checkthat_2020_pairs(split: str) -> list[Pair]:
+    claims = {c.id: c.text for c in checkthat_verified_claims()}
+    return [
+        Pair(f"2020 task 2 {split}", tweet.text, claims[claim_id])
+        for tweet in checkthat_tweets(split)
+        for claim_id in sorted(tweet.relevant)
+    ]
+
+
+def checkthat_2022_2b_pairs(split: str) -> list[Pair]:
+    folder = CHECKTHAT_2022_2B
+    if not folder.is_dir():
+        raise DatasetMissing(f"The shared dataset folder {folder} is missing; skipping.")
+    claims = {}
+    with (folder / "politifact-vclaims.jsonl").open(encoding="utf-8") as handle:
+        for line in handle:
+            record = json.loads(line)
+            claims[record["vclaim_id"]] = record["vclaim"]
+    queries = {}
+    with (folder / "CT2022-Task2B-EN-Train-Dev_Queries.tsv").open(encoding="utf-8", newline="") as handle:
+        for row in csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if len(row) >= 2:
+                queries[row[0]] = row[1]
+    name = "Train" if split == "train" else "Dev"
+    pairs = []
+    seen = set()
+    for line in (folder / f"CT2022-Task2B-EN-{name}_QRELs.tsv").read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 4 and parts[3].strip() == "1" and (parts[0], parts[2]) not in seen:
+            seen.add((parts[0], parts[2]))
+            pairs.append(Pair(f"2022 2B {split}", queries[parts[0]], claims[parts[2]]))
+    return pairs
+
+
+def true_pairs(split: str) -> list[Pair]:
+    return checkthat_2020_pairs(split) + checkthat_2022_2b_pairs(split)
+
+
+# -- building contradictions -----------------------------------------------------------
+
+# A tweet's trailing signature ("— Name (@handle) January 6, 2020"): never changed.
+_SIGNATURE = re.compile(r"\s*[\u2014\u2013]\s*[^\u2014\u2013\n]{0,80}?\(@\w{1,30}\)\s*(?:[A-Z][a-z]+\.? \d{1,2}, \d{4})?\s*\"?$")
+_RAW_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\d])")
+_AUXILIARIES = r"is|are|was|were|has|have|had|will|would|can|could|should|does|do|did"
+_AUX_PREDICATE = re.compile(rf"\b({_AUXILIARIES})\s+([a-z]{{3,}})\b")
+_PAST_PREDICATE = re.compile(r"(?<![\w'-])([a-z]{3,}ed)\b")
+_CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}\b")
+_MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
+                "September", "October", "November", "December"]
+
+
+def _body(text: str) -> tuple[str, str]:
+    """The text without its signature, and the signature."""
+    found = _SIGNATURE.search(text)
+    return (text[: found.start()], text[found.start():]) if found else (text, "")
+
+
+def _claim_tokens(text: str) -> Analysis:
+    return analyse(text)
+
+
+def _numbers(analysis: Analysis) -> set[str]:
+    return {t.norm for t in analysis.tokens if t.is_number and not t.is_byline}
+
+
+def _change_number(body: str, other: Analysis, rng: random.Random) -> tuple[str, str, str] | None:
+    shared = _numbers(_claim_tokens(body)) & _numbers(other)
+    for found in _RAW_NUMBER.finditer(body):
+        digits = found.group(1)
+        value = float(digits.replace(",", ""))
+        normalised = [t.norm for t in analyse(body[found.start():found.end() + 12]).tokens[:1]]
+        if not normalised or normalised[0] not in shared or value == 0:
+            continue
+        if 1900 <= value <= 2099 and "." not in digits and "," not in digits:
+            continue  # a year: changed as a date
+        if {body[found.end():found.end() + 1], body[max(0, found.start() - 1):found.start()]} & set("/-:"):
+            continue  # part of "9/11", "1/3", a phone number or a time
+        factor = rng.choice((2, 3, 4, 5))
+        new_value = value * factor
+        if "." in digits:
+            decimals = len(digits.split(".")[1])
+            new_digits = f"{new_value:.{decimals}f}"
+        elif "," in digits:
+            new_digits = f"{int(new_value):,}"
+        else:
+            new_digits = str(int(new_value))
+        pattern = re.compile(rf"(?<![\w.,]){re.escape(digits)}(?![\d])")
+        return pattern.sub(new_digits, body), digits, new_digits
+    return None
+
+
+def _change_date(body: str, other: Analysis, rng: random.Random) -> tuple[str, str, str] | None:
+    mine = _claim_tokens(body)
+    other_years = {t.norm for t in other.tokens if t.is_year and not t.is_byline}
+    shared_years = {t.norm for t in mine.tokens if t.is_year} & other_years
+    for year in sorted(shared_years, key=body.find):
+        for _ in range(10):
+            new_year = str(int(year) + rng.choice((-3, -2, -1, 1, 2, 3)))
+            if new_year not in other_years and new_year not in body:
+                return re.sub(rf"\b{year}\b", new_year, body), year, new_year
+    other_months = {MONTHS[t.norm] for t in other.tokens if t.is_month and not t.is_byline}
+    for token in mine.tokens:
+        if token.is_month and MONTHS[token.norm] in other_months:
+            number = MONTHS[token.norm]
+            choices = [m for m in range(1, 13) if m not in other_months and abs(m - number) >= 2]
+            new_month = _MONTH_NAMES[rng.choice(choices) - 1]
+            pattern = re.compile(rf"\b{re.escape(token.norm)}\b\.?", re.I)
+            found = pattern.search(body)
+            if found is None:
+                continue
+            return body[: found.start()] + new_month + body[found.end():], found.group(0), new_month
+    return None
+
+
+# Replacement actors: people, countries and bodies that claims name. A name the pair
+# already holds is never chosen.
+ACTORS = (
+    "Nancy Pelosi", "Bernie Sanders", "Angela Merkel", "Vladimir Putin", "Elizabeth Warren",
+    "Mike Pence", "Boris Johnson", "Justin Trudeau", "Emmanuel Macron", "Ted Cruz",
+    "Marco Rubio", "Jeb Bush", "John Kerry", "Kamala Harris", "Mitch McConnell",
+    "Greta Thunberg", "Elon Musk", "Bill Gates", "George Soros", "Jacinda Ardern",
+)
+SINGLE_ACTORS = (
+    "Germany", "Brazil", "Canada", "Russia", "Mexico", "France", "Nigeria", "Japan",
+    "Sweden", "Ohio", "Texas", "Florida", "Merkel", "Putin", "Sanders", "Pelosi",
+    "Macron", "Trudeau", "Rubio", "Warren", "Microsoft", "Walmart", "UNICEF", "NASA",
+)
+
+
+def _change_actor(body: str, other: Analysis, rng: random.Random) -> tuple[str, str, str] | None:
+    mine = _claim_tokens(body)
+    other_names = {t.stem for t in other.tokens if t.is_capitalised and not t.is_byline}
+    other_words = {t.stem for t in other.tokens}
+    for found in _CAPITALISED_RUN.finditer(body):
+        run = found.group(0)
+        words = run.split()
+        if found.start() == 0 or body[max(0, found.start() - 2) : found.start()].strip() in (".", "!", "?", ":"):
+            continue  # a sentence opener may be a common word
+        if words[0].lower() in MONTHS:
+            continue
+        stems = {t.stem for t in analyse(run).tokens}
+        if not stems or not stems <= other_names:
+            continue
+        for _ in range(20):
+            replacement = rng.choice(ACTORS if len(words) > 1 else SINGLE_ACTORS)
+            new_words = {t.stem for t in analyse(replacement).tokens}
+            if not new_words & (other_words | mine.stems):
+                break
+        else:
+            continue
+        changed = re.sub(rf"\b{re.escape(run)}\b", replacement, body)
+        # The name's last word alone ("Trump's") is the same actor: it changes too.
+        changed = re.sub(rf"\b{re.escape(words[-1])}\b", replacement.split()[-1], changed)
+        return changed, run, replacement
+    return None
+
+
+def _change_negation(body: str, other: Analysis, rng: random.Random) -> tuple[str, str, str] | None:
+    stated = {t.stem for i, t in enumerate(other.tokens)
+              if not t.is_byline and not any(n.is_negation for n in other.tokens[max(0, i - 4) : i])}
+    mine = _claim_tokens(body)
+    if any(t.is_negation for t in mine.tokens):
+        return None  # a predicate already negated somewhere: the change would be unclear
+    candidates: list[tuple[int, str, str]] = []
+    for found in _AUX_PREDICATE.finditer(body):
+        word = found.group(2)
+        if word in ("not", "never", "been", "being", "the", "a", "an") or analyse(word).tokens[0].stem not in stated:
+            continue
+        candidates.append((found.start(), found.group(0), f"{found.group(1)} not {word}"))
+    for found in _PAST_PREDICATE.finditer(body):
+        word = found.group(1)
+        if analyse(word).tokens[0].stem not in stated:
+            continue
+        before = body[max(0, found.start() - 12) : found.start()].split()
+        if before and before[-1].lower() in _AUXILIARIES.split("|") + ["been", "be", "being"]:
+            continue  # "was approved": negated after the auxiliary
+        candidates.append((found.start(), word, f"never {word}"))
+    if not candidates:
+        return None
+    start, old, new = min(candidates)
+    return body[:start] + new + body[start + len(old):], old, new
+
+
+def build_contradictions(pairs: list[Pair], seed: int = SEED) -> list[Contradiction]:
+    """For each pair and kind, the pair with one side's core changed (see the module
+    docstring); a pair that cannot be changed a way is left out of that kind."""
+    rng = random.Random(seed)
+    changers: dict[str, Callable] = {
+        "number": _change_number,
+        "date": _change_date,
+        "entity": _change_actor,
+        "negation": _change_negation,
+    }
+    built = []
+    for pair in pairs:
+        for kind in KINDS:
+            sides = ["query", "match"]
+            rng.shuffle(sides)
+            for side in sides:
+                text, other_text = (pair.query, pair.match) if side == "query" else (pair.match, pair.query)
+                body, signature = _body(text)
+                changed = changers[kind](body, analyse(other_text), rng)
+                if changed is None:
+                    continue
+                new_body, before, after = changed
+                new_text = new_body + signature
+                query, match = (new_text, pair.match) if side == "query" else (pair.query, new_text)
+                built.append(Contradiction(kind, pair, side, before, after, query, match))
+                break
+    return built
+
+
+# -- report --------------------------------------------------------------------------
+
+
+def _short(text: str, limit: int = 160) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def report(split: str, *, examples: int = EXAMPLES) -> dict[str, float]:
+    pairs = true_pairs(split)
+    by_source: dict[str, list[Pair]] = {}
+    for pair in pairs:
+        by_source.setdefault(pair.source, []).append(pair)
+    print(f"Conflict flags, {split} pairs", flush=True)
+    flagged_pairs = []
+    figures: dict[str, float] = {}
+    for source, group in by_source.items():
+        kinds: Counter[str] = Counter()
+        flagged = 0
+        for pair in group:
+            flags = find_conflicts(pair.query, pair.match)
+            if flags:
+                flagged += 1
+                flagged_pairs.append((pair, flags))
+            kinds.update({f["kind"] for f in flags})
+        per_kind = ", ".join(f"{k} {kinds[k]}" for k in KINDS if kinds[k])
+        print(f"  true pairs, {source}: {flagged}/{len(group)} flagged ({flagged / len(group):.1%}; {per_kind or 'none'})")
+    share = len(flagged_pairs) / len(pairs)
+    figures["true_pairs_flagged"] = share
+    print(f"  true pairs with any flag: {len(flagged_pairs)}/{len(pairs)} = {share:.1%} (target <= 10%)", flush=True)
+    built = build_contradictions(pairs)
+    caught = Counter()
+    totals = Counter()
+    missed: dict[str, list[tuple[Contradiction, list]]] = {}
+    for item in built:
+        flags = find_conflicts(item.query, item.match)
+        totals[item.kind] += 1
+        if any(f["kind"] == item.kind for f in flags):
+            caught[item.kind] += 1
+        else:
+            missed.setdefault(item.kind, []).append((item, flags))
+    all_caught = sum(caught.values())
+    all_built = sum(totals.values())
+    for kind in KINDS:
+        if totals[kind]:
+            print(f"  built {kind:<8} contradictions: {caught[kind]}/{totals[kind]} flagged as {kind} "
+                  f"({caught[kind] / totals[kind]:.1%}) of {len(pairs)} pairs")
+    figures["contradictions_flagged"] = all_caught / all_built if all_built else 0.0
+    print(f"  built contradictions flagged with the right kind: {all_caught}/{all_built} = "
+          f"{figures['contradictions_flagged']:.1%} (target >= 90%)", flush=True)
+    if examples:
+        print("  still wrong: true pairs flagged")
+        for pair, flags in flagged_pairs[:examples]:
+            shown = "; ".join(f"{f['kind']}: {f['query']} ≠ {f['match']}" for f in flags)
+            print(f"    [{shown}]\n      query: {_short(pair.query)}\n      match: {_short(pair.match)}")
+        print("  still wrong: built contradictions not flagged with their kind")
+        for kind in KINDS:
+            for item, flags in missed.get(kind, [])[: max(1, examples // 3)]:
+                shown = "; ".join(f"{f['kind']}: {f['query']} ≠ {f['match']}" for f in flags) or "no flag"
+                print(f"    {kind} ({item.side}: {item.before!r} -> {item.after!r}) [{shown}]\n"
+                      f"      query: {_short(item.query)}\n      match: {_short(item.match)}")
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--split", choices=("train", "dev"), default="train")
+    parser.add_argument("--examples", type=int, default=EXAMPLES, help="examples of what is still wrong")
+    args = parser.parse_args(argv)
+    try:
+        report(args.split, examples=args.examples)
+    except DatasetMissing as exc:
+        print(exc, file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

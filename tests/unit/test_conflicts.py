@@ -1,0 +1,117 @@
+"""Conflict flags: what true pairs say differently is no conflict, a changed core is."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from matchers import find_conflicts
+
+
+def kinds(query: str, text: str) -> list[str]:
+    return [flag["kind"] for flag in find_conflicts(query, text)]
+
+
+# -- the same claim, written differently: no flag ----------------------------------------
+
+SAME_CLAIM_PAIRS = [
+    # A tweet's signature names who posted it, not who acted.
+    ("Iran offered an $80 million bounty for the head of Trump. — Jane Roe (@janeroe) January 6, 2020",
+     "Iran offered an $80 million bounty for the head of Donald Trump."),
+    # A handle tagged in the tweet.
+    ("@CNN Obama banned the pledge of allegiance in schools",
+     "Barack Obama banned the pledge of allegiance in schools."),
+    # "According to" and a source word opening a sentence.
+    ("According to officials, the Idlib zone collapsed in January.",
+     "The de-escalation zone in Idlib collapsed in January, Russian officials said."),
+    # A common noun opening a sentence against a name.
+    ("Video shows Pelosi slurring her words at a press conference.",
+     "Speaker Nancy Pelosi was filmed slurring her words."),
+    ("Woman arrested for feeding the homeless in Texas.", "Texas arrested a woman for feeding homeless people."),
+    # A negation of something the other side does not say.
+    ("Minecraft is NOT stopping, Mojang is NOT closing.",
+     "The popular video game Minecraft is shutting down in 2020."),
+    # The same figure rounded, and a figure inside a listed range.
+    ("Trump's golf trips cost taxpayers $3.6 million.", "Trump's golf trips cost taxpayers $4 million."),
+    ("Manufacturing is down 30, 40, sometimes 50 percent.", "Manufacturing is down 35 percent."),
+    # A country written as its name and its adjective, an acronym and its words.
+    ("America has more governors who wore blackface than black governors.",
+     "The U.S. has more governors who have worn blackface than black governors."),
+    ("Militants killed at least 15 SAA troops.", "Militants killed at least 15 Syrian Arab Army troops."),
+    # A name in a different passage of a longer text.
+    ("Clashes were reported in Tell Salmo, Atshan, Jaish al-Ahrar and near the Abu al-Duhur Airbase.",
+     "Clashes were reported in Tell Salmo and Atshan in southern Idlib."),
+]
+
+
+@pytest.mark.parametrize(("query", "text"), SAME_CLAIM_PAIRS)
+def test_the_same_claim_written_differently_is_not_a_conflict(query: str, text: str) -> None:
+    assert find_conflicts(query, text) == []
+    assert find_conflicts(text, query) == []
+
+
+def test_signature_and_handle_words_are_not_names_of_the_claim() -> None:
+    tweet = "Pelosi signed the bill into law. — Ilhan Omar (@IlhanMN) January 6, 2020"
+    assert kinds(tweet, "Pelosi signed the bill into law.") == []
+    # The signature's name does not stand in for the actor either.
+    assert kinds("@SchumerFan signed the bill into law", "Pelosi signed the bill into law") == []
+
+
+# -- a changed core: flagged, with the right kind and both sides named -------------------
+
+BUILT_CONTRADICTIONS = [
+    ("number", "Militants killed at least 15 troops near the airbase.",
+     "Militants killed at least 50 troops near the airbase.", ("15", "50")),
+    ("number", "Iran offered an $80 million bounty for the head of Donald Trump.",
+     "Iran offered a $240 million bounty for the head of Donald Trump.", ("80000000", "240000000")),
+    ("date", "In 1998, Chuck Schumer was caught taking $1 million in excessive contributions.",
+     "In 2001, Senator Chuck Schumer was caught taking $1 million in excessive contributions.", ("1998", "2001")),
+    ("date", "Elections were held in March", "Elections were held in November", ("march", "november")),
+    ("entity", "Obama signed the bill into law", "Trump signed the bill into law", ("obama", "trump")),
+    ("entity", "The senate was told by Pelosi", "The senate was told by Schumer", ("pelosi", "schumer")),
+    ("entity", "The FBI arrested three men in Ohio.", "The CIA arrested three men in Ohio.", ("fbi", "cia")),
+    ("negation", "The vaccine was approved by the FDA", "The vaccine was not approved by the FDA",
+     ("approved", "not approved")),
+    ("negation", "The de-escalation zone de-facto collapsed.",
+     "The de-escalation zone in Idlib has not collapsed, according to Russian officials.",
+     ("collapsed", "not collapsed")),
+    ("negation", "Trump never paid back the $33 million bond.", "Trump paid back the $33 million bond.",
+     ("never paid", "paid")),
+]
+
+
+@pytest.mark.parametrize(("kind", "query", "text", "sides"), BUILT_CONTRADICTIONS)
+def test_a_changed_core_is_flagged_with_its_kind_and_both_sides(kind, query, text, sides) -> None:
+    flags = find_conflicts(query, text)
+    assert {"kind": kind, "query": sides[0], "match": sides[1]} in flags
+    # The same pair the other way round names the sides the other way round.
+    assert {"kind": kind, "query": sides[1], "match": sides[0]} in find_conflicts(text, query)
+
+
+def test_a_negation_on_both_sides_is_agreement() -> None:
+    assert kinds("Masks don't work", "Masks do not work") == []
+    assert kinds("The vaccine was never approved", "The vaccine was not approved") == []
+
+
+def test_a_number_that_is_a_day_or_a_jersey_number_is_not_a_quantity() -> None:
+    assert kinds("Free cone day is on 20 March.", "Free cone day is on March 21st, 4 cones each.") == []
+    assert kinds("His jersey changed from No. 13 to No. 14.", "His jersey number changed from 13 to 14.") == []
+
+
+# -- every flag names both sides --------------------------------------------------------
+
+_WORDS = st.sampled_from(
+    "not no never Trump Obama signed the bill 15 50 2019 2020 March May troops killed "
+    "— (@handle) @user according to Iran said didn't does 3.6 million percent , . SAA "
+    "Syrian Arab Army images show Idlib".split()
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_WORDS, max_size=14), st.lists(_WORDS, max_size=14))
+def test_no_flag_has_an_empty_side(query_words: list[str], text_words: list[str]) -> None:
+    for flag in find_conflicts(" ".join(query_words), " ".join(text_words)):
+        assert set(flag) == {"kind", "query", "match"}
+        assert flag["kind"] in {"number", "date", "negation", "entity"}
+        assert flag["query"].strip() and flag["match"].strip()
