@@ -522,12 +522,7 @@ def percentile(values: Sequence[float], q: float) -> float:
 
 
 def speed(sizes: Sequence[int], queries_per_size: int, brute_queries: int) -> None:
-    print("Conflicts (bench/conflicts.py): the share of true pairs (CheckThat! 2020 task 2 and
-2022 2B qrels) carrying any conflict flag, and the share of contradictions built from
-them (a number, a date or an actor changed, the main verb negated) flagged with the
-right kind, for train and dev, with examples of what is still wrong.
-
-Speed: LIAR statements + generated claims; queries = stored claims 20-40% perturbed", flush=True)
+    print("Speed: LIAR statements + generated claims; queries = stored claims 20-40% perturbed", flush=True)
     liar = [s.text for s in liar_statements()]
     generator = ClaimGenerator(liar)
     vocabulary = sorted({w for t in liar[:3000] for w in t.split()})
