@@ -22,19 +22,22 @@ def find_matches(
     exclude_article_id: int | None = None,
     semantic: bool = False,
 ) -> list[Match]:
-    """The stored claims most like `text`: FTS5 candidates (chosen by document counts,
-    so a search stays fast at a million stored claims) reranked by the matcher; with
-    `semantic`, the best lexical matches are reranked again with sentence embeddings
-    (the optional `claimdesk[semantic]` extra)."""
+    """The `limit` stored claims most like `text`, best first: FTS5 candidates (chosen
+    by document counts, so a search stays fast at a million stored claims) reranked by
+    the matcher; with `semantic`, the best lexical matches are reranked again with
+    sentence embeddings (the optional `claimdesk[semantic]` extra).
+
+    Every ranked candidate is returned, down to `min_score` when given: which of them
+    are the same claim is `matchers.is_same_claim`'s to say, and the others are shown
+    as related claims (a right answer under the threshold stays in view)."""
     search_terms = partial(_search_terms, store, exclude_article_id)
+    threshold = 0.0 if min_score is None else min_score
     if not semantic:
-        threshold = matchers.DEFAULT_MIN_SCORE if min_score is None else min_score
         return matchers.find_matches(text, search_terms=search_terms, limit=limit, min_score=threshold)
     from matchers import semantic as embeddings  # torch itself loads on first use
 
     pool = matchers.find_matches(text, search_terms=search_terms,
                                  limit=max(limit, embeddings.SEMANTIC_POOL), min_score=0)
-    threshold = embeddings.SEMANTIC_MIN_SCORE if min_score is None else min_score
     try:
         reranked = embeddings.rerank_semantic(text, pool)
     except embeddings.SemanticUnavailableError as exc:

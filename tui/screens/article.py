@@ -249,7 +249,9 @@ class ArticleScreen(DeskScreen):
     def action_accept_suggestion(self) -> None:
         suggestion = self.match_panel.suggestion
         if suggestion is None:
-            self.notify("No suggested verdict for this claim.", timeout=2)
+            reason = self.match_panel.suggestion_reason
+            self.notify(f"No suggested verdict for this claim{': ' + reason if reason else ''}.",
+                        timeout=3, markup=False)
             return
         self.action_record_verdict(suggestion)
 
