@@ -148,3 +148,16 @@ def test_the_desk_marks_conflicts_from_matches_as_close_as_the_same_claim() -> N
     from store import queue
 
     assert queue.CONFLICT_MIN_SCORE == SAME_CLAIM_SCORE
+
+
+def test_a_debate_line_is_matched_with_its_speaker_and_the_line_it_leans_on() -> None:
+    from matchers.context import query_with_context, speaker_name
+
+    assert speaker_name("PRESIDENT OBAMA") == "Obama"
+    assert speaker_name("MR. ROMNEY") == "Romney"
+    assert speaker_name("Donald Trump") == "Donald Trump"
+    before = "Unemployment fell to 3.5 percent last year."
+    assert query_with_context("He said that too.", "MR. ROMNEY", before) == f"Romney {before} He said that too."
+    standalone = "Unemployment in Ohio fell to 3.5 percent in 2019 under this administration."
+    assert query_with_context(standalone, "MR. ROMNEY", before) == f"Romney {standalone}"
+    assert query_with_context(standalone) == standalone
