@@ -144,3 +144,112 @@ def perturb(text: str, rng: random.Random, vocabulary: list[str]) -> str:
             word = rng.choice(vocabulary)
         out.append(word)
     return " ".join(out) or text
+
+
+CHECKTHAT_2022_2A = SHARED_DATA / "clef2022-checkthat-2a-en"
+CHECKTHAT_2022_2B = SHARED_DATA / "clef2022-checkthat-2b-en"
+
+
+@dataclass(frozen=True)
+class FactCheck:
+    """A verified claim of the 2022 collections, with what the store keeps of it."""
+
+    id: str
+    text: str
+    title: str
+    date: str = ""
+    rating: str = ""
+    speaker: str = ""
+    url: str = ""
+
+
+def _jsonl(path: Path) -> list[dict]:
+    import json
+
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def checkthat_2a_claims() -> list[FactCheck]:
+    """The 14,231 Snopes claims of CheckThat! 2022 task 2A."""
+    rows = _jsonl(_require(CHECKTHAT_2022_2A) / "vclaims.jsonl")
+    return [FactCheck(r["vclaim_id"], r["vclaim"], r.get("title") or "", r.get("date") or "") for r in rows]
+
+
+def _normal_words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", text.casefold()))
+
+
+def checkthat_2a_tweets(split: str) -> list[Tweet]:
+    """The 2020 task 2 tweets of `split` with their relevant claims in the 2022 2A
+    collection (2A's train queries are the 2020 train and dev tweets under new ids)."""
+    folder = _require(CHECKTHAT_2022_2A)
+    relevant: dict[str, set[str]] = defaultdict(set)
+    for line in (folder / "CT2022-Task2A-EN-Train_QRELs.tsv").read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 4 and parts[3].strip() == "1":
+            relevant[parts[0]].add(parts[2])
+    with (folder / "CT2022-Task2A-EN-Train-Dev_Queries.tsv").open(encoding="utf-8", newline="") as handle:
+        by_text = {_normal_words(r[1]): r[0] for r in csv.reader(handle, delimiter="\t") if len(r) >= 2}
+    tweets = []
+    for tweet in checkthat_tweets(split):
+        query_id = by_text.get(_normal_words(tweet.text))
+        if query_id and relevant.get(query_id):
+            tweets.append(Tweet(tweet.id, tweet.text, frozenset(relevant[query_id])))
+    return tweets
+
+
+def checkthat_2b_claims() -> list[FactCheck]:
+    """The 19,250 PolitiFact claims of CheckThat! 2022 task 2B, with their ratings."""
+    rows = _jsonl(_require(CHECKTHAT_2022_2B) / "politifact-vclaims.jsonl")
+    return [
+        FactCheck(r["vclaim_id"], r["vclaim"], r.get("title") or "", r.get("date") or "",
+                  r.get("truth_label") or "", r.get("speaker") or "", r.get("url") or "")
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class DebateSentence:
+    """A sentence of a debate or speech with its relevant claims and its context: the
+    line's speaker and the lines before it in the transcript (nearest last)."""
+
+    id: str
+    text: str
+    relevant: frozenset[str]
+    speaker: str
+    before: tuple[str, ...]
+
+
+def checkthat_2b_sentences(split: str) -> list[DebateSentence]:
+    """The 2B sentences of `split` ("train" or "dev") whose transcript is on disk."""
+    folder = _require(CHECKTHAT_2022_2B)
+    name = {"train": "Train", "dev": "Dev"}[split]
+    relevant: dict[str, set[str]] = defaultdict(set)
+    for line in (folder / f"CT2022-Task2B-EN-{name}_QRELs.tsv").read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 4 and parts[3].strip() == "1":
+            relevant[parts[0]].add(parts[2])
+    with (folder / "CT2022-Task2B-EN-Train-Dev_Queries.tsv").open(encoding="utf-8", newline="") as handle:
+        texts = {r[0]: r[1] for r in csv.reader(handle, delimiter="\t") if len(r) >= 2}
+    transcripts: dict[str, list[list[str]]] = {}
+    # Query ids and file names differ in case now and then ("GOP_cleveland").
+    files = {path.stem.casefold(): path for path in (folder / "transcripts").glob("*.tsv")}
+    sentences = []
+    for query_id in sorted(relevant):
+        if query_id not in texts:
+            continue
+        transcript, _, number = query_id.rpartition("_")
+        if transcript not in transcripts:
+            path = files.get(transcript.casefold())
+            transcripts[transcript] = []
+            if path is not None:
+                with path.open(encoding="utf-8", newline="") as handle:
+                    transcripts[transcript] = list(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
+        lines = transcripts[transcript]
+        index = next((i for i, row in enumerate(lines) if row and row[0] == number), None)
+        speaker = lines[index][1] if index is not None and len(lines[index]) > 1 else ""
+        before = tuple(row[2] for row in lines[max(0, (index or 0) - 3) : index or 0] if len(row) > 2)
+        sentences.append(DebateSentence(query_id, texts[query_id], frozenset(relevant[query_id]),
+                                        speaker, before))
+    return sentences

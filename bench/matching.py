@@ -6,6 +6,7 @@ Run from the project root:
     .venv/bin/python bench/matching.py --tune       # refit the titled weights and trees on train only (about 2 minutes; needs the `tune` extra)
     .venv/bin/python bench/matching.py --quality    # quality only   (--speed: speed only)
     .venv/bin/python bench/matching.py --conflicts  # conflict flags only (seconds; part of --quality)
+    .venv/bin/python bench/matching.py --suggest    # same claim, default output, suggestions (about 4 minutes)
 
 Quality: the 10,375 verified claims (with their titles) go into a temporary store; each
 train and dev tweet is matched; MAP@5, Recall@1, Recall@5 and MRR are printed for
@@ -31,6 +32,16 @@ OR-ing the terms (each reranks the `DEFAULT_SHORTLIST` best of its 100 candidate
 cheap score), how often the perturbed claim's source comes first / in the top five,
 and brute-force `token_set_ratio` over all stored texts for the same queries, as a ratio.
 The document-count cache starts empty at each size, so its filling is in the figures.
+
+Same claim and suggestions (--suggest): precision and recall of "same claim"
+(`matchers.is_same_claim`) over each query's top five on CheckThat! 2020 task 2 train
+for each threshold (how `SAME_CLAIM_SCORE` was chosen) and on dev at the shipped one;
+MAP@5 of the default output (`operations.find_matches` with its defaults, what `claimdesk
+match` prints) beside BM25 over text and title, on 2020 dev, on 2020 dev against the
+2022 2A collection and on 2022 2B dev (debate sentences alone and with their context);
+and the share of suggestions agreeing with the normalised rating of the match they cite,
+on the demo store and on a store of 2022 2B's PolitiFact claims imported with their
+ratings (queries: 2B train and dev sentences with context).
 
 Skips with a message when ../shared/data is absent.
 """
@@ -609,6 +620,128 @@ def _timed_matches(sources, queries, match) -> tuple[list[float], int, int]:
     return latencies, hits1, hits5
 
 
+# -- same claim, default output, suggestions ------------------------------------------
+
+
+def same_claim_report() -> None:
+    from _data import checkthat_2a_claims, checkthat_2a_tweets
+
+    import operations
+    from matchers import SAME_CLAIM_SCORE, is_same_claim
+
+    print("Same claim (score >= t, no conflict flag), each query's top five, CheckThat! 2020 task 2", flush=True)
+    store, _ = load_checkthat_store()
+    for split in ("train", "dev"):
+        tweets = checkthat_tweets(split)
+        found = [(operations.find_matches(store, t.text), t.relevant) for t in tweets]
+        positives = sum(len(t.relevant) for t in tweets)
+        thresholds = range(50, 91, 5) if split == "train" else [SAME_CLAIM_SCORE]
+        cells = []
+        for threshold in thresholds:
+            kept = [vclaim_id(m.candidate) in relevant for matches, relevant in found
+                    for m in matches if is_same_claim(m, threshold)]
+            cells.append(f"{threshold:.0f}: P {sum(kept) / max(1, len(kept)):.3f} R {sum(kept) / positives:.3f}")
+        print(f"  {split}: " + " | ".join(cells), flush=True)
+        if split == "dev":
+            print_row("default output (operations.find_matches)", metrics(
+                [([vclaim_id(m.candidate) for m in matches], relevant) for matches, relevant in found]))
+            print_row("BM25 text+title, words OR-ed", metrics(
+                [([vclaim_id(c) for c in store.search_candidates(plain_bm25_query(t.text), 5)], t.relevant)
+                 for t in tweets]))
+    print("Default output against the 2022 2A collection (14,231 Snopes claims), 2020 dev tweets", flush=True)
+    collection = Store(None, memory=True)
+    collection.add_reference_claims(
+        ReferenceDraft(text=c.text, title=c.title, source="Snopes", url=f"vclaim:{c.id}") for c in checkthat_2a_claims())
+    tweets = checkthat_2a_tweets("dev")
+    print_row("default output (operations.find_matches)", metrics(
+        [([vclaim_id(m.candidate) for m in operations.find_matches(collection, t.text)], t.relevant) for t in tweets]))
+    print_row("BM25 text+title, words OR-ed", metrics(
+        [([vclaim_id(c) for c in collection.search_candidates(plain_bm25_query(t.text), 5)], t.relevant)
+         for t in tweets]))
+
+
+def politifact_store(folder: str) -> tuple[Store, dict[int, str]]:
+    """A store holding CheckThat! 2022 2B's PolitiFact claims, imported as `claimdesk
+    import` imports them (ratings normalised); and the dataset id of each stored id."""
+    from _data import checkthat_2b_claims
+
+    import operations
+
+    path = Path(folder) / "politifact.jsonl"
+    with path.open("w", encoding="utf-8") as handle:
+        for c in checkthat_2b_claims():
+            handle.write(json.dumps({"id": c.id, "text": c.text, "title": c.title, "rating": c.rating,
+                                     "date": c.date, "source": "PolitiFact",
+                                     "url": f"https://www.politifact.com{c.url}"}) + "\n")
+    store = Store(Path(folder) / "politifact.db")
+    operations.import_references(store, str(path))
+    ids = {r["id"]: r["external_id"] for r in store.query("SELECT id, external_id FROM reference_claims")}
+    return store, ids
+
+
+def debate_report_and_suggestions() -> None:
+    from _data import checkthat_2b_sentences
+
+    import operations
+    from matchers import suggest_verdict
+    from matchers.context import query_with_context
+
+    def in_context(sentence) -> str:
+        return query_with_context(sentence.text, sentence.speaker, sentence.before[-1] if sentence.before else "")
+
+    with tempfile.TemporaryDirectory() as folder:
+        store, ids = politifact_store(folder)
+        print("Default output on CheckThat! 2022 2B (debate sentences vs 19,250 PolitiFact claims)", flush=True)
+        for split in ("train", "dev"):
+            sentences = checkthat_2b_sentences(split)
+            print(f" {split} ({len(sentences)} sentences, {sum(bool(s.speaker) for s in sentences)} with a transcript)")
+            print_row("BM25 text+title, words OR-ed", metrics(
+                [([ids[c.id] for c in store.search_candidates(plain_bm25_query(s.text), 5)], s.relevant)
+                 for s in sentences]))
+            print_row("default output, sentence alone", metrics(
+                [([ids[m.candidate.id] for m in operations.find_matches(store, s.text)], s.relevant) for s in sentences]))
+            print_row("default output, with its context", metrics(
+                [([ids[m.candidate.id] for m in operations.find_matches(store, in_context(s))], s.relevant)
+                 for s in sentences]))
+        queries = [in_context(s) for split in ("train", "dev") for s in checkthat_2b_sentences(split)]
+        suggestion_agreement("PolitiFact store, 2B train+dev sentences", store, queries)
+    with tempfile.TemporaryDirectory() as folder:
+        demo = Store(Path(folder) / "demo.db")
+        operations.seed_demo(demo)
+        claims = [c.text for row in demo.query("SELECT DISTINCT article_id FROM claims")
+                  for c in demo.claims_for_article(row["article_id"])]
+        suggestion_agreement("demo store, its article's claims", demo, claims)
+
+
+def suggestion_agreement(label: str, store: Store, queries: Sequence[str]) -> None:
+    """How many queries get a suggestion, and how many suggestions agree with the
+    normalised rating of the match they cite (a contested suggestion from a conflict
+    cites a match rated true: the claim contradicts it, counted apart)."""
+    import operations
+    from matchers import is_same_claim, suggest_verdict
+
+    made = agree = from_conflict = disagree_sources = 0
+    verdicts: Counter = Counter()
+    for query in queries:
+        suggestion = suggest_verdict(operations.find_matches(store, query))
+        if suggestion.verdict is None:
+            disagree_sources += suggestion.because.startswith("sources disagree")
+            continue
+        made += 1
+        verdicts[suggestion.verdict] += 1
+        cited = suggestion.match
+        if is_same_claim(cited):
+            agree += suggestion.verdict == cited.candidate.normalised_rating
+        else:
+            from_conflict += (suggestion.verdict, cited.candidate.normalised_rating) == ("contested", "corroborated")
+    print(f"Suggestions, {label}: {len(queries)} queries, {made} suggestions ({dict(verdicts)}), "
+          f"{disagree_sources} withheld as sources disagree", flush=True)
+    share = (agree + from_conflict) / made if made else 1.0
+    print(f"  agreeing with the cited match's normalised rating: {agree + from_conflict}/{made} = {share:.1%} "
+          f"({agree} citing a same-claim match with that rating, {from_conflict} contested citing a "
+          f"true-rated claim it contradicts)", flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--full", action="store_true", help="also measure 1M stored claims")
@@ -616,11 +749,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quality", action="store_true", help="quality only")
     parser.add_argument("--speed", action="store_true", help="speed only")
     parser.add_argument("--conflicts", action="store_true", help="conflict flags on true and built pairs only")
+    parser.add_argument("--suggest", action="store_true",
+                        help="only same claim, default output and suggestion agreement")
     parser.add_argument("--queries", type=int, default=200, help="speed queries per size")
     args = parser.parse_args(argv)
     run_quality = not args.speed or args.quality
     run_speed = not args.quality or args.speed
     try:
+        if args.suggest:
+            same_claim_report()
+            debate_report_and_suggestions()
+            return 0
         if args.tune:
             print("Tuning on CheckThat! 2020 task 2 train (dev is not read)", flush=True)
             store, _ = load_checkthat_store()

@@ -5,20 +5,36 @@
 - `rank_candidates(query, candidates)`: candidates reranked into 0-100 scored `Match`es,
   each explained (shared words, words on one side only, conflict flags).
 - `find_matches(query, search)`: query building, retrieval through `search`, reranking.
-- `corroboration(matches)`, `suggest_verdict(matches)`: what the matches say together.
+- `is_same_claim(match)`, `same_claim_first(matches)`: which matches hold the claim itself.
+- `corroboration(matches)`, `suggest_verdict(matches)`: what the matches say together
+  (sources agreeing and disputing; a suggested verdict citing one match, with why).
 
-`DEFAULT_MIN_SCORE` is the "same claim" threshold; see `matchers.rank` for how the
-score is made and tuned.
+`SAME_CLAIM_SCORE` is the "same claim" threshold (see `matchers.verdict`);
+`DEFAULT_MIN_SCORE` is the score's F1-optimal threshold (see `matchers.rank` for how the
+score is made and tuned).
 """
 
 from matchers.explain import explain, find_conflicts
 from matchers.normalise import normalise_for_matching
 from matchers.query import build_fts_query
 from matchers.rank import DEFAULT_MIN_SCORE, find_matches, rank_candidates
-from matchers.verdict import corroboration, suggest_verdict
+from matchers.verdict import (
+    SAME_CLAIM_SCORE,
+    Corroboration,
+    Suggestion,
+    corroboration,
+    is_same_claim,
+    same_claim_first,
+    suggest_verdict,
+)
 
 __all__ = [
     "DEFAULT_MIN_SCORE",
+    "SAME_CLAIM_SCORE",
+    "Corroboration",
+    "Suggestion",
+    "is_same_claim",
+    "same_claim_first",
     "build_fts_query",
     "corroboration",
     "explain",

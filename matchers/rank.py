@@ -66,7 +66,8 @@ tweets against 10,375 Snopes claims); the dev split (197 tweets) only reports:
   conflicts below an otherwise equal one.
 - `DEFAULT_MIN_SCORE` = 45: the threshold that maximises F1 of "score >= t means the
   same claim" over each tweet's top five matches (steps of 5; the untitled scores' own
-  optimum). `TITLED_SCORE_POWER` puts the titled weighted mean's optimum there. The
+  optimum). What the desk calls the same claim is stricter, for precision
+  (`matchers.verdict.SAME_CLAIM_SCORE`). `TITLED_SCORE_POWER` puts the titled weighted mean's optimum there. The
   trees' link: its slope from a logistic regression of "same claim" on the
   cross-validation's out-of-fold corrected means (each tweet's top five), its midpoint
   putting their best F1 at 45 (next to the regression's own: 0.574 and 0.571).
@@ -96,7 +97,8 @@ from matchers.query import DEFAULT_MAX_TERMS, build_fts_query, query_terms
 from matchers.trees import RerankTrees, load_rerank_trees, pool_rows
 from store.models import Candidate, Match
 
-# Scores at or above this mean "the same claim" (tuned on train, see above).
+# The score's F1-optimal "same claim" threshold (tuned on train, see above); the trees'
+# link is calibrated to it.
 DEFAULT_MIN_SCORE = 45.0
 # rapidfuzz scorers grow at least quadratically with length (partial_ratio, not used
 # for that reason, cubically); a claim is never this long, a pasted article is, and is

@@ -1,47 +1,196 @@
-"""What a claim's matches say together: corroboration and a suggested verdict.
+"""What a claim's matches say together: which of them are the same claim, how many
+sources agree or dispute it, and the verdict they suggest.
 
-`corroboration` counts the distinct sources holding the same claim (a match at or above
-the threshold with no conflict flag) and finds the earliest date among them: who said
-it first.
+A match is the *same claim* (`is_same_claim`) when it scores at least `SAME_CLAIM_SCORE`
+and carries no conflict flag. A match that scores as high but carries a conflict flag is
+a *same-topic* match that contradicts the claim's core (a different number, date, actor,
+or a negation). The rest are *related*: shown, never counted.
 
-`suggest_verdict` applies one rule to the strong matches (score >= the threshold):
-- "contested" if any strong match carries a conflict flag (it says something else about
-  the same thing) or a false-type published rating (false, pants on fire, mostly false,
-  barely true, misleading, fake, scam, miscaptioned, misattributed, incorrect);
-- otherwise "corroborated" if at least one strong match carries a true-type rating
-  (true, mostly true, correct, correct attribution, accurate);
-- otherwise None: mixed, unproven or unrated matches decide nothing.
+`corroboration` counts distinct sources:
+- agreeing: same-claim matches rated true-type (corroborated), or unrated (another
+  outlet carrying the same claim);
+- disputing: same-claim matches rated false-type (contested), and same-topic matches
+  rated true-type or unrated (a source holding something else as the fact);
+and the earliest date among the same-claim matches (who said it first). A same-claim
+match rated unverified (Half True, Unproven) neither agrees nor disputes, nor does a
+same-topic match rated false or unverified (a contradiction of a claim found false or
+unproven settles nothing).
+
+`suggest_verdict` makes one suggestion, always the verdict of the match it cites:
+1. Rated same-claim matches decide: when their normalised ratings all agree, the
+   suggestion is that rating (corroborated, contested or unverified), citing the best
+   scored of them ("same claim as Snopes, rated False, 2019-03-02"); when they differ,
+   there is no suggestion, and the reason says the sources disagree.
+2. Without a rated same-claim match, a same-topic match rated true-type whose core the
+   claim contradicts suggests "contested", naming the conflict ("differs from
+   PolitiFact's claim rated True: number 15 ≠ 50").
+3. Otherwise no suggestion (unrated matches only, a contradicted claim that is not rated
+   true, or nothing close enough), and the reason says which.
+
+Ratings are the store's normalised ones (`Candidate.normalised_rating`, set when a
+reference is imported), so a suggestion never contradicts the rating shown beside the
+match it cites.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
 
 from matchers.normalise import MONTHS
-from matchers.rank import DEFAULT_MIN_SCORE
 from store.models import Match
 
-FALSE_RATINGS = frozenset(
-    {"false", "pants on fire", "pants fire", "mostly false", "barely true", "misleading",
-     "fake", "scam", "miscaptioned", "misattributed", "incorrect", "incorrect attribution",
-     "not true", "wrong", "four pinocchios", "inaccurate"}
-)
-TRUE_RATINGS = frozenset(
-    {"true", "mostly true", "correct", "correct attribution", "accurate", "verified"}
-)
+# Scores at or above this (with no conflict flag) mean "the same claim": the lowest
+# threshold, in steps of 5, whose precision over each query's top five matches is at
+# least 0.91 on CheckThat! 2020 task 2 train (`bench/matching.py`, "Same claim").
+SAME_CLAIM_SCORE = 65.0
+
+CORROBORATED = "corroborated"
+CONTESTED = "contested"
+UNVERIFIED = "unverified"
 
 
-def rating_kind(rating: str) -> str | None:
-    """"false", "true" or None for a published rating in any common spelling."""
-    key = " ".join(re.findall(r"[a-z]+", rating.casefold()))
-    if key in FALSE_RATINGS:
-        return "false"
-    if key in TRUE_RATINGS:
-        return "true"
-    return None
+@dataclass(frozen=True)
+class Corroboration:
+    """Distinct sources agreeing with and disputing a claim, and the earliest date one of
+    the same-claim matches carries ("" when none does), as the store gives it."""
+
+    agree: int = 0
+    dispute: int = 0
+    first_seen: str = ""
+
+    def describe(self) -> str:
+        """"2 sources agree · 1 disputes" (and "· first seen DATE")."""
+        parts = [
+            f"{self.agree} source{'' if self.agree == 1 else 's'} agree{'s' if self.agree == 1 else ''}",
+            f"{self.dispute} dispute{'s' if self.dispute == 1 else ''}",
+        ]
+        if self.first_seen:
+            parts.append(f"first seen {self.first_seen}")
+        return " · ".join(parts)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A suggested verdict (None: no suggestion), why in one line, and the match cited."""
+
+    verdict: str | None
+    because: str = ""
+    match: Match | None = None
+
+
+def is_same_claim(match: Match, threshold: float = SAME_CLAIM_SCORE) -> bool:
+    """The match holds the claim itself: it scores at least `threshold`, no conflict."""
+    return match.score >= threshold and not _conflicts(match)
+
+
+def is_same_topic_conflict(match: Match, threshold: float = SAME_CLAIM_SCORE) -> bool:
+    """The match scores as the same claim would but contradicts the claim's core."""
+    return match.score >= threshold and bool(_conflicts(match))
+
+
+def rating_verdict(match: Match) -> str | None:
+    """The match's normalised rating as a verdict, None when unrated or unrecognised."""
+    rating = match.candidate.normalised_rating.strip().casefold()
+    return rating if rating in (CORROBORATED, CONTESTED, UNVERIFIED) else None
+
+
+def same_claim_first(matches: Sequence[Match], threshold: float = SAME_CLAIM_SCORE) -> list[Match]:
+    """The same-claim matches, then the others ("related"), each group in its order."""
+    same = [m for m in matches if is_same_claim(m, threshold)]
+    return same + [m for m in matches if not is_same_claim(m, threshold)]
+
+
+def corroboration(matches: Sequence[Match], threshold: float = SAME_CLAIM_SCORE) -> Corroboration:
+    """Agreeing and disputing sources, and the first date seen (see the module docstring)."""
+    agreeing: set[str] = set()
+    disputing: set[str] = set()
+    earliest: tuple[date, str] | None = None
+    for match in matches:
+        rating = rating_verdict(match)
+        if is_same_claim(match, threshold):
+            if rating in (CORROBORATED, None):
+                agreeing.add(_source_key(match))
+            elif rating == CONTESTED:
+                disputing.add(_source_key(match))
+            parsed = parse_date(match.candidate.date) if match.candidate.date else None
+            if parsed and (earliest is None or parsed < earliest[0]):
+                earliest = (parsed, match.candidate.date)
+        elif is_same_topic_conflict(match, threshold) and rating in (CORROBORATED, None):
+            disputing.add(_source_key(match))
+    return Corroboration(len(agreeing), len(disputing), earliest[1] if earliest else "")
+
+
+def suggest_verdict(matches: Sequence[Match], threshold: float = SAME_CLAIM_SCORE) -> Suggestion:
+    """One suggested verdict with its reason, by the rule in the module docstring."""
+    rated = [m for m in matches if is_same_claim(m, threshold) and rating_verdict(m)]
+    if rated:
+        verdicts = {rating_verdict(m) for m in rated}
+        if len(verdicts) > 1:
+            return Suggestion(None, "sources disagree: " + ", ".join(
+                f"{_source_name(m)} rated {_rating_name(m)}" for m in _one_per_source(rated)))
+        best = max(rated, key=lambda m: m.score)
+        return Suggestion(rating_verdict(best), _cite("same claim as", best), best)
+    contradicted = [
+        m for m in matches
+        if is_same_topic_conflict(m, threshold) and rating_verdict(m) == CORROBORATED
+    ]
+    if contradicted:
+        best = max(contradicted, key=lambda m: m.score)
+        conflicts = "; ".join(_conflict_text(c) for c in _conflicts(best))
+        because = f"differs from {_source_name(best)}'s claim rated {_rating_name(best)}"
+        if best.candidate.date.strip():
+            because += f", {best.candidate.date.strip()}"
+        return Suggestion(CONTESTED, f"{because}: {conflicts}", best)
+    if any(is_same_claim(m, threshold) for m in matches):
+        return Suggestion(None, "same claim found, but no source rated it")
+    differing = [m for m in matches if is_same_topic_conflict(m, threshold)]
+    if differing:
+        best = max(differing, key=lambda m: m.score)
+        rated = f"rated {_rating_name(best)}" if _rating_name(best) else "unrated"
+        conflicts = "; ".join(_conflict_text(c) for c in _conflicts(best))
+        return Suggestion(None, f"closest claim differs ({conflicts}) and is {rated}: it settles nothing")
+    return Suggestion(None, "no match close enough to be the same claim")
+
+
+def _conflicts(match: Match) -> list:
+    explanation = match.explanation if isinstance(match.explanation, dict) else {}
+    return list(explanation.get("conflicts") or ())
+
+
+def _conflict_text(conflict: object) -> str:
+    if isinstance(conflict, dict) and {"kind", "query", "match"} <= conflict.keys():
+        return f"{conflict['kind']} {conflict['query']} ≠ {conflict['match']}"
+    return str(conflict)
+
+
+def _source_name(match: Match) -> str:
+    candidate = match.candidate
+    if candidate.source.strip():
+        return " ".join(candidate.source.split())
+    host = urlsplit(candidate.url.strip()).hostname if candidate.url.strip() else None
+    return host.removeprefix("www.") if host else f"{candidate.kind} {candidate.id}"
+
+
+def _rating_name(match: Match) -> str:
+    return " ".join(match.candidate.rating.split()) or match.candidate.normalised_rating
+
+
+def _cite(prefix: str, match: Match) -> str:
+    parts = [f"{prefix} {_source_name(match)}", f"rated {_rating_name(match)}"]
+    if match.candidate.date.strip():
+        parts.append(" ".join(match.candidate.date.split()))
+    return ", ".join(parts)
+
+
+def _one_per_source(matches: Sequence[Match]) -> list[Match]:
+    seen: dict[tuple[str, str | None], Match] = {}
+    for match in matches:
+        seen.setdefault((_source_key(match), rating_verdict(match)), match)
+    return list(seen.values())
 
 
 def _source_key(match: Match) -> str:
@@ -74,32 +223,4 @@ def parse_date(text: str) -> date | None:
             return date(int(found[1]), 1, 1)
     except ValueError:  # "2020-13-45"
         return None
-    return None
-
-
-def corroboration(matches: Sequence[Match], min_score: float = DEFAULT_MIN_SCORE) -> tuple[int, str]:
-    """(number of distinct sources holding the same claim, earliest date among them as
-    given in the store, "" when none is known)."""
-    sources: set[str] = set()
-    earliest: tuple[date, str] | None = None
-    for match in matches:
-        if match.score < min_score or match.explanation.get("conflicts"):
-            continue
-        sources.add(_source_key(match))
-        parsed = parse_date(match.candidate.date) if match.candidate.date else None
-        if parsed and (earliest is None or parsed < earliest[0]):
-            earliest = (parsed, match.candidate.date)
-    return len(sources), earliest[1] if earliest else ""
-
-
-def suggest_verdict(matches: Sequence[Match], min_score: float = DEFAULT_MIN_SCORE) -> str | None:
-    """"contested", "corroborated" or None by the rule in the module docstring."""
-    strong = [m for m in matches if m.score >= min_score]
-    if any(m.explanation.get("conflicts") for m in strong):
-        return "contested"
-    kinds = {rating_kind(m.candidate.rating) for m in strong}
-    if "false" in kinds:
-        return "contested"
-    if "true" in kinds:
-        return "corroborated"
     return None

@@ -6,7 +6,7 @@ desk can run them in worker threads and the command line can call them directly.
 
 from operations.exports import export_report, export_report_file, verdict_records
 from operations.feeds import fetch_feeds, follow_feed, unfollow_feed
-from operations.matching import MatchingError, find_matches, match_article
+from operations.matching import MatchingError, find_matches, match_article, match_claim
 from operations.references import import_references
 from operations.sources import IngestResult, ingest_source, seed_demo
 
@@ -21,6 +21,7 @@ __all__ = [
     "import_references",
     "ingest_source",
     "match_article",
+    "match_claim",
     "seed_demo",
     "unfollow_feed",
     "verdict_records",

@@ -42,12 +42,21 @@ def verdict_records(
     store: Store, filters: ExportFilter | None = None, *, claim_ids: Collection[int] | None = None
 ) -> list[VerdictRecord]:
     """The store's verdict records (only those of `claim_ids` when given), each with its
-    corroboration (distinct sources holding a matching claim, and the earliest date one
-    was seen) from the saved matches."""
+    corroboration from the saved matches (`matchers.corroboration`: distinct sources
+    agreeing and disputing, and the earliest date the same claim was seen).
+
+    The best match is the best saved one scoring at least `matchers.DEFAULT_MIN_SCORE`:
+    the saved matches include every ranked candidate, and a report names a match only
+    when it is likely the same claim."""
     records = []
     for record in store.verdict_records(filters):
         if claim_ids is not None and record.claim_id not in claim_ids:
             continue
-        sources, earliest = matchers.corroboration(store.saved_matches(record.claim_id))
-        records.append(replace(record, corroborating_sources=sources, earliest_seen=earliest))
+        counted = matchers.corroboration(store.saved_matches(record.claim_id))
+        record = replace(record, corroborating_sources=counted.agree,
+                         disputing_sources=counted.dispute, earliest_seen=counted.first_seen)
+        if record.best_match_score is not None and record.best_match_score < matchers.DEFAULT_MIN_SCORE:
+            record = replace(record, best_match_text="", best_match_source="", best_match_url="",
+                             best_match_rating="", best_match_score=None)
+        records.append(record)
     return records

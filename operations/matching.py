@@ -6,9 +6,10 @@ from collections.abc import Callable
 from functools import partial
 
 import matchers
+from matchers.context import query_with_context
 from store import ClaimdeskError, Store
 from store.search import search_by_terms
-from store.models import Match
+from store.models import Claim, Match
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -22,24 +23,45 @@ def find_matches(
     exclude_article_id: int | None = None,
     semantic: bool = False,
 ) -> list[Match]:
-    """The stored claims most like `text`: FTS5 candidates (chosen by document counts,
-    so a search stays fast at a million stored claims) reranked by the matcher; with
-    `semantic`, the best lexical matches are reranked again with sentence embeddings
-    (the optional `claimdesk[semantic]` extra)."""
+    """The `limit` stored claims most like `text`, best first: FTS5 candidates (chosen
+    by document counts, so a search stays fast at a million stored claims) reranked by
+    the matcher; with `semantic`, the best lexical matches are reranked again with
+    sentence embeddings (the optional `claimdesk[semantic]` extra).
+
+    Every ranked candidate is returned, down to `min_score` when given: which of them
+    are the same claim is `matchers.is_same_claim`'s to say, and the others are shown
+    as related claims (a right answer under the threshold stays in view)."""
     search_terms = partial(_search_terms, store, exclude_article_id)
+    threshold = 0.0 if min_score is None else min_score
     if not semantic:
-        threshold = matchers.DEFAULT_MIN_SCORE if min_score is None else min_score
         return matchers.find_matches(text, search_terms=search_terms, limit=limit, min_score=threshold)
     from matchers import semantic as embeddings  # torch itself loads on first use
 
     pool = matchers.find_matches(text, search_terms=search_terms,
                                  limit=max(limit, embeddings.SEMANTIC_POOL), min_score=0)
-    threshold = embeddings.SEMANTIC_MIN_SCORE if min_score is None else min_score
     try:
         reranked = embeddings.rerank_semantic(text, pool)
     except embeddings.SemanticUnavailableError as exc:
         raise MatchingError(str(exc)) from exc
     return [m for m in reranked if m.score >= threshold][:limit]
+
+
+def match_claim(store: Store, claim: Claim, *, limit: int = 5, semantic: bool = False) -> list[Match]:
+    """The matches of one stored claim (not saved), found as `match_article` finds them."""
+    previous = None
+    if claim.speaker:
+        every = store.claims_for_article(claim.article_id, checkworthy_only=False)
+        previous = next((p for p, c in zip([None, *every], every) if c.id == claim.id), None)
+    return find_matches(store, claim_query(claim, previous), limit=limit,
+                        exclude_article_id=claim.article_id, semantic=semantic)
+
+
+def claim_query(claim: Claim, previous: Claim | None = None) -> str:
+    """The text to match for a stored claim: a transcript's line with its speaker and,
+    when it leans on it, the line before (`matchers.context`); an article's sentence alone."""
+    if not claim.speaker:
+        return claim.text
+    return query_with_context(claim.text, claim.speaker, previous.text if previous else "")
 
 
 class MatchingError(ClaimdeskError):
@@ -59,12 +81,15 @@ def match_article(
     semantic: bool = False,
 ) -> int:
     """Match every check-worthy claim of an article and save the matches; returns how
-    many claims have at least one match."""
-    claims = store.claims_for_article(article_id)
+    many claims have at least one match. A line of a transcript is matched with its
+    speaker, and with the line before when it leans on it (`claim_query`)."""
+    every = store.claims_for_article(article_id, checkworthy_only=False)
+    claims = [c for c in every if c.checkworthy]
+    before = {c.id: previous for previous, c in zip([None, *every], every)}
     with_matches = 0
     for done, claim in enumerate(claims, start=1):
-        found = find_matches(store, claim.text, limit=limit, exclude_article_id=article_id,
-                             semantic=semantic)
+        found = find_matches(store, claim_query(claim, before[claim.id]), limit=limit,
+                             exclude_article_id=article_id, semantic=semantic)
         store.save_matches(claim.id, found)
         with_matches += bool(found)
         if on_progress:

@@ -49,12 +49,17 @@ def best_match_summary(record: VerdictRecord) -> str:
 
 
 def corroboration_summary(record: VerdictRecord) -> str:
-    """How many other sources carry the claim and since when, or ""."""
-    if not record.corroborating_sources:
-        return ""
-    plural = "" if record.corroborating_sources == 1 else "s"
-    since = f", earliest {record.earliest_seen}" if record.earliest_seen else ""
-    return f"{record.corroborating_sources} source{plural}{since}"
+    """How many other sources carry the claim and since when, and how many dispute it,
+    or "" when none does: "2 sources, earliest 2019-03-02; 1 source disputes"."""
+    parts = []
+    if record.corroborating_sources:
+        plural = "" if record.corroborating_sources == 1 else "s"
+        since = f", earliest {record.earliest_seen}" if record.earliest_seen else ""
+        parts.append(f"{record.corroborating_sources} source{plural}{since}")
+    if record.disputing_sources:
+        one = record.disputing_sources == 1
+        parts.append(f"{record.disputing_sources} source{'' if one else 's'} dispute{'s' if one else ''}")
+    return "; ".join(parts)
 
 
 def summary_sentence(records: Sequence[VerdictRecord]) -> str:

@@ -35,9 +35,13 @@ COLUMNS: tuple[str, ...] = (
     "evidence",
     "corroborating_sources",
     "earliest_seen",
-    "claim_speaker",  # last, so the columns of earlier reports keep their places
+    # New columns go last, so the columns of earlier reports keep their places.
+    "claim_speaker",
+    "disputing_sources",
 )
-NUMERIC_COLUMNS = frozenset({"claim_id", "article_id", "best_match_score", "corroborating_sources"})
+NUMERIC_COLUMNS = frozenset(
+    {"claim_id", "article_id", "best_match_score", "corroborating_sources", "disputing_sources"}
+)
 
 # Cells starting with these are run as formulas by Excel, LibreOffice or Sheets.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\0")

@@ -404,7 +404,8 @@ class Store:
     def get_candidate(self, kind: str, candidate_id: int) -> Candidate:
         if kind == "reference":
             rows = self.query(
-                "SELECT id, text, title, source, url, rating, date FROM reference_claims WHERE id = ?",
+                "SELECT id, text, title, source, url, rating, normalised_rating, date "
+                "FROM reference_claims WHERE id = ?",
                 [candidate_id],
             )
         else:

@@ -110,7 +110,9 @@ class ReferenceDraft:
 class Candidate:
     """A stored text that may match a query: a reference claim or another article's claim.
 
-    `kind` is "reference" or "claim"; `bm25` is SQLite's rank (lower is better).
+    `kind` is "reference" or "claim"; `bm25` is SQLite's rank (lower is better);
+    `normalised_rating` is the published `rating` as a verdict ("corroborated",
+    "contested", "unverified"), "" when unrated or not recognised.
     """
 
     id: int
@@ -122,6 +124,7 @@ class Candidate:
     date: str = ""
     bm25: float = 0.0
     title: str = ""
+    normalised_rating: str = ""
 
 
 @dataclass(frozen=True)
@@ -168,9 +171,12 @@ class VerdictRecord:
     best_match_rating: str = ""
     best_match_score: float | None = None
     evidence: tuple[str, ...] = ()
+    # Distinct sources agreeing with the claim (same claim, rated true or unrated) and
+    # disputing it (same claim rated false, or holding another value for its core).
     corroborating_sources: int = 0
     earliest_seen: str = ""
     claim_speaker: str = ""
+    disputing_sources: int = 0
 
 
 @dataclass(frozen=True)

@@ -152,7 +152,13 @@ def article_summary(store: Store, article_id: int) -> ArticleSummary | None:
 
 # -- claims under a filter ------------------------------------------------------------
 
-_CONFLICTS = """EXISTS (SELECT 1 FROM claim_matches m WHERE m.claim_id = c.id
+# A conflict counts only on a match close enough to be about the same thing: the saved
+# matches include every ranked candidate, and a conflict with an unrelated claim says
+# nothing. The matcher's same-claim threshold (`matchers.verdict.SAME_CLAIM_SCORE`; a
+# test keeps the two equal).
+CONFLICT_MIN_SCORE = 65.0
+_CONFLICTS = f"""EXISTS (SELECT 1 FROM claim_matches m WHERE m.claim_id = c.id
+                 AND m.score >= {CONFLICT_MIN_SCORE}""" + """
                  AND json_valid(m.explanation)
                  AND coalesce(json_extract(m.explanation, '$.conflicts'), '[]')
                      NOT IN ('[]', '{}', '', 0))"""

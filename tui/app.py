@@ -17,6 +17,7 @@ import webbrowser
 from collections import deque
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -42,6 +43,9 @@ from tui.screens.note import NoteScreen
 from tui.screens.prompt import PromptScreen, not_empty
 from tui.screens.search import SearchScreen
 from tui.settings import Settings, load_settings, save_settings
+
+if TYPE_CHECKING:
+    from matchers import Suggestion
 
 ARTICLE_SCREEN = "article"
 
@@ -392,21 +396,14 @@ class ClaimdeskApp(App):
 
         self.submit_write(PendingWrite(label, run))
 
-    def suggest(self, matches: list[Match]) -> object:
-        """The matcher's suggested verdict for these matches, if the matcher offers one."""
+    def suggest(self, matches: list[Match]) -> Suggestion | None:
+        """The suggested verdict for these matches, with its reason (`matchers.suggest_verdict`,
+        as `claimdesk match` gives it)."""
         if not matches:
             return None
-        try:
-            import matchers
+        import matchers
 
-            suggest_verdict = getattr(matchers, "suggest_verdict", None)
-            suggestion = suggest_verdict(matches) if suggest_verdict else None
-        except Exception:  # a suggestion is a hint; never let it break the desk
-            return None
-        verdict = suggestion if isinstance(suggestion, str) else getattr(suggestion, "verdict", None)
-        if isinstance(suggestion, (tuple, list)) and suggestion:
-            verdict = suggestion[0]
-        return suggestion if verdict in VERDICTS else None
+        return matchers.suggest_verdict(matches)
 
     # -- navigation -------------------------------------------------------------------------
 

@@ -73,8 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("match", parents=[common], help="find stored claims like a text")
     p.add_argument("text", nargs="?", metavar="TEXT", help="the claim to match")
     p.add_argument("--batch", metavar="FILE", help="one claim per line (- for stdin); needs --json")
-    p.add_argument("--limit", type=int, default=5, metavar="N", help="matches per claim (default 5)")
-    p.add_argument("--min-score", type=float, metavar="S", help="lowest score shown, 0-100")
+    p.add_argument("--limit", type=int, default=5, metavar="N",
+                   help="ranked matches per claim, same claim or related (default 5)")
+    p.add_argument("--min-score", type=float, metavar="S", help="lowest score shown, 0-100 (default: all ranked)")
     p.add_argument("--json", action="store_true", help="one JSON object per claim")
     p.add_argument("--semantic", action="store_true",
                    help="rerank with sentence embeddings (needs the claimdesk[semantic] extra)")
@@ -189,6 +190,7 @@ def cmd_import(args: argparse.Namespace, store: Store, out: TextIO) -> int:
 
 
 def cmd_match(args: argparse.Namespace, store: Store, out: TextIO) -> int:
+    import matchers
     import operations
 
     if args.limit < 1:
@@ -206,16 +208,32 @@ def cmd_match(args: argparse.Namespace, store: Store, out: TextIO) -> int:
     for query in queries:
         found = operations.find_matches(store, query, limit=args.limit, min_score=args.min_score,
                                         semantic=args.semantic)
+        suggestion = matchers.suggest_verdict(found)
+        corroboration = matchers.corroboration(found)
         if args.json:
-            print(json.dumps({"query": query, "matches": [_match_json(m) for m in found]},
-                             ensure_ascii=False), file=out)
-        else:
-            if not found:
-                print("no match", file=out)
-            for m in found:
-                c = m.candidate
-                rating = f" [{c.rating}]" if c.rating else ""
-                print(f"{m.score:5.1f}  {shown(c.source or '-')}{shown(rating)}  {shown(c.text)}", file=out)
+            cited = suggestion.match.candidate if suggestion.match else None
+            print(json.dumps({
+                "query": query,
+                "matches": [_match_json(m) for m in found],
+                "suggested": {"verdict": suggestion.verdict, "because": suggestion.because,
+                              "match_id": cited.id if cited else None,
+                              "match_kind": cited.kind if cited else None},
+                "corroboration": {"agree": corroboration.agree, "dispute": corroboration.dispute,
+                                  "first_seen": corroboration.first_seen},
+            }, ensure_ascii=False), file=out)
+            continue
+        if not found:
+            print("no match", file=out)
+            continue
+        verdict = f"Suggested: {suggestion.verdict}" if suggestion.verdict else "No suggestion"
+        print(f"{verdict} ({shown(suggestion.because)})", file=out)
+        print(shown(corroboration.describe()), file=out)
+        for m in found:
+            c = m.candidate
+            rating = f" [{c.rating}]" if c.rating else ""
+            kind = "same claim" if matchers.is_same_claim(m) else "related"
+            print(f"{m.score:5.1f}  {kind:<10}  {c.kind} {c.id}  {shown(c.source or '-')}{shown(rating)}  "
+                  f"{shown(c.text)}", file=out)
     return 0
 
 
@@ -234,10 +252,12 @@ def _batch_lines(path: str) -> list[str]:
 
 
 def _match_json(m: Match) -> dict:
+    import matchers
+
     c = m.candidate
     return {"id": c.id, "kind": c.kind, "text": c.text, "score": round(m.score, 2),
             "source": c.source, "url": c.url, "rating": c.rating, "date": c.date,
-            "explanation": m.explanation}
+            "same_claim": matchers.is_same_claim(m), "explanation": m.explanation}
 
 
 def cmd_verdict(args: argparse.Namespace, store: Store, out: TextIO) -> int:

@@ -17,7 +17,8 @@ class MatchesLoaded(Message):
 
     claim_id: int
     matches: list[Match]
-    suggestion: str | None = None
+    # A `matchers.Suggestion`, or None when there are no matches.
+    suggestion: object = None
 
 
 @dataclass

@@ -179,6 +179,41 @@ def test_match_finds_the_reference_claim(capsys, db, references_file) -> None:
     assert 0 <= best["score"] <= 100
 
 
+def test_match_json_carries_the_suggestion_corroboration_and_same_claim(capsys, db, references_file) -> None:
+    run(capsys, "--db", db, "import", str(references_file))
+    text = REFERENCES[0]["text"]
+    code, out, _ = run(capsys, "--db", db, "match", text, "--json")
+    assert code == 0
+    [result] = json_lines(out)
+    best = result["matches"][0]
+    assert best["text"] == text and best["same_claim"] is True
+    assert all(isinstance(m["same_claim"], bool) for m in result["matches"])
+    assert result["suggested"] == {
+        "verdict": "contested", "because": "same claim as Checker A, rated False, 2018-01-13",
+        "match_id": best["id"], "match_kind": "reference"}
+    assert result["corroboration"] == {"agree": 0, "dispute": 1, "first_seen": "2018-01-13"}
+
+
+def test_match_text_names_each_match_by_kind_and_id(capsys, db, references_file) -> None:
+    run(capsys, "--db", db, "import", str(references_file))
+    code, out, _ = run(capsys, "--db", db, "match", REFERENCES[0]["text"])
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0] == "Suggested: contested (same claim as Checker A, rated False, 2018-01-13)"
+    assert lines[1] == "0 sources agree · 1 disputes · first seen 2018-01-13"
+    assert "same claim  reference 1  Checker A [False]" in lines[2]
+
+
+def test_match_lists_ranked_candidates_under_the_same_claim_threshold(capsys, db, references_file) -> None:
+    run(capsys, "--db", db, "import", str(references_file))
+    code, out, _ = run(capsys, "--db", db, "match", "Russia sent troops to Syria", "--json")
+    [result] = json_lines(out)
+    assert sorted((m["source"], m["same_claim"]) for m in result["matches"]) == [
+        ("Checker A", False), ("Checker B", False)]
+    assert all(m["score"] < 65 for m in result["matches"])
+    assert result["suggested"]["verdict"] is None and result["suggested"]["match_id"] is None
+
+
 def test_match_batch_gives_one_object_per_line(capsys, db, references_file, tmp_path) -> None:
     run(capsys, "--db", db, "import", str(references_file))
     batch = tmp_path / "batch.txt"

@@ -49,10 +49,10 @@ def seed_store(store: Store) -> dict[str, int]:
     store.add_reference_claims([
         ReferenceDraft("Militants killed at least 50 Syrian Arab Army troops and destroyed a BMP vehicle.",
                        source="Demo checks", url="https://example.org/check/1", rating="Unproven",
-                       date="2018-01-13"),
+                       normalised_rating="unverified", date="2018-01-13"),
         ReferenceDraft("The Idlib zone was agreed by Turkey, Iran and Russia at the Astana talks.",
                        source="Demo checks", url="https://example.org/check/2", rating="True",
-                       date="2017-09-15"),
+                       normalised_rating="corroborated", date="2017-09-15"),
     ])
     # Fixed timestamps keep the screens (and their snapshots) the same on every run.
     store.db.conn.execute("UPDATE articles SET added_at = '2018-01-20T00:00:00+00:00'")

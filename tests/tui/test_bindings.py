@@ -205,7 +205,8 @@ async def test_suggested_verdict_is_accepted_with_s(seeded) -> None:
     store, ids = seeded
     first = store.claims_for_article(ids["first"])[0]
     store.add_reference_claims([ReferenceDraft(first.text, source="Checker",
-                                               url="https://example.org/c", rating="False")])
+                                               url="https://example.org/c", rating="False",
+                                               normalised_rating="contested")])
     false_rated = store.query("SELECT id FROM reference_claims WHERE rating = 'False'")[0]["id"]
     store.save_matches(first.id, [Match(store.get_candidate("reference", false_rated), 99.0,
                                         {"conflicts": []})])

@@ -11,13 +11,11 @@ from hypothesis import strategies as st
 from matchers import (
     DEFAULT_MIN_SCORE,
     build_fts_query,
-    corroboration,
     explain,
     find_matches,
     rank_candidates,
-    suggest_verdict,
 )
-from store.models import Candidate, Match, ReferenceDraft
+from store.models import Candidate, ReferenceDraft
 
 
 def candidates(*texts: str, bm25: float = 0.0) -> list[Candidate]:
@@ -242,37 +240,6 @@ def test_find_matches_searches_the_store_and_reranks(memory_store) -> None:
     assert matches[0].candidate.text == "5G towers spread the coronavirus"
     assert all(m.candidate.text != "Paris is the capital of France" for m in matches)
     assert find_matches("the of and", search) == []
-
-
-def _match(score: float, source: str, date: str = "", rating: str = "", conflicts=()) -> Match:
-    return Match(
-        Candidate(id=hash((source, date, score)), kind="reference", text="x", source=source,
-                  date=date, rating=rating),
-        score,
-        {"shared": [], "only_query": [], "only_match": [], "conflicts": list(conflicts)},
-    )
-
-
-def test_corroboration_counts_distinct_sources_and_finds_the_earliest_date() -> None:
-    matches = [
-        _match(90, "Snopes", "2020-03-05"),
-        _match(85, "snopes", "2019-01-01"),
-        _match(80, "Reuters", "January 2, 2018"),
-        _match(10, "AFP", "2001-01-01"),  # below the threshold
-        _match(90, "BBC", "1999-01-01", conflicts=[{"kind": "number", "query": "1", "match": "2"}]),
-    ]
-    assert corroboration(matches, min_score=50) == (2, "January 2, 2018")
-    assert corroboration([], min_score=50) == (0, "")
-
-
-def test_suggest_verdict_rule() -> None:
-    number = {"kind": "number", "query": "15", "match": "50"}
-    assert suggest_verdict([_match(90, "A", rating="True")]) == "corroborated"
-    assert suggest_verdict([_match(90, "A", rating="Mostly true"), _match(80, "B", rating="pants-fire")]) == "contested"
-    assert suggest_verdict([_match(90, "A", rating="True", conflicts=[number])]) == "contested"
-    assert suggest_verdict([_match(90, "A", rating="Mixture")]) is None
-    assert suggest_verdict([_match(10, "A", rating="False")]) is None
-    assert suggest_verdict([]) is None
 
 
 def test_document_frequency_orders_terms_rarest_first() -> None:

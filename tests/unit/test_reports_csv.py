@@ -44,10 +44,11 @@ def test_header_and_one_row_per_record_with_all_fields() -> None:
     assert text.count("\r\n") == 1 + len(records)
 
 
-def test_the_speaker_of_a_transcript_line_is_the_last_column() -> None:
-    rows = read_rows(csv_text([make_record(claim_speaker="CLINTON"), make_record()])[0])
-    assert rows[0][:2] == ["claim_id", "claim_text"] and rows[0][-1] == "claim_speaker"
-    assert [row[-1] for row in rows[1:]] == ["CLINTON", ""]
+def test_new_columns_come_after_the_earlier_ones() -> None:
+    rows = read_rows(csv_text([make_record(claim_speaker="CLINTON", disputing_sources=2), make_record()])[0])
+    assert rows[0][:2] == ["claim_id", "claim_text"]
+    assert rows[0][-3:] == ["earliest_seen", "claim_speaker", "disputing_sources"]
+    assert [row[-2:] for row in rows[1:]] == [["CLINTON", "2"], ["", "0"]]
 
 
 def test_no_text_cell_starts_with_a_formula_trigger_and_the_text_survives() -> None:

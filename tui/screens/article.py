@@ -160,9 +160,8 @@ class ArticleScreen(DeskScreen):
         try:
             # Searched on the workers' own connection, so a slow search never makes a
             # verdict wait for the write connection; only the short save goes there.
-            matches = operations.find_matches(self.desk.background_reader, claim.text,
-                                              exclude_article_id=claim.article_id,
-                                              semantic=self.desk.settings.semantic)
+            matches = operations.match_claim(self.desk.background_reader, claim,
+                                             semantic=self.desk.settings.semantic)
             self.desk.store.save_matches(claim.id, matches)
         except Exception as exc:  # a missing or failing matcher must not end the desk
             self.post_message(MatchesLoaded(claim.id, [], None))
@@ -249,7 +248,9 @@ class ArticleScreen(DeskScreen):
     def action_accept_suggestion(self) -> None:
         suggestion = self.match_panel.suggestion
         if suggestion is None:
-            self.notify("No suggested verdict for this claim.", timeout=2)
+            reason = self.match_panel.suggestion_reason
+            self.notify(f"No suggested verdict for this claim{': ' + reason if reason else ''}.",
+                        timeout=3, markup=False)
             return
         self.action_record_verdict(suggestion)
 

@@ -1,6 +1,10 @@
 """A claim's matches side by side with the claim: shared words, words found on one side
 only, and the matcher's conflict flags (a different number, say) in a warning colour.
-Each match shows its score, source, date, published rating and URL."""
+Each match shows its id, score, source, date, published rating and URL.
+
+Matches holding the same claim come first; the other ranked candidates follow under
+"Related", dimmed and still selectable. Above them: how many sources agree and dispute,
+and the suggested verdict with its reason in one line (or why there is none)."""
 
 from __future__ import annotations
 
@@ -76,36 +80,17 @@ def highlight(text: str, shared: set[str], only: set[str], conflicts: set[str]) 
 
 
 def corroboration_line(matches: list[Match]) -> Text:
-    """How many distinct sources carry the same claim (strong matches without a
-    conflict, as the matcher counts them) and the earliest date among them."""
-    try:
-        from matchers import corroboration
+    """Distinct sources agreeing with and disputing the claim, and the first date seen,
+    as `matchers.corroboration` counts them ("2 sources agree · 1 disputes")."""
+    import matchers
 
-        count, earliest = corroboration(matches)
-    except Exception:  # the panel still shows the matches without the count
-        return Text("")
-    line = Text.assemble(("  corroborated by ", "dim"), (str(count), "bold"),
-                         (" source(s)", "dim"))
-    if earliest:
-        line.append("  first seen ", style="dim")
-        line.append_text(literal(one_line(str(earliest), 30)))
-    return line
+    return literal(matchers.corroboration(matches).describe(), "dim")
 
 
-def describe_suggestion(suggestion: object) -> tuple[str | None, str]:
-    """(verdict, reason) from what the matcher suggests: a verdict string, a pair, or an
-    object with `verdict` and `reason` attributes."""
-    if suggestion is None:
-        return None, ""
-    if isinstance(suggestion, str):
-        return suggestion, ""
-    if isinstance(suggestion, (tuple, list)) and suggestion:
-        return str(suggestion[0]), " ".join(str(s) for s in suggestion[1:])
-    verdict = getattr(suggestion, "verdict", None)
-    reason = getattr(suggestion, "reason", "") or getattr(suggestion, "reasons", "")
-    if isinstance(reason, (list, tuple)):
-        reason = "; ".join(str(r) for r in reason)
-    return verdict, str(reason)
+def count_label(count: int, noun: str) -> str:
+    """"1 match", "2 matches", "0 claims"."""
+    plural = noun + ("es" if noun.endswith(("s", "x", "ch", "sh")) else "s")
+    return f"{count} {noun if count == 1 else plural}"
 
 
 class MatchPanel(Static):
@@ -113,7 +98,9 @@ class MatchPanel(Static):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        # Same-claim matches first, then the related ones (`same_count` of them are the same).
         self.matches: list[Match] = []
+        self.same_count = 0
         self.selected = 0
         self.claim_text = ""
         self.suggestion: str | None = None
@@ -123,15 +110,22 @@ class MatchPanel(Static):
     def show_loading(self) -> None:
         self.loading = True
         self.matches = []
+        self.same_count = 0
         self.suggestion = None
+        self.suggestion_reason = ""
         self.update(Text("Finding matches…", style="dim italic"))
 
     def show_matches(self, claim_text: str, matches: list[Match], suggestion: object = None) -> None:
+        """Show `matches` (best first) with the `matchers.Suggestion` made from them."""
+        import matchers
+
         self.loading = False
         self.claim_text = claim_text
-        self.matches = matches
+        self.matches = matchers.same_claim_first(matches)
+        self.same_count = sum(1 for m in matches if matchers.is_same_claim(m))
         self.selected = 0
-        self.suggestion, self.suggestion_reason = describe_suggestion(suggestion)
+        self.suggestion = getattr(suggestion, "verdict", None)
+        self.suggestion_reason = getattr(suggestion, "because", "")
         self.render_matches()
 
     def select_next(self) -> None:
@@ -147,21 +141,26 @@ class MatchPanel(Static):
         if not self.matches:
             self.update(Text("No matches in the store.", style="dim"))
             return
-        header = Text.assemble((f"{len(self.matches)} match(es)", "bold"),
+        header = Text.assemble((count_label(len(self.matches), "match"), "bold"), "  ",
                                corroboration_line(self.matches))
         parts: list = [header]
         if self.suggestion:
             line = Text.assemble(("Suggested: ", "bold"), (self.suggestion, "bold magenta"),
                                  ("  (s accepts)", "dim"))
-            if self.suggestion_reason:
-                line.append("  ")
-                line.append_text(literal(one_line(self.suggestion_reason, 200), "italic"))
-            parts.append(line)
+        else:
+            line = Text("No suggestion", style="bold")
+        if self.suggestion_reason:
+            line.append("  ")
+            line.append_text(literal(one_line(self.suggestion_reason, 200), "italic"))
+        parts.append(line)
         for index, match in enumerate(self.matches):
-            parts.append(self._match_table(index, match))
+            if index == self.same_count:
+                parts.append(Text.assemble(
+                    ("Related", "bold dim"), ("  ranked, not the same claim", "dim")))
+            parts.append(self._match_table(index, match, related=index >= self.same_count))
         self.update(Group(*parts))
 
-    def _match_table(self, index: int, match: Match) -> Table:
+    def _match_table(self, index: int, match: Match, *, related: bool = False) -> Table:
         explanation = match.explanation if isinstance(match.explanation, dict) else {}
         shared = _words(explanation.get("shared", ()))
         only_query = _words(explanation.get("only_query", ()))
@@ -172,6 +171,7 @@ class MatchPanel(Static):
         marker = "▶ " if index == self.selected else "  "
         title = Text.assemble(
             (marker, "bold magenta"), (f"{match.score:.0f}", "bold"), "  ",
+            (f"{c.kind} {c.id}", "dim"), "  ",
             literal(one_line(c.source, 40) or "(no source)"),
             "  ", literal(one_line(c.date, 20)),
         )
@@ -179,7 +179,8 @@ class MatchPanel(Static):
             title.append("  rating: ", style="bold")
             title.append_text(literal(one_line(c.rating, 40), "bold yellow"))
         table = Table(title=title, title_justify="left", expand=True, show_header=True,
-                      box=None, padding=(0, 1), header_style="dim")
+                      box=None, padding=(0, 1), header_style="dim", style="dim" if related else "",
+                      title_style="dim" if related else "")
         table.add_column(Text("This claim"), ratio=1)
         table.add_column(Text("Match" if c.kind == "reference" else "Other article"), ratio=1)
         table.add_row(highlight(self.claim_text, shared, only_query, marked),

@@ -1,0 +1,163 @@
+"""What matches say together: same claim or related, agreeing and disputing sources, and a
+suggested verdict that follows the rating of the match it cites."""
+
+from __future__ import annotations
+
+import itertools
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ingest.ratings import normalise_rating
+from matchers import (
+    SAME_CLAIM_SCORE,
+    Suggestion,
+    corroboration,
+    is_same_claim,
+    same_claim_first,
+    suggest_verdict,
+)
+from store.models import Candidate, Match
+
+NUMBER = {"kind": "number", "query": "15", "match": "50"}
+_ids = itertools.count(1)
+
+
+def match(score: float, source: str = "Snopes", rating: str = "", date: str = "", conflicts=()) -> Match:
+    """A reference match whose rating is normalised as `claimdesk import` normalises it."""
+    candidate = Candidate(id=next(_ids), kind="reference", text="x", source=source, date=date,
+                          rating=rating, normalised_rating=normalise_rating(rating))
+    return Match(candidate, score, {"shared": [], "only_query": [], "only_match": [],
+                                    "conflicts": list(conflicts)})
+
+
+SAME = SAME_CLAIM_SCORE + 5
+BELOW = SAME_CLAIM_SCORE - 5
+
+
+def test_same_claim_needs_the_threshold_and_no_conflict() -> None:
+    assert is_same_claim(match(SAME_CLAIM_SCORE))
+    assert not is_same_claim(match(BELOW))
+    assert not is_same_claim(match(99, conflicts=[NUMBER]))
+
+
+def test_same_claim_matches_come_first_and_the_related_keep_their_order() -> None:
+    related_high = match(99, source="A", conflicts=[NUMBER])
+    same = match(SAME, source="B")
+    related_low = match(BELOW, source="C")
+    assert same_claim_first([related_high, same, related_low]) == [same, related_high, related_low]
+
+
+def test_a_true_rated_same_claim_match_suggests_corroborated_and_says_why() -> None:
+    suggestion = suggest_verdict([match(SAME, "Snopes", "True", "2019-03-02"), match(BELOW, "AFP", "False")])
+    assert suggestion.verdict == "corroborated"
+    assert suggestion.because == "same claim as Snopes, rated True, 2019-03-02"
+    assert suggestion.match.candidate.source == "Snopes"
+
+
+def test_a_false_rated_same_claim_match_suggests_contested() -> None:
+    suggestion = suggest_verdict([match(SAME, "PolitiFact", "Pants on Fire")])
+    assert (suggestion.verdict, suggestion.because) == ("contested", "same claim as PolitiFact, rated Pants on Fire")
+
+
+def test_a_half_true_same_claim_match_suggests_unverified() -> None:
+    assert suggest_verdict([match(SAME, "PolitiFact", "Half True")]).verdict == "unverified"
+
+
+def test_mixed_ratings_give_no_suggestion_and_say_the_sources_disagree() -> None:
+    suggestion = suggest_verdict([match(SAME, "Snopes", "False"), match(SAME + 1, "Reuters", "True")])
+    assert suggestion.verdict is None
+    assert suggestion.match is None
+    assert suggestion.because.startswith("sources disagree")
+    assert "Snopes rated False" in suggestion.because and "Reuters rated True" in suggestion.because
+
+
+def test_a_true_rated_match_contradicted_in_its_core_suggests_contested_naming_the_conflict() -> None:
+    suggestion = suggest_verdict([match(SAME, "PolitiFact", "True", "2020-01-06", conflicts=[NUMBER])])
+    assert suggestion.verdict == "contested"
+    assert suggestion.because == "differs from PolitiFact's claim rated True, 2020-01-06: number 15 ≠ 50"
+
+
+def test_a_contradicted_false_or_unrated_claim_settles_nothing() -> None:
+    false = suggest_verdict([match(SAME, rating="False", conflicts=[NUMBER])])
+    assert false == Suggestion(None, "closest claim differs (number 15 ≠ 50) and is rated False: it settles nothing")
+    assert suggest_verdict([match(SAME, rating="", conflicts=[NUMBER])]).verdict is None
+
+
+def test_no_suggestion_from_related_or_unrated_matches() -> None:
+    assert suggest_verdict([match(BELOW, rating="False")]).verdict is None
+    unrated = suggest_verdict([match(SAME)])
+    assert unrated.verdict is None and "no source rated it" in unrated.because
+    assert suggest_verdict([]).verdict is None
+
+
+def test_corroboration_separates_agreeing_and_disputing_sources() -> None:
+    matches = [
+        match(SAME, "Reuters", "True", "2020-03-05"),
+        match(SAME, "reuters", "Mostly True", "2019-01-01"),  # the same source again
+        match(SAME, "AFP", "", "January 2, 2018"),  # unrated: carries the same claim
+        match(SAME, "Snopes", "False", "2021-01-01"),
+        match(SAME, "PolitiFact", "Half True"),  # neither
+        match(SAME, "BBC", "True", "1999-01-01", conflicts=[NUMBER]),  # holds another figure
+        match(SAME, "Hoaxes", "False", conflicts=[NUMBER]),  # contradicts a false claim: nothing
+        match(BELOW, "Blog", "True", "1990-01-01"),  # related only
+    ]
+    counted = corroboration(matches)
+    assert (counted.agree, counted.dispute, counted.first_seen) == (2, 2, "January 2, 2018")
+    assert counted.describe() == "2 sources agree · 2 dispute · first seen January 2, 2018"
+    one = corroboration([match(SAME, "A", "True"), match(SAME, "B", "False")])
+    assert one.describe() == "1 source agrees · 1 disputes"
+    assert corroboration([]).describe() == "0 sources agree · 0 dispute"
+
+
+RATINGS = ["True", "Mostly True", "False", "Pants on Fire", "Half True", "Unproven", "", "Satire"]
+
+
+@st.composite
+def match_lists(draw) -> list[Match]:
+    count = draw(st.integers(0, 6))
+    return [
+        match(draw(st.floats(0, 100)), draw(st.sampled_from(["A", "B", "C"])), draw(st.sampled_from(RATINGS)),
+              conflicts=draw(st.sampled_from([(), (NUMBER,)])))
+        for _ in range(count)
+    ]
+
+
+@given(match_lists(), st.sampled_from(["True", "Mostly True"]))
+def test_a_true_rated_same_claim_match_never_gives_contested(matches: list[Match], rating: str) -> None:
+    matches = [*matches, match(SAME, "Fact checker", rating)]
+    assert suggest_verdict(matches).verdict != "contested"
+
+
+@given(match_lists())
+def test_a_suggestion_never_contradicts_the_rating_of_the_match_it_cites(matches: list[Match]) -> None:
+    suggestion = suggest_verdict(matches)
+    if suggestion.verdict is None:
+        assert suggestion.match is None
+        return
+    cited = suggestion.match
+    assert cited in matches and cited.score >= SAME_CLAIM_SCORE
+    if is_same_claim(cited):
+        assert suggestion.verdict == cited.candidate.normalised_rating
+    else:  # the claim contradicts a claim rated true
+        assert (suggestion.verdict, cited.candidate.normalised_rating) == ("contested", "corroborated")
+        assert "15 ≠ 50" in suggestion.because
+
+
+def test_the_desk_marks_conflicts_from_matches_as_close_as_the_same_claim() -> None:
+    from store import queue
+
+    assert queue.CONFLICT_MIN_SCORE == SAME_CLAIM_SCORE
+
+
+def test_a_debate_line_is_matched_with_its_speaker_and_the_line_it_leans_on() -> None:
+    from matchers.context import query_with_context, speaker_name
+
+    assert speaker_name("PRESIDENT OBAMA") == "Obama"
+    assert speaker_name("MR. ROMNEY") == "Romney"
+    assert speaker_name("Donald Trump") == "Donald Trump"
+    before = "Unemployment fell to 3.5 percent last year."
+    assert query_with_context("He said that too.", "MR. ROMNEY", before) == f"Romney {before} He said that too."
+    standalone = "Unemployment in Ohio fell to 3.5 percent in 2019 under this administration."
+    assert query_with_context(standalone, "MR. ROMNEY", before) == f"Romney {standalone}"
+    assert query_with_context(standalone) == standalone
