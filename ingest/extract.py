@@ -274,6 +274,9 @@ def _extract_plain(raw: str, *, name: str, markdown: bool, url: str,
     cleaned, dropped, meta, title = _clean_lines(
         text.split("\n"), markdown=markdown, lines_are_paragraphs=lines_are_paragraphs, title=known.title
     )
+    if not cleaned.strip() and title and title != known.title:
+        # A single line ("Crime rose 20 percent") was read as a title: it is the text.
+        cleaned = title
     if not cleaned.strip():
         raise IngestError(f"No text could be extracted from {name}.")
     return ArticleDraft(

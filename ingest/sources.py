@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, BinaryIO
 
@@ -18,7 +19,7 @@ if TYPE_CHECKING:
 from ingest.claims import line_claims, speaker_lines, speech_claims, with_claims
 from ingest.errors import IngestError
 from ingest.extract import extract_article
-from ingest.text import decode_bytes
+from ingest.text import DecodedText, decode_text
 from store.models import ArticleDraft, ClaimDraft
 
 # Larger files are refused rather than split for minutes: articles are kilobytes.
@@ -44,11 +45,19 @@ def article_from_bytes(data: bytes, *, name: str, kind: str | None = None, url: 
         raise IngestError(f"{name} is empty.")
     if len(data) > MAX_SOURCE_BYTES:
         raise IngestError(f"{name} is larger than {MAX_SOURCE_BYTES // (1024 * 1024)} MB, too large for one article.")
-    return _article_from_text(decode_bytes(data, name, declared_charset), name=name, kind=kind, url=url)
+    return _article_from_text(decode_text(data, name, declared_charset), name=name, kind=kind, url=url)
 
 
-def _article_from_text(text: str, *, name: str, kind: str | None, url: str = "") -> tuple[ArticleDraft, list[ClaimDraft]]:
-    return with_claims(extract_article(text, name=name, kind=kind or sniff_kind(text), url=url))
+def _article_from_text(decoded: DecodedText, *, name: str, kind: str | None,
+                       url: str = "") -> tuple[ArticleDraft, list[ClaimDraft]]:
+    text = decoded.text
+    draft, claims = with_claims(extract_article(text, name=name, kind=kind or sniff_kind(text), url=url))
+    return _with_encoding_warning(draft, decoded, name), claims
+
+
+def _with_encoding_warning(draft: ArticleDraft, decoded: DecodedText, name: str) -> ArticleDraft:
+    warning = decoded.warning(name)
+    return replace(draft, warnings=(*draft.warnings, warning)) if warning else draft
 
 
 def load_source(
@@ -73,10 +82,11 @@ def load_source(
         return fetch_source(source, client=client)
     data, name, kind = read_source_bytes(source, stdin=stdin)
     if form == "auto" and source != "-" and kind != "html" and data.strip():
-        text = decode_bytes(data, name)  # decoded once, whichever way the file is read
-        if speaker_lines(text) is not None:
-            return with_claims(ArticleDraft(title=Path(source).name, text=text), split=speech_claims)
-        return _article_from_text(text, name=name, kind=kind)
+        decoded = decode_text(data, name)  # decoded once, whichever way the file is read
+        if speaker_lines(decoded.text) is not None:
+            draft = ArticleDraft(title=Path(source).name, text=decoded.text)
+            return with_claims(_with_encoding_warning(draft, decoded, name), split=speech_claims)
+        return _article_from_text(decoded, name=name, kind=kind)
     return article_from_bytes(data, name=name, kind=kind)
 
 
@@ -94,7 +104,9 @@ def _lines_draft(source: str, *, stdin: BinaryIO | None, client: httpx.Client | 
     data, name, _kind = read_source_bytes(source, stdin=stdin)
     if not data.strip():
         raise IngestError(f"{name} is empty.")
-    return ArticleDraft(title=name if source == "-" else Path(source).name, text=decode_bytes(data, name))
+    decoded = decode_text(data, name)
+    draft = ArticleDraft(title=name if source == "-" else Path(source).name, text=decoded.text)
+    return _with_encoding_warning(draft, decoded, name)
 
 
 def read_source_bytes(

@@ -1,7 +1,8 @@
 """Turning untrusted bytes into safe text: decoding with charset fallbacks and control-character neutralising.
 
-`decode_bytes` picks an encoding (byte-order mark, declared charset, `<meta charset>`,
-UTF-8, detection, then a lossy fallback) and rejects binary data; `neutralise_controls`
+`decode_text` picks an encoding (byte-order mark, declared charset, `<meta charset>`,
+UTF-8, a guess, then a lossy fallback), says when it guessed, and rejects binary data
+(`decode_bytes` gives the text alone); `neutralise_controls`
 makes any text safe to store and to print on a terminal.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import re
+from dataclasses import dataclass
 
 from ingest.errors import IngestError
 
@@ -108,18 +110,39 @@ def _binary_kind(data: bytes) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class DecodedText:
+    """Decoded, neutralised text, and the encoding it was read as when that was a guess
+    (no byte-order mark, no declared charset, not UTF-8): "" when it was not."""
+
+    text: str
+    guessed_encoding: str = ""
+
+    def warning(self, name: str) -> str | None:
+        """One line telling the checker the encoding was guessed, or None."""
+        if not self.guessed_encoding:
+            return None
+        return (f"{name} is not UTF-8 and declares no encoding; it was read as "
+                f"{self.guessed_encoding} (a guess): if letters look wrong, save it as UTF-8.")
+
+
 def decode_bytes(data: bytes, name: str, declared_charset: str | None = None) -> str:
+    """Decode the bytes of a source called `name` into neutralised text (see `decode_text`)."""
+    return decode_text(data, name, declared_charset).text
+
+
+def decode_text(data: bytes, name: str, declared_charset: str | None = None) -> DecodedText:
     """Decode the bytes of a source called `name` into neutralised text.
 
     Order: a byte-order mark, the declared charset (if Python knows it), an HTML
-    `<meta charset>`, strict UTF-8, charset detection, and finally UTF-8 with replacement
-    characters. Binary data (images, PDFs, archives, more than 1% NUL bytes or 2% other
-    C0 control bytes) raises
-    `IngestError` naming `name`.
+    `<meta charset>`, strict UTF-8, then a guess: Windows-1252 for a short text that reads
+    as a Western language in it, else charset detection, and finally UTF-8 with
+    replacement characters. Binary data (images, PDFs, archives, more than 1% NUL bytes
+    or 2% other C0 control bytes) raises `IngestError` naming `name`.
     """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
-            return neutralise_controls(data[len(bom):].decode(encoding, errors="replace"))
+            return DecodedText(neutralise_controls(data[len(bom):].decode(encoding, errors="replace")))
     kind = _binary_kind(data)
     if kind is not None:
         raise IngestError(f"{name} looks like {kind}, not text, so it cannot be read as an article.")
@@ -129,16 +152,49 @@ def decode_bytes(data: bytes, name: str, declared_charset: str | None = None) ->
         candidates.append(_known_codec(meta.group(1).decode("ascii", errors="replace")))
     for encoding in [c for c in candidates if c] + ["utf-8"]:
         try:
-            return neutralise_controls(data.decode(encoding))
+            return DecodedText(neutralise_controls(data.decode(encoding)))
         except (UnicodeDecodeError, LookupError):
             continue
-    detected = _detect_encoding(data)
-    if detected:
+    guessed = _guess_encoding(data)
+    if guessed:
         try:
-            return neutralise_controls(data.decode(detected))
+            return DecodedText(neutralise_controls(data.decode(guessed)), _encoding_label(guessed))
         except (UnicodeDecodeError, LookupError):
             pass
-    return neutralise_controls(data.decode("utf-8", errors="replace"))
+    return DecodedText(neutralise_controls(data.decode("utf-8", errors="replace")), "UTF-8 with damaged bytes")
+
+
+# Below this size charset detection has too few bytes to tell code pages apart (a French
+# sentence in Latin-1 is "detected" as Baltic or Urdu), so Windows-1252, by far the most
+# common single-byte encoding of saved files and web pages, is tried first.
+SHORT_TEXT_BYTES = 4096
+# Symbols that follow a letter when another code page's letters are read as Windows-1252
+# ("powiedzia³", "wzrosn¹": Polish ł and ą), and almost never in Western text.
+_MISREAD_AFTER_LETTER = re.compile(r"[^\W\d_][\u00a4\u00a5\u00a6\u00a8\u00ac\u00af\u00b1\u00b3\u00b4\u00b8\u00b9\u00bf]")
+
+
+def _guess_encoding(data: bytes) -> str | None:
+    if len(data) <= SHORT_TEXT_BYTES and _reads_as_western(data):
+        return "cp1252"
+    return _detect_encoding(data)
+
+
+def _reads_as_western(data: bytes) -> bool:
+    """Whether `data` decodes as Windows-1252 into text a Western language would hold: most
+    letters plain ASCII (Cyrillic or Greek read this way is all accented letters) and no
+    stray symbols inside words."""
+    try:
+        text = data.decode("cp1252")
+    except UnicodeDecodeError:  # one of the five bytes Windows-1252 leaves undefined
+        return False
+    letters = [c for c in text if c.isalpha()]
+    accented = sum(1 for c in letters if not c.isascii())
+    return bool(letters) and accented <= 0.4 * len(letters) and not _MISREAD_AFTER_LETTER.search(text)
+
+
+def _encoding_label(codec: str) -> str:
+    name = codecs.lookup(codec).name
+    return {"cp1252": "Windows-1252"}.get(name, name)
 
 
 def _detect_encoding(data: bytes) -> str | None:
@@ -149,7 +205,7 @@ def _detect_encoding(data: bytes) -> str | None:
     best = from_bytes(data[:262144]).best()
     if best is None:
         return "cp1252"
-    # On short Western texts detection often guesses a DOS or Mac code page; windows-1252 is far
+    # On Western texts detection often guesses a DOS or Mac code page; windows-1252 is far
     # more common on the web and in saved files, so it wins whenever it decodes cleanly.
     if best.encoding in _WESTERN_SINGLE_BYTE:
         try:

@@ -5,14 +5,25 @@ desk can run them in worker threads and the command line can call them directly.
 """
 
 from operations.exports import export_report, export_report_file, verdict_records
-from operations.feeds import fetch_feeds, follow_feed, unfollow_feed
+from operations.feeds import check_feed, fetch_feeds, follow_feed, unfollow_feed
+from operations.freshness import (
+    RematchResult,
+    count_stale_claims,
+    newest_reference_id,
+    rematch_after_references,
+    stale_claims,
+)
 from operations.matching import MatchingError, find_matches, match_article, match_claim
 from operations.references import import_references
-from operations.sources import IngestResult, ingest_source, seed_demo
+from operations.sources import IngestInterrupted, IngestResult, ingest_source, seed_demo
 
 __all__ = [
+    "IngestInterrupted",
     "IngestResult",
     "MatchingError",
+    "RematchResult",
+    "check_feed",
+    "count_stale_claims",
     "export_report",
     "export_report_file",
     "fetch_feeds",
@@ -22,7 +33,10 @@ __all__ = [
     "ingest_source",
     "match_article",
     "match_claim",
+    "newest_reference_id",
+    "rematch_after_references",
     "seed_demo",
+    "stale_claims",
     "unfollow_feed",
     "verdict_records",
 ]

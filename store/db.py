@@ -460,9 +460,11 @@ class Store:
         note: str | None = None,
         checker: str = "",
         batch: str | None = None,
+        note_only: bool = False,
     ) -> str:
         """Set the verdict (and optionally the note) of one or more claims in one
         transaction, appending a history row for each. `verdict=None` clears it.
+        A verdict (not `note_only`) clears the claims' new-evidence flags.
         Returns the batch id shared by the history rows (used by undo)."""
         if verdict is not None and verdict not in VERDICTS:
             raise StoreError(
@@ -487,6 +489,9 @@ class Store:
                 )
                 _append_history(conn, claim_id, verdict, new_note, checker, stamp,
                                 old_verdict, old_note, batch)
+                if not note_only:
+                    # Judged again: the checker has weighed the evidence that flagged it.
+                    conn.execute("DELETE FROM new_evidence WHERE claim_id = ?", [claim_id])
         return batch
 
     def record_unchanged(self, claim_id: int, *, checker: str, batch: str) -> None:
@@ -499,7 +504,7 @@ class Store:
     def set_note(self, claim_id: int, note: str, checker: str = "") -> str:
         """Change a claim's note, keeping its verdict."""
         current = self.get_claim(claim_id)
-        return self.record_verdict(claim_id, current.verdict, note=note, checker=checker)
+        return self.record_verdict(claim_id, current.verdict, note=note, checker=checker, note_only=True)
 
     def verdict_history(self, claim_id: int) -> list[VerdictChange]:
         rows = self.query(

@@ -236,6 +236,25 @@ def _v6_claim_speakers(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE claims ADD COLUMN speaker TEXT NOT NULL DEFAULT ''")
 
 
+def _v7_new_evidence(db: sqlite_utils.Database) -> None:
+    """Matches that arrived after a claim was judged and disagree with its verdict (a
+    same-claim match rated false for a corroborated claim, true for a contested one);
+    a claim's rows go when it is judged again."""
+    db.execute(
+        """
+        CREATE TABLE new_evidence (
+            claim_id INTEGER NOT NULL REFERENCES claims(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('reference', 'claim')),
+            match_id INTEGER NOT NULL,
+            score REAL NOT NULL,
+            verdict TEXT NOT NULL,
+            found_at TEXT NOT NULL,
+            PRIMARY KEY (claim_id, kind, match_id)
+        )
+        """
+    )
+
+
 # Index i holds the migration to version i + 1. Append only; never edit a released one.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial,
@@ -244,6 +263,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v4_article_search,
     _v5_reference_titles,
     _v6_claim_speakers,
+    _v7_new_evidence,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -11,6 +11,7 @@ import json
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import TextIO
 
@@ -66,7 +67,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_claims)
 
     p = commands.add_parser("import", parents=[common], help="load reference claims from other sources")
-    p.add_argument("file", metavar="FILE", help="JSON Lines, CSV, ClaimReview JSON-LD, or - for stdin")
+    p.add_argument("file", metavar="FILE|URL",
+                   help="JSON Lines, CSV or ClaimReview JSON-LD: a file, an http(s) URL, or - for stdin")
     p.add_argument("--source", metavar="NAME", help="the source name for rows that have none")
     p.set_defaults(handler=cmd_import)
 
@@ -106,12 +108,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-graph", action="store_true", help="a plain JSON array instead of an @graph (claimreview)")
     p.set_defaults(handler=cmd_export)
 
+    p = commands.add_parser("list", parents=[common], help="the stored articles, or one article's claims with their ids")
+    p.add_argument("--article", type=int, metavar="ID", help="list this article's claims: id, score, verdict, best match")
+    p.add_argument("--json", action="store_true", help="one JSON object per article (or claim)")
+    p.set_defaults(handler=cmd_list, existing_store=True)
+
+    p = commands.add_parser("stale", parents=[common],
+                            help="judged claims whose newly arrived matches disagree with their verdict")
+    p.add_argument("--json", action="store_true", help="one JSON object per claim and disagreeing match")
+    p.set_defaults(handler=cmd_stale, existing_store=True)
+
     p = commands.add_parser("demo", parents=[common], help="load the demo article and reference claims")
     p.set_defaults(handler=cmd_demo)
 
     p = commands.add_parser("doctor", parents=[common], help="check the store's integrity; --repair rebuilds search indexes")
     p.add_argument("--repair", action="store_true", help="rebuild full-text indexes that do not match their tables")
-    p.set_defaults(handler=cmd_doctor)
+    p.set_defaults(handler=cmd_doctor, existing_store=True)
 
     _add_feed_commands(commands, common)
     return parser
@@ -139,15 +151,29 @@ def cmd_ingest(args: argparse.Namespace, store: Store, out: TextIO) -> int:
             _error(str(exc))
             failures += 1
             continue
-        for warning in result.warnings:
-            _error(f"warning: {warning}")
-        if args.json:
-            print(json.dumps({"article_id": result.article_id, "title": result.title,
-                              "claims": result.claims}, ensure_ascii=False), file=out)
-        else:
-            state = "" if result.created else " (already stored)"
-            print(f"{result.article_id}\t{shown(result.title)}\t{result.claims} claims{state}", file=out)
+        except operations.IngestInterrupted as exc:
+            _print_ingested(args, exc.result, out)
+            _error(f"interrupted: article {exc.result.article_id} ({exc.result.title}) was stored, "
+                   "but its claims were not all matched; the desk matches each claim when it is opened.")
+            raise
+        except KeyboardInterrupt:
+            _error(f"interrupted: {source} was not stored.")
+            raise
+        _print_ingested(args, result, out)
+        if result.rematched.summary():
+            _error(result.rematched.summary())
     return EXIT_ERROR if failures else 0
+
+
+def _print_ingested(args: argparse.Namespace, result, out: TextIO) -> None:
+    for warning in result.warnings:
+        _error(f"warning: {warning}")
+    if args.json:
+        print(json.dumps({"article_id": result.article_id, "title": result.title,
+                          "claims": result.claims}, ensure_ascii=False), file=out)
+    else:
+        state = "" if result.created else " (already stored)"
+        print(f"{result.article_id}\t{shown(result.title)}\t{result.claims} claims{state}", file=out)
 
 
 def cmd_claims(args: argparse.Namespace, store: Store | None, out: TextIO) -> int:
@@ -180,12 +206,18 @@ def cmd_import(args: argparse.Namespace, store: Store, out: TextIO) -> int:
     import operations
 
     row_errors: list[ClaimdeskError] = []
+    newest = operations.newest_reference_id(store)
     added, skipped = operations.import_references(
         store, args.file, source_name=args.source, stdin=_stdin(), errors=row_errors
     )
     print(f"{added} added, {skipped} skipped as duplicates", file=out)
     for error in row_errors:
         _error(str(error))
+    if added:
+        # The stored claims the new references could match carry them before this exits.
+        summary = operations.rematch_after_references(store, newest).summary()
+        if summary:
+            _error(summary)
     return EXIT_ERROR if row_errors else 0
 
 
@@ -272,7 +304,8 @@ def cmd_export(args: argparse.Namespace, store: Store, out: TextIO) -> int:
     import operations
 
     filters = ExportFilter(article_id=args.article, source=args.source, verdicts=tuple(args.verdict),
-                           checker=args.checker, since=args.since, until=args.until, speaker=args.speaker)
+                           checker=args.checker, since=_day("--since", args.since),
+                           until=_day("--until", args.until), speaker=args.speaker)
     options = ReportOptions(
         base_url=args.base_url or "",
         organisation_name=args.organisation or "",
@@ -289,6 +322,70 @@ def cmd_export(args: argparse.Namespace, store: Store, out: TextIO) -> int:
     return 0
 
 
+def cmd_list(args: argparse.Namespace, store: Store, out: TextIO) -> int:
+    if args.article is None:
+        for article in store.list_articles(include_archived=True):
+            row = {"id": article.id, "title": article.title, "source": article.source,
+                   "date": article.published, "claims": article.claims, "judged": article.judged,
+                   "status": article.status}
+            if args.json:
+                print(json.dumps(row, ensure_ascii=False), file=out)
+            else:
+                status = "" if article.status == "inbox" else f" ({article.status})"
+                print(f"{article.id}\t{shown(article.title)}\t{shown(article.source or '-')}\t"
+                      f"{article.published or '-'}\t{article.claims} claims, {article.judged} judged{status}",
+                      file=out)
+        return 0
+    store.get_article(args.article)  # an unknown id is one line naming it
+    for claim in store.claims_for_article(args.article):
+        matches = store.saved_matches(claim.id)
+        best = matches[0] if matches else None
+        if args.json:
+            row = {"id": claim.id, "text": claim.text, "score": round(claim.score, 4),
+                   "verdict": claim.verdict,
+                   "best_match": _match_json(best) if best else None}
+            if claim.speaker:
+                row["speaker"] = claim.speaker
+            print(json.dumps(row, ensure_ascii=False), file=out)
+        else:
+            if best is None:
+                match = "no match"
+            else:
+                rating = f" [{best.candidate.rating}]" if best.candidate.rating else ""
+                match = f"{best.score:.1f} {best.candidate.source or '-'}{rating}: {best.candidate.text}"
+            print(f"{claim.id}\t{claim.score:.2f}\t{claim.verdict or '-'}\t{shown(claim.text)}\t{shown(match)}",
+                  file=out)
+    return 0
+
+
+def cmd_stale(args: argparse.Namespace, store: Store, out: TextIO) -> int:
+    from dataclasses import asdict
+
+    import operations
+
+    for stale in operations.stale_claims(store):
+        if args.json:
+            print(json.dumps(asdict(stale), ensure_ascii=False), file=out)
+        else:
+            rating = f" [{stale.match_rating}]" if stale.match_rating else ""
+            print(f"{stale.claim_id}\t{stale.verdict}\t{shown(stale.claim_text)}\t"
+                  f"{stale.match_score:.1f} {shown(stale.match_source or '-')}{shown(rating)}: "
+                  f"{shown(stale.match_text)}", file=out)
+    return 0
+
+
+def _day(option: str, value: str | None) -> str | None:
+    """`value` if it is a calendar date written YYYY-MM-DD; ClaimdeskError naming it otherwise."""
+    if value is None:
+        return None
+    try:
+        if len(value) == 10 and value[4] == value[7] == "-":
+            return date.fromisoformat(value).isoformat()
+    except ValueError:
+        pass
+    raise ClaimdeskError(f"{option} {value!r} is not a date: give it as YYYY-MM-DD, for example {option} 2024-03-31.")
+
+
 def cmd_demo(args: argparse.Namespace, store: Store, out: TextIO) -> int:
     import operations
 
@@ -303,7 +400,7 @@ def cmd_demo(args: argparse.Namespace, store: Store, out: TextIO) -> int:
 def _add_feed_commands(commands: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:
     feed = commands.add_parser("feed", parents=[common], help="follow RSS and Atom feeds")
     actions = feed.add_subparsers(dest="feed_command", metavar="ACTION", required=True)
-    p = actions.add_parser("add", parents=[common], help="follow a feed (nothing is fetched yet)")
+    p = actions.add_parser("add", parents=[common], help="follow a feed (fetched once to check it is a feed)")
     p.add_argument("url", metavar="URL", help="the feed's http(s) address")
     p.set_defaults(handler=cmd_feed_add)
     p = actions.add_parser("list", parents=[common], help="the followed feeds with their last fetch")
@@ -422,6 +519,15 @@ def _neutralise_arguments(args: argparse.Namespace) -> None:
             setattr(args, name, [neutralise_controls(v) if isinstance(v, str) else v for v in value])
 
 
+def _refuse_missing_store(db_path: str | None) -> None:
+    """Commands that only read a store refuse a path where none exists instead of
+    creating an empty one (and its folder) there."""
+    path = Path(db_path).expanduser() if db_path else default_db_path()
+    if not path.exists():
+        raise ClaimdeskError(f"There is no store at {path}; nothing was created. "
+                             "Check the path, or give the store's path with --db.")
+
+
 def run_tui(db_path: str | None) -> int:
     import operations
     from tui.app import make_app
@@ -446,6 +552,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_tui(args.db)
         if args.command == "claims":  # splitting alone needs no store
             return args.handler(args, None, sys.stdout)
+        if getattr(args, "existing_store", False):
+            _refuse_missing_store(args.db)
         store = open_store(args.db)
         try:
             return args.handler(args, store, sys.stdout)

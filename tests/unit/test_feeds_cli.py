@@ -18,7 +18,9 @@ def server():
     with LocalServer() as local:
         local.routes.update({
             "/atom": send((FEEDS / "atom.xml").read_bytes(), "application/atom+xml"),
-            "/broken": send(b"", "text/plain", status=503),
+            # A feed when it is followed, broken later (see below).
+            "/broken": send((FEEDS / "rss.xml").read_bytes(), "application/rss+xml"),
+            "/page": send((FEEDS / "article.html").read_bytes(), "text/html; charset=utf-8"),
         })
         yield local
 
@@ -41,6 +43,7 @@ def test_feed_commands_end_to_end(tmp_path, server, capsys) -> None:
 
     assert main(["feed", "add", server.url("/broken"), "--db", db]) == 0
     capsys.readouterr()
+    server.routes["/broken"] = send(b"", "text/plain", status=503)
     assert main(["feed", "fetch", "--db", db]) == 1
     captured = capsys.readouterr()
     assert f"claimdesk: {server.url('/broken')} answered with HTTP status 503" in captured.err
@@ -61,3 +64,20 @@ def test_feed_add_refuses_a_local_path(tmp_path, capsys) -> None:
 def test_feed_remove_of_an_unknown_feed_fails(tmp_path, capsys) -> None:
     assert main(["feed", "remove", "https://nowhere.example/feed", "--db", str(tmp_path / "x.db")]) == 1
     assert "No feed https://nowhere.example/feed is followed" in capsys.readouterr().err
+
+
+def test_feed_add_refuses_a_web_page_when_it_is_added(tmp_path, server, capsys) -> None:
+    db = tmp_path / "cli.db"
+    assert main(["feed", "add", server.url("/page"), "--db", str(db)]) == 1
+    err = capsys.readouterr().err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in err
+    assert server.url("/page") in lines[0] and "web page, not an RSS or Atom feed" in lines[0]
+    assert main(["feed", "list", "--json", "--db", str(db)]) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_feed_add_refuses_an_address_that_does_not_answer_with_a_feed(tmp_path, server, capsys) -> None:
+    assert main(["feed", "add", server.url("/missing"), "--db", str(tmp_path / "cli.db")]) == 1
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "404" in err

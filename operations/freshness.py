@@ -1,0 +1,149 @@
+"""Keeping saved matches current as claims arrive, and flagging verdicts that newly
+arrived evidence disagrees with.
+
+When reference claims are imported, or an article arrives (ingest, feed fetch), the
+stored article claims those new texts could match are found by a full-text search of
+each new text against the stored claims, and matched again, judged claims first, at most
+`REMATCH_LIMIT` per arrival. A judged claim whose new matches include a same-claim match
+(at or above the matcher's threshold, no conflict flag) rated false when it was
+corroborated, or true when it was contested, is flagged "new evidence" until it is
+judged again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import matchers
+from matchers.query import query_terms
+from matchers.verdict import rating_kind
+from operations.matching import find_matches
+from store import Store
+from store import rematch as queries
+from store.models import Claim, Match
+from store.search import search_by_terms
+
+# Claims re-matched per arrival: the command line waits for them before it exits.
+REMATCH_LIMIT = 500
+# Stored claims looked up for each arrived text.
+NEARBY_CLAIMS = 20
+# More new references than this are not searched one by one: the judged and newest
+# claims are re-matched instead (up to the limit), which costs the same whatever arrived.
+SEARCHED_ARRIVALS = 2_000
+
+ProgressCallback = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class RematchResult:
+    rematched: int = 0  # claims matched again
+    changed: int = 0  # ... whose saved matches changed
+    left: int = 0  # claims the new texts could match, beyond the limit
+    new_evidence: tuple[int, ...] = ()  # judged claims flagged
+
+    def __add__(self, other: "RematchResult") -> "RematchResult":
+        return RematchResult(self.rematched + other.rematched, self.changed + other.changed,
+                             self.left + other.left, self.new_evidence + other.new_evidence)
+
+    def summary(self) -> str:
+        """One line for the command line, "" when nothing was re-matched."""
+        if not self.rematched and not self.left:
+            return ""
+        line = f"re-matched {self.rematched} stored claim(s), {self.changed} with new matches"
+        if self.left:
+            line += f"; {self.left} more were left as they were (at most {REMATCH_LIMIT} per run)"
+        if self.new_evidence:
+            line += (f"; {len(self.new_evidence)} judged claim(s) have new evidence against their "
+                     "verdict (claimdesk stale lists them)")
+        return line + "."
+
+
+def newest_reference_id(store: Store) -> int:
+    """The id to pass to `rematch_after_references` once an import has run."""
+    return queries.newest_reference_id(store)
+
+
+def rematch_after_references(
+    store: Store, after_id: int, *, limit: int = REMATCH_LIMIT, semantic: bool = False,
+    on_progress: ProgressCallback | None = None,
+) -> RematchResult:
+    """Match again the stored claims that the reference claims added after `after_id`
+    could match."""
+    arrived = queries.count_references_after(store, after_id)
+    if not arrived:
+        return RematchResult()
+    if arrived > SEARCHED_ARRIVALS:
+        claim_ids = None
+    else:
+        claim_ids = claims_near(store, queries.reference_texts_after(store, after_id, arrived))
+    return rematch_claims(store, claim_ids, limit=limit, semantic=semantic, on_progress=on_progress)
+
+
+def rematch_after_article(
+    store: Store, article_id: int, *, limit: int = REMATCH_LIMIT, semantic: bool = False,
+) -> RematchResult:
+    """Match again the other articles' claims that this article's claims could match."""
+    texts = [claim.text for claim in store.claims_for_article(article_id)]
+    return rematch_claims(store, claims_near(store, texts, exclude_article_id=article_id),
+                          limit=limit, semantic=semantic)
+
+
+def claims_near(store: Store, texts: Iterable[str], *, exclude_article_id: int | None = None) -> set[int]:
+    """Ids of the stored article claims sharing the most informative terms with any text."""
+    found: set[int] = set()
+    for text in texts:
+        terms = query_terms(text)
+        if terms:
+            found.update(c.id for c in search_by_terms(store, terms, NEARBY_CLAIMS, kinds=("claim",),
+                                                       exclude_article_id=exclude_article_id))
+    return found
+
+
+def rematch_claims(
+    store: Store, claim_ids: Iterable[int] | None, *, limit: int = REMATCH_LIMIT,
+    semantic: bool = False, on_progress: ProgressCallback | None = None,
+) -> RematchResult:
+    """Match these claims (every article's when None) again, judged ones first, at most
+    `limit`; save the matches that changed and flag judged claims new evidence disagrees with."""
+    claims, left = queries.claims_to_rematch(store, claim_ids, limit)
+    changed = 0
+    flagged: list[int] = []
+    for done, claim in enumerate(claims, start=1):
+        before = store.saved_matches(claim.id)
+        found = find_matches(store, claim.text, exclude_article_id=claim.article_id, semantic=semantic)
+        if _keys(found) != _keys(before):
+            store.save_matches(claim.id, found)
+            changed += 1
+            if _flag_new_evidence(store, claim, before, found):
+                flagged.append(claim.id)
+        if on_progress:
+            on_progress(done, len(claims))
+    return RematchResult(len(claims), changed, left, tuple(flagged))
+
+
+def disagrees(verdict: str | None, match: Match) -> bool:
+    """Whether a match is the same claim with a published rating against `verdict`."""
+    if match.score < matchers.DEFAULT_MIN_SCORE or match.explanation.get("conflicts"):
+        return False
+    kind = rating_kind(match.candidate.rating)
+    return (verdict, kind) in {("corroborated", "false"), ("contested", "true")}
+
+
+def _flag_new_evidence(store: Store, claim: Claim, before: Sequence[Match], found: Sequence[Match]) -> bool:
+    if claim.verdict not in ("corroborated", "contested"):
+        return False
+    known = {(m.candidate.kind, m.candidate.id) for m in before}
+    against = [(m.candidate.kind, m.candidate.id, m.score) for m in found
+               if (m.candidate.kind, m.candidate.id) not in known and disagrees(claim.verdict, m)]
+    if against:
+        queries.record_new_evidence(store, claim.id, claim.verdict, against)
+    return bool(against)
+
+
+def _keys(matches: Sequence[Match]) -> list[tuple[str, int, float]]:
+    return [(m.candidate.kind, m.candidate.id, round(m.score, 2)) for m in matches]
+
+
+stale_claims = queries.stale_claims
+count_stale_claims = queries.count_stale_claims
