@@ -44,6 +44,7 @@ class ClaimFilter:
     min_score: float | None = None
     conflicts_only: bool = False
     speaker: str = ""
+    new_evidence_only: bool = False  # judged claims newly arrived matches disagree with
 
     @property
     def active(self) -> bool:
@@ -64,6 +65,8 @@ class ClaimFilter:
             parts.append("has conflicts")
         if self.speaker:
             parts.append(f"speaker {self.speaker}")
+        if self.new_evidence_only:
+            parts.append("new evidence")
         return ", ".join(parts) if parts else "none"
 
 
@@ -185,6 +188,8 @@ def claim_conditions(filters: ClaimFilter) -> tuple[str, list]:
     if filters.speaker:
         conditions.append("c.speaker = ?")
         params.append(filters.speaker)
+    if filters.new_evidence_only:
+        conditions.append("EXISTS (SELECT 1 FROM new_evidence n WHERE n.claim_id = c.id)")
     where, article_params = _article_conditions(filters, include_archived=True)
     conditions.append(where)
     params.extend(article_params)

@@ -31,6 +31,7 @@ from store.db import BUSY_TIMEOUT_MS
 from store.errors import ClaimdeskError
 from store.models import VERDICTS, Claim, Match
 from store.queue import ClaimFilter
+from store.rematch import count_stale_claims
 from tui.messages import DuplicatesFound, RemainingCounted, StoreChanged, WriteFailed
 from tui.screens.article import ArticleScreen
 from tui.screens.desk import DeskScreen
@@ -122,6 +123,7 @@ class ClaimdeskApp(App):
         self.http_client = http_client
         self.filters = ClaimFilter()
         self.remaining: int | None = None
+        self.new_evidence = 0  # judged claims whose new matches disagree with their verdict
         self._pending: deque[PendingWrite] = deque()
         self._pending_lock = threading.Lock()
         self._wake_writer = threading.Condition(self._pending_lock)
@@ -267,6 +269,9 @@ class ClaimdeskApp(App):
             self.count_remaining()
         elif message.remaining_delta and self.remaining is not None:
             self.remaining += message.remaining_delta
+        if self.new_evidence and message.claim_ids:
+            # A verdict clears a claim's flag; the count is over a small table.
+            self.new_evidence = count_stale_claims(self.reader)
         self.update_status()
 
     def on_write_failed(self, message: WriteFailed) -> None:
@@ -280,7 +285,8 @@ class ClaimdeskApp(App):
     @work(thread=True, exclusive=True, group="count", exit_on_error=False,
           description="Count the claims left in the review queue")
     def count_remaining(self) -> None:
-        self.post_message(RemainingCounted(queue.remaining_count(self.background_reader)))
+        reader = self.background_reader
+        self.post_message(RemainingCounted(queue.remaining_count(reader), count_stale_claims(reader)))
 
     @property
     def background_reader(self) -> Store:
@@ -294,6 +300,7 @@ class ClaimdeskApp(App):
 
     def on_remaining_counted(self, message: RemainingCounted) -> None:
         self.remaining = message.remaining
+        self.new_evidence = message.new_evidence
         self.update_status()
 
     # -- verdicts, notes, evidence ----------------------------------------------------------

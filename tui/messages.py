@@ -54,6 +54,7 @@ class DuplicatesFound(Message):
 @dataclass
 class RemainingCounted(Message):
     remaining: int
+    new_evidence: int = 0  # judged claims flagged with new evidence
 
 
 @dataclass

@@ -39,7 +39,7 @@ class DeskScreen(Screen):
     def update_status(self) -> None:
         for bar in self.query(FilterBar):
             bar.show_state(self.desk.filters, self.desk.remaining, self.desk.pending_writes,
-                           self.status_extra())
+                           self.status_extra(), self.desk.new_evidence)
 
     def status_extra(self) -> str:
         return ""

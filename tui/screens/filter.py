@@ -1,5 +1,5 @@
 """The filter form: verdicts, source, article date range, check-worthiness floor, "has
-conflicts" and, when transcripts are stored, the speaker. Enter or ctrl+s applies, escape
+conflicts", "new evidence" and, when transcripts are stored, the speaker. Enter or ctrl+s applies, escape
 cancels, ctrl+x clears."""
 
 from __future__ import annotations
@@ -51,6 +51,7 @@ class FilterScreen(ModalScreen[ClaimFilter | None]):
                 yield Input("" if f.min_score is None else f"{f.min_score:g}",
                             placeholder="min check-worthiness", id="filter-score")
             yield Checkbox("has conflicts", f.conflicts_only, id="filter-conflicts")
+            yield Checkbox("new evidence", f.new_evidence_only, id="filter-new-evidence")
             if self.speakers:  # only transcripts have speakers
                 options = [(literal(one_line(s, 50)), s) for s in self.speakers]
                 yield Select(options, prompt="any speaker", value=f.speaker or Select.NULL,
@@ -84,6 +85,7 @@ class FilterScreen(ModalScreen[ClaimFilter | None]):
             since=since, until=until_bound, min_score=min_score,
             conflicts_only=self.query_one("#filter-conflicts", Checkbox).value,
             speaker=speaker if isinstance(speaker, str) else "",
+            new_evidence_only=self.query_one("#filter-new-evidence", Checkbox).value,
         )
 
     def action_apply_filter(self) -> None:

@@ -1,5 +1,5 @@
-"""The always-visible line saying which filter and search are active, and how many
-claims remain in the review queue."""
+"""The always-visible line saying which filter and search are active, how many claims
+remain in the review queue, and how many judged claims have new evidence."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ class FilterBar(Static):
         self.shown: Text | None = None
 
     def show_state(
-        self, filters: ClaimFilter, remaining: int | None, pending: int = 0, extra: str = ""
+        self, filters: ClaimFilter, remaining: int | None, pending: int = 0, extra: str = "",
+        new_evidence: int = 0,
     ) -> None:
         line = Text()
         line.append("Filter: ", style="bold")
@@ -30,6 +31,8 @@ class FilterBar(Static):
             line.append_text(literal(extra))
         line.append("   Remaining: ", style="bold")
         line.append("…" if remaining is None else str(remaining))
+        if new_evidence:
+            line.append(f"   New evidence: {new_evidence}", style="bold magenta")
         if pending:
             line.append(f"   {pending} change(s) pending", style="bold red")
         if line != self.shown:
