@@ -221,3 +221,39 @@ def test_import_help_names_urls() -> None:
 def test_the_readme_names_the_size_limit_of_one_article() -> None:
     limit = f"{MAX_SOURCE_BYTES // (1024 * 1024)} MB"
     assert limit in (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_ctrl_c_after_the_article_was_stored_says_so(capsys, db, tmp_path) -> None:
+    import signal
+    import sqlite3
+    import subprocess
+    import time
+
+    # Enough claims that matching them takes seconds: the interrupt lands while it runs.
+    places = ["Leeds", "Lyon", "Porto", "Graz", "Turin", "Bergen", "Ghent", "Cork"]
+    references = [{"text": f"Unemployment in {places[i % 8]} rose by {i % 90} percent in {1990 + i % 30}.",
+                   "source": f"Checker {i % 7}", "rating": "False"} for i in range(400)]
+    run(capsys, "--db", db, "import", str(write_jsonl(tmp_path / "refs.jsonl", references)))
+    sentences = [f"The budget of {places[i % 8]} rose by {i % 90} percent in {1990 + i % 30}, the council said."
+                 for i in range(240)]
+    article = tmp_path / "long.txt"
+    article.write_text("Budgets\n\n" + "\n\n".join(" ".join(sentences[i:i + 4]) for i in range(0, 240, 4)),
+                       encoding="utf-8")
+
+    process = subprocess.Popen([sys.executable, "-m", "tui.cli", "--db", db, "ingest", str(article)],
+                               cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    reader = sqlite3.connect(db)
+    while time.monotonic() < deadline and process.poll() is None:
+        if reader.execute("SELECT count(*) FROM articles").fetchone()[0]:
+            break
+        time.sleep(0.005)
+    reader.close()
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    assert out.startswith("1\tBudgets\t")
+    [line] = err.strip().splitlines()
+    assert line.startswith("claimdesk: interrupted: article 1 (Budgets) was stored") and "Traceback" not in err
+    assert Store(db).count("articles") == 1
