@@ -160,8 +160,9 @@ def cmd_ingest(args: argparse.Namespace, store: Store, out: TextIO) -> int:
             _error(f"interrupted: {source} was not stored.")
             raise
         _print_ingested(args, result, out)
-        if result.rematched.summary():
-            _error(result.rematched.summary())
+        if result.rematched.new_evidence:
+            _error(f"{source}: {len(result.rematched.new_evidence)} judged claim(s) now have new evidence "
+                   "against their verdict (claimdesk stale lists them).")
     return EXIT_ERROR if failures else 0
 
 
@@ -217,7 +218,7 @@ def cmd_import(args: argparse.Namespace, store: Store, out: TextIO) -> int:
         # The stored claims the new references could match carry them before this exits.
         summary = operations.rematch_after_references(store, newest).summary()
         if summary:
-            _error(summary)
+            print(summary, file=out)
     return EXIT_ERROR if row_errors else 0
 
 
