@@ -3,11 +3,11 @@ arrived evidence disagrees with.
 
 When reference claims are imported, or an article arrives (ingest, feed fetch), the
 stored article claims those new texts could match are found by a full-text search of
-each new text against the stored claims, and matched again, judged claims first, at most
-`REMATCH_LIMIT` per arrival. A judged claim whose new matches include a same-claim match
-(at or above the matcher's threshold, no conflict flag) rated false when it was
-corroborated, or true when it was contested, is flagged "new evidence" until it is
-judged again.
+each new text against the stored claims, and matched again (as `match_claim` matches
+them), judged claims first, at most `REMATCH_LIMIT` per arrival. A judged claim whose new
+matches include a same-claim match (`matchers.verdict.is_same_claim`) whose rating
+(`rating_verdict`) is contested when the claim was corroborated, or corroborated when it
+was contested, is flagged "new evidence" until it is judged again.
 """
 
 from __future__ import annotations
@@ -15,10 +15,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
-import matchers
 from matchers.query import query_terms
-from matchers.verdict import rating_kind
-from operations.matching import find_matches
+from matchers.verdict import CONTESTED, CORROBORATED, is_same_claim, rating_verdict
+from operations.matching import match_claim
 from store import Store
 from store import rematch as queries
 from store.models import Claim, Match
@@ -111,7 +110,7 @@ def rematch_claims(
     flagged: list[int] = []
     for done, claim in enumerate(claims, start=1):
         before = store.saved_matches(claim.id)
-        found = find_matches(store, claim.text, exclude_article_id=claim.article_id, semantic=semantic)
+        found = match_claim(store, claim, semantic=semantic)
         if _keys(found) != _keys(before):
             store.save_matches(claim.id, found)
             changed += 1
@@ -124,14 +123,13 @@ def rematch_claims(
 
 def disagrees(verdict: str | None, match: Match) -> bool:
     """Whether a match is the same claim with a published rating against `verdict`."""
-    if match.score < matchers.DEFAULT_MIN_SCORE or match.explanation.get("conflicts"):
+    if not is_same_claim(match):
         return False
-    kind = rating_kind(match.candidate.rating)
-    return (verdict, kind) in {("corroborated", "false"), ("contested", "true")}
+    return (verdict, rating_verdict(match)) in {(CORROBORATED, CONTESTED), (CONTESTED, CORROBORATED)}
 
 
 def _flag_new_evidence(store: Store, claim: Claim, before: Sequence[Match], found: Sequence[Match]) -> bool:
-    if claim.verdict not in ("corroborated", "contested"):
+    if claim.verdict not in (CORROBORATED, CONTESTED):
         return False
     known = {(m.candidate.kind, m.candidate.id) for m in before}
     against = [(m.candidate.kind, m.candidate.id, m.score) for m in found
