@@ -13,6 +13,10 @@ from store.models import Claim, Match
 
 ProgressCallback = Callable[[int, int], None]
 
+# Claims whose matches are saved in one transaction: a commit per claim cost a disk
+# flush each (seconds for a long transcript); an interrupted run keeps whole batches.
+SAVE_BATCH = 50
+
 
 def find_matches(
     store: Store,
@@ -87,11 +91,15 @@ def match_article(
     claims = [c for c in every if c.checkworthy]
     before = {c.id: previous for previous, c in zip([None, *every], every)}
     with_matches = 0
+    pending: list[tuple[int, list[Match]]] = []
     for done, claim in enumerate(claims, start=1):
         found = find_matches(store, claim_query(claim, before[claim.id]), limit=limit,
                              exclude_article_id=article_id, semantic=semantic)
-        store.save_matches(claim.id, found)
+        pending.append((claim.id, found))
         with_matches += bool(found)
+        if len(pending) == SAVE_BATCH or done == len(claims):
+            store.save_many_matches(pending)
+            pending = []
         if on_progress:
             on_progress(done, len(claims))
     return with_matches
