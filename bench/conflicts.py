@@ -16,10 +16,18 @@ pair, one side (chosen at random) gets its core changed in one of four ways, eac
 where both sides state that core, so that the result really contradicts the other side:
 - number: a quantity both sides give is multiplied by 2-5 on one side;
 - date: a year both sides give moves by 1-3 years (or a month both give becomes another);
-- actor: a name both sides give is replaced, on one side, by a name neither side has;
+  A number that names something ("No. 13", "jersey 13", "an 800 number", "#13") is
+  not a quantity and is left alone;
+- actor: a name both sides give is replaced, on one side, by a name of the same type
+  neither side has: a person by a person (one named by a title, "President Trump", or
+  by first and last name somewhere in the pair), a place by a place (a short list of
+  countries, states and cities). A title stays ("President Obama" -> "President
+  Sanders"); a capitalised word of no known type (a product, a film, a holiday, a
+  demonym, a title alone) is not changed;
 - negation: the first predicate both sides state un-negated gets "not" after its
   auxiliary ("was approved" -> "was not approved") or "never" before it ("killed" ->
-  "never killed").
+  "never killed"); only a content word takes "not" after an auxiliary, and after
+  "has/have/had" only a past participle ("has not more", "do not they" are not built).
 Printed: per kind, how many pairs could be changed that way and the share flagged with
 that kind (target at least 90%), then examples of what is still wrong on both sides.
 """
