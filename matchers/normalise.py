@@ -280,8 +280,6 @@ class Analysis:
     tokens: tuple[Token, ...]
     content: tuple[Token, ...]
     stems: frozenset[str]
-    # Positions of the words that open a sentence (after ".", "!" or "?").
-    sentence_starts: frozenset[int] = frozenset()
 
 
 # Candidates recur across the queries of a batch; long texts are not worth caching.
@@ -405,18 +403,14 @@ def _analyse(text: str, for_search: bool) -> Analysis:
         surface = _matching_surface(text)
     bylines = _byline_words(text, surface, for_search)
     tokens: list[Token] = []
-    starts: list[int] = []
     previous_end = 0
     at_start = True
     for position, found in enumerate(_WORD.finditer(surface)):
         start, previous_end_next = found.span()
-        gap = surface[previous_end:start].strip() if start > previous_end else ""
-        if gap:
+        if start > previous_end and (gap := surface[previous_end:start].strip()):
             at_start = gap[-1] in ".!?:\"'"
         elif position:
             at_start = False
-        if not position or "." in gap or "!" in gap or "?" in gap:
-            starts.append(position)
         previous_end = previous_end_next
         (norm, stem, entity_inside, entity_at_start, *roles) = _word_roles(found.group(0))
         tokens.append(
@@ -432,5 +426,4 @@ def _analyse(text: str, for_search: bool) -> Analysis:
         tokens=tuple(tokens),
         content=content,
         stems=frozenset(t.stem for t in content),
-        sentence_starts=frozenset(starts),
     )
