@@ -16,10 +16,18 @@ pair, one side (chosen at random) gets its core changed in one of four ways, eac
 where both sides state that core, so that the result really contradicts the other side:
 - number: a quantity both sides give is multiplied by 2-5 on one side;
 - date: a year both sides give moves by 1-3 years (or a month both give becomes another);
-- actor: a name both sides give is replaced, on one side, by a name neither side has;
+  A number that names something ("No. 13", "jersey 13", "an 800 number", "#13") is
+  not a quantity and is left alone;
+- actor: a name both sides give is replaced, on one side, by a name of the same type
+  neither side has: a person by a person (one named by a title, "President Trump", or
+  by first and last name somewhere in the pair), a place by a place (a short list of
+  countries, states and cities). A title stays ("President Obama" -> "President
+  Sanders"); a capitalised word of no known type (a product, a film, a holiday, a
+  demonym, a title alone) is not changed;
 - negation: the first predicate both sides state un-negated gets "not" after its
   auxiliary ("was approved" -> "was not approved") or "never" before it ("killed" ->
-  "never killed").
+  "never killed"); only a content word takes "not" after an auxiliary, and after
+  "has/have/had" only a past participle ("has not more", "do not they" are not built).
 Printed: per kind, how many pairs could be changed that way and the share flagged with
 that kind (target at least 90%), then examples of what is still wrong on both sides.
 """
@@ -44,7 +52,7 @@ if str(ROOT) not in sys.path:
 from _data import SHARED_DATA, DatasetMissing, checkthat_tweets, checkthat_verified_claims  # noqa: E402
 
 from matchers import find_conflicts  # noqa: E402
-from matchers.normalise import MONTHS, Analysis, analyse  # noqa: E402
+from matchers.normalise import MONTHS, NEGATIONS, STOPWORDS, Analysis, analyse  # noqa: E402
 
 CHECKTHAT_2022_2B = SHARED_DATA / "clef2022-checkthat-2b-en"
 SEED = 2020
@@ -115,9 +123,16 @@ def true_pairs(split: str) -> list[Pair]:
 
 # A tweet's trailing signature ("— Name (@handle) January 6, 2020"): never changed.
 _SIGNATURE = re.compile(r"\s*[\u2014\u2013]\s*[^\u2014\u2013\n]{0,80}?\(@\w{1,30}\)\s*(?:[A-Z][a-z]+\.? \d{1,2}, \d{4})?\s*\"?$")
+# Words after which a number names something rather than counting it.
+_IDENTIFIER_WORDS = frozenset(
+    "no number jersey route highway flight room article section chapter amendment episode "
+    "interstate i model version bill h.r. hr channel".split()
+)
 _RAW_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\d])")
 _AUXILIARIES = r"is|are|was|were|has|have|had|will|would|can|could|should|does|do|did"
 _AUX_PREDICATE = re.compile(rf"\b({_AUXILIARIES})\s+([a-z]{{3,}})\b")
+# Past participles after "has/have/had" ("has approved", "have known", "had taken").
+_PARTICIPLE = re.compile(r"(?:ed|en|wn|ne|ght|ung|ot|ut|id|ade|ept|elt|ent|ood|un)$")
 _PAST_PREDICATE = re.compile(r"(?<![\w'-])([a-z]{3,}ed)\b")
 _CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}\b")
 _MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
@@ -148,8 +163,12 @@ def _change_number(body: str, other: Analysis, rng: random.Random) -> tuple[str,
             continue
         if 1900 <= value <= 2099 and "." not in digits and "," not in digits:
             continue  # a year: changed as a date
-        if {body[found.end():found.end() + 1], body[max(0, found.start() - 1):found.start()]} & set("/-:"):
-            continue  # part of "9/11", "1/3", a phone number or a time
+        if {body[found.end():found.end() + 1], body[max(0, found.start() - 1):found.start()]} & set("/-:#"):
+            continue  # part of "9/11", "1/3", a phone number, a time or "#13"
+        preceding = body[max(0, found.start() - 12):found.start()].lower().split()
+        following = body[found.end():found.end() + 12].lower().split()
+        if (preceding and preceding[-1].rstrip(".") in _IDENTIFIER_WORDS) or (following and following[0] in ("number", "numbers")):
+            continue  # an identifier ("No. 13", "jersey 13", "an 800 number"), not a quantity
         factor = rng.choice((2, 3, 4, 5))
         new_value = value * factor
         if "." in digits:
@@ -187,45 +206,107 @@ def _change_date(body: str, other: Analysis, rng: random.Random) -> tuple[str, s
     return None
 
 
-# Replacement actors: people, countries and bodies that claims name. A name the pair
-# already holds is never chosen.
-ACTORS = (
+# Replacement actors, by type: a person is replaced by a person, a place by a place, so
+# that the changed claim still reads as a claim about the same kind of actor. A name the
+# pair already holds is never chosen.
+PEOPLE = (
     "Nancy Pelosi", "Bernie Sanders", "Angela Merkel", "Vladimir Putin", "Elizabeth Warren",
     "Mike Pence", "Boris Johnson", "Justin Trudeau", "Emmanuel Macron", "Ted Cruz",
     "Marco Rubio", "Jeb Bush", "John Kerry", "Kamala Harris", "Mitch McConnell",
     "Greta Thunberg", "Elon Musk", "Bill Gates", "George Soros", "Jacinda Ardern",
 )
-SINGLE_ACTORS = (
+PLACES = (
     "Germany", "Brazil", "Canada", "Russia", "Mexico", "France", "Nigeria", "Japan",
-    "Sweden", "Ohio", "Texas", "Florida", "Merkel", "Putin", "Sanders", "Pelosi",
-    "Macron", "Trudeau", "Rubio", "Warren", "Microsoft", "Walmart", "UNICEF", "NASA",
+    "Sweden", "Ohio", "Texas", "Florida", "Italy", "Kenya", "Oregon", "Spain",
 )
+# Places a claim names, recognised as places (so replaced by a place). Other single
+# capitalised words (products, films, demonyms, titles) have no known type: left alone.
+KNOWN_PLACES = frozenset(
+    """afghanistan alabama alaska arizona australia belgium brazil california canada china
+    colorado cuba egypt england europe florida france georgia germany greece haiti india
+    indonesia iran iraq ireland israel italy japan kentucky kenya korea mexico michigan
+    minnesota nigeria ohio pakistan palestine paris pennsylvania philippines poland russia
+    scotland somalia spain sweden syria texas turkey ukraine venezuela virginia wisconsin
+    yemen london chicago california beijing moscow washington africa america idlib""".split()
+)
+KNOWN_PLACE_RUNS = frozenset(
+    {"united states", "united kingdom", "saudi arabia", "new york", "new zealand", "el paso",
+     "south africa", "north korea", "south korea", "new jersey", "cape town", "puerto rico",
+     "hong kong", "los angeles", "san francisco", "north carolina", "south carolina"}
+)
+# Words that name an office, not who holds it ("President Trump": the name is "Trump").
+TITLES = frozenset(
+    """president vice former senator sen governor gov rep representative speaker mr mrs ms
+    dr doctor prime minister secretary king queen prince pope general chief justice mayor
+    first lady sir saint grand""".split()
+)
+# First words of names that are not people ("Hurricane Dorian", "Clinton Foundation" is
+# caught by its last word not standing alone).
+NOT_PERSON_HEADS = frozenset("hurricane storm operation fort camp lake mount river the".split())
+_NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*\b")
 
 
-def _change_actor(body: str, other: Analysis, rng: random.Random) -> tuple[str, str, str] | None:
+def _actor_type(run: str, before: str, body: str, other_text: str) -> str | None:
+    """"person", "place" or None (unknown: not changed) for a capitalised run."""
+    lowered = run.lower()
+    if lowered in KNOWN_PLACE_RUNS or (" " not in run and lowered in KNOWN_PLACES):
+        return "place"
+    last = run.split()[-1]
+    titled = before.split()[-1:] and before.split()[-1].lower().rstrip(".") in TITLES
+    if titled:
+        return "person"
+    names = [m for text in (body, other_text) for m in _NAME_RUN.finditer(text)]
+    full_names = [m.group(0).split() for m in names if m.group(0) != run]
+    if " " in run:
+        # "Hillary Clinton" is a person when "Clinton" alone names her elsewhere.
+        alone = [m for m in names if m.group(0) == last]
+        return "person" if alone and run.split()[0].lower() not in NOT_PERSON_HEADS else None
+    # "Trump" is a person when "Donald Trump" names him elsewhere.
+    if any(len(name) > 1 and name[-1] == last and name[0].lower() not in NOT_PERSON_HEADS for name in full_names):
+        return "person"
+    return None
+
+
+def _change_actor(body: str, other: Analysis, rng: random.Random, other_text: str = "") -> tuple[str, str, str] | None:
     mine = _claim_tokens(body)
     other_names = {t.stem for t in other.tokens if t.is_capitalised and not t.is_byline}
     other_words = {t.stem for t in other.tokens}
-    for found in _CAPITALISED_RUN.finditer(body):
-        run = found.group(0)
-        words = run.split()
-        if found.start() == 0 or body[max(0, found.start() - 2) : found.start()].strip() in (".", "!", "?", ":"):
+    for found in _NAME_RUN.finditer(body):
+        words = found.group(0).split()
+        offset = 0
+        # Titles are kept ("President Obama" -> "President Sanders"): the office stays.
+        while words and words[0].lower() in TITLES:
+            offset += len(words[0]) + 1
+            words = words[1:]
+        if not words or len(words) > 3:
+            continue
+        run = " ".join(words)
+        run_start = found.start() + offset
+        if run_start == 0 or body[max(0, run_start - 2) : run_start].strip() in (".", "!", "?", ":", '"'):
             continue  # a sentence opener may be a common word
         if words[0].lower() in MONTHS:
             continue
         stems = {t.stem for t in analyse(run).tokens}
         if not stems or not stems <= other_names:
             continue
+        kind = _actor_type(run, body[:run_start], body, other_text)
+        if kind is None:
+            continue
+        if kind == "person":
+            choices = PEOPLE if len(words) > 1 else tuple(name.split()[-1] for name in PEOPLE)
+        else:
+            choices = PLACES
         for _ in range(20):
-            replacement = rng.choice(ACTORS if len(words) > 1 else SINGLE_ACTORS)
+            replacement = rng.choice(choices)
             new_words = {t.stem for t in analyse(replacement).tokens}
             if not new_words & (other_words | mine.stems):
                 break
         else:
             continue
         changed = re.sub(rf"\b{re.escape(run)}\b", replacement, body)
-        # The name's last word alone ("Trump's") is the same actor: it changes too.
-        changed = re.sub(rf"\b{re.escape(words[-1])}\b", replacement.split()[-1], changed)
+        if kind == "person":
+            # The name's last word alone ("Trump's") is the same person: it changes too.
+            changed = re.sub(rf"\b{re.escape(words[-1])}\b", replacement.split()[-1], changed)
         return changed, run, replacement
     return None
 
@@ -238,8 +319,12 @@ def _change_negation(body: str, other: Analysis, rng: random.Random) -> tuple[st
         return None  # a predicate already negated somewhere: the change would be unclear
     candidates: list[tuple[int, str, str]] = []
     for found in _AUX_PREDICATE.finditer(body):
-        word = found.group(2)
-        if word in ("not", "never", "been", "being", "the", "a", "an") or analyse(word).tokens[0].stem not in stated:
+        aux, word = found.group(1), found.group(2)
+        # Only a verb or an adjective after the auxiliary takes "not" grammatically:
+        # "has more" / "do they" / "will one" are no predicates ("has not more").
+        if word in STOPWORDS or word in NEGATIONS or analyse(word).tokens[0].stem not in stated:
+            continue
+        if aux in ("has", "have", "had") and not _PARTICIPLE.search(word):
             continue
         candidates.append((found.start(), found.group(0), f"{found.group(1)} not {word}"))
     for found in _PAST_PREDICATE.finditer(body):
@@ -274,7 +359,10 @@ def build_contradictions(pairs: list[Pair], seed: int = SEED) -> list[Contradict
             for side in sides:
                 text, other_text = (pair.query, pair.match) if side == "query" else (pair.match, pair.query)
                 body, signature = _body(text)
-                changed = changers[kind](body, analyse(other_text), rng)
+                if kind == "entity":
+                    changed = _change_actor(body, analyse(other_text), rng, other_text)
+                else:
+                    changed = changers[kind](body, analyse(other_text), rng)
                 if changed is None:
                     continue
                 new_body, before, after = changed

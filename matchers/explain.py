@@ -26,7 +26,9 @@ a conflict: who posted a claim is not what it claims.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 
 from matchers.normalise import MONTHS, Analysis, Token, analyse
 
@@ -50,6 +52,11 @@ _NEGATION_SKIP = frozenset(
 _STATED = frozenset("said says say get got".split())
 # "not only ... but also" affirms.
 _NOT_NEGATING = frozenset({"only"})
+# Words naming an office, before the name of who holds it.
+_TITLES = frozenset(
+    """president senator governor representative speaker minister secretary mayor king
+    queen prince pope chancellor judge justice sheriff general""".split()
+)
 # Names written as different words for the same place.
 _NAME_ALIASES: dict[str, frozenset[str]] = {
     "america": frozenset({"states"}),
@@ -58,6 +65,16 @@ _NAME_ALIASES: dict[str, frozenset[str]] = {
     "britain": frozenset({"kingdom", "england"}),
     "british": frozenset({"kingdom", "britain", "england"}),
 }
+
+
+@lru_cache(maxsize=65_536)
+def _key(stem: str) -> str:
+    """A stem compared across sides: accents folded ("juárez" / "juarez") and a final
+    "e" dropped, which the light stemmer keeps on some forms of a verb and not on others
+    ("endorses" -> "endorse", "endorsed" -> "endors")."""
+    if not stem.isascii():
+        stem = "".join(c for c in unicodedata.normalize("NFKD", stem) if not unicodedata.combining(c))
+    return stem[:-1] if len(stem) > 4 and stem.endswith("e") else stem
 
 
 def _words(tokens: tuple[Token, ...], keep: set[str]) -> list[str]:
@@ -84,14 +101,18 @@ class _Side:
         self.content = [t for t in self.tokens if t.is_content]
         self.index = {t.position: i for i, t in enumerate(self.content)}
         self.stems = frozenset(t.stem for t in self.tokens)
-        self.capitalised = frozenset(t.stem for t in self.tokens if t.is_capitalised)
+        self.keys = frozenset(_key(t.stem) for t in self.tokens)
+        # Names the text mentions, its byline included: a handle ("@realDonaldTrump")
+        # names the person as well as the claim's words do.
+        self.known = frozenset(_key(t.stem) for t in analysis.tokens)
+        self.capitalised = frozenset(_key(t.stem) for t in analysis.tokens if t.is_capitalised)
         self.anchors: frozenset[str] = frozenset()
 
     def context(self, start: int, end: int, window: int = ANCHOR_WINDOW) -> tuple[set[str], set[str]]:
         """Anchor stems within `window` content words before `start` and after `end`
         (content indices, inclusive)."""
-        before = {t.stem for t in self.content[max(0, start - window) : start] if t.stem in self.anchors}
-        after = {t.stem for t in self.content[end + 1 : end + 1 + window] if t.stem in self.anchors}
+        before = {_key(t.stem) for t in self.content[max(0, start - window) : start] if t.stem in self.anchors}
+        after = {_key(t.stem) for t in self.content[end + 1 : end + 1 + window] if t.stem in self.anchors}
         return before, after
 
 
@@ -194,7 +215,8 @@ def _negated(side: _Side) -> list[tuple[Token, Token]]:
     found = []
     tokens = side.tokens
     for i, token in enumerate(tokens):
-        if not token.is_negation:
+        # "without a visa" leaves out a thing; it does not deny a predicate.
+        if not token.is_negation or token.norm == "without":
             continue
         for follower in tokens[i + 1 : i + 5]:
             # "No. 13" numbers; "not only" affirms.
@@ -287,19 +309,20 @@ def _expanded_positions(a: _Side, b: _Side) -> set[int]:
 def _known_to(token: Token, other: _Side) -> bool:
     """Whether `other` names what `token` names: the same word, one name's start
     ("Iran" / "Iranian", "Obama" / "Obamacare"), or an alias."""
-    stem = token.stem
-    if stem in other.stems:
+    stem = _key(token.stem)
+    if stem in other.known:
         return True
     if len(stem) >= 4 and any(
         len(name) >= 4 and (name.startswith(stem) or stem.startswith(name)) for name in other.capitalised
     ):
         return True
-    return bool(_NAME_ALIASES.get(token.norm, frozenset()) & other.stems)
+    return bool(_NAME_ALIASES.get(token.norm, frozenset()) & other.known)
 
 
-def _unknown_names(side: _Side, other: _Side, same: set[int]) -> list[list[Token]]:
+def _unknown_names(side: _Side, other: _Side, same: set[int]) -> list[tuple[list[Token], str]]:
     """Runs of capitalised words (with connectors: "Nour al-Din") of `side` of which the
-    other side names none, each as its content words."""
+    other side names none, each as its content words, with the title both sides have
+    right before it ("President [Donald Trump]": "president"; "" when none)."""
     runs: list[list[Token]] = []
     run: list[Token] = []
     previous = -2
@@ -324,10 +347,16 @@ def _unknown_names(side: _Side, other: _Side, same: set[int]) -> list[list[Token
         # names before an unknown last word ("President Hassan Rouhani") anchor it.
         if known[-1]:
             continue
+        title = ""
+        # "United States President Donald Trump": the name after the title both name.
+        for i in range(len(run) - 1, -1, -1):
+            if known[i] and run[i].norm in _TITLES:
+                title, run, known = run[i].stem, run[i + 1 :], known[i + 1 :]
+                break
         while known[0]:
             run, known = run[1:], known[1:]
         if len(run) <= MAX_NAME_WORDS and all(t.position in side.index for t in run) and not any(known):
-            unknown.append(run)
+            unknown.append((run, title))
     return unknown
 
 
@@ -336,8 +365,8 @@ def _neighbours(side: _Side, start: int, end: int) -> tuple[list[str], list[str]
     and after `end`, "" for a word the other side lacks."""
     before = side.content[max(0, start - ANCHOR_WINDOW) : start][::-1]
     after = side.content[end + 1 : end + 1 + ANCHOR_WINDOW]
-    return ([t.stem if t.stem in side.anchors else "" for t in before],
-            [t.stem if t.stem in side.anchors else "" for t in after])
+    return ([_key(t.stem) if t.stem in side.anchors else "" for t in before],
+            [_key(t.stem) if t.stem in side.anchors else "" for t in after])
 
 
 def _same_place(q: tuple[list[str], list[str]], m: tuple[list[str], list[str]]) -> bool:
@@ -361,11 +390,17 @@ def _entity_conflicts(q: _Side, m: _Side) -> list[dict]:
     if not q_names or not m_names:
         return flags
     paired: set[int] = set()
-    for q_run in q_names:
+    for q_run, q_title in q_names:
         q_place = _neighbours(q, q.index[q_run[0].position], q.index[q_run[-1].position])
-        for n, m_run in enumerate(m_names):
+        for n, (m_run, m_title) in enumerate(m_names):
             if n in paired:
                 continue
+            if q_title and q_title == m_title:
+                # The same office held by different people: "President Obama" /
+                # "President Trump".
+                paired.add(n)
+                flags.append(_flag("entity", " ".join(t.norm for t in q_run), " ".join(t.norm for t in m_run)))
+                break
             m_place = _neighbours(m, m.index[m_run[0].position], m.index[m_run[-1].position])
             if not _same_place(q_place, m_place):
                 continue
@@ -385,9 +420,10 @@ def find_conflicts(query: str | Analysis, text: str | Analysis) -> list[dict]:
     """Conflict flags between a query claim and a matched claim (see module docstring)."""
     q = _Side(analyse(query) if isinstance(query, str) else query)
     m = _Side(analyse(text) if isinstance(text, str) else text)
-    shared = q.stems & m.stems
-    q.anchors = m.anchors = frozenset(
-        stem for stem in shared if not stem[0].isdigit()
+    shared = q.keys & m.keys
+    q.anchors, m.anchors = (
+        frozenset(t.stem for t in side.tokens if _key(t.stem) in shared and not t.stem[0].isdigit())
+        for side in (q, m)
     )
     flags = (
         _number_conflicts(q, m)

@@ -99,6 +99,35 @@ def test_a_number_that_is_a_day_or_a_jersey_number_is_not_a_quantity() -> None:
     assert kinds("His jersey changed from No. 13 to No. 14.", "His jersey number changed from 13 to 14.") == []
 
 
+# -- names after a title, accents, "without" ---------------------------------------------
+
+
+def test_a_different_name_after_the_same_title_is_a_different_actor() -> None:
+    flags = find_conflicts('President Gates: "I am the chosen one."',
+                           'On Aug. 21, 2019, U.S. President Donald Trump said he is "the chosen one."')
+    assert {"kind": "entity", "query": "gates", "match": "donald trump"} in flags
+
+
+def test_a_title_before_a_name_the_other_side_mentions_is_no_conflict() -> None:
+    assert kinds("Obama met President Rouhani in person",
+                 "Barack Obama shook hands with Iranian President Hassan Rouhani") == []
+
+
+def test_a_name_with_and_without_accents_is_one_name() -> None:
+    assert kinds("Migrants crossed into Ciudad Juárez on Monday.",
+                 "Migrants crossed into Ciudad Juarez on Monday.") == []
+    # Folding accents does not make different names the same.
+    assert "entity" in kinds("The mayor of Juárez resigned on Monday.", "The mayor of Tijuana resigned on Monday.")
+
+
+def test_without_leaves_out_a_thing_and_denies_no_predicate() -> None:
+    assert kinds("Any Bahamian without a US visa was ordered to disembark the ferry.",
+                 "Bahamians were forced to leave a boat to the U.S. because they lacked visas.") == []
+    # A predicate negated with "not" still is.
+    assert "negation" in kinds("Bahamians were not ordered to leave the ferry.",
+                               "Bahamians were ordered to leave the ferry.")
+
+
 # -- every flag names both sides --------------------------------------------------------
 
 _WORDS = st.sampled_from(
