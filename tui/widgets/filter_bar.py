@@ -8,6 +8,7 @@ from textual.widgets import Static
 
 from store.queue import ClaimFilter
 from tui.widgets.literal import literal
+from tui.words import counted
 
 
 class FilterBar(Static):
@@ -31,7 +32,7 @@ class FilterBar(Static):
         line.append("   Remaining: ", style="bold")
         line.append("…" if remaining is None else str(remaining))
         if pending:
-            line.append(f"   {pending} change(s) pending", style="bold red")
+            line.append(f"   {counted(pending, 'change')} pending", style="bold red")
         if line != self.shown:
             self.shown = line
             # One line high whatever it says: no layout pass needed.
