@@ -1,11 +1,17 @@
-"""Desk latency at scale: first paint of the inbox, opening an article, and a verdict
-key's round trip to the screen and the store (headless, through the app's own event
-loop).
+"""Desk latency at scale: launch from the shell to the first paint of the inbox, opening
+an article, and a verdict key's round trip to the screen and the store.
 
 Run:  .venv/bin/python bench/tui.py [--articles 10000] [--claims-per-article 30]
-                                     [--presses 40] [--opens 10] [--db PATH]
+                                     [--presses 40] [--opens 10] [--launches 10] [--db PATH]
+      (--launch-only measures the shell launch alone)
 The generated store is kept at --db (default: a file in the temp folder) and reused by
 later runs with the same sizes.
+
+Launch from the shell. The installed `claimdesk` command (the venv's script, as `make
+run` starts it) runs in a pseudo-terminal of 120x40; the clock runs from the fork to the
+moment the terminal has received the inbox's first row (its newest article's title) and
+the status bar's article count. Its baseline, in the same run, is a bare Textual app
+started the same way until its first frame shows its one line of text.
 
 How it measures. A key is sent the way Pilot sends it (a Key event through the
 driver), and the clock stops at the first frame the app renders that shows the result
@@ -24,6 +30,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import pty
+import re
+import select
+import signal
 import random
 import statistics
 import sys
@@ -193,6 +204,91 @@ async def first_paint(db: Path) -> float:
     return shown - started
 
 
+ANSI = re.compile(rb"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)|[@-_])")
+BARE_APP = ("from textual.app import App\nfrom textual.widgets import Static\n"
+            "class Bare(App):\n    def compose(self):\n        yield Static('bare app ready')\n"
+            "Bare().run()\n")
+
+
+def launch_in_terminal(argv: list[str], wanted: list[bytes], env: dict[str, str]) -> float:
+    """Seconds from starting `argv` in a 120x40 pseudo-terminal until every byte string
+    in `wanted` has appeared in what it wrote (escape sequences removed); then it is
+    stopped."""
+    import fcntl
+    import struct
+    import termios
+
+    started = time.perf_counter()
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: the command, as the shell would start it
+        os.execvpe(argv[0], argv, env)
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", SIZE[1], SIZE[0], 0, 0))
+    seen = b""
+    shown = None
+    try:
+        while shown is None:
+            if time.perf_counter() - started > TIMEOUT:
+                raise TimeoutError(f"{argv[0]} did not paint {wanted} in {TIMEOUT:.0f} s")
+            ready, _, _ = select.select([fd], [], [], 0.5)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:
+                raise RuntimeError(f"{argv[0]} exited before painting: {ANSI.sub(b'', seen)[-400:]!r}")
+            seen += chunk
+            plain = ANSI.sub(b"", seen)
+            if all(w in plain for w in wanted):
+                shown = time.perf_counter()
+    finally:
+        os.kill(pid, signal.SIGTERM)
+        deadline = time.perf_counter() + 5
+        while time.perf_counter() < deadline:
+            try:
+                os.read(fd, 65536)  # drain, so the child never blocks on a full terminal
+            except OSError:
+                break
+            if os.waitpid(pid, os.WNOHANG) != (0, 0):
+                break
+        else:
+            os.kill(pid, signal.SIGKILL)
+        try:
+            os.waitpid(pid, 0)
+        except ChildProcessError:
+            pass
+        os.close(fd)
+    return shown - started
+
+
+def shell_launches(db: Path, runs: int) -> tuple[list[float], list[float]]:
+    """(claimdesk, bare Textual app) launch times, interleaved so both see the same load."""
+    bin_dir = Path(sys.executable).parent
+    command = bin_dir / "claimdesk"
+    if not command.exists():
+        raise SystemExit(f"{command} is missing: install claimdesk into this venv (make .venv/.installed).")
+    store = Store(db)
+    try:
+        from store import queue
+
+        [newest] = queue.inbox_page(store, offset=0, limit=1, sort="newest",
+                                    filters=queue.ClaimFilter(), include_archived=False)
+        total = store.count("articles")
+    finally:
+        store.close()
+    settings = Path(tempfile.mkdtemp()) / "settings.toml"
+    settings.write_text('checker = "bench"\n', encoding="utf-8")
+    env = {**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor",
+           "CLAIMDESK_CONFIG": str(settings)}
+    env.pop("TEXTUAL", None)
+    title = newest.title[:20].encode()
+    desk, bare = [], []
+    for _ in range(runs):
+        desk.append(launch_in_terminal([str(command), "--db", str(db)],
+                                       [title, f"Articles: {total}".encode()], env))
+        bare.append(launch_in_terminal([sys.executable, "-c", BARE_APP], [b"bare app ready"], env))
+    return desk, bare
+
+
 async def noop_key(app: App, keys: KeyClock, key: str = "f12") -> float:
     before = keys.dispatched.get(key, 0)
     started = time.perf_counter()
@@ -276,6 +372,8 @@ async def main() -> None:
     parser.add_argument("--claims-per-article", type=int, default=30)
     parser.add_argument("--presses", type=int, default=40)
     parser.add_argument("--opens", type=int, default=10)
+    parser.add_argument("--launches", type=int, default=10)
+    parser.add_argument("--launch-only", action="store_true")
     parser.add_argument("--db", type=Path)
     args = parser.parse_args()
     db = args.db or Path(tempfile.gettempdir()) / (
@@ -283,6 +381,13 @@ async def main() -> None:
     store = build_store(db, args.articles, args.claims_per_article)
     print(f"store {db}: {store.count('articles')} articles, {store.count('claims')} claims")
     store.close()
+
+    desk_launch, bare_launch = shell_launches(db, args.launches)
+    print(summary("bare Textual app: shell to first frame", bare_launch))
+    print(summary("claimdesk: shell to first paint of inbox", desk_launch, bare_launch))
+    if args.launch_only:
+        print("target: claimdesk from the shell to the inbox <= 400 ms")
+        return
 
     bare = [await bare_start() for _ in range(5)]
     paint = [await first_paint(db) for _ in range(5)]
@@ -294,7 +399,9 @@ async def main() -> None:
     print(summary("open an article: enter to its frame", found["open"], found["noop"]))
     print(summary("  ... until its match panel is filled", found["matches"], found["noop"]))
     print(summary("verdict key to screen + store", found["verdict"], found["noop"]))
-    print("targets: first paint <= 500 ms; open <= 100 ms and verdict p95 <= 50 ms, net of baseline")
+    print(summary("bare Textual app: shell to first frame", bare_launch))
+    print(summary("claimdesk: shell to first paint of inbox", desk_launch, bare_launch))
+    print("targets: from the shell to the inbox <= 400 ms; first paint <= 500 ms; open <= 100 ms and verdict p95 <= 50 ms, net of baseline")
 
 
 if __name__ == "__main__":

@@ -8,11 +8,30 @@ near-duplicates merged),
 `neutralise_controls` (untrusted bytes and text made safe).
 """
 
-from ingest.claims import article_claims, merge_near_duplicates, split_claims
-from ingest.errors import IngestError
-from ingest.extract import extract_article
-from ingest.sources import load_lines, load_source
-from ingest.text import decode_bytes, neutralise_controls
+from importlib import import_module
+
+# Each name is imported from its module when first used: the desk's launch reads only
+# ingest.text, and should not pay for the splitter, the models and the extractor.
+_EXPORTS = {
+    "article_claims": "ingest.claims",
+    "merge_near_duplicates": "ingest.claims",
+    "split_claims": "ingest.claims",
+    "IngestError": "ingest.errors",
+    "extract_article": "ingest.extract",
+    "load_lines": "ingest.sources",
+    "load_source": "ingest.sources",
+    "decode_bytes": "ingest.text",
+    "neutralise_controls": "ingest.text",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'ingest' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
 
 __all__ = [
     "IngestError",

@@ -232,12 +232,15 @@ def entry_article(
     """The article for a feed entry, and a warning ("" if none).
 
     Full content in the entry wins; otherwise the linked page is fetched; if that fails,
-    the summary stands in, with a warning.
+    the summary stands in, with a warning. A fetched page keeps its own title and site
+    name; the entry's title and the feed's name stand in where the page has none, and
+    for text taken from the feed itself.
     """
     name = entry.link or f"entry {entry.title or entry.key} of {feed_url}"
     warning = ""
     draft: ArticleDraft | None = None
     claims: list[ClaimDraft] = []
+    from_page = False
     if entry.content_html and _text_length(entry.content_html) >= FULL_CONTENT_CHARS:
         draft, claims = _article_from_fragment(entry.content_html, entry, name)
     elif entry.link:
@@ -245,6 +248,7 @@ def entry_article(
             check_not_inward(feed_url, entry.link)
             document = fetch_document(entry.link, client, kind="article", origin=feed_url)
             draft, claims = article_from_document(document)
+            from_page = True
         except FetchError as exc:
             warning = str(exc)
     if draft is None:
@@ -255,10 +259,14 @@ def entry_article(
         if warning:
             warning = f"{warning.rstrip('.')}; the entry's summary was stored instead."
     canonical = draft.canonical_url or entry.link
+    if from_page:
+        title, source = draft.title or entry.title, draft.source or feed.title
+    else:
+        title, source = entry.title or draft.title, feed.title or draft.source
     draft = replace(
         draft,
-        title=entry.title or draft.title,
-        source=feed.title or draft.source,
+        title=title,
+        source=source,
         url=draft.url or entry.link,
         canonical_url=canonical,
         published=entry.published or draft.published,

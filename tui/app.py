@@ -32,7 +32,7 @@ from store.errors import ClaimdeskError
 from store.models import VERDICTS, Claim, Match
 from store.queue import ClaimFilter
 from store.rematch import count_stale_claims
-from tui.messages import DuplicatesFound, RemainingCounted, StoreChanged, WriteFailed
+from tui.messages import DuplicatesFound, RemainingCounted, StoreChanged, UndoStepped, WriteFailed
 from tui.screens.article import ArticleScreen
 from tui.screens.desk import DeskScreen
 from tui.screens.duplicates import DuplicatesScreen
@@ -44,6 +44,8 @@ from tui.screens.note import NoteScreen
 from tui.screens.prompt import PromptScreen, not_empty
 from tui.screens.search import SearchScreen
 from tui.settings import Settings, load_settings, save_settings
+from tui.widgets.literal import one_line
+from tui.words import counted
 
 if TYPE_CHECKING:
     from matchers import Suggestion
@@ -68,13 +70,20 @@ class PendingWrite:
     article_ids: tuple[int, ...] = ()
 
 
-def _undo_message(done: str, action: str, outcome: queue.UndoOutcome) -> str:
-    """'Undid your change to 2 claim(s).', with how many claims someone else changed since."""
-    if not outcome.changed and not outcome.kept:
+def _undo_message(done: str, action: str, changed: list[Claim], kept: int) -> str:
+    """'Undid your change to claim 12 ("Militants killed…", now open).', or to 3 claims,
+    with how many claims someone else changed since."""
+    if not changed and not kept:
         return f"Nothing to {action}."
-    message = f"{done} your change to {len(outcome.changed)} claim(s)."
-    if outcome.kept:
-        message += f" {len(outcome.kept)} claim(s) changed by someone else since were left as they are."
+    if len(changed) == 1:
+        claim = changed[0]
+        state = claim.verdict or "open"
+        message = f'{done} your change to claim {claim.id} ("{one_line(claim.text, 60)}", now {state}).'
+    else:
+        message = f"{done} your change to {counted(len(changed), 'claim')}."
+    if kept:
+        message += (f" {counted(kept, 'claim')} changed by someone else since "
+                    f"{'was' if kept == 1 else 'were'} left as {'it is' if kept == 1 else 'they are'}.")
     return message
 
 
@@ -277,7 +286,7 @@ class ClaimdeskApp(App):
     def on_write_failed(self, message: WriteFailed) -> None:
         self.notify(
             f"{message.description} is not stored yet: {message.error} "
-            f"{message.pending} change(s) pending; ctrl+r retries.",
+            f"{counted(message.pending, 'change')} pending; ctrl+r retries.",
             title="Not saved", severity="error", markup=False, timeout=10,
         )
         self.update_status()
@@ -398,10 +407,19 @@ class ClaimdeskApp(App):
 
         def run(store: Store) -> list[int]:
             outcome = step(store, checker)
-            self.notify(_undo_message(done, label.lower(), outcome), markup=False, timeout=3)
+            self.post_message(UndoStepped(label.lower(), done, outcome.changed, outcome.kept))
             return outcome.changed
 
         self.submit_write(PendingWrite(label, run))
+
+    def on_undo_stepped(self, message: UndoStepped) -> None:
+        """Say which claims the undo or redo changed, and put the cursor on the first."""
+        claims = [self.reader.get_claim(claim_id) for claim_id in message.changed]
+        self.notify(_undo_message(message.done, message.action, claims, len(message.kept)),
+                    markup=False, timeout=4)
+        screen = self.desk_screen
+        if claims and screen is not None:
+            screen.show_claim(claims[0])
 
     def suggest(self, matches: list[Match]) -> Suggestion | None:
         """The suggested verdict for these matches, with its reason (`matchers.suggest_verdict`,
@@ -511,7 +529,7 @@ class ClaimdeskApp(App):
         for warning in result.warnings:
             self.call_from_thread(self.notify, warning, severity="warning", markup=False)
         state = "Added" if result.created else "Already stored:"
-        self.call_from_thread(self.notify, f"{state} {result.title} ({result.claims} claims).",
+        self.call_from_thread(self.notify, f"{state} {result.title} ({counted(result.claims, 'claim')}).",
                               markup=False)
         if result.created:
             self.call_from_thread(self.article_arrived, result.article_id)
@@ -565,7 +583,7 @@ class ClaimdeskApp(App):
         except (ClaimdeskError, OSError) as exc:
             self.call_from_thread(self.show_error, exc)
             return
-        self.call_from_thread(self.notify, f"Wrote {written} claim(s) to {path}.",
+        self.call_from_thread(self.notify, f"Wrote {counted(written, 'claim')} to {path}.",
                               title="Exported", markup=False)
 
     # -- the command palette ------------------------------------------------------------------

@@ -530,13 +530,14 @@ def _refuse_missing_store(db_path: str | None) -> None:
 
 
 def run_tui(db_path: str | None) -> int:
-    import operations
     from tui.app import make_app
 
     first_run = db_path is None and not default_db_path().exists()
     store = open_store(db_path)
     try:
         if first_run and store.count("articles") == 0:
+            import operations  # only the first run needs it: it costs a fifth of the launch
+
             operations.seed_demo(store)
         make_app(store).run()
     finally:

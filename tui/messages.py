@@ -52,6 +52,16 @@ class DuplicatesFound(Message):
 
 
 @dataclass
+class UndoStepped(Message):
+    """An undo or redo ran: `action` is "undo" or "redo", `done` "Undid" or "Redid"."""
+
+    action: str
+    done: str
+    changed: list[int]
+    kept: list[int]
+
+
+@dataclass
 class RemainingCounted(Message):
     remaining: int
     new_evidence: int = 0  # judged claims flagged with new evidence

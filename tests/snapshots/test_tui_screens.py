@@ -125,3 +125,66 @@ def test_transcript_most_check_worthy_first(snap_compare, store: Store, tmp_path
         await settle(pilot)
 
     assert snap_compare(desk(store), terminal_size=SIZE, run_before=sorted_transcript)
+
+
+# The four screens a checker spends the day in, at the smallest common terminal and at a
+# large one.
+SIZES = {"80x24": (80, 24), "160x50": (160, 50)}
+
+
+def _with_history(store: Store, monkeypatch: pytest.MonkeyPatch) -> int:
+    """The conflicting claim, judged, annotated, its note removed and judged again, with
+    evidence; each change a minute after the last (the history is append-only, so the
+    clock is fixed instead of the rows)."""
+    import store.db as store_db
+
+    minutes = iter(range(60))
+    monkeypatch.setattr(store_db, "now_iso", lambda: f"2018-01-21T10:{next(minutes):02d}:00+00:00")
+    claim = store.claims_for_article(store.list_articles()[-1].id)[1]
+    store.record_verdict([claim.id], "unverified", checker="ana")
+    store.set_note(claim.id, "Two sources say 50, not 15", checker="ana")
+    store.set_note(claim.id, "", checker="ben")
+    store.record_verdict([claim.id], "contested", checker="ben")
+    store.add_evidence(claim.id, "https://example.org/evidence/abu-al-duhur", checker="ana")
+    return claim.id
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_inbox_sized(snap_compare, desk_store: Store, size: str) -> None:
+    assert snap_compare(desk(desk_store), terminal_size=SIZES[size], run_before=_settled)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_article_sized(snap_compare, desk_store: Store, size: str, monkeypatch) -> None:
+    claim_id = _with_history(desk_store, monkeypatch)
+
+    async def open_claim(pilot: Pilot) -> None:
+        await settle(pilot)
+        pilot.app.open_article(desk_store.get_claim(claim_id).article_id, claim_id)
+        await settle(pilot)
+
+    assert snap_compare(desk(desk_store), terminal_size=SIZES[size], run_before=open_claim)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_filter_form_sized(snap_compare, desk_store: Store, size: str) -> None:
+    async def open_form(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("f", "space", "tab", "tab", "tab")  # corroborated ticked, "no verdict" focused
+        await settle(pilot)
+
+    assert snap_compare(desk(desk_store), terminal_size=SIZES[size], run_before=open_form)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_history_sized(snap_compare, desk_store: Store, size: str, monkeypatch) -> None:
+    claim_id = _with_history(desk_store, monkeypatch)
+
+    async def open_history(pilot: Pilot) -> None:
+        await settle(pilot)
+        pilot.app.open_article(desk_store.get_claim(claim_id).article_id, claim_id)
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+
+    assert snap_compare(desk(desk_store), terminal_size=SIZES[size], run_before=open_history)

@@ -65,3 +65,17 @@ def static_text(widget: Static) -> str:
     console = Console(width=max(widget.size.width, 80), record=True, color_system=None)
     console.print(widget.content)
     return console.export_text()
+
+
+def screen_text(app) -> str:
+    """The whole terminal as the user sees it (the top screen and what shows beneath a
+    dialog), as plain text, one line per row."""
+    import io
+
+    from rich.console import Console
+
+    width, height = app.size
+    console = Console(width=width, height=height, file=io.StringIO(), force_terminal=True,
+                      color_system="truecolor", record=True, legacy_windows=False)
+    console.print(app.screen._compositor.render_update(full=True))
+    return console.export_text()

@@ -254,7 +254,7 @@ async def test_search_finds_articles_by_title_and_text(seeded) -> None:
         assert [(h.kind, h.article_id) for h in hits] == [("article", ids["first"])]
         shown = table_text(app.screen.query_one("#search-results"))
         assert "article" in shown and "Nobody knows what happens next" in shown
-        assert "1 article(s), 0 claim(s)" in static_text(app.screen.query_one("#search-count"))
+        assert "1 article, 0 claims" in static_text(app.screen.query_one("#search-count"))
         # A title word brings the article before any claim.
         app.screen.query_one(Input).value = ""
         await type_search(pilot, "other rep")
@@ -388,7 +388,7 @@ async def test_export_writes_exactly_the_filtered_claims(seeded, tmp_path: Path)
         app.screen.query_one(Input).value = str(target)
         await pilot.press("enter")
         await settle(pilot)
-        assert any("Wrote 2 claim(s)" in n.message for n in app._notifications)
+        assert any("Wrote 2 claims" in n.message for n in app._notifications)
     data = json.loads(target.read_text(encoding="utf-8"))
     records = data if isinstance(data, list) else next(v for v in data.values() if isinstance(v, list))
     assert sorted(r["claim_id"] for r in records) == sorted([first[0].id, other.id])
@@ -438,7 +438,7 @@ async def test_undo_takes_back_only_your_own_change_and_keeps_a_colleagues(seede
         assert store.get_claim(mine.id).verdict == "contested"  # ben's, not rolled back
         assert store.get_claim(other.id).verdict == "unverified"  # ben's change is not ours to undo
         messages = [n.message for n in app._notifications]
-        assert any("0 claim(s)" in m and "1 claim(s) changed by someone else" in m for m in messages)
+        assert any("0 claims" in m and "1 claim changed by someone else" in m for m in messages)
         await pilot.press("z")  # our stack moved past it: nothing older of ours to undo
         await settle(pilot)
         assert store.get_claim(mine.id).verdict == "contested"

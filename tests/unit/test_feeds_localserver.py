@@ -69,7 +69,9 @@ def test_new_rss_entries_become_articles_and_a_second_fetch_costs_one_304(store,
     harbour, ferry, quota = articles
     assert "4.2 million containers in 2023, a rise of 12 percent" in harbour.text  # the full page
     assert harbour.canonical_url == server.url("/news/2024/harbour-record")
-    assert harbour.source == "Coastal Ledger: News" and harbour.published == "2024-04-18"
+    # The page's own site name, not the feed's title; the summary-only entry keeps the feed's.
+    assert harbour.source == "Coastal Ledger" and harbour.published == "2024-04-18"
+    assert quota.source == "Coastal Ledger: News"
     assert "1.1 million passengers" in ferry.text
     assert "Negotiators will meet again in May" in quota.text  # page 404: the summary stands in
     assert any("HTTP status 404" in w for w in result.warnings)
@@ -85,6 +87,19 @@ def test_new_rss_entries_become_articles_and_a_second_fetch_costs_one_304(store,
     assert len(server.requests) == before + 1
     assert server.requests[-1][1]["if-none-match"] == '"rss-v1"'
     assert len(store.list_articles()) == 3
+
+
+def test_an_entry_whose_page_is_fetched_keeps_the_pages_title_and_source(store, server) -> None:
+    server.routes["/teasers"] = send(b"""<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Ledger teasers</title><link>/</link>
+<item><title>You won't believe these harbour numbers</title><link>/articles/harbour</link>
+<guid>teaser-1</guid><description>Click to read.</description></item>
+</channel></rss>""", "application/rss+xml")
+    follow_feed(store, server.url("/teasers"))
+    [result] = fetch_feeds(store, "all")
+    [article] = [store.get_article(i) for i in result.new_article_ids]
+    assert article.title == "Harbour authority reports record cargo volumes"
+    assert article.source == "Coastal Ledger"
 
 
 def test_seen_entries_are_not_fetched_again_when_the_feed_changes(store, server) -> None:

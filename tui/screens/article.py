@@ -22,8 +22,13 @@ from tui.widgets.key_hints import KeyHints
 from tui.widgets.literal import literal, one_line
 from tui.widgets.match_panel import MatchPanel
 
+NARROW_BELOW = 110
+
 
 class ArticleScreen(DeskScreen):
+    # Below 110 columns the claim list sits above the claim's detail instead of beside
+    # it (app.tcss): side by side, an 80-column terminal left the claims 7 characters.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_BELOW, "-wide")]
     BINDINGS = [
         Binding("j", "cursor_down", "Next claim", show=False, id="claim.down"),
         Binding("k", "cursor_up", "Previous claim", show=False, id="claim.up"),
@@ -130,7 +135,7 @@ class ArticleScreen(DeskScreen):
         claim = self.claim_list.current_claim
         if claim is None or self.article is None:
             return
-        self.query_one(ClaimContext).show_claim(self.article.text, claim)
+        self.query_one(ClaimContext).show_claim(self.article.text, claim, self._evidence(claim.id))
         if claim.id == self.shown_claim_id:
             return
         self.shown_claim_id = claim.id
@@ -140,6 +145,9 @@ class ArticleScreen(DeskScreen):
         # only then so its thread does not compete with drawing the article.
         self.match_panel.show_loading()
         self.call_after_refresh(self._show_matches_if_current, claim)
+
+    def _evidence(self, claim_id: int) -> tuple[str, ...]:
+        return tuple(e.url for e in self.desk.reader.evidence_for(claim_id))
 
     def _show_matches_if_current(self, claim: Claim) -> None:
         current = self.claim_list.current_claim if self.is_mounted else None
@@ -196,6 +204,14 @@ class ArticleScreen(DeskScreen):
     def export_scope(self) -> int | None:
         return self.article_id
 
+    def show_claim(self, claim: Claim) -> None:
+        if claim.article_id == self.article_id and self.claim_list.move_to_claim(claim.id):
+            return
+        if claim.article_id == self.article_id and self.desk.filters.active:
+            self.notify(f"Claim {claim.id} is hidden by the filter (esc clears it).", timeout=3)
+            return
+        self.load_article(claim.article_id, claim.id)
+
     def store_changed(self, message: StoreChanged) -> None:
         claim_list = self.claim_list
         touched = [cid for cid in message.claim_ids if cid in claim_list.claims]
@@ -209,11 +225,15 @@ class ArticleScreen(DeskScreen):
             shown = claim_list.claims[claim_id]
             stored = self.desk.reader.get_claim(claim_id)
             claim_list.show_stored(stored)
-            # The paragraph view shows the note, not the verdict: redrawn only when the
-            # note changed (it is the costly part of the screen to lay out again).
-            if current is not None and claim_id == current.id and stored.note != shown.note \
-                    and self.article is not None:
-                self.query_one(ClaimContext).show_claim(self.article.text, stored)
+            # The paragraph view shows the note and the evidence, not the verdict: redrawn
+            # only when one of those changed (it is the costly part of the screen to lay
+            # out again).
+            if current is None or claim_id != current.id or self.article is None:
+                continue
+            context = self.query_one(ClaimContext)
+            evidence = self._evidence(claim_id)
+            if stored.note != shown.note or evidence != context.evidence:
+                context.show_claim(self.article.text, stored, evidence)
 
     def filter_changed(self) -> None:
         self.reload_claims()

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from textual.binding import Binding
 from textual.screen import Screen
 
+from store.models import Claim
 from store.queue import ClaimFilter
 from tui.messages import StoreChanged
 from tui.widgets.filter_bar import FilterBar
@@ -59,6 +60,9 @@ class DeskScreen(Screen):
 
     def current_claim_id(self) -> int | None:
         return None
+
+    def show_claim(self, claim: Claim) -> None:
+        """Put the cursor on this claim (after an undo or redo changed it)."""
 
     def export_scope(self) -> int | None:
         """The article an export is limited to (the article screen's), or None."""

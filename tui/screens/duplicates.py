@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from store.models import Claim
 from tui.widgets.literal import literal, one_line
+from tui.words import counted
 
 
 class DuplicatesScreen(ModalScreen[list[int] | None]):
@@ -29,8 +30,8 @@ class DuplicatesScreen(ModalScreen[list[int] | None]):
         lines = [Text.assemble("• ", literal(one_line(c.text, 160)), (f"  (claim {c.id})", "dim"))
                  for c in self.claims]
         with VerticalScroll(id="dialog"):
-            yield Static(Text(f"{len(self.claims)} near-duplicate claim(s) in other articles. "
-                              f"Mark them {self.verdict} too? (a: all, esc: skip)", style="bold"),
+            yield Static(Text(f"{counted(len(self.claims), 'near-duplicate claim')} in other articles. "
+                              f"Mark {'it' if len(self.claims) == 1 else 'them'} {self.verdict} too? (a: all, esc: skip)", style="bold"),
                          classes="dialog-title")
             yield Static(Group(*lines), id="duplicates-list")
 

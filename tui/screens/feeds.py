@@ -24,11 +24,19 @@ from operations.feeds import FeedResult
 from tui.screens.prompt import PromptScreen
 from tui.widgets.key_hints import KeyHints
 from tui.widgets.literal import literal, one_line
+from tui.words import counted
 
 if TYPE_CHECKING:
     from tui.app import ClaimdeskApp
 
 COLUMNS = ("Title", "URL", "Last fetched", "New", "Last error")
+
+
+def short_error(feed: feed_store.Feed) -> str:
+    """The feed's last error without its own URL in front (the URL column shows it), so
+    the reason ("answered with HTTP status 404") is what the clipped cell keeps."""
+    error = feed.last_error
+    return error[len(feed.url):].lstrip(" :") if error.startswith(feed.url) else error
 
 
 class FeedsScreen(Screen):
@@ -42,6 +50,10 @@ class FeedsScreen(Screen):
         Binding("escape", "back", "Back", id="feeds.back"),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        self.feeds: dict[int, feed_store.Feed] = {}
+
     @property
     def desk(self) -> ClaimdeskApp:
         return self.app  # type: ignore[return-value]
@@ -51,6 +63,7 @@ class FeedsScreen(Screen):
         yield Static("Feeds", id="feeds-title")
         yield DataTable(id="feeds-table", cursor_type="row", zebra_stripes=True)
         yield ProgressBar(id="feeds-progress", show_eta=False)
+        yield Static("", id="feeds-error", markup=False)
         yield Static("", id="feeds-status", markup=False)
         yield KeyHints(id="key-hints")
 
@@ -64,8 +77,9 @@ class FeedsScreen(Screen):
     def reload(self) -> None:
         table = self.query_one(DataTable)
         table.clear()
-        for feed in feed_store.list_feeds(self.desk.reader):
-            error = Text(one_line(feed.last_error, 60), style="red") if feed.last_error else Text("")
+        self.feeds = {feed.id: feed for feed in feed_store.list_feeds(self.desk.reader)}
+        for feed in self.feeds.values():
+            error = Text(one_line(short_error(feed), 60), style="red") if feed.last_error else Text("")
             table.add_row(
                 literal(one_line(feed.title or "(not fetched yet)", 40)),
                 literal(one_line(feed.url, 50)),
@@ -74,6 +88,17 @@ class FeedsScreen(Screen):
                 error,
                 key=str(feed.id),
             )
+        self.show_error_of_selected()
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self.show_error_of_selected()
+
+    def show_error_of_selected(self) -> None:
+        """The highlighted feed's last error in full, under the table (its cell is clipped)."""
+        feed = self.feeds.get(self.selected_feed_id() or -1)
+        error = feed.last_error if feed is not None else ""
+        self.query_one("#feeds-error", Static).update(
+            literal(f"Last error: {error}", "red") if error else Text(""))
 
     def selected_feed_id(self) -> int | None:
         table = self.query_one(DataTable)
@@ -167,7 +192,7 @@ class FeedsScreen(Screen):
         self.query_one(ProgressBar).display = False
         new = sum(len(r.new_article_ids) for r in results)
         failed = sum(1 for r in results if r.error)
-        summary = f"Fetched {len(results)} feed(s): {new} new article(s)"
+        summary = f"Fetched {counted(len(results), 'feed')}: {counted(new, 'new article')}"
         self.show_status(summary + (f", {failed} failed." if failed else "."))
         self.reload()
 

@@ -1,12 +1,13 @@
 """The filter form: verdicts, source, article date range, check-worthiness floor, "has
-conflicts", "new evidence" and, when transcripts are stored, the speaker. Enter or ctrl+s applies, escape
-cancels, ctrl+x clears."""
+conflicts", "new evidence" and, when transcripts are stored, the speaker. Enter or ctrl+s
+applies, escape cancels, ctrl+x clears; space ticks a box."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -23,6 +24,10 @@ DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 class FilterScreen(ModalScreen[ClaimFilter | None]):
     BINDINGS = [
         Binding("ctrl+s", "apply_filter", "Apply", id="filter.apply"),
+        # Ahead of the check box's own enter (which would tick it back): on a box, enter
+        # applies like everywhere else in the form, and space ticks.
+        Binding("enter", "apply_from_box", "Apply", show=False, priority=True,
+                id="filter.apply_enter"),
         Binding("ctrl+x", "clear_filter", "Clear", id="filter.clear"),
         Binding("escape", "cancel", "Cancel", id="filter.cancel"),
     ]
@@ -36,7 +41,7 @@ class FilterScreen(ModalScreen[ClaimFilter | None]):
     def compose(self) -> ComposeResult:
         f = self.current
         with Vertical(id="dialog"):
-            yield Label("Filter (enter or ctrl+s applies, ctrl+x clears, esc cancels)",
+            yield Label("Filter (space ticks, enter applies, ctrl+x clears, esc cancels)",
                         classes="dialog-title")
             with Horizontal(classes="filter-row"):
                 for verdict in (*VERDICTS, UNJUDGED):
@@ -94,6 +99,11 @@ class FilterScreen(ModalScreen[ClaimFilter | None]):
             self.query_one("#filter-error", Static).update(literal(result, "bold red"))
             return
         self.dismiss(result)
+
+    def action_apply_from_box(self) -> None:
+        if not isinstance(self.focused, Checkbox):
+            raise SkipAction()  # a list or a field: its own enter
+        self.action_apply_filter()
 
     def action_clear_filter(self) -> None:
         self.dismiss(ClaimFilter())

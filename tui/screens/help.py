@@ -1,4 +1,4 @@
-"""Every key binding active on the screen below, with its description."""
+"""claimdesk's key bindings active on the screen below, with their descriptions."""
 
 from __future__ import annotations
 
@@ -12,19 +12,28 @@ from textual.widgets import Static
 
 
 def binding_rows(screen: Screen) -> list[tuple[str, str]]:
-    """(keys, description) for each action the screen, its focused widget and the app
-    offer, keymap overrides included."""
+    """(keys, description) for each of claimdesk's actions that the screen, its focused
+    widget and the app offer, keymap overrides included.
+
+    claimdesk gives every binding of its own an id (the keymap's names); Textual's
+    generic ones (a table's cursor keys, copy, the palette) have none and are left to
+    the command palette. The whole chain is read, not only `active_bindings`: a generic
+    binding on the same key (the inbox table's enter) hides claimdesk's description of
+    what that key does there."""
     rows: dict[str, list[str]] = {}
-    for key, active in screen.active_bindings.items():
-        binding = active.binding
-        description = binding.description or binding.action.replace("_", " ")
-        if binding.system and not binding.description:
-            continue
-        display = screen.app.get_key_display(binding)
-        rows.setdefault(description, [])
-        if display not in rows[description]:
-            rows[description].append(display)
+    for _, bindings in screen._modal_binding_chain:
+        for _, binding in bindings:
+            if binding.id is not None:
+                _add_row(screen, binding, rows)
     return sorted(((" ".join(keys), d) for d, keys in rows.items()), key=lambda r: r[1].casefold())
+
+
+def _add_row(screen: Screen, binding: Binding, rows: dict[str, list[str]]) -> None:
+    description = binding.description or binding.action.replace("_", " ")
+    display = screen.app.get_key_display(binding)
+    keys = rows.setdefault(description, [])
+    if display not in keys:
+        keys.append(display)
 
 
 class HelpScreen(ModalScreen[None]):

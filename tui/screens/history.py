@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
@@ -16,18 +15,40 @@ from tui.widgets.claim_list import verdict_mark
 from tui.widgets.literal import literal, one_line
 
 
+def _when(at: str) -> str:
+    """'2024-05-01 09:30' from a stored ISO timestamp (UTC)."""
+    return at[:16].replace("T", " ")
+
+
+def note_change(before: str, after: str) -> Text:
+    """What a change did to the note: added, removed or changed (empty if nothing)."""
+    if before == after:
+        return Text("")
+    if not after:
+        return Text.assemble(Text("removed: ", style="bold"), literal(one_line(before, 60), "strike"))
+    label = "added: " if not before else "changed to: "
+    return Text.assemble(Text(label, style="bold"), literal(one_line(after, 60)))
+
+
 def history_table(changes: list[VerdictChange]) -> Table:
-    table = Table(expand=True, box=None, header_style="bold")
-    for name in ("When", "Who", "From", "To", "Note"):
-        table.add_column(Text(name))
+    """One row per change; the verdict columns are filled only when the verdict moved."""
+    table = Table(expand=True, box=None, header_style="bold", show_header=True, pad_edge=False)
+    table.add_column(Text("When"), no_wrap=True)
+    table.add_column(Text("Who"), max_width=16, overflow="ellipsis", no_wrap=True)
+    table.add_column(Text("From"), no_wrap=True)
+    table.add_column(Text("To"), no_wrap=True)
+    table.add_column(Text("Note"), ratio=1)
     for change in changes:
-        note = "" if change.note == change.previous_note else one_line(change.note, 60)
-        if change.verdict == change.previous_verdict and change.note == change.previous_note:
+        verdict_moved = change.verdict != change.previous_verdict
+        note = note_change(change.previous_note, change.note)
+        if not verdict_moved and not note:
             # An undo or redo that left a colleague's later change in place.
-            note = "(kept as it was)"
+            note = Text("(kept as it was)", style="dim")
         table.add_row(
-            literal(change.at), literal(change.checker or "(unnamed)"),
-            verdict_mark(change.previous_verdict), verdict_mark(change.verdict), literal(note),
+            literal(_when(change.at)), literal(one_line(change.checker, 40) or "(unnamed)"),
+            verdict_mark(change.previous_verdict) if verdict_moved else Text(""),
+            verdict_mark(change.verdict) if verdict_moved else Text(""),
+            note,
         )
     return table
 
@@ -40,17 +61,17 @@ class HistoryScreen(ModalScreen[None]):
         self.claim, self.changes, self.evidence = claim, changes, evidence
 
     def compose(self) -> ComposeResult:
-        parts: list = [literal(one_line(self.claim.text, 300), "bold")]
-        if self.changes:
-            parts.append(history_table(self.changes))
-        else:
-            parts.append(Text("No verdict changes yet.", style="dim"))
-        if self.evidence:
-            parts.append(Text("Evidence:", style="bold"))
-            parts.extend(literal(url, "underline") for url in self.evidence)
         with VerticalScroll(id="dialog"):
             yield Static(Text("History (esc closes)", style="bold"), classes="dialog-title")
-            yield Static(Group(*parts), id="history-body")
+            yield Static(literal(one_line(self.claim.text, 300), "bold"), id="history-claim")
+            if self.changes:
+                yield Static(history_table(self.changes), id="history-body")
+            else:
+                yield Static(Text("No verdict changes yet.", style="dim"), id="history-body")
+            if self.evidence:
+                lines = [Text("Evidence:", style="bold")]
+                lines.extend(literal(url, "underline") for url in self.evidence)
+                yield Static(Text("\n").join(lines), id="history-evidence")
 
     def action_close(self) -> None:
         self.dismiss(None)

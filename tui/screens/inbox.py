@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Header
 
 from store import queue
+from store.models import Claim
 from tui.messages import StoreChanged
 from tui.screens.desk import DeskScreen
 from tui.widgets.filter_bar import FilterBar
@@ -114,6 +115,12 @@ class InboxScreen(DeskScreen):
 
     def filter_changed(self) -> None:
         self.reload(self.table.current_article_id)
+
+    def show_claim(self, claim: Claim) -> None:
+        """The inbox has no claims: the cursor goes to the claim's article, if listed."""
+        table = self.table
+        if str(claim.article_id) in table.rows:
+            table.move_cursor(row=table.get_row_index(str(claim.article_id)), animate=False)
 
     # -- actions -------------------------------------------------------------------
 

@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Input, Static
 from store import queue
 from tui.messages import SearchResults
 from tui.widgets.literal import literal, one_line
+from tui.words import counted
 
 # Typing pauses this long before a search starts: a prefix search over a large store
 # can take longer than the gap between two keys, and only the last one matters.
@@ -76,7 +77,7 @@ class SearchScreen(ModalScreen[queue.SearchHit | None]):
                           literal(one_line(hit.article_title, 50)), key=str(index))
         articles = sum(1 for hit in message.hits if hit.kind == "article")
         self.query_one("#search-count", Static).update(
-            literal(f"{articles} article(s), {len(message.hits) - articles} claim(s)"
+            literal(f"{counted(articles, 'article')}, {counted(len(message.hits) - articles, 'claim')}"
                     if message.query.strip() else ""))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:

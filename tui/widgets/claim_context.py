@@ -1,7 +1,9 @@
 """The selected claim shown highlighted inside its paragraph, with the reasons it was
-judged check-worthy and its note."""
+judged check-worthy, its note and its evidence URLs."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from rich.console import Group
 from rich.text import Text
@@ -47,9 +49,12 @@ def paragraph_with_claim(article_text: str, claim: Claim) -> Text:
 
 
 class ClaimContext(Static):
-    """Paragraph, reasons and note of one claim; empty when no claim is selected."""
+    """Paragraph, reasons, note and evidence of one claim; empty when no claim is selected."""
 
-    def show_claim(self, article_text: str, claim: Claim | None) -> None:
+    evidence: tuple[str, ...] = ()  # the URLs shown
+
+    def show_claim(self, article_text: str, claim: Claim | None, evidence: Sequence[str] = ()) -> None:
+        self.evidence = tuple(evidence)
         if claim is None:
             self.update(Text("No claim selected.", style="dim"))
             return
@@ -62,4 +67,7 @@ class ClaimContext(Static):
             note = Text("Note: ", style="bold")
             note.append_text(literal(claim.note))
             parts.append(note)
+        if evidence:
+            parts.append(Text("Evidence:", style="bold"))
+            parts.extend(Text.assemble("  ", literal(url, "underline")) for url in evidence)
         self.update(Group(*parts))

@@ -44,12 +44,13 @@ class ClaimList(ScrollView, can_focus=True):
     """Claims as rows keyed by claim id; `selected` holds the ids marked with space."""
 
     BINDINGS = [
-        Binding("up", "cursor_up", "Cursor up", show=False),
-        Binding("down", "cursor_down", "Cursor down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home", "first_row", "First claim", show=False),
-        Binding("end", "last_row", "Last claim", show=False),
+        # Described as the article screen's j and k are, so help lists them together.
+        Binding("up", "cursor_up", "Previous claim", show=False, id="claim_list.up"),
+        Binding("down", "cursor_down", "Next claim", show=False, id="claim_list.down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="claim_list.page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="claim_list.page_down"),
+        Binding("home", "first_row", "First claim", show=False, id="claim_list.first"),
+        Binding("end", "last_row", "Last claim", show=False, id="claim_list.last"),
     ]
 
     COMPONENT_CLASSES = {"claim-list--header", "claim-list--cursor"}

@@ -8,6 +8,7 @@ from textual.widgets import Static
 
 from store.queue import ClaimFilter
 from tui.widgets.literal import literal
+from tui.words import counted
 
 
 class FilterBar(Static):
@@ -34,7 +35,7 @@ class FilterBar(Static):
         if new_evidence:
             line.append(f"   New evidence: {new_evidence}", style="bold magenta")
         if pending:
-            line.append(f"   {pending} change(s) pending", style="bold red")
+            line.append(f"   {counted(pending, 'change')} pending", style="bold red")
         if line != self.shown:
             self.shown = line
             # One line high whatever it says: no layout pass needed.
