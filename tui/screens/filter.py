@@ -51,12 +51,13 @@ class FilterScreen(ModalScreen[ClaimFilter | None]):
             yield Select(options, prompt="any source", value=f.source or Select.NULL,
                          id="filter-source", allow_blank=True)
             with Horizontal(classes="filter-row"):
-                yield Input(f.since, placeholder="published since YYYY-MM-DD", id="filter-since")
-                yield Input(f.until.rstrip("\uffff"), placeholder="published until YYYY-MM-DD", id="filter-until")
+                yield Input(f.since, placeholder="since YYYY-MM-DD", id="filter-since")
+                yield Input(f.until.rstrip("\uffff"), placeholder="until YYYY-MM-DD", id="filter-until")
                 yield Input("" if f.min_score is None else f"{f.min_score:g}",
-                            placeholder="min check-worthiness", id="filter-score")
-            yield Checkbox("has conflicts", f.conflicts_only, id="filter-conflicts")
-            yield Checkbox("new evidence", f.new_evidence_only, id="filter-new-evidence")
+                            placeholder="min score 0-1", id="filter-score")
+            with Horizontal(classes="filter-row"):
+                yield Checkbox("has conflicts", f.conflicts_only, id="filter-conflicts")
+                yield Checkbox("new evidence", f.new_evidence_only, id="filter-new-evidence")
             if self.speakers:  # only transcripts have speakers
                 options = [(literal(one_line(s, 50)), s) for s in self.speakers]
                 yield Select(options, prompt="any speaker", value=f.speaker or Select.NULL,
