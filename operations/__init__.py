@@ -6,13 +6,20 @@ desk can run them in worker threads and the command line can call them directly.
 
 from operations.exports import export_report, export_report_file, verdict_records
 from operations.feeds import fetch_feeds, follow_feed, unfollow_feed
-from operations.matching import MatchingError, find_matches, match_article, match_claim
+from operations.matching import (
+    MatchingError,
+    embed_references,
+    find_matches,
+    match_article,
+    match_claim,
+)
 from operations.references import import_references
 from operations.sources import IngestResult, ingest_source, seed_demo
 
 __all__ = [
     "IngestResult",
     "MatchingError",
+    "embed_references",
     "export_report",
     "export_report_file",
     "fetch_feeds",
