@@ -64,7 +64,7 @@ VARIANTS: dict[str, Callable[[Match], tuple[str, ...]]] = {
     "max(claim, title)": lambda m: (m.candidate.text, m.candidate.title or m.candidate.text),
 }
 # The variant `matchers.semantic.match_texts` embeds.
-SHIPPED_VARIANT = "claim"
+SHIPPED_VARIANT = "title. claim"
 # Texts embedded per titled match, each a model call's share of the cost.
 TEXTS_PER_MATCH = {"claim": 1, "title": 1, "title. claim": 1, "max(claim, title)": 2}
 

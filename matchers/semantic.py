@@ -48,9 +48,9 @@ from store.models import Match
 # The lexical matches reranked per claim, the weight of the similarity in the fused
 # score, and the "same claim" threshold on the fused score: chosen on CheckThat! 2020
 # train (bench/matching_semantic.py --train-only); figures in bench/NOTES.md.
-SEMANTIC_POOL = 20
-DEFAULT_SEMANTIC_WEIGHT = 0.75
-SEMANTIC_MIN_SCORE = 46.0
+SEMANTIC_POOL = 5
+DEFAULT_SEMANTIC_WEIGHT = 0.2
+SEMANTIC_MIN_SCORE = 45.0
 # Where the model lives (package data), and the name stored with each embedding: a
 # rebuilt model gets a new name, so embeddings made by the old one are made again.
 MODEL_DIR = Path(__file__).resolve().parent / "model" / "static_minilm"
@@ -240,10 +240,16 @@ def semantic_scores(
     return scores
 
 
+def reference_text(text: str, title: str = "") -> str:
+    """What is embedded for a reference claim: its headline, then the claim (chosen on
+    train over the claim alone, the headline alone and the better of the two; see
+    bench/NOTES.md)."""
+    return f"{title}. {text}" if title else text
+
+
 def match_texts(matches: Sequence[Match]) -> list[str]:
-    """The text embedded for each match: its claim (the lexical score already weighs
-    the headline's words; see bench/NOTES.md)."""
-    return [match.candidate.text for match in matches]
+    """The text embedded for each match (`reference_text`)."""
+    return [reference_text(match.candidate.text, match.candidate.title) for match in matches]
 
 
 def fuse_semantic(

@@ -390,17 +390,17 @@ class Store:
 
     def references_without_embedding(
         self, model: str, *, after_id: int = 0, limit: int = 2_000
-    ) -> list[tuple[int, str]]:
-        """Reference claims (id, text) past `after_id` with no embedding made by `model`,
-        in id order: a worker resumes from the last id it saw."""
+    ) -> list[tuple[int, str, str]]:
+        """Reference claims (id, text, title) past `after_id` with no embedding made by
+        `model`, in id order: a worker resumes from the last id it saw."""
         rows = self.query(
-            """SELECT r.id, r.text FROM reference_claims r
+            """SELECT r.id, r.text, r.title FROM reference_claims r
                WHERE r.id > ? AND NOT EXISTS (SELECT 1 FROM reference_embeddings e
                                               WHERE e.reference_id = r.id AND e.model = ?)
                ORDER BY r.id LIMIT ?""",
             [after_id, model, limit],
         )
-        return [(row["id"], row["text"]) for row in rows]
+        return [(row["id"], row["text"], row["title"]) for row in rows]
 
     def save_reference_embeddings(self, model: str, vectors: Iterable[tuple[int, bytes]]) -> int:
         """Store embeddings made by `model` (replacing any older model's) in one

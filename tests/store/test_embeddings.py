@@ -58,7 +58,7 @@ def test_embeddings_of_another_model_are_replaced_and_not_read(store: Store) -> 
     store.save_reference_embeddings("an-older-model", [(1, b"\x00\x00" * 8)])
     model = semantic.model_name()
     assert store.reference_embeddings(model, [1]) == {}
-    assert store.references_without_embedding(model) == [(1, REFERENCES[0].text)]
+    assert store.references_without_embedding(model) == [(1, REFERENCES[0].text, "")]
     operations.embed_references(store)
     [row] = store.query("SELECT model FROM reference_embeddings")
     assert row["model"] == model

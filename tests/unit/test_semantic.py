@@ -74,12 +74,12 @@ def test_fuse_of_nothing_is_nothing() -> None:
     assert rerank_semantic("anything", []) == []
 
 
-def test_match_texts_are_the_claims_even_with_titles() -> None:
+def test_match_texts_are_the_headline_then_the_claim() -> None:
     matches = [
         make_match(1, "Crowds filled the mall.", 50.0, title="Inauguration crowd size"),
         make_match(2, "No title here.", 50.0),
     ]
-    assert match_texts(matches) == ["Crowds filled the mall.", "No title here."]
+    assert match_texts(matches) == ["Inauguration crowd size. Crowds filled the mall.", "No title here."]
 
 
 def test_embedding_text_drops_links_and_caps_length() -> None:
