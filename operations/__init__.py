@@ -13,7 +13,13 @@ from operations.freshness import (
     rematch_after_references,
     stale_claims,
 )
-from operations.matching import MatchingError, find_matches, match_article, match_claim
+from operations.matching import (
+    MatchingError,
+    embed_references,
+    find_matches,
+    match_article,
+    match_claim,
+)
 from operations.references import import_references
 from operations.sources import IngestInterrupted, IngestResult, ingest_source, seed_demo
 
@@ -24,6 +30,7 @@ __all__ = [
     "RematchResult",
     "check_feed",
     "count_stale_claims",
+    "embed_references",
     "export_report",
     "export_report_file",
     "fetch_feeds",

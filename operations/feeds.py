@@ -49,7 +49,7 @@ def fetch_feeds(
     *,
     client=None,
     match: bool = True,
-    semantic: bool = False,
+    semantic: bool = True,
     on_progress: Callable[[int, int, FeedResult], None] | None = None,
     on_article: Callable[[int], None] | None = None,
 ) -> list[FeedResult]:

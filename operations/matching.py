@@ -25,12 +25,12 @@ def find_matches(
     limit: int = 5,
     min_score: float | None = None,
     exclude_article_id: int | None = None,
-    semantic: bool = False,
+    semantic: bool = True,
 ) -> list[Match]:
     """The `limit` stored claims most like `text`, best first: FTS5 candidates (chosen
     by document counts, so a search stays fast at a million stored claims) reranked by
-    the matcher; with `semantic`, the best lexical matches are reranked again with
-    sentence embeddings (the optional `claimdesk[semantic]` extra).
+    the matcher, then the best lexical matches reranked again with sentence embeddings
+    (`semantic`, on by default): reference claims' stored ones, the others embedded now.
 
     Every ranked candidate is returned, down to `min_score` when given: which of them
     are the same claim is `matchers.is_same_claim`'s to say, and the others are shown
@@ -39,18 +39,22 @@ def find_matches(
     threshold = 0.0 if min_score is None else min_score
     if not semantic:
         return matchers.find_matches(text, search_terms=search_terms, limit=limit, min_score=threshold)
-    from matchers import semantic as embeddings  # torch itself loads on first use
+    from matchers import semantic as embeddings
 
     pool = matchers.find_matches(text, search_terms=search_terms,
                                  limit=max(limit, embeddings.SEMANTIC_POOL), min_score=0)
     try:
-        reranked = embeddings.rerank_semantic(text, pool)
+        model = embeddings.load_model()
+        stored = store.reference_embeddings(
+            model.name, [m.candidate.id for m in pool if m.candidate.kind == "reference"]
+        )
+        reranked = embeddings.rerank_semantic(text, pool, stored=stored)
     except embeddings.SemanticUnavailableError as exc:
         raise MatchingError(str(exc)) from exc
     return [m for m in reranked if m.score >= threshold][:limit]
 
 
-def match_claim(store: Store, claim: Claim, *, limit: int = 5, semantic: bool = False) -> list[Match]:
+def match_claim(store: Store, claim: Claim, *, limit: int = 5, semantic: bool = True) -> list[Match]:
     """The matches of one stored claim (not saved), found as `match_article` finds them."""
     previous = None
     if claim.speaker:
@@ -82,7 +86,7 @@ def match_article(
     *,
     limit: int = 5,
     on_progress: ProgressCallback | None = None,
-    semantic: bool = False,
+    semantic: bool = True,
 ) -> int:
     """Match every check-worthy claim of an article and save the matches; returns how
     many claims have at least one match. A line of a transcript is matched with its
@@ -103,3 +107,40 @@ def match_article(
         if on_progress:
             on_progress(done, len(claims))
     return with_matches
+
+
+# Reference claims embedded per transaction: short write locks, so the desk's own writes
+# never wait long behind the embedding worker.
+EMBED_ROWS_PER_WRITE = 2_000
+
+
+def embed_references(store: Store, *, on_progress: ProgressCallback | None = None,
+                     should_stop: Callable[[], bool] | None = None) -> int:
+    """Embed every reference claim that has no embedding from the shipped model yet and
+    store the embeddings, a batch per transaction; returns how many were embedded.
+    `on_progress(embedded, total)` after each batch; `should_stop()` ends the run
+    between batches (what is stored stays; the next run resumes)."""
+    from matchers import semantic as embeddings
+
+    try:
+        model = embeddings.load_model()
+    except embeddings.SemanticUnavailableError as exc:
+        raise MatchingError(str(exc)) from exc
+    embedded, total = store.embedding_progress(model.name)
+    if on_progress:
+        on_progress(embedded, total)
+    made, after = 0, 0
+    while not (should_stop and should_stop()):
+        rows = store.references_without_embedding(model.name, after_id=after,
+                                                  limit=EMBED_ROWS_PER_WRITE)
+        if not rows:
+            break
+        texts = [embeddings.reference_text(text, title) for _, text, title in rows]
+        vectors = embeddings.pack_vectors(embeddings.embed_texts(texts, model))
+        saved = store.save_reference_embeddings(model.name, zip((row[0] for row in rows), vectors))
+        after = rows[-1][0]
+        made += saved
+        embedded += saved
+        if on_progress:
+            on_progress(embedded, max(total, embedded))
+    return made

@@ -41,7 +41,7 @@ def ingest_source(
     stdin: BinaryIO | None = None,
     match: bool = True,
     client=None,
-    semantic: bool = False,
+    semantic: bool = True,
     form: str = "article",
 ) -> IngestResult:
     """Read (or fetch, with the httpx `client`), clean and split one source (`form`: an

@@ -386,6 +386,55 @@ class Store:
                 ).rowcount
         return added, len(rows) - added
 
+    # -- reference embeddings ------------------------------------------------------
+
+    def references_without_embedding(
+        self, model: str, *, after_id: int = 0, limit: int = 2_000
+    ) -> list[tuple[int, str, str]]:
+        """Reference claims (id, text, title) past `after_id` with no embedding made by
+        `model`, in id order: a worker resumes from the last id it saw."""
+        rows = self.query(
+            """SELECT r.id, r.text, r.title FROM reference_claims r
+               WHERE r.id > ? AND NOT EXISTS (SELECT 1 FROM reference_embeddings e
+                                              WHERE e.reference_id = r.id AND e.model = ?)
+               ORDER BY r.id LIMIT ?""",
+            [after_id, model, limit],
+        )
+        return [(row["id"], row["text"], row["title"]) for row in rows]
+
+    def save_reference_embeddings(self, model: str, vectors: Iterable[tuple[int, bytes]]) -> int:
+        """Store embeddings made by `model` (replacing any older model's) in one
+        transaction; a reference claim no longer stored is skipped. Returns how many."""
+        with self.write() as conn:
+            return conn.executemany(
+                """INSERT OR REPLACE INTO reference_embeddings (reference_id, model, vector)
+                   SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM reference_claims WHERE id = ?1)""",
+                [(reference_id, model, vector) for reference_id, vector in vectors],
+            ).rowcount
+
+    def reference_embeddings(self, model: str, reference_ids: Sequence[int]) -> dict[int, bytes]:
+        """The stored embeddings made by `model` of these reference claims, by id (claims
+        not embedded yet are absent)."""
+        ids = list(dict.fromkeys(reference_ids))
+        if not ids:
+            return {}
+        marks = ", ".join("?" for _ in ids)
+        rows = self.query(
+            f"""SELECT reference_id, vector FROM reference_embeddings
+                WHERE reference_id IN ({marks}) AND model = ?""",
+            [*ids, model],
+        )
+        return {row["reference_id"]: row["vector"] for row in rows}
+
+    def embedding_progress(self, model: str) -> tuple[int, int]:
+        """(reference claims embedded by `model`, reference claims stored)."""
+        row = self.query(
+            """SELECT (SELECT count(*) FROM reference_embeddings WHERE model = ?) AS embedded,
+                      (SELECT count(*) FROM reference_claims) AS total""",
+            [model],
+        )[0]
+        return row["embedded"], row["total"]
+
     # -- matching support --------------------------------------------------------
 
     def search_candidates(

@@ -255,6 +255,23 @@ def _v7_new_evidence(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v8_reference_embeddings(db: sqlite_utils.Database) -> None:
+    """Sentence embeddings of reference claims, made after an import by a background
+    worker (`operations.embed_references`) and read when matching. `model` names the
+    model that made `vector` (float16 bytes), so a new model's embeddings replace an old
+    one's. A table apart from `reference_claims`: writing a column there would fire its
+    full-text update trigger for every row."""
+    db.execute(
+        """
+        CREATE TABLE reference_embeddings (
+            reference_id INTEGER PRIMARY KEY REFERENCES reference_claims(id) ON DELETE CASCADE,
+            model TEXT NOT NULL,
+            vector BLOB NOT NULL
+        )
+        """
+    )
+
+
 # Index i holds the migration to version i + 1. Append only; never edit a released one.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial,
@@ -264,6 +281,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v5_reference_titles,
     _v6_claim_speakers,
     _v7_new_evidence,
+    _v8_reference_embeddings,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

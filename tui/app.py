@@ -32,7 +32,14 @@ from store.errors import ClaimdeskError
 from store.models import VERDICTS, Claim, Match
 from store.queue import ClaimFilter
 from store.rematch import count_stale_claims
-from tui.messages import DuplicatesFound, RemainingCounted, StoreChanged, UndoStepped, WriteFailed
+from tui.messages import (
+    DuplicatesFound,
+    EmbeddingProgress,
+    RemainingCounted,
+    StoreChanged,
+    UndoStepped,
+    WriteFailed,
+)
 from tui.screens.article import ArticleScreen
 from tui.screens.desk import DeskScreen
 from tui.screens.duplicates import DuplicatesScreen
@@ -141,6 +148,8 @@ class ClaimdeskApp(App):
         self._paused = False  # a write failed; nothing more runs until a retry
         self._stopping = False
         self._counter: Store | None = None
+        # (embedded, total) while reference claims are being embedded, else None.
+        self.embedding: tuple[int, int] | None = None
 
     # -- start and stop ---------------------------------------------------------------
 
@@ -154,6 +163,8 @@ class ClaimdeskApp(App):
         # Counted once the inbox is on screen: a count over a large store would
         # otherwise compete with the first paint.
         self.call_after_refresh(self.count_remaining)
+        if self.settings.semantic:
+            self.call_after_refresh(self.embed_references)
         if not self.settings.checker:
             self.ask_checker_name()
 
@@ -296,6 +307,34 @@ class ClaimdeskApp(App):
     def count_remaining(self) -> None:
         reader = self.background_reader
         self.post_message(RemainingCounted(queue.remaining_count(reader), count_stale_claims(reader)))
+
+    @work(thread=True, exclusive=True, group="embed", exit_on_error=False,
+          description="Embed reference claims for semantic matching")
+    def embed_references(self) -> None:
+        """Embed the reference claims imported without embeddings, on a connection of
+        its own, a short transaction per batch; matching meanwhile embeds what it
+        needs on the spot. Stops between batches when the desk closes."""
+        import operations
+
+        store = Store(self.store.path) if self.store.path is not None else self.store
+        made = 0
+        try:
+            made = operations.embed_references(
+                store,
+                on_progress=lambda done, total: self.post_message(EmbeddingProgress(done, total)),
+                should_stop=lambda: self._stopping,
+            )
+        except (ClaimdeskError, sqlite3.Error) as exc:
+            self.show_error(exc)  # notify is safe from a thread
+        finally:
+            if store is not self.store:
+                store.close()
+            self.post_message(EmbeddingProgress(made, made, finished=True))
+
+    def on_embedding_progress(self, message: EmbeddingProgress) -> None:
+        self.embedding = (None if message.finished or message.done >= message.total
+                          else (message.done, message.total))
+        self.update_status()
 
     @property
     def background_reader(self) -> Store:

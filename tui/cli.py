@@ -79,8 +79,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="ranked matches per claim, same claim or related (default 5)")
     p.add_argument("--min-score", type=float, metavar="S", help="lowest score shown, 0-100 (default: all ranked)")
     p.add_argument("--json", action="store_true", help="one JSON object per claim")
-    p.add_argument("--semantic", action="store_true",
-                   help="rerank with sentence embeddings (needs the claimdesk[semantic] extra)")
+    p.add_argument("--semantic", action=argparse.BooleanOptionalAction, default=True,
+                   help="rerank the best matches with sentence embeddings (default: on)")
     p.set_defaults(handler=cmd_match)
 
     p = commands.add_parser("verdict", parents=[common], help="record a verdict on a claim")
@@ -215,11 +215,36 @@ def cmd_import(args: argparse.Namespace, store: Store, out: TextIO) -> int:
     for error in row_errors:
         _error(str(error))
     if added:
+        _embed_references(store)
         # The stored claims the new references could match carry them before this exits.
         summary = operations.rematch_after_references(store, newest).summary()
         if summary:
             print(summary, file=out)
     return EXIT_ERROR if row_errors else 0
+
+
+def _embed_references(store: Store) -> None:
+    """Embed the new reference claims for semantic matching, once they are searchable;
+    progress on a terminal's stderr. Interrupted, what is embedded stays and the desk
+    (or the next import) embeds the rest; until then those claims match as before."""
+    import operations
+
+    shown_progress = sys.stderr.isatty()
+
+    def progress(done: int, total: int) -> None:
+        if shown_progress:
+            print(f"\rembedding reference claims for semantic matching: {done:,}/{total:,}",
+                  end="", file=sys.stderr, flush=True)
+
+    try:
+        operations.embed_references(store, on_progress=progress)
+    except KeyboardInterrupt:
+        if shown_progress:
+            print(file=sys.stderr)
+        _error("Embedding stopped; the desk embeds the rest, and claims not embedded yet still match.")
+        return
+    if shown_progress:
+        print(file=sys.stderr)
 
 
 def cmd_match(args: argparse.Namespace, store: Store, out: TextIO) -> int:
@@ -392,6 +417,8 @@ def cmd_demo(args: argparse.Namespace, store: Store, out: TextIO) -> int:
 
     article, (added, _skipped) = operations.seed_demo(store)
     print(f"demo: article {article.article_id} ({article.claims} claims), {added} reference claims added", file=out)
+    if added:
+        _embed_references(store)
     return 0
 
 

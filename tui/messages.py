@@ -71,3 +71,13 @@ class RemainingCounted(Message):
 class SearchResults(Message):
     query: str
     hits: list[SearchHit]
+
+
+@dataclass
+class EmbeddingProgress(Message):
+    """The background embedding of reference claims has reached `done` of `total`;
+    `finished` once the run has stopped."""
+
+    done: int
+    total: int
+    finished: bool = False

@@ -5,7 +5,7 @@ in the platform's user config folder. `CLAIMDESK_CHECKER` overrides the name for
 run without touching the file. Example:
 
     checker = "Ana"
-    semantic = true        # rerank matches with sentence embeddings (claimdesk[semantic])
+    semantic = false       # lexical matching only (default: true, rerank with sentence embeddings)
 
     [keys]
     "verdict.contested" = "X"
@@ -34,7 +34,7 @@ class Settings:
     checker: str = ""
     keys: dict[str, str] = field(default_factory=dict)
     path: Path | None = None
-    semantic: bool = False
+    semantic: bool = True
 
     def with_checker(self, name: str) -> Settings:
         return replace(self, checker=name.strip())
@@ -70,7 +70,7 @@ def load_settings(path: Path | None = None) -> Settings:
         raise SettingsError(
             f"The [keys] table in the settings file {target} must map binding ids to key strings."
         )
-    semantic = data.get("semantic", False)
+    semantic = data.get("semantic", True)
     if not isinstance(semantic, bool):
         raise SettingsError(f"semantic in the settings file {target} must be true or false.")
     checker = os.environ.get("CLAIMDESK_CHECKER") or checker
@@ -86,8 +86,8 @@ def save_settings(settings: Settings) -> Path:
     """Write the settings file atomically (temporary file, then rename)."""
     target = settings.path or settings_path()
     lines = [f"checker = {_toml_string(settings.checker)}"]
-    if settings.semantic:
-        lines.append("semantic = true")
+    if not settings.semantic:
+        lines.append("semantic = false")
     lines.append("")
     if settings.keys:
         lines.append("[keys]")

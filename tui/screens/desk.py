@@ -38,9 +38,14 @@ class DeskScreen(Screen):
     # -- status ------------------------------------------------------------------
 
     def update_status(self) -> None:
+        extra = self.status_extra()
+        if self.desk.embedding is not None:
+            done, total = self.desk.embedding
+            embedding = f"Embedding references {done:,}/{total:,}"
+            extra = f"{extra}  {embedding}" if extra else embedding
         for bar in self.query(FilterBar):
             bar.show_state(self.desk.filters, self.desk.remaining, self.desk.pending_writes,
-                           self.status_extra(), self.desk.new_evidence)
+                           extra, self.desk.new_evidence)
 
     def status_extra(self) -> str:
         return ""

@@ -1,0 +1,116 @@
+"""Reference embeddings: stored after an import by the embedding run, read when matching,
+and never needed for a reference claim to match."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from matchers import semantic
+from store import Store
+from store.models import ReferenceDraft
+from tests.conftest import FIXTURES
+import operations
+import operations.matching
+
+REFERENCES = [
+    ReferenceDraft(text="The president deployed 15 troops to the border.", source="Checker A",
+                   url="https://a.example/troops"),
+    ReferenceDraft(text="A new bakery opened downtown selling sourdough bread.", source="Checker B"),
+    ReferenceDraft(text="The city council cut the library budget by 40 percent.", source="Checker C"),
+]
+
+
+def test_embedding_run_stores_one_vector_per_reference_and_resumes(store: Store) -> None:
+    store.add_reference_claims(REFERENCES)
+    model = semantic.load_model()
+    assert store.embedding_progress(model.name) == (0, 3)
+    seen: list[tuple[int, int]] = []
+    assert operations.embed_references(store, on_progress=lambda d, t: seen.append((d, t))) == 3
+    assert seen[0] == (0, 3) and seen[-1] == (3, 3)
+    assert store.embedding_progress(model.name) == (3, 3)
+    rows = store.query("SELECT reference_id, model, length(vector) AS size FROM reference_embeddings")
+    assert {row["reference_id"] for row in rows} == {1, 2, 3}
+    assert all(row["model"] == model.name and row["size"] == 2 * model.dimensions for row in rows)
+    # The stored vector is the claim's embedding.
+    stored = store.reference_embeddings(model.name, [1])[1]
+    fresh = semantic.embed_texts([REFERENCES[0].text])[0]
+    assert float(semantic.unpack_vector(stored) @ fresh) == pytest.approx(1.0, abs=1e-3)
+    # New references only are embedded by the next run.
+    store.add_reference_claims([ReferenceDraft(text="Unemployment fell to 3.5 percent.")])
+    assert operations.embed_references(store) == 1
+    assert store.embedding_progress(model.name) == (4, 4)
+
+
+def test_a_stopped_run_keeps_what_it_stored(store: Store, monkeypatch) -> None:
+    monkeypatch.setattr(operations.matching, "EMBED_ROWS_PER_WRITE", 2)
+    store.add_reference_claims(REFERENCES)
+    batches = []
+    made = operations.embed_references(store, on_progress=lambda d, t: batches.append(d),
+                                       should_stop=lambda: len(batches) > 1)
+    assert made == 2 and store.embedding_progress(semantic.model_name()) == (2, 3)
+    assert operations.embed_references(store) == 1
+
+
+def test_embeddings_of_another_model_are_replaced_and_not_read(store: Store) -> None:
+    store.add_reference_claims(REFERENCES[:1])
+    store.save_reference_embeddings("an-older-model", [(1, b"\x00\x00" * 8)])
+    model = semantic.model_name()
+    assert store.reference_embeddings(model, [1]) == {}
+    assert store.references_without_embedding(model) == [(1, REFERENCES[0].text, "")]
+    operations.embed_references(store)
+    [row] = store.query("SELECT model FROM reference_embeddings")
+    assert row["model"] == model
+
+
+def test_an_embedding_for_a_reference_no_longer_stored_is_skipped(store: Store) -> None:
+    store.add_reference_claims(REFERENCES[:1])
+    assert store.save_reference_embeddings("m", [(1, b"\x00\x00"), (99, b"\x00\x00")]) == 1
+    with pytest.raises(sqlite3.IntegrityError):
+        with store.write() as conn:
+            conn.execute("INSERT INTO reference_embeddings VALUES (98, 'm', x'00')")
+
+
+def test_semantic_matching_is_on_by_default_and_uses_the_stored_embeddings(store: Store) -> None:
+    store.add_reference_claims(REFERENCES)
+    operations.embed_references(store)
+    query = "Fifteen soldiers were sent to the border by the president."
+    default = operations.find_matches(store, query, min_score=0)
+    lexical = operations.find_matches(store, query, min_score=0, semantic=False)
+    assert default[0].candidate.text == REFERENCES[0].text
+    # The fused score mixes in the similarity: not the lexical score any more.
+    assert default[0].score != lexical[0].score
+    similarity = semantic.semantic_scores(query, [REFERENCES[0].text])[0]
+    expected = ((1 - semantic.DEFAULT_SEMANTIC_WEIGHT) * lexical[0].score
+                + semantic.DEFAULT_SEMANTIC_WEIGHT * 100 * similarity)
+    assert default[0].score == pytest.approx(expected, abs=0.3)
+
+
+def test_a_reference_not_embedded_yet_still_matches_and_ranks_the_same(tmp_path) -> None:
+    embedded, fresh = Store(tmp_path / "embedded.db"), Store(tmp_path / "fresh.db")
+    for s in (embedded, fresh):
+        s.add_reference_claims(REFERENCES)
+    operations.embed_references(embedded)
+    assert fresh.embedding_progress(semantic.model_name()) == (0, 3)
+    for query in ("Fifteen soldiers were sent to the border by the president.",
+                  "library budget cut by the council"):
+        with_vectors = operations.find_matches(embedded, query, min_score=0)
+        without = operations.find_matches(fresh, query, min_score=0)
+        assert without, query
+        assert [(m.candidate.id, round(m.score)) for m in without] == [
+            (m.candidate.id, round(m.score)) for m in with_vectors]
+    embedded.close()
+    fresh.close()
+
+
+def test_import_command_embeds_after_the_claims_are_stored(tmp_path, capsys) -> None:
+    from tui.cli import main
+
+    db = tmp_path / "cli.db"
+    assert main(["--db", str(db), "import", str(FIXTURES / "references" / "plain.jsonl")]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("3 added")
+    store = Store(db)
+    assert store.embedding_progress(semantic.model_name()) == (3, 3)
+    store.close()
