@@ -285,7 +285,9 @@ def test_oversized_csv_field_is_one_bad_row() -> None:
     errors: list[ImportFormatError] = []
     drafts = parse_references(data, name="big.csv", extension="csv", errors=errors)
     assert [d.text for d in drafts] == ["The ferry runs every 20 minutes."]
-    assert [str(e).split(" is ")[0] for e in errors] == ["Line 2 of big.csv"]
+    # The row is named whether the csv module's field limit or the claim length refuses it
+    # (the process-wide limit is another module's to set).
+    assert [str(e).startswith("Line 2 of big.csv ") for e in errors] == [True]
     too_long = json.dumps({"text": "word " * 5000})
     with pytest.raises(ImportFormatError, match="more than the 10,000 a reference claim may have"):
         parse_references(too_long, name="long.jsonl")
