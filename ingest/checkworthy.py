@@ -2,16 +2,18 @@
 
 `score_sentence(text)` finds the signals fact-checkers look for (after Full Fact's claim
 types): a quantity or statistic, a date, a named person/organisation/place doing something,
-an attribution, a comparison, a cause, a prediction, a law or rule, a past event; and the
-signals that lower it: a question, an opinion without a checkable core, an imperative, a
-greeting, a very short fragment. The score comes from the shipped model (`ingest.model`:
-a logistic regression over the sentence's words, word pairs and these signals, averaged with
-an NBSVM over the same features; its threshold maximises the mean cross-validated F1 of its
-two training sets, see `ingest/model/train.py`); without the model file, from the signals
-alone, with weights and `THRESHOLD` fitted by `bench/checkworthiness.py --fit` (see
-`FITTED_ON`).
-A last rule lifts sourced, counted or dated past actions of named actors to the threshold
-("reported event"). The reasons listed with each score are the signals found.
+an attribution, a comparison, a cause, a prediction, a law or rule, a past event, the topics
+checkers pick from (harm, health, crime, money) and a sweeping claim; and the signals that
+lower it: a question, an opinion without a checkable core, an imperative, a greeting, a very
+short fragment. A tweet is scored without its links, @handles, emoji, retweet signature and
+closing hashtags (`scoring_text`). The score comes from the shipped model (`ingest.model`: a
+logistic regression over the sentence's words, word pairs and these signals, averaged with an
+NBSVM over the same features; see `ingest/model/train.py`); without the model file, from the
+signals alone, with weights and `THRESHOLD` fitted by `bench/checkworthiness.py --fit` (see
+`FITTED_ON`). Two rules follow the model (`apply_rules`): sourced, counted or dated past
+actions of named actors are lifted to the threshold ("reported event"); bare counts of
+routine events, vaccine doses given, are lowered below it ("routine count"). The reasons
+listed with each score are the signals found, the one whose weight moved the score most first.
 
 `score_transcript(lines)` scores the `(speaker, text)` lines of a debate or interview: each
 line as a sentence, lowered for the moderator, for speakers who mostly ask questions and for
@@ -150,6 +152,8 @@ _GREETING = re.compile(
 )
 _QUESTION_ENDS = ("?", '?"', "?\u201d", "?'")
 _QUANTITY_CHARS = re.compile(r"[\d%$£€¥]")
+# A number standing on its own, or a currency or percent sign: not the digits of a name ("COVID-19", "G7").
+_NUMBER = re.compile(r"(?<![\w-])\d|[%$£€¥]")
 # A capitalised word after the first word, or an acronym: a named person, organisation or place.
 _NAMED = re.compile(r"(?<=[\s(\"'“‘-])(?:[A-Z][a-z]+|[A-Z]{2,}|[A-Z]\.[A-Z]\.)")
 _NOT_NAMES = frozenset("I I'm I've I'll I'd OK Mr Mrs Ms Dr The A An And But So".split())
@@ -237,7 +241,7 @@ def signals(text: str) -> tuple[str, ...]:
     words = set(sequence)
     disjoint = words.isdisjoint
     found: list[str] = []
-    if not disjoint(_QUANTITY_WORDS) or _QUANTITY_CHARS.search(text):
+    if not disjoint(_QUANTITY_WORDS) or _NUMBER.search(text):
         found.append("quantity")
     if not disjoint(_DATE_WORDS) or _DATE_PHRASES.search(lower):
         found.append("date")
@@ -269,7 +273,7 @@ def signals(text: str) -> tuple[str, ...]:
         found.append("crime")
     if not disjoint(_MONEY_WORDS) or "$" in text or "\u00a3" in text or "\u20ac" in text:
         found.append("money")
-    if _SWEEPING.search(lower):
+    if not disjoint(_SWEEPING_WORDS) or "no one" in lower:
         found.append("sweeping claim")
     if text.rstrip().endswith(_QUESTION_ENDS):
         found.append("question")
@@ -339,8 +343,10 @@ def apply_rules(score: float, found: tuple[str, ...], threshold: float, text: st
 
 def by_contribution(reasons: Sequence[str], changes: Sequence[float]) -> tuple[tuple[str, ...], tuple[float, ...]]:
     """`reasons` and their log-odds `changes`, the largest change (either way) first; ties keep their order."""
-    order = sorted(range(len(reasons)), key=lambda i: -abs(changes[i]))
-    return tuple(reasons[i] for i in order), tuple(round(changes[i], 3) for i in order)
+    if len(reasons) < 2:
+        return tuple(reasons), tuple(changes)
+    ranked = sorted(zip(reasons, changes), key=lambda pair: -abs(pair[1]))
+    return tuple(name for name, _ in ranked), tuple(change for _, change in ranked)
 
 
 def _probability(logit: float) -> float:
@@ -530,6 +536,11 @@ _SWEEPING = re.compile(
     r"\b(?:never|always|nobody|everybody|everyone|no one|all|every|biggest|largest|highest|lowest|worst|best"
     r"|first|ever|record|only|most|least)\b",
     re.IGNORECASE,
+)
+
+
+_SWEEPING_WORDS = _words(
+    "never always nobody everybody everyone all every biggest largest highest lowest worst best first ever record only most least"
 )
 
 
