@@ -373,7 +373,8 @@ _PERSONAL = frozenset("i i'm i've i'd i'll me my we we're we've our us you you'r
 
 def apply_reported_event_rule(score: float, found: tuple[str, ...], threshold: float,
                               text: str) -> tuple[float, tuple[str, ...]]:
-    """A named actor's past action, sourced, counted or dated, is check-worthy whatever the words.
+    """A named actor's past action, sourced, counted, dated or naming three actors or more, is
+    check-worthy whatever the words.
 
     News reports of events ("Clashes were reported in Tell Salmo ...") are rare in the debate
     and tweet training data, and full of names the model has never seen; this rule lifts
@@ -388,7 +389,7 @@ def apply_reported_event_rule(score: float, found: tuple[str, ...], threshold: f
     if (
         score < threshold
         and {"named entity with action", "past event"} <= present
-        and present & _REPORTED_EVENT_SUPPORT
+        and (present & _REPORTED_EVENT_SUPPORT or _named_actors(text) >= 3)
         and not present & {"question", "opinion", "imperative"}
         and "http" not in text
         and "@" not in text
@@ -400,6 +401,11 @@ def apply_reported_event_rule(score: float, found: tuple[str, ...], threshold: f
             # Keep the order of the model's scores among lifted sentences, just above the threshold.
             return threshold + 0.01 * score, found + ("reported event",)
     return score, found
+
+
+def _named_actors(text: str) -> int:
+    """How many different capitalised names follow the first word ("by Turkey, Iran and Russia")."""
+    return len(set(_NAMED.findall(text)) - _NOT_NAMES)
 
 
 def threshold() -> float:
