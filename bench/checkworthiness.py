@@ -6,13 +6,14 @@ Run from the project root:
 
 Data (read from ../shared/data/, never copied into the project; see each PROVENANCE.md):
 - CheckThat! 2022 task 1B (English tweets): F1 of the positive class on dev; train is used by --fit.
-- ClaimBuster 2.5xNCS: P/R/F1 on all sentences, the model's cross-validated (out-of-fold) figure;
-  the held-out quarter (sentence_id % 4 == 0) is what --fit never sees.
+- CheckThat! 2024 task 1 (debate sentences, drawn from ClaimBuster): F1 of the positive class on
+  dev; train's cross-validated (out-of-fold) figure.
+- ClaimBuster 2.5xNCS: what --fit fits the signal weights on (three quarters of it).
 (bench/extraction.py is the fuller benchmark: the same figures plus throughput.)
 - CheckThat! 2020 task 5 (debate transcripts), train split: average precision per transcript,
   then the mean (MAP). Not used by --fit.
-Baselines: "every sentence", "digit or capitalised word after the first" and, for ranking,
-"longer sentences first" (score = number of words).
+Baselines: "every sentence", "random order", "digit count" (flagged from one digit), "digit or
+capitalised word after the first" and, for ranking, "longer sentences first" (score = number of words).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import json
 import math
 import re
 import sys
+import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +38,7 @@ DATA = ROOT.parent / "shared" / "data"
 CT22 = DATA / "clef2022-checkthat-1b-en-claim-detection"
 CLAIMBUSTER = DATA / "claimbuster-2.5xncs" / "kfold_25ncs.json"
 CT20 = DATA / "clef2020-checkthat-task5-debates" / "train"
+CT24 = DATA / "clef2024-checkthat-1-en"
 
 Example = tuple[str, int]
 
@@ -45,6 +48,13 @@ def load_ct22(split: str) -> list[Example]:
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
         return [(row["tweet_text"], int(row["class_label"])) for row in reader]
+
+
+def load_ct24(split: str) -> list[Example]:
+    """CheckThat! 2024 task 1 English, "train" or "dev" (label 1 for "Yes")."""
+    from ingest.model.train import read_ct24
+
+    return [(text, label) for _, text, label in read_ct24(CT24 / f"CT24_checkworthy_english_{split}.tsv")]
 
 
 def load_claimbuster(held_out: bool | None = None) -> list[Example]:
@@ -86,6 +96,16 @@ def every_sentence(text: str) -> float:
     return 1.0
 
 
+def random_order(text: str) -> float:
+    """A fixed pseudo-random score in [0, 1) per text: the ranking of a coin."""
+    return zlib.crc32(text.encode("utf-8")) / 2**32
+
+
+def digit_count(text: str) -> float:
+    """The number of digits, flagged from one digit on (score 1 at 0.5): "numbers are claims"."""
+    return float(sum(c.isdigit() for c in text))
+
+
 def digit_or_capital(text: str) -> float:
     return 1.0 if re.search(r"\d", text) or _CAPITALISED_LATER.search(text) else 0.0
 
@@ -116,6 +136,8 @@ def report_binary(title: str, examples: list[Example], extra: list[tuple[str, li
     rows += [
         (f"signals only (threshold {checkworthy.THRESHOLD})", [signals_only(t) for t in texts], checkworthy.THRESHOLD),
         ("baseline: every sentence", [every_sentence(t) for t in texts], 0.5),
+        ("baseline: random order", [random_order(t) for t in texts], 0.5),
+        ("baseline: digit count", [digit_count(t) for t in texts], 0.5),
         ("baseline: digit or capitalised word after the first", [digit_or_capital(t) for t in texts], 0.5),
     ]
     for name, scores, threshold in rows:
@@ -130,6 +152,7 @@ def report_ranking(debates: dict[str, list[Example]]) -> None:
     print(f"  {'scorer':52} {'MAP':>6}")
     for name, scorer in [("shipped model", shipped), ("signals only", signals_only),
                          ("baseline: every sentence", every_sentence),
+                         ("baseline: random order", random_order), ("baseline: digit count", digit_count),
                          ("baseline: digit or capitalised word after the first", digit_or_capital),
                          ("baseline: longer sentences first", longer_first)]:
         aps = []
@@ -215,7 +238,7 @@ def fit() -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fit", action="store_true", help="refit the signal weights and threshold and print them")
-    parser.add_argument("--quick", action="store_true", help="skip the cross-validated model on ClaimBuster (about a minute)")
+    parser.add_argument("--quick", action="store_true", help="skip the cross-validated model on CheckThat! 2024 train (a few minutes)")
     args = parser.parse_args()
     if not DATA.exists():
         print(f"Skipped: the public data folder {DATA} is absent.")
@@ -229,18 +252,15 @@ def main() -> None:
     report_binary("CheckThat! 2022 1B dev (never trained on)", load_ct22("dev"))
     extra = []
     if not args.quick:
-        from ingest.model.train import CLAIMBUSTER as CLAIMBUSTER_SET
-        from ingest.model.train import cross_validate, load_training
+        from ingest.model.train import CT24_TRAIN, cross_validate, load_training, sentence_scores
 
         data = load_training(DATA)
-        # Out-of-fold probabilities come back in file order, as `load_claimbuster()` reads them.
-        out_of_fold = cross_validate(data)[CLAIMBUSTER_SET]
-        threshold = checkworthy.threshold()
-        extra = [("model, 4-fold cross-validated (out-of-fold)", [
-            checkworthy.apply_reported_event_rule(p, checkworthy.signals(e.text), threshold, e.text)[0]
-            for p, e in zip(out_of_fold, data[CLAIMBUSTER_SET])
-        ])]
-    report_binary("ClaimBuster 2.5xNCS, all (the shipped model was trained on it)", load_claimbuster(), extra)
+        out_of_fold = cross_validate(data)[CT24_TRAIN]
+        extra = [("model, 4-fold cross-validated (out-of-fold)",
+                  sentence_scores(data[CT24_TRAIN], out_of_fold, checkworthy.threshold()))]
+        report_binary("CheckThat! 2024 task 1 train (the shipped model was trained on it; dev sentences left out)",
+                      [(e.text, e.label) for e in data[CT24_TRAIN]], extra)
+    report_binary("CheckThat! 2024 task 1 dev (never trained on)", load_ct24("dev"))
     report_ranking(load_ct20())
 
 

@@ -2,16 +2,18 @@
 
 `score_sentence(text)` finds the signals fact-checkers look for (after Full Fact's claim
 types): a quantity or statistic, a date, a named person/organisation/place doing something,
-an attribution, a comparison, a cause, a prediction, a law or rule, a past event; and the
-signals that lower it: a question, an opinion without a checkable core, an imperative, a
-greeting, a very short fragment. The score comes from the shipped model (`ingest.model`:
-a logistic regression over the sentence's words, word pairs and these signals, averaged with
-an NBSVM over the same features; its threshold maximises the mean cross-validated F1 of its
-two training sets, see `ingest/model/train.py`); without the model file, from the signals
-alone, with weights and `THRESHOLD` fitted by `bench/checkworthiness.py --fit` (see
-`FITTED_ON`).
-A last rule lifts sourced, counted or dated past actions of named actors to the threshold
-("reported event"). The reasons listed with each score are the signals found.
+an attribution, a comparison, a cause, a prediction, a law or rule, a past event, the topics
+checkers pick from (harm, health, crime, money) and a sweeping claim; and the signals that
+lower it: a question, an opinion without a checkable core, an imperative, a greeting, a very
+short fragment. A tweet is scored without its links, @handles, emoji, retweet signature and
+closing hashtags (`scoring_text`). The score comes from the shipped model (`ingest.model`: a
+logistic regression over the sentence's words, word pairs and these signals, averaged with an
+NBSVM over the same features; see `ingest/model/train.py`); without the model file, from the
+signals alone, with weights and `THRESHOLD` fitted by `bench/checkworthiness.py --fit` (see
+`FITTED_ON`). Two rules follow the model (`apply_rules`): sourced, counted or dated past
+actions of named actors are lifted to the threshold ("reported event"); bare counts of
+routine events, vaccine doses given, are lowered below it ("routine count"). The reasons
+listed with each score are the signals found, the one whose weight moved the score most first.
 
 `score_transcript(lines)` scores the `(speaker, text)` lines of a debate or interview: each
 line as a sentence, lowered for the moderator, for speakers who mostly ask questions and for
@@ -85,6 +87,51 @@ _PAST_WORDS = _words(
     created built closed opened invaded fired joined spent paid raised received sent founded declared"""
 )
 _PAST_PHRASES = re.compile(r"\b(?:has|have) been\b")
+# The topics fact-checkers pick claims on (harms, health, crime, money): words, not phrases.
+_HARM_WORDS = _words(
+    """kill killed kills killing died dead death deaths dying die dies injured injuries wounded victim victims
+    attack attacks attacked bomb bombs bombing shooting shootings shot violence violent war wars abuse abused
+    poison poisoned toxic damage damaged disaster destroyed massacre genocide terror terrorist terrorists
+    terrorism harm harmed suicide famine starving flood floods"""
+)
+_HEALTH_WORDS = _words(
+    """vaccine vaccines vaccinated vaccination virus viruses covid coronavirus cancer disease diseases hospital
+    hospitals doctor doctors health healthcare medicare medicaid drug drugs infection infections infected cure
+    cures treatment patients patient mortality pandemic epidemic flu autism obesity abortion abortions
+    medicine medical nurses surgery symptoms immune immunity mask masks"""
+)
+_CRIME_WORDS = _words(
+    """crime crimes criminal criminals murder murders murdered arrested arrest prison prisons jail jailed
+    fraud stole stolen steal stealing corruption corrupt bribe bribes bribery convicted charged indicted
+    police gang gangs smuggling trafficking rape robbery guilty lied lies scam scandal prosecuted felony"""
+)
+_MONEY_WORDS = _words(
+    """dollar dollars tax taxes taxed budget budgets deficit deficits debt debts spending spend spent cost costs
+    paid pay pays salary salaries wage wages income incomes economy economic jobs job unemployment inflation
+    price prices money funding funded fund funds revenue revenues trade tariff tariffs billion billions
+    trillion trillions million millions profit profits subsidies subsidy pension pensions welfare"""
+)
+# Words that begin a sentence without naming anyone: a capitalised first word other than these,
+# followed by a verb, is a named actor ("Hunter got ...", "Pfizer admitted ...").
+_NOT_NAMED_STARTS = _words(
+    """the a an and but or so if when while because after before as at in on of for to from with by this that
+    these those there here it its he she they we you i his her their our your my what which who why how where
+    then now today yesterday tomorrow well yes no not all some many most every each one two three no nobody
+    everyone everybody someone somebody people let please thank thanks just also still only even however
+    meanwhile indeed instead again although though since until unless whether"""
+)
+_ACTION_WORDS = _words(
+    """said says told got gets has had was is did does voted votes made makes wants wanted called calls
+    signed admitted claimed claims lied paid took takes gave gives won lost sent ran runs went knew knows
+    never always supported supports opposed opposes promised promises cut raised"""
+)
+# A count of routine events (vaccine doses given, tests run) with nothing else to check: true or
+# false, nobody checks a tally of jabs. Fact-checkers pick what a count is said to show.
+_ROUTINE_COUNT_WORDS = _words(
+    "dose doses jab jabs shots vaccinations vaccinated administered inoculated appointments"
+)
+# Words that make a count of doses a claim about what they do.
+_EFFECT_WORDS = _words("effective efficacy safe unsafe safety risk risks side protection protects protect works")
 _AUXILIARIES = _words("is are was were has have had will would can could did does do")
 _OPINION_WORDS = _words(
     """should must great terrible wonderful horrible awful disgrace disgraceful shameful beautiful
@@ -105,6 +152,8 @@ _GREETING = re.compile(
 )
 _QUESTION_ENDS = ("?", '?"', "?\u201d", "?'")
 _QUANTITY_CHARS = re.compile(r"[\d%$£€¥]")
+# A number standing on its own, or a currency or percent sign: not the digits of a name ("COVID-19", "G7").
+_NUMBER = re.compile(r"(?<![\w-])\d|[%$£€¥]")
 # A capitalised word after the first word, or an acronym: a named person, organisation or place.
 _NAMED = re.compile(r"(?<=[\s(\"'“‘-])(?:[A-Z][a-z]+|[A-Z]{2,}|[A-Z]\.[A-Z]\.)")
 _NOT_NAMES = frozenset("I I'm I've I'll I'd OK Mr Mrs Ms Dr The A An And But So".split())
@@ -134,7 +183,8 @@ FITTED_ON = "CheckThat! 2022 1B train and three quarters of ClaimBuster 2.5xNCS 
 
 # Signals that make a sentence more check-worthy, in the order reasons are listed.
 POSITIVE = ("quantity", "date", "named entity with action", "attribution", "comparison",
-            "causation", "prediction", "law or rule", "past event")
+            "causation", "prediction", "law or rule", "past event", "harm", "health", "crime", "money",
+            "sweeping claim")
 NEGATIVE = ("question", "opinion", "imperative", "greeting", "too short")
 SHORT_WORDS = 5
 
@@ -142,7 +192,44 @@ SHORT_WORDS = 5
 class Assessment(NamedTuple):
     score: float
     checkworthy: bool
+    # The signals found, the one that moved the score most first (`contributions` says by how much).
     reasons: tuple[str, ...]
+    # Each reason's change of the log-odds, in the order of `reasons`.
+    contributions: tuple[float, ...] = ()
+
+
+# Tweets wrap their words in links, @handles, #hashtags and emoji: none of them is a claim, and
+# whether a post carries them says nothing about whether its words are worth checking.
+_RETWEET = re.compile(r"^\s*RT\b:?\s*(?:@\w+\s*:?\s*)?")
+_LINK_OR_HANDLE = re.compile(r"(?:https?://|www\.)\S+|(?<![\w.])@\w+")
+# The hashtags closing a post: two or more, or any after the sentence has ended ("... say. #news");
+# a single one ending a sentence ("cases rose in #Ohio.") is one of its words.
+_TRAILING_TAGS = re.compile(r"(?:(?<=[.!?:;\u2026])|(?=(?:\s*#\w+){2}))(?:\s*#\w+)+[\s\W]*$")
+_HASH = re.compile(r"#\s*(?=\w)|(?<!\w)#(?!\w)")
+# Emoji, pictographs, flags, variation selectors and joiners.
+_EMOJI = re.compile("[\u2190-\u21ff\u2300-\u23ff\u2600-\u27bf\u2b00-\u2bff\ufe0e\ufe0f\u200d"
+                    "\U0001f000-\U0001faff\U000e0020-\U000e007f]+")
+_ENTITY = re.compile(r"&(?:amp|lt|gt|quot|#39);")
+_ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'"}
+_SPACES = re.compile(r"\s{2,}")
+
+
+def scoring_text(text: str) -> str:
+    """`text` as it is scored: without a retweet signature ("RT @user:"), links, @handles, emoji,
+    the run of hashtags that ends a post, and the "#" of a hashtag inside a sentence (its word
+    stays: "#Measles outbreaks are rising" is a claim about measles)."""
+    if text.isascii() and not any(c in text for c in "#@&/"):
+        return text  # articles' sentences: nothing to strip, and this keeps scoring fast
+    if text.lstrip().startswith("RT"):
+        text = _RETWEET.sub("", text, count=1)
+    text = _LINK_OR_HANDLE.sub(" ", text)
+    if not text.isascii():
+        text = _EMOJI.sub(" ", text)
+    if "&" in text:
+        text = _ENTITY.sub(lambda m: _ENTITIES[m.group()], text)
+    if "#" in text:
+        text = _HASH.sub("", _TRAILING_TAGS.sub("", text))
+    return _SPACES.sub(" ", text).strip()
 
 
 def signals(text: str) -> tuple[str, ...]:
@@ -154,7 +241,7 @@ def signals(text: str) -> tuple[str, ...]:
     words = set(sequence)
     disjoint = words.isdisjoint
     found: list[str] = []
-    if not disjoint(_QUANTITY_WORDS) or _QUANTITY_CHARS.search(text):
+    if not disjoint(_QUANTITY_WORDS) or _NUMBER.search(text):
         found.append("quantity")
     if not disjoint(_DATE_WORDS) or _DATE_PHRASES.search(lower):
         found.append("date")
@@ -162,7 +249,7 @@ def signals(text: str) -> tuple[str, ...]:
     if (
         (inflected or not disjoint(_AUXILIARIES) or any(w[-1] == "s" for w in words))
         and not _NOT_NAMES.issuperset(_NAMED.findall(text))
-    ):
+    ) or _named_first(text, sequence):
         found.append("named entity with action")
     if not disjoint(_ATTRIBUTION_WORDS) or "according to" in lower:
         found.append("attribution")
@@ -178,6 +265,16 @@ def signals(text: str) -> tuple[str, ...]:
         found.append("law or rule")
     if not disjoint(_PAST_WORDS) or any(w.endswith("ed") for w in inflected) or _PAST_PHRASES.search(lower):
         found.append("past event")
+    if not disjoint(_HARM_WORDS):
+        found.append("harm")
+    if not disjoint(_HEALTH_WORDS):
+        found.append("health")
+    if not disjoint(_CRIME_WORDS):
+        found.append("crime")
+    if not disjoint(_MONEY_WORDS) or "$" in text or "\u00a3" in text or "\u20ac" in text:
+        found.append("money")
+    if not disjoint(_SWEEPING_WORDS) or "no one" in lower:
+        found.append("sweeping claim")
     if text.rstrip().endswith(_QUESTION_ENDS):
         found.append("question")
     if not disjoint(_OPINION_WORDS) or _OPINION_PHRASES.search(lower):
@@ -192,28 +289,80 @@ def signals(text: str) -> tuple[str, ...]:
     return tuple(found)
 
 
+def _named_first(text: str, sequence: list[str]) -> bool:
+    """A sentence opening on a name and a verb: "Hunter got thrown out", "Pfizer admitted it"."""
+    if len(sequence) < 3 or not text[:1].isupper() or sequence[0] in _NOT_NAMED_STARTS:
+        return False
+    second = sequence[1]
+    return second in _ACTION_WORDS or (len(second) > 3 and second.endswith("ed"))
+
+
 def rule_logit(found: tuple[str, ...]) -> float:
     """Log-odds from the signals alone, with the fitted signal weights."""
     return BIAS + sum(WEIGHTS.get(name, 0.0) for name in found)
 
 
 def score_sentence(text: str) -> Assessment:
-    """Score one sentence for check-worthiness; `reasons` lists the signals that were found.
+    """Score one sentence for check-worthiness; `reasons` lists the signals that were found,
+    the one whose weight moved the score most first.
 
-    The shipped model (`ingest.model`) adds the evidence of the sentence's words to the
-    signals; without it the signal weights alone decide.
+    Links, @handles, emoji, a retweet signature and a closing run of hashtags are left out
+    (`scoring_text`). The shipped model (`ingest.model`) adds the evidence of the sentence's
+    words to the signals; without it the signal weights alone decide.
     """
-    found = signals(text)
+    clean = scoring_text(text)
+    found = signals(clean)
     model = load_model()
     if model is not None:
-        logit, threshold = model.logit(text, found), model.threshold
+        logit, threshold = model.logit(clean, found), model.threshold
+        weights = [model.weights.get("s:" + name, 0.0) for name in found]
     else:
         logit, threshold = rule_logit(found), THRESHOLD
-    score = 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
-    if score < threshold:
-        score, found = apply_reported_event_rule(score, found, threshold, text)
+        weights = [WEIGHTS.get(name, 0.0) for name in found]
+    score = _probability(logit)
+    ruled, found = apply_rules(score, found, threshold, clean)
+    if ruled != score:
+        weights.append(_logit(ruled) - logit)
+        score = ruled
     score = round(min(1.0, max(0.0, score)), 4)
-    return Assessment(score, score >= threshold, found)
+    reasons, contributions = by_contribution(found, weights)
+    return Assessment(score, score >= threshold, reasons, contributions)
+
+
+def apply_rules(score: float, found: tuple[str, ...], threshold: float, text: str) -> tuple[float, tuple[str, ...]]:
+    """The model's `score` after the two rules, with their reason added when one applies: a
+    reported event is lifted to the threshold (`apply_reported_event_rule`), a routine count
+    is lowered below it (`routine_count`). `text` is the scoring text (`scoring_text`)."""
+    if score < threshold:
+        return apply_reported_event_rule(score, found, threshold, text)
+    if routine_count(text, found):
+        # Below the threshold, keeping the order of the model's scores among lowered sentences.
+        return (threshold - 0.01) * score, found + ("routine count",)
+    return score, found
+
+
+def by_contribution(reasons: Sequence[str], changes: Sequence[float]) -> tuple[tuple[str, ...], tuple[float, ...]]:
+    """`reasons` and their log-odds `changes`, the largest change (either way) first; ties keep their order."""
+    if len(reasons) < 2:
+        return tuple(reasons), tuple(changes)
+    ranked = sorted(zip(reasons, changes), key=lambda pair: -abs(pair[1]))
+    return tuple(name for name, _ in ranked), tuple(change for _, change in ranked)
+
+
+def _probability(logit: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, logit))))
+
+
+_ROUTINE_SUBSTANCE = frozenset({"harm", "crime", "causation", "law or rule", "money", "opinion"})
+
+
+def routine_count(text: str, found: tuple[str, ...]) -> bool:
+    """A bare count of routine events: doses given, shots administered, tests run, and nothing a
+    fact-checker would weigh (no harm, crime, cause, rule, money nor effect of the doses)."""
+    if "quantity" not in found or not _ROUTINE_SUBSTANCE.isdisjoint(found):
+        return False
+    words = set(_WORD.findall(text.lower()))
+    return not words.isdisjoint(_ROUTINE_COUNT_WORDS) and words.isdisjoint(_EFFECT_WORDS)
 
 
 _REPORTED_EVENT_SUPPORT = frozenset({"attribution", "quantity", "date"})
@@ -224,7 +373,8 @@ _PERSONAL = frozenset("i i'm i've i'd i'll me my we we're we've our us you you'r
 
 def apply_reported_event_rule(score: float, found: tuple[str, ...], threshold: float,
                               text: str) -> tuple[float, tuple[str, ...]]:
-    """A named actor's past action, sourced, counted or dated, is check-worthy whatever the words.
+    """A named actor's past action, sourced, counted, dated or naming three actors or more, is
+    check-worthy whatever the words.
 
     News reports of events ("Clashes were reported in Tell Salmo ...") are rare in the debate
     and tweet training data, and full of names the model has never seen; this rule lifts
@@ -239,7 +389,7 @@ def apply_reported_event_rule(score: float, found: tuple[str, ...], threshold: f
     if (
         score < threshold
         and {"named entity with action", "past event"} <= present
-        and present & _REPORTED_EVENT_SUPPORT
+        and (present & _REPORTED_EVENT_SUPPORT or _named_actors(text) >= 3)
         and not present & {"question", "opinion", "imperative"}
         and "http" not in text
         and "@" not in text
@@ -251,6 +401,11 @@ def apply_reported_event_rule(score: float, found: tuple[str, ...], threshold: f
             # Keep the order of the model's scores among lifted sentences, just above the threshold.
             return threshold + 0.01 * score, found + ("reported event",)
     return score, found
+
+
+def _named_actors(text: str) -> int:
+    """How many different capitalised names follow the first word ("by Turkey, Iran and Russia")."""
+    return len(set(_NAMED.findall(text)) - _NOT_NAMES)
 
 
 def threshold() -> float:
@@ -390,14 +545,20 @@ _SWEEPING = re.compile(
 )
 
 
+_SWEEPING_WORDS = _words(
+    "never always nobody everybody everyone all every biggest largest highest lowest worst best first ever record only most least"
+)
+
+
 def sweeping(text: str) -> bool:
     """Whether `text` makes a sweeping claim: an absolute or superlative word (see `_SWEEPING`)."""
     return _SWEEPING.search(text) is not None
 
 
 def transcript_adjustments(speakers: Sequence[str], texts: Sequence[str],
-                           weights: dict[str, float]) -> list[tuple[float, tuple[str, ...]]]:
-    """For each line, the change of log-odds its speaker's roles and its repetition bring, and why.
+                           weights: dict[str, float]) -> list[tuple[float, tuple[str, ...], tuple[float, ...]]]:
+    """For each line, the change of log-odds its speaker's roles and its repetition bring, why, and
+    the part of the change behind each reason.
 
     `weights`: "moderator" (added once for the moderator's lines), "speaker share" (times the
     share gap), "questions" (times the question excess), "repeated claim" (times
@@ -413,26 +574,27 @@ def transcript_adjustments(speakers: Sequence[str], texts: Sequence[str],
     repeats = repetition(texts) if repeat_weight else [0.0] * len(texts)
     out = []
     for speaker, text, repeat in zip(speakers, texts, repeats):
-        change, reasons = share_weight * roles.share_gap[speaker], ()
-        if change <= -0.5:
-            reasons = ("minor speaker",)
+        share = share_weight * roles.share_gap[speaker]
         asking = question_weight * roles.question_excess[speaker]
-        change += asking
+        change = share + asking
+        reasons: list[tuple[str, float]] = []
         if speaker == roles.moderator and (moderator_weight or asking <= -0.5):
             change += moderator_weight
-            reasons = ("moderator",) + reasons
+            reasons.append(("moderator", moderator_weight + asking))
         elif asking <= -0.5:
-            reasons = ("asks questions",) + reasons
+            reasons.append(("asks questions", asking))
+        if share <= -0.5:
+            reasons.append(("minor speaker", share))
         lift = repeat_weight * repeat
         if lift:
             change += lift
             if lift >= 0.5:
-                reasons += ("repeated claim",)
+                reasons.append(("repeated claim", lift))
         if sweeping_weight and sweeping(text):
             change += sweeping_weight
             if sweeping_weight >= 0.5:
-                reasons += ("sweeping claim",)
-        out.append((change, reasons))
+                reasons.append(("sweeping claim", sweeping_weight))
+        out.append((change, tuple(name for name, _ in reasons), tuple(value for _, value in reasons)))
     return out
 
 
@@ -467,13 +629,16 @@ def assess_transcript(lines: Sequence[tuple[str, str]]) -> list[Assessment]:
     weights = model.transcript_weights if model is not None else {}
     limit = threshold()
     results = []
-    for text, (change, role_reasons) in zip(texts, transcript_adjustments(speakers, texts, weights)):
+    for text, (change, role_reasons, role_changes) in zip(texts, transcript_adjustments(speakers, texts, weights)):
         assessment = score_sentence(text)
         score = assessment.score
         if change:
-            score = round(1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, _logit(score) + change)))), 4)
-        results.append(Assessment(score, assessment.checkworthy or score >= limit,
-                                  assessment.reasons + role_reasons))
+            score = round(_probability(_logit(score) + change), 4)
+        parts = dict(zip(assessment.reasons, assessment.contributions))
+        for name, value in zip(role_reasons, role_changes):
+            parts[name] = parts.get(name, 0.0) + value  # a sweeping sentence is raised again in a speech
+        reasons, contributions = by_contribution(list(parts), list(parts.values()))
+        results.append(Assessment(score, assessment.checkworthy or score >= limit, reasons, contributions))
     return results
 
 

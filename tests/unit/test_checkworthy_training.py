@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ingest.model import train as training
-from ingest.model.train import CLAIMBUSTER, CT20_TRAIN, CT22_TRAIN, Example
+from ingest.model.train import CT20_TRAIN, CT22_TRAIN, CT24_TRAIN, Example
 
 
 def test_cross_validation_leaves_out_each_fold_and_its_duplicates_in_other_sets(monkeypatch: pytest.MonkeyPatch):
@@ -18,14 +18,14 @@ def test_cross_validation_leaves_out_each_fold_and_its_duplicates_in_other_sets(
     monkeypatch.setattr(training, "train", recording_train)
     data = {
         CT22_TRAIN: [Example("Prices rose 5% in 2020.", 1, 0, ""), Example("Good morning!", 0, 1, "")],
-        CLAIMBUSTER: [Example("prices ROSE 5% in 2020", 1, 1, ""), Example("We will win.", 0, 2, "")],
+        CT24_TRAIN: [Example("prices ROSE 5% in 2020", 1, 1, ""), Example("We will win.", 0, 2, "")],
         CT20_TRAIN: [Example("Taxes fell.", 1, 3, "debate-a"), Example("Thank you.", 0, 3, "debate-a")],
     }
     scored = training.cross_validate(data)
     assert {name: len(values) for name, values in scored.items()} == {name: len(rows) for name, rows in data.items()}
     assert len(seen) == training.FOLDS
     fold0 = {text for rows in seen[0].values() for text, _ in rows}
-    # Fold 0 holds out the tweet, and its duplicate in ClaimBuster (fold 1) is left out too.
+    # Fold 0 holds out the tweet, and its duplicate in CheckThat! 2024 (fold 1) is left out too.
     assert "Prices rose 5% in 2020." not in fold0 and "prices ROSE 5% in 2020" not in fold0
     assert "We will win." in fold0 and "Taxes fell." in fold0
     fold3 = {text for rows in seen[3].values() for text, _ in rows}
@@ -78,14 +78,26 @@ def test_nbsvm_share_folds_into_one_weight_per_feature():
     assert blend["w:rose"] > 0 > blend["w:good"]
 
 
+@pytest.mark.slow
 def test_the_shipped_model_rebuilds_byte_for_byte(tmp_path, monkeypatch: pytest.MonkeyPatch, capsys):
-    """The training script, run on the public data, writes exactly the shipped file (about 50 s)."""
+    """The training script, run on the public data, writes exactly the shipped file (two minutes
+    of one core: five fits over 25,000 sentences)."""
     from ingest.model import MODEL_PATH
 
-    if not (training.DEFAULT_DATA / "claimbuster-2.5xncs").is_dir():
+    if not (training.DEFAULT_DATA / "clef2024-checkthat-1-en").is_dir():
         pytest.skip(f"the public data folder {training.DEFAULT_DATA} is absent")
     out = tmp_path / "checkworthy.json"
     monkeypatch.setattr("sys.argv", ["train", "--out", str(out)])
     training.main()
     assert out.read_bytes() == MODEL_PATH.read_bytes()
     assert "with speaker roles, repeats and sweeping claims" in capsys.readouterr().out
+
+
+def test_training_never_sees_a_dev_sentence():
+    if not (training.DEFAULT_DATA / "clef2024-checkthat-1-en").is_dir():
+        pytest.skip(f"the public data folder {training.DEFAULT_DATA} is absent")
+    held_out = training.held_out_texts(training.DEFAULT_DATA)
+    data = training.load_training(training.DEFAULT_DATA)
+    assert len(held_out) > 1000
+    for name in (CT22_TRAIN, CT24_TRAIN):
+        assert data[name] and not {training.normalised(e.text) for e in data[name]} & held_out

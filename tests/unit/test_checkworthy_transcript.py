@@ -95,7 +95,7 @@ def test_a_sweeping_claim_is_raised_by_its_weight_with_a_reason_from_half_a_unit
     assert "sweeping claim" in sweeping_reasons
     speakers, texts = [s for s, _ in lines], [t for _, t in lines]
     small = checkworthy.transcript_adjustments(speakers, texts, {"sweeping claim": 0.25})
-    assert small == [(0.0, ()), (0.25, ())]  # a small lift changes the score without a reason
+    assert small == [(0.0, (), ()), (0.25, (), ())]  # a small lift changes the score without a reason
 
 
 def test_repetition_is_the_largest_content_word_overlap_with_another_line():
