@@ -15,7 +15,7 @@ import shutil
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -23,7 +23,8 @@ from pathlib import Path
 
 import sqlite_utils
 
-from store.errors import StoreError, UnknownIdError
+from store.changes import log_change
+from store.errors import StoreError, UnknownIdError, VerdictConflict
 from store.models import (
     VERDICTS,
     Article,
@@ -36,6 +37,7 @@ from store.models import (
     Match,
     ReferenceDraft,
     VerdictChange,
+    VerdictClash,
     VerdictRecord,
 )
 from store.schema import MIGRATIONS, SCHEMA_VERSION
@@ -70,6 +72,7 @@ class ExportFilter:
     since: str | None = None
     until: str | None = None
     speaker: str | None = None  # one speaker's lines of the stored transcripts
+    reviewed_only: bool = False  # only verdicts an editor settled in review (store.team)
 
 
 # An inbox row: the article with its check-worthy claims and how many of them are judged
@@ -84,6 +87,28 @@ ARTICLE_SUMMARY_SELECT = """SELECT a.id, a.title, a.source, a.published, a.added
 def _verdict_and_note(conn: sqlite3.Connection, claim_id: int) -> tuple[str | None, str]:
     row = conn.execute("SELECT verdict, note FROM verdicts WHERE claim_id = ?", [claim_id]).fetchone()
     return (row[0], row[1]) if row else (None, "")
+
+
+# A claim whose verdict is still the one an editor settled in review (`store.team`).
+REVIEWED_CONDITION = """EXISTS (SELECT 1 FROM reviews r WHERE r.claim_id = v.claim_id
+                        AND r.reviewed_at != '' AND r.reviewed_verdict = v.verdict)"""
+
+
+def _clashes(conn: sqlite3.Connection, claim_ids: list[int], verdict: str | None, checker: str,
+             seen: Mapping[int, str | None]) -> list[VerdictClash]:
+    """The claims whose stored verdict another checker changed away from what `seen`
+    says this checker saw (a verdict equal to the one asked for is agreement, not a clash)."""
+    clashes = []
+    for claim_id in claim_ids:
+        if claim_id not in seen:
+            continue
+        row = conn.execute(
+            "SELECT verdict, checker, updated_at, note FROM verdicts WHERE claim_id = ?", [claim_id]
+        ).fetchone()
+        stored, by, at, note = row if row else (None, "", "", "")
+        if stored != seen[claim_id] and stored != verdict and by != checker:
+            clashes.append(VerdictClash(claim_id, seen[claim_id], verdict, stored, by, at, note))
+    return clashes
 
 
 def _append_history(conn: sqlite3.Connection, claim_id: int, verdict: str | None, note: str,
@@ -301,6 +326,7 @@ class Store:
                  draft.dropped_preview],
             )
             article_id = cursor.lastrowid
+            log_change(conn, "article", article_id=article_id)
             conn.executemany(
                 """INSERT INTO claims (article_id, position, text, start, "end", score,
                        checkworthy, reasons, also_at, speaker) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
@@ -328,6 +354,7 @@ class Store:
         self.get_article(article_id)
         with self.write() as conn:
             conn.execute("UPDATE articles SET status = ? WHERE id = ?", [status, article_id])
+            log_change(conn, "status", article_id=article_id)
 
     _CLAIM_SELECT = """SELECT c.id, c.article_id, c.position, c.text, c.start, c."end",
                               c.score, c.checkworthy, c.reasons, c.also_at, c.speaker, v.verdict,
@@ -517,10 +544,14 @@ class Store:
         checker: str = "",
         batch: str | None = None,
         note_only: bool = False,
+        seen: Mapping[int, str | None] | None = None,
     ) -> str:
         """Set the verdict (and optionally the note) of one or more claims in one
         transaction, appending a history row for each. `verdict=None` clears it.
         A verdict (not `note_only`) clears the claims' new-evidence flags.
+        `seen` holds the verdicts the checker's desk showed: if another checker has
+        since set a different one (and not the one asked for), nothing is written and
+        VerdictConflict says which claims, so no one overwrites a colleague unseen.
         Returns the batch id shared by the history rows (used by undo)."""
         if verdict is not None and verdict not in VERDICTS:
             raise StoreError(
@@ -530,9 +561,16 @@ class Store:
         batch = batch or uuid.uuid4().hex
         stamp = now_iso()
         with self.write() as conn:
+            if seen is not None:
+                clashes = _clashes(conn, ids, verdict, checker, seen)
+                if clashes:
+                    raise VerdictConflict(clashes)
             for claim_id in ids:
-                if not conn.execute("SELECT 1 FROM claims WHERE id = ?", [claim_id]).fetchone():
+                found = conn.execute("SELECT article_id FROM claims WHERE id = ?", [claim_id]).fetchone()
+                if not found:
                     raise UnknownIdError(f"No claim with id {claim_id} in the store.")
+                log_change(conn, "note" if note_only else "verdict", article_id=found[0],
+                           claim_id=claim_id, checker=checker)
                 old_verdict, old_note = _verdict_and_note(conn, claim_id)
                 new_note = old_note if note is None else note
                 conn.execute(
@@ -596,6 +634,8 @@ class Store:
         if f.speaker:
             conditions.append("c.speaker = ?")
             params.append(f.speaker)
+        if f.reviewed_only:
+            conditions.append(REVIEWED_CONDITION)
         rows = self.query(
             f"""SELECT c.id AS claim_id, c.text AS claim_text, c.speaker AS claim_speaker,
                        v.verdict, v.note, v.checker,
@@ -636,6 +676,8 @@ class Store:
                 "INSERT OR IGNORE INTO evidence (claim_id, url, checker, added_at) VALUES (?, ?, ?, ?)",
                 [claim_id, url, checker, now_iso()],
             )
+            if cursor.rowcount:
+                log_change(conn, "evidence", claim_id=claim_id, checker=checker)
             return bool(cursor.rowcount)
 
     def evidence_for(self, claim_id: int) -> list[Evidence]:

@@ -18,3 +18,20 @@ class StoreError(ClaimdeskError):
 
 class UnknownIdError(StoreError):
     title = "Not found"
+
+
+class VerdictConflict(StoreError):
+    """Another checker changed a claim's verdict after this checker last saw it; nothing
+    was written. `clashes` holds each such claim as `store.models.VerdictClash`."""
+
+    title = "Changed meanwhile"
+
+    def __init__(self, clashes: list) -> None:
+        self.clashes = clashes
+        first = clashes[0]
+        others = f" (and {len(clashes) - 1} more)" if len(clashes) > 1 else ""
+        super().__init__(
+            f"{first.stored_by or 'Someone'} marked claim {first.claim_id} "
+            f"{first.stored or 'open'} after you saw it {first.seen or 'open'}{others}; "
+            "nothing was changed."
+        )

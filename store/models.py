@@ -186,3 +186,41 @@ class Evidence:
     url: str
     checker: str
     added_at: str
+
+
+@dataclass(frozen=True)
+class VerdictClash:
+    """A claim whose stored verdict another checker changed after this checker saw it."""
+
+    claim_id: int
+    seen: str | None  # what this checker's desk showed
+    wanted: str | None  # what this checker pressed
+    stored: str | None  # what the other checker set
+    stored_by: str
+    stored_at: str
+    stored_note: str = ""
+
+
+@dataclass(frozen=True)
+class ReviewSide:
+    """One side of a disagreement: a claim's verdict and who gave it."""
+
+    claim_id: int
+    claim_text: str
+    verdict: str | None
+    checker: str
+    note: str = ""
+    article_title: str = ""
+
+
+@dataclass(frozen=True)
+class ReviewItem:
+    """A claim the editor's review queue lists. `kind` is "marked" (a checker asked for
+    review), "checkers" (two checkers gave it different verdicts) or "duplicates" (a
+    near-duplicate claim in another article has a different verdict); `other` is the
+    second side (None for a claim marked with no verdict proposed)."""
+
+    kind: str
+    side: ReviewSide
+    other: ReviewSide | None
+    requested_by: str = ""

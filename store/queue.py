@@ -236,6 +236,15 @@ def remaining_count(store: Store) -> int:
     return store.query(f"SELECT count(*) AS n {_QUEUE_FROM}")[0]["n"]
 
 
+def my_open_count(store: Store, checker: str) -> int:
+    """Open claims in the review queue of the articles assigned to `checker`."""
+    return store.query(
+        f"""SELECT count(*) AS n {_QUEUE_FROM}
+            AND a.id IN (SELECT article_id FROM assignments WHERE checker = ?)""",
+        [checker],
+    )[0]["n"]
+
+
 def open_claim_count(store: Store, claim_ids: tuple[int, ...] | list[int]) -> int:
     """How many of these claims are in the review queue: the desk adjusts its counter
     by the difference before and after a write instead of counting the whole store."""
@@ -248,10 +257,24 @@ def open_claim_count(store: Store, claim_ids: tuple[int, ...] | list[int]) -> in
 
 
 def next_unjudged(
-    store: Store, current_claim_id: int | None = None, *, backwards: bool = False
+    store: Store, current_claim_id: int | None = None, *, backwards: bool = False,
+    mine: str = "",
 ) -> QueueItem | None:
     """The next (or previous) claim without a verdict in queue order: newest article
-    first, then position in the article. Wraps around; None when nothing remains."""
+    first, then position in the article. Wraps around; None when nothing remains.
+    With `mine` (a checker's name), the open claims of the articles assigned to that
+    checker come first, and the rest of the queue once none of those is left."""
+    if mine:
+        item = _next_open(store, current_claim_id, backwards,
+                          "AND a.id IN (SELECT article_id FROM assignments WHERE checker = ?)", [mine])
+        if item is not None:
+            return item
+    return _next_open(store, current_claim_id, backwards)
+
+
+def _next_open(store: Store, current_claim_id: int | None, backwards: bool,
+               scope: str = "", scope_params: list | None = None) -> QueueItem | None:
+    scope_params = scope_params or []
     position = None
     if current_claim_id is not None:
         rows = store.query(
@@ -266,12 +289,13 @@ def next_unjudged(
         else:
             after = "(a.id < ? OR (a.id = ? AND c.position > ?))"
         rows = store.query(
-            f"SELECT c.id, c.article_id {_QUEUE_FROM} AND {after} ORDER BY {order} LIMIT 1",
-            [article_id, article_id, pos],
+            f"SELECT c.id, c.article_id {_QUEUE_FROM} {scope} AND {after} ORDER BY {order} LIMIT 1",
+            [*scope_params, article_id, article_id, pos],
         )
         if rows:
             return QueueItem(rows[0]["id"], rows[0]["article_id"])
-    rows = store.query(f"SELECT c.id, c.article_id {_QUEUE_FROM} ORDER BY {order} LIMIT 1")
+    rows = store.query(f"SELECT c.id, c.article_id {_QUEUE_FROM} {scope} ORDER BY {order} LIMIT 1",
+                       scope_params)
     return QueueItem(rows[0]["id"], rows[0]["article_id"]) if rows else None
 
 

@@ -272,6 +272,65 @@ def _v8_reference_embeddings(db: sqlite_utils.Database) -> None:
     )
 
 
+def _v9_team_desk(db: sqlite_utils.Database) -> None:
+    """Several desks on one store: a log of changes other desks poll, who has which
+    article open (a heartbeat that expires), which checker an article is assigned to,
+    and the review state of each claim (a request for review, and the editor's decision).
+
+    Plain portable DDL: every statement here runs on each engine as written."""
+    db.execute(
+        """
+        CREATE TABLE change_log (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            article_id INTEGER,
+            claim_id INTEGER,
+            checker TEXT NOT NULL DEFAULT '',
+            at REAL NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE presence (
+            desk TEXT PRIMARY KEY,
+            checker TEXT NOT NULL,
+            article_id INTEGER,
+            seen_at REAL NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE assignments (
+            article_id INTEGER PRIMARY KEY REFERENCES articles(id) ON DELETE CASCADE,
+            checker TEXT NOT NULL,
+            assigned_by TEXT NOT NULL DEFAULT '',
+            assigned_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX assignments_checker ON assignments(checker)")
+    # One row per claim that was ever sent to or settled by review. A request is open
+    # while requested_at is set; a claim is reviewed while its verdict is still the one
+    # the reviewer settled (reviewed_verdict), and disagreements in its history count
+    # only after reviewed_history_id.
+    db.execute(
+        """
+        CREATE TABLE reviews (
+            claim_id INTEGER PRIMARY KEY REFERENCES claims(id) ON DELETE CASCADE,
+            requested_by TEXT NOT NULL DEFAULT '',
+            requested_at TEXT NOT NULL DEFAULT '',
+            proposed_verdict TEXT,
+            reviewer TEXT NOT NULL DEFAULT '',
+            reviewed_at TEXT NOT NULL DEFAULT '',
+            reviewed_verdict TEXT,
+            reviewed_history_id INTEGER NOT NULL DEFAULT 0
+        )
+        """
+    )
+
+
 # Index i holds the migration to version i + 1. Append only; never edit a released one.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial,
@@ -282,6 +341,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v6_claim_speakers,
     _v7_new_evidence,
     _v8_reference_embeddings,
+    _v9_team_desk,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)
