@@ -314,7 +314,7 @@ def _v9_team_desk(db: sqlite_utils.Database) -> None:
     # One row per claim that was ever sent to or settled by review. A request is open
     # while requested_at is set; a claim is reviewed while its verdict is still the one
     # the reviewer settled (reviewed_verdict), and disagreements in its history count
-    # only after reviewed_history_id.
+    # from the reviewer's decision (reviewed_history_id) on.
     db.execute(
         """
         CREATE TABLE reviews (

@@ -232,13 +232,14 @@ def review_queue(store: Store) -> list[ReviewItem]:
         items.append(ReviewItem("marked", side, other, requested_by=row["requested_by"]))
         listed.add(side.claim_id)
 
-    # Each checker's latest verdict on each claim since its last review.
+    # Each checker's latest verdict on each claim since its last review (the reviewer's
+    # decision included: a checker changing it afterwards disagrees with the editor).
     latest = store.query(
         """SELECT h.claim_id, h.checker, h.verdict, h.note FROM verdict_history h
            JOIN (SELECT claim_id, checker, max(id) AS id FROM verdict_history
                  GROUP BY claim_id, checker) last_by ON last_by.id = h.id
            LEFT JOIN reviews r ON r.claim_id = h.claim_id
-           WHERE h.verdict IS NOT NULL AND h.id > coalesce(r.reviewed_history_id, 0)
+           WHERE h.verdict IS NOT NULL AND h.id >= coalesce(r.reviewed_history_id, 0)
              AND h.claim_id IN (
                  SELECT claim_id FROM verdict_history WHERE verdict IS NOT NULL
                  GROUP BY claim_id HAVING count(DISTINCT checker) > 1)
@@ -284,3 +285,7 @@ def review_queue(store: Store) -> list[ReviewItem]:
 
 def review_count(store: Store) -> int:
     return len(review_queue(store))
+
+
+def has_assignments(store: Store, checker: str) -> bool:
+    return bool(store.query("SELECT 1 FROM assignments WHERE checker = ? LIMIT 1", [checker]))

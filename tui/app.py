@@ -28,7 +28,9 @@ from textual.screen import Screen
 
 from store import ExportFilter, Store, queue
 from store.db import BUSY_TIMEOUT_MS
-from store.errors import ClaimdeskError
+from store import team
+from store.changes import ChangeBatch
+from store.errors import ClaimdeskError, VerdictConflict
 from store.models import VERDICTS, Claim, Match
 from store.queue import ClaimFilter
 from store.rematch import count_stale_claims
@@ -38,9 +40,11 @@ from tui.messages import (
     RemainingCounted,
     StoreChanged,
     UndoStepped,
+    VerdictConflicted,
     WriteFailed,
 )
 from tui.screens.article import ArticleScreen
+from tui.screens.conflict import ConflictScreen
 from tui.screens.desk import DeskScreen
 from tui.screens.duplicates import DuplicatesScreen
 from tui.screens.filter import FilterScreen
@@ -51,6 +55,7 @@ from tui.screens.note import NoteScreen
 from tui.screens.prompt import PromptScreen, not_empty
 from tui.screens.search import SearchScreen
 from tui.settings import Settings, load_settings, save_settings
+from tui.team import TeamLink
 from tui.widgets.literal import one_line
 from tui.words import counted
 
@@ -75,6 +80,8 @@ class PendingWrite:
     counts_change: bool = True
     # Articles whose inbox row (status) the write changes.
     article_ids: tuple[int, ...] = ()
+    # False for housekeeping (presence) that changes nothing on screen: no StoreChanged.
+    announce: bool = True
 
 
 def _undo_message(done: str, action: str, changed: list[Claim], kept: int) -> str:
@@ -127,6 +134,8 @@ class ClaimdeskApp(App):
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "show_help", "Help", id="app.help"),
         Binding("ctrl+r", "retry_writes", "Retry pending", show=False, id="app.retry"),
+        Binding("R", "open_review", "Review queue", show=False, id="app.review"),
+        Binding("M", "toggle_mine_first", "Mine first", show=False, id="app.mine_first"),
     ]
 
     def __init__(self, store: Store, settings: Settings | None = None, http_client=None) -> None:
@@ -150,6 +159,10 @@ class ClaimdeskApp(App):
         self._counter: Store | None = None
         # (embedded, total) while reference claims are being embedded, else None.
         self.embedding: tuple[int, int] | None = None
+        self.team = TeamLink(self)
+        # Tab walks the open claims of the articles assigned to this checker first.
+        self.mine_first = True
+        self.mine_open: int | None = None  # open claims in my articles (None: none assigned)
 
     # -- start and stop ---------------------------------------------------------------
 
@@ -159,6 +172,7 @@ class ClaimdeskApp(App):
         self._writer = threading.Thread(target=self._write_loop, name="claimdesk-writer",
                                         daemon=True)
         self._writer.start()
+        self.team.start()
         self.push_screen(InboxScreen())
         # Counted once the inbox is on screen: a count over a large store would
         # otherwise compete with the first paint.
@@ -171,6 +185,7 @@ class ClaimdeskApp(App):
     def on_unmount(self) -> None:
         # Writes already queued are finished before the desk closes; a failed one stays
         # failed (its notification said so).
+        self.team.stop()
         with self._pending_lock:
             self._stopping = True
             self._wake_writer.notify()
@@ -266,6 +281,8 @@ class ClaimdeskApp(App):
             with self._pending_lock:
                 self._pending.popleft()
                 self._writing = False
+            if not write.announce:
+                continue
             delta = after - before if before is not None and after is not None else None
             self.post_message(StoreChanged(write.description, touched, write.verdict,
                                            remaining_delta=0 if not write.counts_change
@@ -306,7 +323,10 @@ class ClaimdeskApp(App):
           description="Count the claims left in the review queue")
     def count_remaining(self) -> None:
         reader = self.background_reader
-        self.post_message(RemainingCounted(queue.remaining_count(reader), count_stale_claims(reader)))
+        mine = queue.my_open_count(reader, self.checker) if self.checker else 0
+        has_mine = mine > 0 or bool(self.checker and team.has_assignments(reader, self.checker))
+        self.post_message(RemainingCounted(queue.remaining_count(reader), count_stale_claims(reader),
+                                           mine if has_mine else None))
 
     @work(thread=True, exclusive=True, group="embed", exit_on_error=False,
           description="Embed reference claims for semantic matching")
@@ -349,20 +369,33 @@ class ClaimdeskApp(App):
     def on_remaining_counted(self, message: RemainingCounted) -> None:
         self.remaining = message.remaining
         self.new_evidence = message.new_evidence
+        self.mine_open = message.mine
         self.update_status()
 
     # -- verdicts, notes, evidence ----------------------------------------------------------
 
     def record_verdict(self, claim_ids: list[int], verdict: str | None,
-                       offer_duplicates: bool = False) -> None:
+                       offer_duplicates: bool = False,
+                       seen: dict[int, str | None] | None = None) -> None:
+        """Queue a verdict. `seen` holds the verdicts the checker's screen showed: a claim
+        another checker changed meanwhile is not written but shown to the checker with
+        both verdicts (ConflictScreen), and the others are written."""
         checker = self.checker
         ids = list(claim_ids)
         label = verdict or "no verdict"
         what = f"claim {ids[0]}" if len(ids) == 1 else f"{len(ids)} claims"
 
         def run(store: Store) -> list[int]:
-            store.record_verdict(ids, verdict, checker=checker)
-            return ids
+            written = list(ids)
+            while written:
+                try:
+                    store.record_verdict(written, verdict, checker=checker, seen=seen)
+                    break
+                except VerdictConflict as exc:
+                    clashed = {clash.claim_id for clash in exc.clashes}
+                    written = [cid for cid in written if cid not in clashed]
+                    self.post_message(VerdictConflicted(exc.clashes, verdict))
+            return written
 
         self.submit_write(PendingWrite(f"Verdict {label} for {what}", run, verdict,
                                        offer_duplicates and verdict is not None,
@@ -375,12 +408,124 @@ class ClaimdeskApp(App):
             claims = [self.store.get_claim(cid) for cid in duplicates]
             self.post_message(DuplicatesFound(claims, verdict))
 
+    def on_verdict_conflicted(self, message: VerdictConflicted) -> None:
+        """Another checker set these claims meanwhile: show both verdicts and ask."""
+        ids = [clash.claim_id for clash in message.clashes]
+        # The claims go back to what the store holds until the checker decides.
+        for screen in self.desk_screens():
+            if screen.is_mounted:
+                screen.store_changed(StoreChanged("", ids))
+        verdict = message.verdict
+
+        def decide(choice: str | None) -> None:
+            if choice == "mine":
+                self.record_verdict(ids, verdict,
+                                    seen={clash.claim_id: clash.stored for clash in message.clashes})
+            elif choice == "review":
+                self.request_review(ids, proposed=verdict)
+
+        self.push_screen(ConflictScreen(message.clashes, self.reader), decide)
+
+    def request_review(self, claim_ids: list[int], proposed: str | None = None,
+                       withdraw: bool = False) -> None:
+        """Mark claims for the editor's review (or take the mark away)."""
+        checker = self.checker
+        ids = list(claim_ids)
+
+        def run(store: Store) -> list[int]:
+            if withdraw:
+                for claim_id in ids:
+                    team.withdraw_review(store, claim_id, checker)
+            else:
+                team.request_review(store, ids, checker, proposed)
+            return ids
+
+        what = f"claim {ids[0]}" if len(ids) == 1 else f"{len(ids)} claims"
+        action = "Review request withdrawn for" if withdraw else "Review asked for"
+        self.submit_write(PendingWrite(f"{action} {what}", run, counts_change=False))
+
+    def settle_review(self, decisions: list[tuple[int, str]]) -> None:
+        """The editor's decision on a review-queue item (claim id, verdict) pairs."""
+        reviewer = self.checker
+        ids = [claim_id for claim_id, _ in decisions]
+
+        def run(store: Store) -> list[int]:
+            team.settle_review(store, decisions, reviewer)
+            return ids
+
+        what = f"claim {ids[0]}" if len(ids) == 1 else f"claims {', '.join(map(str, ids))}"
+        self.submit_write(PendingWrite(f"Review settled for {what}", run, claim_ids=tuple(ids)))
+
+    def assign_article(self, article_id: int) -> None:
+        """Ask whom to give the article to, then store it through the writer."""
+        by = self.checker
+        current = team.assignees(self.reader, [article_id]).get(article_id, "")
+        names = ", ".join(n for n in team.known_checkers(self.reader)[:8])
+
+        def save(name: str | None) -> None:
+            if name is None:
+                return
+
+            def run(store: Store) -> list[int]:
+                team.assign_article(store, article_id, name, by=by)
+                return []
+
+            label = f"Article {article_id} assigned to {name}" if name else f"Article {article_id} unassigned"
+            self.submit_write(PendingWrite(label, run, article_ids=(article_id,)))
+
+        hint = f" (known: {names})" if names else ""
+        self.push_screen(PromptScreen(f"Assign article {article_id} to (empty: nobody){hint}:",
+                                      value=current), save)
+
+    def action_open_review(self) -> None:
+        from tui.screens.review import ReviewScreen
+
+        if not isinstance(self.screen, ReviewScreen):
+            self.push_screen(ReviewScreen())
+
+    def action_toggle_mine_first(self) -> None:
+        self.mine_first = not self.mine_first
+        state = "first" if self.mine_first else "in queue order with the rest"
+        self.notify(f"Tab goes through the claims of your articles {state}.", timeout=3)
+        self.update_status()
+
+    def team_status(self) -> str:
+        """'Mine: 3 open' when this checker has articles assigned."""
+        if self.mine_open is None:
+            return ""
+        return f"Mine: {self.mine_open} open" + ("" if self.mine_first else " (tab: all)")
+
+    # -- other desks ---------------------------------------------------------------------------
+
+    def open_article_id(self) -> int | None:
+        """The article this desk has open (beneath any dialog), for presence."""
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, ArticleScreen):
+                return screen.article_id if screen.is_mounted else None
+            if isinstance(screen, DeskScreen):
+                return None
+        return None
+
+    def apply_remote_changes(self, batch: ChangeBatch) -> None:
+        """What other desks (or this desk's own writer) committed, seen by the poll."""
+        for screen in self.desk_screens():
+            if screen.is_mounted:
+                screen.remote_changes(batch)
+        if batch.overflow or batch.has("verdict", "article", "status", "assignment"):
+            self.count_remaining()
+
+    def presence_changed(self) -> None:
+        for screen in self.desk_screens():
+            if screen.is_mounted:
+                screen.presence_changed()
+
     def on_duplicates_found(self, message: DuplicatesFound) -> None:
         verdict = message.verdict
 
         def accept(ids: list[int] | None) -> None:
             if ids:
-                self.record_verdict(ids, verdict)
+                # Offered as open: one a colleague judged meanwhile is shown, not overwritten.
+                self.record_verdict(ids, verdict, seen={cid: None for cid in ids})
 
         self.push_screen(DuplicatesScreen(message.claims, verdict), accept)
 
@@ -472,6 +617,10 @@ class ClaimdeskApp(App):
     # -- navigation -------------------------------------------------------------------------
 
     def open_article(self, article_id: int, claim_id: int | None = None) -> None:
+        others = self.team.others_on(article_id)
+        if others and article_id != self.open_article_id():
+            self.notify(f"{team.describe_presence(others)}; you are opening it too.",
+                        title="Shared article", markup=False, timeout=5)
         screen = self.screen
         if isinstance(screen, ArticleScreen):
             screen.load_article(article_id, claim_id)
@@ -486,7 +635,8 @@ class ClaimdeskApp(App):
             self.push_screen(ARTICLE_SCREEN)
 
     def open_next_unjudged(self, current: int | None, backwards: bool = False) -> None:
-        item = queue.next_unjudged(self.reader, current, backwards=backwards)
+        mine = self.checker if self.mine_first and self.mine_open is not None else ""
+        item = queue.next_unjudged(self.reader, current, backwards=backwards, mine=mine)
         if item is None:
             self.notify("No claims left without a verdict.", timeout=3)
             return

@@ -100,6 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--since", metavar="DATE", help="only verdicts from this date (YYYY-MM-DD)")
     p.add_argument("--until", metavar="DATE", help="only verdicts before this date (YYYY-MM-DD)")
     p.add_argument("--speaker", metavar="NAME", help="only the lines of this speaker of a transcript")
+    p.add_argument("--reviewed", action="store_true",
+                   help="only verdicts an editor settled in the desk's review queue (and not changed since)")
     p.add_argument("--title", metavar="TEXT", help="the report's title (md, html)")
     p.add_argument("--base-url", metavar="URL", help="where the reviews are published; each claim's review URL is this plus #claim-ID (claimreview)")
     p.add_argument("--organisation", metavar="NAME", help="the publishing organisation (claimreview author)")
@@ -107,6 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--include-unverified", action="store_true", help="publish unverified claims too (claimreview)")
     p.add_argument("--no-graph", action="store_true", help="a plain JSON array instead of an @graph (claimreview)")
     p.set_defaults(handler=cmd_export)
+
+    p = commands.add_parser("assign", parents=[common], help="give an article to a checker (their desk's tab goes there first)")
+    p.add_argument("article_id", type=int, metavar="ARTICLE_ID")
+    p.add_argument("checker", metavar="CHECKER", help="the checker's name as their desk has it; \"\" takes the assignment away")
+    p.set_defaults(handler=cmd_assign, existing_store=True)
 
     p = commands.add_parser("list", parents=[common], help="the stored articles, or one article's claims with their ids")
     p.add_argument("--article", type=int, metavar="ID", help="list this article's claims: id, score, verdict, best match")
@@ -331,7 +338,8 @@ def cmd_export(args: argparse.Namespace, store: Store, out: TextIO) -> int:
 
     filters = ExportFilter(article_id=args.article, source=args.source, verdicts=tuple(args.verdict),
                            checker=args.checker, since=_day("--since", args.since),
-                           until=_day("--until", args.until), speaker=args.speaker)
+                           until=_day("--until", args.until), speaker=args.speaker,
+                           reviewed_only=args.reviewed)
     options = ReportOptions(
         base_url=args.base_url or "",
         organisation_name=args.organisation or "",
@@ -345,6 +353,16 @@ def cmd_export(args: argparse.Namespace, store: Store, out: TextIO) -> int:
         print(f"{count} claims written to {shown(args.out)}", file=sys.stderr)
     else:
         operations.export_report(store, args.format, out, filters, options)
+    return 0
+
+
+def cmd_assign(args: argparse.Namespace, store: Store, out: TextIO) -> int:
+    from store import team
+
+    by = os.environ.get("CLAIMDESK_CHECKER") or _login_name()
+    team.assign_article(store, args.article_id, args.checker, by=by)
+    name = " ".join(args.checker.split())
+    print(f"article {args.article_id}: " + (f"assigned to {shown(name)}" if name else "unassigned"), file=out)
     return 0
 
 

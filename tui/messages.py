@@ -65,6 +65,7 @@ class UndoStepped(Message):
 class RemainingCounted(Message):
     remaining: int
     new_evidence: int = 0  # judged claims flagged with new evidence
+    mine: int | None = None  # open claims in this checker's articles; None: none assigned
 
 
 @dataclass
@@ -81,3 +82,12 @@ class EmbeddingProgress(Message):
     done: int
     total: int
     finished: bool = False
+
+
+@dataclass
+class VerdictConflicted(Message):
+    """Another checker changed these claims after this desk showed them; the verdict
+    pressed (`verdict`) was not written for them."""
+
+    clashes: list  # store.models.VerdictClash
+    verdict: str | None

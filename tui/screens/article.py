@@ -10,7 +10,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Header, Static
 
-from store import queue
+from store import queue, team
+from store.changes import ChangeBatch
 from store.errors import ClaimdeskError
 from store.models import Article, Claim
 from tui.messages import MatchesLoaded, StoreChanged
@@ -45,6 +46,8 @@ class ArticleScreen(DeskScreen):
         Binding("space", "toggle_selection", "Select", show=False, id="claim.select"),
         Binding("asterisk", "select_all", "Select all", show=False, id="claim.select_all"),
         Binding("S", "toggle_sort", "Sort claims", show=False, id="claim.sort"),
+        Binding("r", "ask_review", "Ask for review", show=False, id="claim.review"),
+        Binding("at", "assign_article", "Assign article", show=False, id="article.assign"),
         Binding("escape", "back", "Back", id="article.back"),
     ]
 
@@ -100,13 +103,30 @@ class ArticleScreen(DeskScreen):
         if article_id != self.article_id:
             self.claim_list.selected.clear()
         self.article_id, self.article = article_id, article
+        self.show_title()
+        self.reload_claims(claim_id)
+
+    def show_title(self) -> None:
+        """The article's title and source line, with who else has it open and whom it
+        is assigned to (when anyone)."""
+        article = self.article
+        if article is None:
+            return
         title = Text.assemble(literal(one_line(article.title, 200) or "(untitled)", "bold"))
         meta = " · ".join(one_line(p, 60) for p in (article.source, article.published, article.url) if p)
         if meta:
             title.append("\n")
             title.append_text(literal(meta, "dim"))
+        assignee = team.assignees(self.desk.reader, [article.id]).get(article.id)
+        if assignee:
+            title.append("  · assigned to ", style="dim")
+            title.append_text(literal(one_line(assignee, 40), "bold"))
+        others = self.desk.team.others_on(article.id)
+        if others:
+            title.append("  · ", style="dim")
+            title.append_text(literal(team.describe_presence([one_line(n, 40) for n in others]),
+                                      "bold magenta"))
         self.query_one("#article-title", Static).update(title)
-        self.reload_claims(claim_id)
 
     def reload_claims(self, claim_id: int | None = None) -> None:
         store = self.desk.reader
@@ -121,6 +141,7 @@ class ArticleScreen(DeskScreen):
         current = claim_id or self.shown_claim_id
         self.shown_claim_id = None
         claim_list = self.claim_list
+        claim_list.flagged = team.review_requested(store, [c.id for c in claims])
         claim_list.show_claims(claims, conflicts)
         if current is not None:
             claim_list.move_to_claim(current)
@@ -238,6 +259,28 @@ class ArticleScreen(DeskScreen):
     def filter_changed(self) -> None:
         self.reload_claims()
 
+    def remote_changes(self, batch: ChangeBatch) -> None:
+        claim_list = self.claim_list
+        if batch.overflow:
+            current = claim_list.current_claim
+            self.reload_claims(current.id if current is not None else None)
+            return
+        if self.article_id in batch.article_ids and batch.has("assignment"):
+            self.show_title()
+        in_view = sorted(cid for cid in batch.claim_ids if cid in claim_list.claims)
+        if not in_view:
+            return
+        if batch.has("review"):
+            flagged = team.review_requested(self.desk.reader, in_view)
+            for claim_id in in_view:
+                if (claim_id in flagged) != (claim_id in claim_list.flagged):
+                    claim_list.flagged ^= {claim_id}
+                    claim_list.update_claim(claim_list.claims[claim_id])
+        self.store_changed(StoreChanged("", in_view))
+
+    def presence_changed(self) -> None:
+        self.show_title()
+
     # -- actions -------------------------------------------------------------------
 
     def _target_ids(self) -> list[int]:
@@ -259,8 +302,10 @@ class ArticleScreen(DeskScreen):
         if not ids:
             return
         bulk = bool(self.claim_list.selected)
+        # What the checker saw: a colleague's verdict stored meanwhile is shown, not overwritten.
+        seen = {cid: self.claim_list.claims[cid].verdict for cid in ids if cid in self.claim_list.claims}
         self.claim_list.show_verdict(ids, verdict)
-        self.desk.record_verdict(ids, verdict, offer_duplicates=not bulk)
+        self.desk.record_verdict(ids, verdict, offer_duplicates=not bulk, seen=seen)
         if bulk:
             self.claim_list.clear_selection()
             self.update_status()
@@ -316,6 +361,25 @@ class ArticleScreen(DeskScreen):
         self.by_score = not self.by_score
         current = self.claim_list.current_claim
         self.reload_claims(current.id if current is not None else None)
+
+    def action_ask_review(self) -> None:
+        """Mark the claims (selected, or under the cursor) for the editor's review, or
+        take the mark away when they all have it."""
+        ids = self._target_ids()
+        if not ids:
+            return
+        claim_list = self.claim_list
+        withdraw = all(cid in claim_list.flagged for cid in ids)
+        claim_list.flagged = (claim_list.flagged - set(ids)) if withdraw else (claim_list.flagged | set(ids))
+        for claim_id in ids:
+            claim_list.update_claim(claim_list.claims[claim_id])
+        self.desk.request_review(ids, withdraw=withdraw)
+        what = f"claim {ids[0]}" if len(ids) == 1 else f"{len(ids)} claims"
+        self.notify(f"{'No longer asking' if withdraw else 'Asked'} the editor to review {what}.",
+                    timeout=3, markup=False)
+
+    def action_assign_article(self) -> None:
+        self.desk.assign_article(self.article_id)
 
     def action_back(self) -> None:
         if self.claim_list.selected:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from textual.binding import Binding
 from textual.screen import Screen
 
+from store.changes import ChangeBatch
 from store.models import Claim
 from store.queue import ClaimFilter
 from tui.messages import StoreChanged
@@ -44,6 +45,7 @@ class DeskScreen(Screen):
             embedding = f"Embedding references {done:,}/{total:,}"
             extra = f"{extra}  {embedding}" if extra else embedding
         for bar in self.query(FilterBar):
+            extra = "  ".join(p for p in (self.status_extra(), self.desk.team_status()) if p)
             bar.show_state(self.desk.filters, self.desk.remaining, self.desk.pending_writes,
                            extra, self.desk.new_evidence)
 
@@ -62,6 +64,13 @@ class DeskScreen(Screen):
 
     def filter_changed(self) -> None:
         """The desk's filter changed; subclasses reload."""
+
+    def remote_changes(self, batch: ChangeBatch) -> None:
+        """Another desk (or this desk's writer) committed these changes; subclasses
+        refresh what they show, keeping the cursor where it is."""
+
+    def presence_changed(self) -> None:
+        """Who is on which article changed; subclasses that show it redraw."""
 
     def current_claim_id(self) -> int | None:
         return None

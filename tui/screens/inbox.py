@@ -7,7 +7,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Header
 
-from store import queue
+from store import queue, team
+from store.changes import ChangeBatch
 from store.models import Claim
 from tui.messages import StoreChanged
 from tui.screens.desk import DeskScreen
@@ -31,6 +32,7 @@ class InboxScreen(DeskScreen):
         Binding("escape", "clear_filter", "Clear filter", show=False, id="inbox.clear"),
         Binding("F", "open_feeds", "Feeds", id="inbox.feeds"),
         Binding("i", "add_url", "Add page or file", id="inbox.add_url"),
+        Binding("at", "assign_article", "Assign article", show=False, id="inbox.assign"),
     ]
 
     def __init__(self) -> None:
@@ -80,8 +82,26 @@ class InboxScreen(DeskScreen):
             self.desk.reader, offset=self.loaded, limit=PAGE_SIZE, sort=self.sort,
             filters=self.desk.filters, include_archived=self.include_archived,
         )
+        self.table.marks.update(self._marks([a.id for a in page]))
         self.table.append_articles(page)
         self.loaded += len(page)
+
+    def _marks(self, article_ids: list[int]) -> dict[int, str]:
+        """'→ ana', 'bo on it', or both, for the articles that have either."""
+        assigned = team.assignees(self.desk.reader, article_ids)
+        marks = {}
+        for article_id in article_ids:
+            parts = [f"→ {assigned[article_id]}"] if article_id in assigned else []
+            others = self.desk.team.others_on(article_id)
+            if others:
+                parts.append(f"{', '.join(others)} on it")
+            if parts:
+                marks[article_id] = " · ".join(parts)
+        return marks
+
+    def refresh_marks(self) -> None:
+        ids = [int(key.value) for key in self.table.rows if key.value is not None]
+        self.table.show_marks(self._marks(ids))
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         # Fetch the next page before the cursor reaches the end of what is loaded.
@@ -115,6 +135,18 @@ class InboxScreen(DeskScreen):
 
     def filter_changed(self) -> None:
         self.reload(self.table.current_article_id)
+
+    def remote_changes(self, batch: ChangeBatch) -> None:
+        if batch.overflow or batch.has("article", "status"):
+            self.reload(keep_article=self.table.current_article_id)
+            return
+        if batch.has("assignment"):
+            self.refresh_marks()
+        if self.is_current and batch.has("verdict", "review"):
+            self.refresh_rows()
+
+    def presence_changed(self) -> None:
+        self.refresh_marks()
 
     def show_claim(self, claim: Claim) -> None:
         """The inbox has no claims: the cursor goes to the claim's article, if listed."""
@@ -170,6 +202,11 @@ class InboxScreen(DeskScreen):
 
     def action_open_feeds(self) -> None:
         self.desk.open_feeds()
+
+    def action_assign_article(self) -> None:
+        article_id = self.table.current_article_id
+        if article_id is not None:
+            self.desk.assign_article(article_id)
 
     def action_add_url(self) -> None:
         self.desk.ask_article_url()

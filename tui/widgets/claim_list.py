@@ -100,6 +100,7 @@ class ClaimList(ScrollView, can_focus=True):
         self.selected: set[int] = set()
         self.claims: dict[int, Claim] = {}
         self.conflicts: set[int] = set()
+        self.flagged: set[int] = set()  # claims marked for the editor's review
         self.order: list[int] = []
         self._index: dict[int, int] = {}
         self.cursor_row = 0
@@ -121,6 +122,8 @@ class ClaimList(ScrollView, can_focus=True):
             text = Text.assemble(literal(one_line(claim.speaker, TEXT_CHARS), "bold"), Text(": "), text)
         if claim.id in self.conflicts:
             text = Text.assemble(Text("⚠ ", style="bold yellow"), text)
+        if claim.id in self.flagged:
+            text = Text.assemble(Text("⚑ ", style="bold cyan"), text)
         return mark, verdict_mark(claim.verdict), score, text
 
     def row_texts(self) -> list[str]:

@@ -34,11 +34,16 @@ def clipped(text: Text) -> Text:
     return text
 
 
-def article_cells(article: ArticleSummary) -> tuple[Text, ...]:
+def article_cells(article: ArticleSummary, mark: str = "") -> tuple[Text, ...]:
+    """The row's cells; `mark` (whom the article is assigned to, who has it open) goes
+    before the title so a narrow column does not clip it away."""
     remaining = article.claims - article.judged
     judged_style = "green" if article.claims and not remaining else ""
+    title = literal(one_line(article.title, 200) or "(untitled)", "bold" if remaining else "")
+    if mark:
+        title = Text.assemble(literal(f"[{one_line(mark, 60)}] ", "magenta"), title)
     return (
-        clipped(literal(one_line(article.title, 200) or "(untitled)", "bold" if remaining else "")),
+        clipped(title),
         clipped(literal(one_line(article.source, 60))),
         literal(one_line(article.published or article.added_at[:10], 20)),
         Text(str(article.claims), justify="right"),
@@ -55,6 +60,7 @@ class InboxTable(DataTable):
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
         self.summaries: dict[int, ArticleSummary] = {}
+        self.marks: dict[int, str] = {}  # article id -> assignee and who has it open
 
     def on_mount(self) -> None:
         # The table spans the screen: its width is known before its first layout.
@@ -81,7 +87,7 @@ class InboxTable(DataTable):
     def append_articles(self, articles: list[ArticleSummary]) -> None:
         for article in articles:
             self.summaries[article.id] = article
-            self.add_row(*article_cells(article), key=str(article.id))
+            self.add_row(*article_cells(article, self.marks.get(article.id, "")), key=str(article.id))
 
     def update_article(self, article: ArticleSummary) -> None:
         """Redraw the cells of an article's row that changed (none if none did)."""
@@ -90,10 +96,19 @@ class InboxTable(DataTable):
         if key not in self.rows or shown == article:
             return
         self.summaries[article.id] = article
-        old = article_cells(shown) if shown is not None else (None,) * len(self.COLUMNS)
-        for column, before, cell in zip(self.COLUMNS, old, article_cells(article)):
+        mark = self.marks.get(article.id, "")
+        old = article_cells(shown, mark) if shown is not None else (None,) * len(self.COLUMNS)
+        for column, before, cell in zip(self.COLUMNS, old, article_cells(article, mark)):
             if before != cell:
                 self.update_cell(key, column.lower(), cell)
+
+    def show_marks(self, marks: dict[int, str]) -> None:
+        """Redraw the titles whose mark (assignee, who has it open) changed."""
+        previous, self.marks = self.marks, marks
+        for article_id, summary in self.summaries.items():
+            mark = marks.get(article_id, "")
+            if mark != previous.get(article_id, "") and str(article_id) in self.rows:
+                self.update_cell(str(article_id), "title", article_cells(summary, mark)[0])
 
     @property
     def current_article_id(self) -> int | None:

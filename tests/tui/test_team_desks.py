@@ -1,0 +1,217 @@
+"""Two desks on one SQLite file, in one test: each sees the other's verdicts and notes
+without a key press, who else is on an article, a verdict clash, and the editor's
+review queue, all driven with real keys."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Static
+
+from store import Store, team
+from tests.tui.conftest import seed_store
+from tests.tui.helpers import DESK_SIZE, settle, static_text, table_text
+from tui.app import ClaimdeskApp, make_app
+from tui.screens.article import ArticleScreen
+from tui.screens.conflict import ConflictScreen
+from tui.screens.inbox import InboxScreen
+from tui.screens.review import ReviewScreen
+from tui.settings import Settings
+from tui.team import POLL_SECONDS
+from tui.widgets.claim_list import ClaimList
+from tui.widgets.inbox_table import InboxTable
+
+# A colleague's change must be on screen within this: four polls.
+LIVE_WAIT = 4 * POLL_SECONDS
+
+
+@pytest.fixture
+def shared(tmp_path: Path) -> tuple[Path, dict[str, int]]:
+    path = tmp_path / "newsroom.db"
+    store = Store(path)
+    ids = seed_store(store)
+    store.close()
+    return path, ids
+
+
+@asynccontextmanager
+async def desk(path: Path, checker: str) -> AsyncIterator[tuple[ClaimdeskApp, Pilot, Store]]:
+    """A desk of its own (own store connections, own settings) on the shared file."""
+    store = Store(path)
+    app = make_app(store, Settings().with_checker(checker))
+    try:
+        async with app.run_test(size=DESK_SIZE) as pilot:
+            await settle(pilot)
+            yield app, pilot, store
+    finally:
+        store.close()
+
+
+def claim_rows(app: ClaimdeskApp) -> list[str]:
+    return table_text(app.screen.query_one(ClaimList)).splitlines()
+
+
+def article_title(app: ClaimdeskApp) -> str:
+    return static_text(app.screen.query_one("#article-title", Static))
+
+
+async def open_first_article(pilot: Pilot) -> None:
+    """From the inbox: the seeded first article is the second row (newest first)."""
+    await pilot.press("j", "enter")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, ArticleScreen)
+
+
+async def test_a_verdict_and_a_note_appear_on_the_other_desk_without_a_key(shared) -> None:
+    path, ids = shared
+    async with desk(path, "ana") as (ana, ana_pilot, store), desk(path, "bo") as (bo, bo_pilot, _):
+        await open_first_article(ana_pilot)
+        await open_first_article(bo_pilot)
+        await bo_pilot.press("j")  # bo's cursor is on the second claim
+        await settle(bo_pilot)
+        cursor_before = bo.screen.query_one(ClaimList).cursor_row
+
+        await ana_pilot.press("x")  # ana: first claim contested
+        await settle(ana_pilot)
+        await bo_pilot.pause(LIVE_WAIT)
+        assert "contested" in claim_rows(bo)[0]
+        assert bo.screen.query_one(ClaimList).cursor_row == cursor_before
+        assert "Remaining: 3" in static_text(bo.screen.query_one("#filter-bar", Static))
+
+        # A note on the claim bo has under his cursor shows in his paragraph view.
+        second = store.claims_for_article(ids["first"])[1]
+        await ana_pilot.press("j", "n")
+        await ana_pilot.press(*"see wire", "ctrl+s")
+        await settle(ana_pilot)
+        assert store.get_claim(second.id).note == "see wire"
+        await bo_pilot.pause(LIVE_WAIT)
+        assert "see wire" in static_text(bo.screen.query_one("#claim-context"))
+
+
+async def test_the_inbox_shows_new_articles_and_who_is_on_them(shared) -> None:
+    path, ids = shared
+    async with desk(path, "ana") as (ana, ana_pilot, store), desk(path, "bo") as (bo, bo_pilot, _):
+        await open_first_article(ana_pilot)
+        await bo_pilot.pause(LIVE_WAIT)
+        assert "[ana on it] Rebels announce offensive" in table_text(bo.screen.query_one(InboxTable))
+
+        from store.models import ArticleDraft
+        from tests.tui.conftest import claim_drafts
+
+        text = "Late report\n\nThe bridge at Raqqa was destroyed on 3 May."
+        store.add_article(ArticleDraft(title="Late report", text=text, source="Wire"),
+                          claim_drafts(text, ["The bridge at Raqqa was destroyed on 3 May."]))
+        await bo_pilot.pause(LIVE_WAIT)
+        assert "Late report" in table_text(bo.screen.query_one(InboxTable)).splitlines()[0]
+
+        # Opening it anyway is allowed, and says so; each desk names the other.
+        await bo_pilot.press("j", "j", "enter")
+        await settle(bo_pilot)
+        assert isinstance(bo.screen, ArticleScreen) and bo.screen.article_id == ids["first"]
+        assert any("ana is on this article; you are opening it too" in n.message
+                   for n in bo._notifications)
+        assert "ana is on this article" in article_title(bo)
+        await ana_pilot.pause(LIVE_WAIT)
+        assert "bo is on this article" in article_title(ana)
+
+        # Leaving the article clears it on the other desk.
+        await bo_pilot.press("escape")
+        await settle(bo_pilot)
+        await ana_pilot.pause(LIVE_WAIT + POLL_SECONDS)
+        assert "bo is on this article" not in article_title(ana)
+
+
+async def test_a_clash_shows_both_verdicts_and_the_checker_decides(shared) -> None:
+    path, ids = shared
+    async with desk(path, "ana") as (ana, ana_pilot, store), desk(path, "bo") as (bo, bo_pilot, _):
+        await open_first_article(ana_pilot)
+        await open_first_article(bo_pilot)
+        claim = store.claims_for_article(ids["first"])[0]
+        # bo presses before his desk has heard of ana's verdict (his poll held back).
+        bo.team.timer.pause()
+        await ana_pilot.press("c")
+        await settle(ana_pilot)
+        await bo_pilot.press("x")
+        await settle(bo_pilot)
+        assert isinstance(bo.screen, ConflictScreen)
+        dialog = static_text(bo.screen.query_one("#conflict-claims", Static))
+        assert "ana set it to ✓ corroborated" in dialog and "You pressed ✗ contested" in dialog
+        assert store.get_claim(claim.id).verdict == "corroborated"  # nothing overwritten
+        assert "corroborated" in claim_rows_of(bo)[0]  # his list shows what is stored
+
+        await bo_pilot.press("m")  # use mine
+        await settle(bo_pilot)
+        bo.team.timer.resume()
+        assert store.get_claim(claim.id).verdict == "contested"
+        assert [(h.checker, h.verdict) for h in store.verdict_history(claim.id)] == [
+            ("ana", "corroborated"), ("bo", "contested")]
+        await ana_pilot.pause(LIVE_WAIT)
+        assert "contested" in claim_rows(ana)[0]
+
+
+def claim_rows_of(app: ClaimdeskApp) -> list[str]:
+    """The claim list beneath a dialog."""
+    screen = next(s for s in app.screen_stack if isinstance(s, ArticleScreen))
+    return table_text(screen.query_one(ClaimList)).splitlines()
+
+
+async def test_the_review_queue_lists_disagreements_and_one_key_settles(shared) -> None:
+    path, ids = shared
+    async with desk(path, "ana") as (ana, ana_pilot, store), desk(path, "ed") as (ed, ed_pilot, _):
+        first = store.claims_for_article(ids["first"])
+        store.record_verdict(first[0].id, "contested", checker="bo")
+        await ed_pilot.press("R")
+        await settle(ed_pilot)
+        assert isinstance(ed.screen, ReviewScreen)
+        assert "nothing to decide" in static_text(ed.screen.query_one("#review-title", Static))
+
+        # ana judges the claim differently (having seen bo's verdict) and marks another.
+        await open_first_article(ana_pilot)
+        await ana_pilot.press("c")
+        await ana_pilot.press("j", "j", "r")
+        await settle(ana_pilot)
+        assert "⚑" in claim_rows(ana)[2]
+        await ed_pilot.pause(LIVE_WAIT)
+        rows = table_text(ed.screen.query_one("#review-table", DataTable)).splitlines()
+        assert len(rows) == 2
+        assert rows[0].startswith("marked") and "(ana)" not in rows[0]
+        assert rows[1].startswith("checkers differ")
+        assert "✓ corroborated (ana)" in rows[1] and "✗ contested (bo)" in rows[1]
+
+        # The editor takes side b (bo's verdict) on the disagreement: one key.
+        await ed_pilot.press("j", "b")
+        await settle(ed_pilot)
+        assert store.get_claim(first[0].id).verdict == "contested"
+        assert store.verdict_history(first[0].id)[-1].checker == "ed"
+        # ... and corroborates the marked claim with c.
+        await ed_pilot.press("k", "c")
+        await settle(ed_pilot)
+        assert store.get_claim(first[2].id).verdict == "corroborated"
+        assert "nothing to decide" in static_text(ed.screen.query_one("#review-title", Static))
+        assert team.review_requested(store, [first[2].id]) == set()
+        await ana_pilot.pause(LIVE_WAIT)
+        assert "⚑" not in claim_rows(ana)[2] and "corroborated" in claim_rows(ana)[2]
+
+
+async def test_assign_key_and_tab_through_my_claims_first(shared) -> None:
+    path, ids = shared
+    async with desk(path, "ana") as (ana, ana_pilot, store), desk(path, "ed") as (ed, ed_pilot, _):
+        assert isinstance(ed.screen, InboxScreen)
+        await ed_pilot.press("j", "at")
+        await settle(ed_pilot)
+        await ed_pilot.press(*"ana", "enter")
+        await settle(ed_pilot)
+        assert team.assignees(store, [ids["first"]]) == {ids["first"]: "ana"}
+        assert "[→ ana] Rebels" in table_text(ed.screen.query_one(InboxTable))
+        await ana_pilot.pause(LIVE_WAIT)
+        await settle(ana_pilot)
+        assert "Mine: 3 open" in static_text(ana.screen.query_one("#filter-bar", Static))
+        # Tab goes to ana's article first, though the other article is newer.
+        await ana_pilot.press("tab")
+        await settle(ana_pilot)
+        assert isinstance(ana.screen, ArticleScreen) and ana.screen.article_id == ids["first"]
+        assert "assigned to ana" in article_title(ana)

@@ -1,0 +1,114 @@
+"""The desk's link to the other desks on its store: it polls the store's change watch a
+few times a second and hands what changed to the screens, keeps this desk's presence
+(which article it has open) fresh with a heartbeat, and knows who else is on which
+article.
+
+Everything here runs on the UI thread except the presence writes, which go through the
+desk's writer like every other write.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING
+
+from store import team
+from store.changes import ChangeBatch, ChangeWatch, watch_changes
+from store.errors import ClaimdeskError
+
+if TYPE_CHECKING:
+    from textual.timer import Timer
+
+    from tui.app import ClaimdeskApp
+
+# How often the desk asks the store whether another desk committed something: well
+# under the one second in which a colleague's verdict should appear.
+POLL_SECONDS = 0.25
+
+
+class TeamLink:
+    def __init__(self, app: ClaimdeskApp) -> None:
+        self.app = app
+        self.desk_id = team.new_desk_id()
+        self.watch: ChangeWatch | None = None
+        # Article id -> the other checkers who have it open, as of the last poll.
+        self.present: dict[int, list[str]] = {}
+        self.assigned: dict[int, str] = {}
+        self._reported_article: int | None | bool = False  # False: nothing reported yet
+        self._reported_at = 0.0
+        self._presence_pending = False
+        self.timer: Timer | None = None
+
+    def start(self) -> None:
+        try:
+            self.watch = watch_changes(self.app.reader)
+            self.present = self._read_presence()
+        except ClaimdeskError:
+            self.watch = None  # a store that cannot be read shows its error elsewhere
+        self.timer = self.app.set_interval(POLL_SECONDS, self.poll, name="team-poll")
+
+    def stop(self) -> None:
+        """Say this desk has left (queued before the writer finishes its queue)."""
+        from tui.app import PendingWrite
+
+        desk = self.desk_id
+
+        def run(store) -> list[int]:
+            team.leave_presence(store, desk)
+            return []
+
+        self.app.submit_write(PendingWrite("Leaving", run, counts_change=False, announce=False))
+
+    # -- polling ---------------------------------------------------------------------------
+
+    def poll(self) -> None:
+        self._report_presence()
+        if self.watch is None:
+            return
+        try:
+            batch = self.watch.poll()
+        except ClaimdeskError:
+            return  # the next poll tries again; a write failure is reported by the writer
+        if batch is None:
+            return
+        self.apply(batch)
+
+    def apply(self, batch: ChangeBatch) -> None:
+        """Hand a poll's changes to the app and the screens, and refresh presence."""
+        present = self._read_presence()
+        presence_moved = present != self.present
+        self.present = present
+        if batch.changes or batch.overflow:
+            self.app.apply_remote_changes(batch)
+        if presence_moved:
+            self.app.presence_changed()
+
+    def _read_presence(self) -> dict[int, list[str]]:
+        return team.checkers_on_articles(self.app.reader, except_desk=self.desk_id,
+                                         except_checker=self.app.checker)
+
+    def others_on(self, article_id: int | None) -> list[str]:
+        return self.present.get(article_id, []) if article_id is not None else []
+
+    # -- presence heartbeat --------------------------------------------------------------------
+
+    def _report_presence(self) -> None:
+        article_id = self.app.open_article_id()
+        now = time.monotonic()
+        due = now - self._reported_at >= team.HEARTBEAT_SECONDS
+        if (article_id == self._reported_article and not due) or self._presence_pending:
+            return
+        from tui.app import PendingWrite
+
+        desk, checker = self.desk_id, self.app.checker or "(unnamed)"
+        self._reported_article, self._reported_at = article_id, now
+        self._presence_pending = True
+
+        def run(store) -> list[int]:
+            try:
+                team.touch_presence(store, desk, checker, article_id)
+            finally:
+                self._presence_pending = False
+            return []
+
+        self.app.submit_write(PendingWrite("Presence", run, counts_change=False, announce=False))
