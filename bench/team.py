@@ -1,0 +1,251 @@
+"""Several desks on one SQLite store: verdicts lost or overwritten unseen, key-to-store
+latency, and how long one desk's verdict takes to reach the other desks' screens.
+
+Run:  nice -n 10 .venv/bin/python bench/team.py [--desks 10] [--verdicts 200] [--seed 7]
+
+Each desk is its own process running the real desk headless (`App.run_test`), opened on
+one store file of 20 articles x 60 claims, as a checker of its own. It opens articles
+and presses c/x/u on claims picked at random (desks overlap on purpose), answering "use
+mine" when the desk shows a colleague's clash. Baseline, in the same run: one desk alone
+giving the same number of verdicts.
+
+Figures:
+- key to store: from the key press to the commit of its verdict (the change log's time);
+- desk to desk: from that commit to the moment another desk's poll has applied it to the
+  screen it shows (every other desk, every verdict);
+- lost: presses with no verdict row and no clash shown; overwritten unseen: verdicts
+  that replaced a colleague's verdict the checker's screen did not show and no clash
+  dialog showed either.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+ARTICLES = 20
+CLAIMS_PER_ARTICLE = 60
+KEYS = {"c": "corroborated", "x": "contested", "u": "unverified"}
+
+
+def build_store(path: Path) -> None:
+    from store import Store
+    from store.models import ArticleDraft, Candidate, ClaimDraft, Match, ReferenceDraft
+
+    store = Store(path)
+    store.add_reference_claims([ReferenceDraft("A reference claim about the harbour.", source="Ref")])
+    reference = store.get_candidate("reference", 1)
+    for a in range(ARTICLES):
+        sentences = [f"Claim {n} of report {a}: {n * 7 + a} boats reached the harbour on day {n}."
+                     for n in range(CLAIMS_PER_ARTICLE)]
+        text = f"Report {a}\n\n" + " ".join(sentences)
+        drafts, start = [], len(f"Report {a}\n\n")
+        for sentence in sentences:
+            drafts.append(ClaimDraft(sentence, start, start + len(sentence), 0.8, True, ("has a number",)))
+            start += len(sentence) + 1
+        article_id, _ = store.add_article(ArticleDraft(title=f"Report {a}", text=text, source="Wire"), drafts)
+        # Saved matches, so opening a claim does not start the matcher in every desk.
+        store.save_many_matches([(c.id, [Match(reference, 10.0, {})])
+                                 for c in store.claims_for_article(article_id)])
+    store.close()
+
+
+# -- one desk (a child process) -------------------------------------------------------------
+
+
+async def run_desk(db: Path, index: int, verdicts: int, seed: int, folder: Path) -> dict:
+    from store import Store
+    from tui.app import ClaimdeskApp
+    from tui.screens.article import ArticleScreen
+    from tui.screens.conflict import ConflictScreen
+    from tui.settings import Settings
+    from tui.widgets.claim_list import ClaimList
+
+    checker = f"desk{index}"
+    arrivals: list[tuple[int, float, float]] = []  # change id, committed at, on screen at
+
+    class MeasuredDesk(ClaimdeskApp):
+        # Textual reads CSS_PATH beside the module defining the class: the desk's own file.
+        CSS_PATH = str(Path(sys.modules[ClaimdeskApp.__module__].__file__).parent / ClaimdeskApp.CSS_PATH)
+
+        def apply_remote_changes(self, batch) -> None:
+            super().apply_remote_changes(batch)
+            shown = time.time()
+            arrivals.extend((c.id, c.at, shown) for c in batch.changes
+                            if c.kind == "verdict" and c.checker != checker)
+
+    store = Store(db)
+    app = MeasuredDesk(store, Settings().with_checker(checker))
+    rng = random.Random(seed * 1000 + index)
+    presses: list[dict] = []
+    clashes: list[dict] = []
+    articles = [row["id"] for row in store.query("SELECT id FROM articles ORDER BY id")]
+    async with app.run_test(size=(120, 40)) as pilot:
+        (folder / f"ready-{index}").touch()
+        while not (folder / "go").exists():
+            await asyncio.sleep(0.05)
+
+        async def answer_clashes() -> None:
+            while isinstance(app.screen, ConflictScreen):
+                for clash in app.screen.clashes:
+                    clashes.append({"claim": clash.claim_id, "stored": clash.stored,
+                                    "stored_by": clash.stored_by})
+                await pilot.press("m")
+                await pilot.pause()
+
+        while len(presses) < verdicts:
+            await answer_clashes()
+            article_id = rng.choice(articles)
+            if not (isinstance(app.screen, ArticleScreen) and app.screen.article_id == article_id):
+                app.open_article(article_id)
+                await pilot.pause()
+            for _ in range(rng.randint(1, 5)):
+                await answer_clashes()
+                if len(presses) >= verdicts or not isinstance(app.screen, ArticleScreen):
+                    break
+                claim_list = app.screen.query_one(ClaimList)
+                claim = claim_list.claims[rng.choice(claim_list.order)]
+                claim_list.move_to_claim(claim.id)
+                key = rng.choice(list(KEYS))
+                seen = claim_list.claims[claim.id].verdict
+                presses.append({"claim": claim.id, "key_at": time.time(), "verdict": KEYS[key],
+                                "seen": seen})
+                await pilot.press(key)
+                await asyncio.sleep(rng.uniform(0.0, 0.05))  # a fast checker
+        while not app.writes_settled or isinstance(app.screen, ConflictScreen):
+            await answer_clashes()
+            await asyncio.sleep(0.01)
+        (folder / f"done-{index}").touch()
+        while not (folder / "stop").exists():
+            await answer_clashes()
+            await asyncio.sleep(0.05)
+        await asyncio.sleep(1.0)  # the last verdicts of the others reach this screen
+    store.close()
+    return {"checker": checker, "presses": presses, "clashes": clashes, "arrivals": arrivals}
+
+
+def desk_main(args: argparse.Namespace) -> None:
+    result = asyncio.run(run_desk(Path(args.db), args.desk, args.verdicts, args.seed, Path(args.folder)))
+    Path(args.folder, f"result-{args.desk}.json").write_text(json.dumps(result))
+
+
+# -- the run (parent) ---------------------------------------------------------------------------
+
+
+def run_team(folder: Path, desks: int, verdicts: int, seed: int) -> list[dict]:
+    db = folder / "team.db"
+    build_store(db)
+    procs = [subprocess.Popen([sys.executable, __file__, "--desk", str(i), "--db", str(db),
+                               "--verdicts", str(verdicts), "--seed", str(seed), "--folder", str(folder)])
+             for i in range(desks)]
+    wait_for(folder, "ready", desks, procs)
+    (folder / "go").touch()
+    started = time.perf_counter()
+    wait_for(folder, "done", desks, procs)
+    elapsed = time.perf_counter() - started
+    (folder / "stop").touch()
+    for proc in procs:
+        if proc.wait(timeout=120) != 0:
+            raise SystemExit(f"a desk process failed (exit {proc.returncode})")
+    results = [json.loads((folder / f"result-{i}.json").read_text()) for i in range(desks)]
+    return results, db, elapsed
+
+
+def wait_for(folder: Path, stage: str, desks: int, procs: list) -> None:
+    while sum((folder / f"{stage}-{i}").exists() for i in range(desks)) < desks:
+        if any(p.poll() not in (None, 0) for p in procs):
+            raise SystemExit(f"a desk process failed before '{stage}'")
+        time.sleep(0.05)
+
+
+def audit(results: list[dict], db: Path) -> dict:
+    """Lost and unseen overwrites, and the latencies, from the press logs and the store."""
+    from store import Store
+
+    store = Store(db)
+    changes = store.query("SELECT claim_id, checker, at FROM change_log WHERE kind = 'verdict' ORDER BY id")
+    history = store.query("SELECT claim_id, checker, verdict, previous_verdict FROM verdict_history ORDER BY id")
+    store.close()
+    commits: dict[tuple[str, int], list[float]] = {}
+    for row in changes:
+        commits.setdefault((row["checker"], row["claim_id"]), []).append(row["at"])
+    key_to_store, lost = [], 0
+    for result in results:
+        clashed = {(c["claim"]) for c in result["clashes"]}
+        for press in result["presses"]:
+            times = [t for t in commits.get((result["checker"], press["claim"]), []) if t >= press["key_at"] - 0.001]
+            if times:
+                key_to_store.append(times[0] - press["key_at"])
+            elif press["claim"] not in clashed:
+                lost += 1
+    # Every verdict that replaced a colleague's must have been seen: on screen, or in a clash.
+    seen_by: dict[tuple[str, int], set] = {}
+    for result in results:
+        for press in result["presses"]:
+            seen_by.setdefault((result["checker"], press["claim"]), set()).add(press["seen"])
+        for clash in result["clashes"]:
+            seen_by.setdefault((result["checker"], clash["claim"]), set()).add(clash["stored"])
+    unseen, last_setter = 0, {}
+    for row in history:
+        before = last_setter.get(row["claim_id"])
+        replaced_colleague = (before is not None and before != row["checker"]
+                              and row["previous_verdict"] not in (None, row["verdict"]))
+        if replaced_colleague and row["previous_verdict"] not in seen_by.get((row["checker"], row["claim_id"]), set()):
+            unseen += 1
+        last_setter[row["claim_id"]] = row["checker"]
+    arrivals = [shown - at for r in results for _, at, shown in r["arrivals"]]
+    return {"presses": sum(len(r["presses"]) for r in results),
+            "verdict_rows": len(changes), "clashes": sum(len(r["clashes"]) for r in results),
+            "lost": lost, "overwritten_unseen": unseen,
+            "key_to_store": key_to_store, "desk_to_desk": arrivals}
+
+
+def percentile(sorted_values: list[float], q: float) -> float:
+    """Nearest-rank percentile of already sorted values."""
+    index = max(0, min(len(sorted_values) - 1, round(q / 100 * len(sorted_values) + 0.5) - 1))
+    return sorted_values[index]
+
+
+def describe(name: str, values: list[float]) -> str:
+    if not values:
+        return f"{name}: none"
+    ms = sorted(v * 1000 for v in values)
+    return (f"{name}: median {percentile(ms, 50):.0f} ms, p95 {percentile(ms, 95):.0f} ms, "
+            f"max {ms[-1]:.0f} ms (n={len(ms)})")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--desks", type=int, default=10)
+    parser.add_argument("--verdicts", type=int, default=200, help="verdicts per desk")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--desk", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument("--folder", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.desk is not None:
+        desk_main(args)
+        return
+    for label, desks in (("baseline: 1 desk alone", 1), (f"{args.desks} desks", args.desks)):
+        with tempfile.TemporaryDirectory(prefix="claimdesk-team-") as tmp:
+            results, db, elapsed = run_team(Path(tmp), desks, args.verdicts, args.seed)
+            figures = audit(results, db)
+        print(f"{label}: {figures['presses']} verdict keys in {elapsed:.1f} s, "
+              f"{figures['verdict_rows']} verdicts stored, {figures['clashes']} clashes shown, "
+              f"{figures['lost']} lost, {figures['overwritten_unseen']} overwritten unseen")
+        print("  " + describe("key to store", figures["key_to_store"]))
+        if desks > 1:
+            print("  " + describe("desk to desk (commit to the other screens)", figures["desk_to_desk"]))
+
+
+if __name__ == "__main__":
+    main()

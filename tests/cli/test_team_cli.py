@@ -1,0 +1,69 @@
+"""`claimdesk assign` and `claimdesk export --reviewed`, on a real store file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from store import Store, team
+from tests.cli.test_cli import json_lines, one_error_line, run
+from tests.tui.conftest import seed_store
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> tuple[str, dict[str, int]]:
+    path = tmp_path / "team.db"
+    store = Store(path)
+    ids = seed_store(store)
+    store.close()
+    return str(path), ids
+
+
+def test_assign_gives_an_article_to_a_checker_and_takes_it_back(capsys, db) -> None:
+    path, ids = db
+    code, out, _ = run(capsys, "assign", str(ids["first"]), "ana", "--db", path)
+    assert code == 0 and out == f"article {ids['first']}: assigned to ana\n"
+    store = Store(path)
+    try:
+        assert team.assignees(store, [ids["first"]]) == {ids["first"]: "ana"}
+        run(capsys, "assign", str(ids["first"]), "bo", "--db", path)
+        assert team.assignees(store, [ids["first"]]) == {ids["first"]: "bo"}
+        code, out, _ = run(capsys, "assign", str(ids["first"]), "", "--db", path)
+        assert code == 0 and out.endswith("unassigned\n")
+        assert team.assignees(store, [ids["first"]]) == {}
+    finally:
+        store.close()
+
+
+def test_assign_names_an_unknown_article_or_store(capsys, db, tmp_path: Path) -> None:
+    path, _ = db
+    code, _, err = run(capsys, "assign", "999", "ana", "--db", path)
+    assert code == 1
+    one_error_line(err, "999")
+    missing = tmp_path / "nowhere.db"
+    code, _, err = run(capsys, "assign", "1", "ana", "--db", str(missing))
+    assert code == 1 and not missing.exists()
+    one_error_line(err, str(missing))
+
+
+def test_export_reviewed_keeps_only_verdicts_an_editor_settled(capsys, db) -> None:
+    path, ids = db
+    store = Store(path)
+    try:
+        claims = store.claims_for_article(ids["first"])
+        store.record_verdict(claims[0].id, "contested", checker="ana")
+        store.record_verdict(claims[1].id, "corroborated", checker="ana")
+        store.record_verdict(claims[2].id, "unverified", checker="ana")
+        team.settle_review(store, [(claims[1].id, "corroborated")], "ed")
+        team.settle_review(store, [(claims[2].id, "unverified")], "ed")
+        store.record_verdict(claims[2].id, "contested", checker="bo")  # changed after review
+    finally:
+        store.close()
+    code, out, _ = run(capsys, "export", "--format", "jsonl", "--reviewed", "--db", path)
+    assert code == 0
+    assert [(r["claim_id"], r["verdict"], r["checker"]) for r in json_lines(out)] == [
+        (claims[1].id, "corroborated", "ed")]
+    code, out, _ = run(capsys, "export", "--format", "jsonl", "--db", path)
+    assert len(json_lines(out)) == 3
