@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.css.query import NoMatches
 from textual.screen import Screen
 
 from store import ExportFilter, Store, queue
@@ -510,14 +511,20 @@ class ClaimdeskApp(App):
         """What other desks (or this desk's own writer) committed, seen by the poll."""
         for screen in self.desk_screens():
             if screen.is_mounted:
-                screen.remote_changes(batch)
+                try:
+                    screen.remote_changes(batch)
+                except NoMatches:
+                    pass  # a screen being taken down has no widgets left to refresh
         if batch.overflow or batch.has("verdict", "article", "status", "assignment"):
             self.count_remaining()
 
     def presence_changed(self) -> None:
         for screen in self.desk_screens():
             if screen.is_mounted:
-                screen.presence_changed()
+                try:
+                    screen.presence_changed()
+                except NoMatches:
+                    pass  # a screen being taken down has no widgets left to refresh
 
     def on_duplicates_found(self, message: DuplicatesFound) -> None:
         verdict = message.verdict

@@ -49,6 +49,9 @@ class TeamLink:
 
     def stop(self) -> None:
         """Say this desk has left (queued before the writer finishes its queue)."""
+        if self.timer is not None:
+            self.timer.stop()
+            self.timer = None
         from tui.app import PendingWrite
 
         desk = self.desk_id
