@@ -39,13 +39,12 @@ class DeskScreen(Screen):
     # -- status ------------------------------------------------------------------
 
     def update_status(self) -> None:
-        extra = self.status_extra()
+        parts = [self.status_extra(), self.desk.team_status()]
         if self.desk.embedding is not None:
             done, total = self.desk.embedding
-            embedding = f"Embedding references {done:,}/{total:,}"
-            extra = f"{extra}  {embedding}" if extra else embedding
+            parts.append(f"Embedding references {done:,}/{total:,}")
+        extra = "  ".join(p for p in parts if p)
         for bar in self.query(FilterBar):
-            extra = "  ".join(p for p in (self.status_extra(), self.desk.team_status()) if p)
             bar.show_state(self.desk.filters, self.desk.remaining, self.desk.pending_writes,
                            extra, self.desk.new_evidence)
 
