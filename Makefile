@@ -17,13 +17,16 @@ $(INSTALLED): pyproject.toml
 run: $(INSTALLED)
 	$(VENV)/bin/claimdesk $(ARGS)
 
+# One test process per core (pytest-xdist); `make test WORKERS=0` runs them in this one.
+WORKERS ?= auto
+
 test: $(INSTALLED)
-	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+	$(VENV)/bin/python -m pytest -n $(WORKERS) $(PYTEST_ARGS)
 
 # The heavy cases (marked slow): large inputs, kills, many processes. pytest exits 5 when
 # no test is marked slow, which is not a failure.
 test-slow: $(INSTALLED)
-	$(VENV)/bin/python -m pytest -m slow $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(VENV)/bin/python -m pytest -n $(WORKERS) -m slow $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 test-all: test test-slow
 

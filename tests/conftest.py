@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -14,10 +15,25 @@ SAMPLE_ARTICLE = SHARED / "seeds" / "sample-article.txt"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
+@pytest.fixture(scope="session")
+def empty_store_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A new store created once per test process and closed, to be copied: creating the
+    schema costs far more than copying the file."""
+    path = tmp_path_factory.mktemp("template") / "claimdesk.db"
+    Store(path).close()
+    return path
+
+
+def copy_store(template: Path, path: Path) -> Store:
+    """Open a private copy of a closed store file (closing it left no WAL beside it)."""
+    shutil.copyfile(template, path)
+    return Store(path)
+
+
 @pytest.fixture
-def store(tmp_path: Path) -> Store:
+def store(tmp_path: Path, empty_store_file: Path) -> Store:
     """A fresh on-disk store (WAL needs a file) in a temporary folder."""
-    s = Store(tmp_path / "claimdesk.db")
+    s = copy_store(empty_store_file, tmp_path / "claimdesk.db")
     yield s
     s.close()
 

@@ -148,6 +148,8 @@ def _run_measured(*argv: str) -> tuple[int, str, int]:
     return result.returncode, "\n".join(lines), peak
 
 
+# Slow (building the bomb and two capped processes, about 10 s), so it runs with `make test-slow`.
+@pytest.mark.slow
 @pytest.mark.timeout(120)
 def test_gzip_bomb_is_refused_within_bounded_memory(server, gzip_bomb: bytes, tmp_path: Path) -> None:
     base, routes = server

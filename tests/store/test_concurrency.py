@@ -50,6 +50,8 @@ def _start_writer(db: Path, checker: str, count: int, go: Path, claim_ids: list[
     )
 
 
+# Slow (about 15 s: 2,000 verdict changes from two processes), so it runs with `make test-slow`.
+@pytest.mark.slow
 @pytest.mark.timeout(240)
 def test_two_writer_processes_lose_no_verdict_change(tmp_path: Path) -> None:
     db = tmp_path / "shared.db"
@@ -211,6 +213,8 @@ def test_threads_sharing_one_store_serialise_their_writes(store: Store) -> None:
     assert store.count("verdict_history") == 300
 
 
+# Slow (about 15 s: six rounds of processes starting at once), so it runs with `make test-slow`.
+@pytest.mark.slow
 @pytest.mark.timeout(120)
 def test_processes_opening_a_new_store_at_once_all_succeed(tmp_path: Path) -> None:
     for round_number in range(6):

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from store import Store
+from tests.conftest import copy_store
 from store.models import ArticleDraft, ClaimDraft, ReferenceDraft
 
 ARTICLE_TEXT = (
@@ -59,6 +62,21 @@ def seed_store(store: Store) -> dict[str, int]:
     return {"first": first, "second": second}
 
 
+@pytest.fixture(scope="session")
+def seeded_store_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]]:
+    """The seeded store, built once per test process and closed, to be copied per test."""
+    path = tmp_path_factory.mktemp("seeded-template") / "claimdesk.db"
+    s = Store(path)
+    try:
+        ids = seed_store(s)
+    finally:
+        s.close()
+    return path, ids
+
+
 @pytest.fixture
-def seeded(store: Store) -> tuple[Store, dict[str, int]]:
-    return store, seed_store(store)
+def seeded(tmp_path: Path, seeded_store_file: tuple[Path, dict[str, int]]) -> tuple[Store, dict[str, int]]:
+    template, ids = seeded_store_file
+    s = copy_store(template, tmp_path / "claimdesk.db")
+    yield s, dict(ids)
+    s.close()
