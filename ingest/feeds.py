@@ -44,6 +44,7 @@ from store.db import Store
 from store.errors import ClaimdeskError
 from store.feeds import Feed
 from store.models import ArticleDraft, ClaimDraft
+from store.writes import WriteRunner, writes_to
 
 MAX_ENTRIES = 200
 MAX_WORKERS = 4
@@ -275,7 +276,7 @@ def entry_article(
     return draft, claims, warning
 
 
-def _fetch_one(store: Store, feed: Feed, client: httpx.Client) -> FeedResult:
+def _fetch_one(store: Store, feed: Feed, client: httpx.Client, write: WriteRunner) -> FeedResult:
     result = FeedResult(url=feed.url, feed_id=feed.id, title=feed.title)
     headers = {}
     if feed.etag:
@@ -286,18 +287,18 @@ def _fetch_one(store: Store, feed: Feed, client: httpx.Client) -> FeedResult:
         document = fetch_document(feed.url, client, kind="feed", headers=headers, decode=False)
     except FetchError as exc:
         result.error = str(exc)
-        feed_store.record_fetch(store, feed.id, error=result.error)
+        write(lambda s: feed_store.record_fetch(s, feed.id, error=result.error))
         return result
     if document.not_modified:
         result.not_modified = True
-        feed_store.record_fetch(store, feed.id, etag=document.etag or None,
-                                last_modified=document.last_modified or None)
+        write(lambda s: feed_store.record_fetch(s, feed.id, etag=document.etag or None,
+                                                last_modified=document.last_modified or None))
         return result
     try:
         parsed = parse_feed(document.content, document.final_url, document.content_type)
     except FetchError as exc:
         result.error = str(exc)
-        feed_store.record_fetch(store, feed.id, error=result.error)
+        write(lambda s: feed_store.record_fetch(s, feed.id, error=result.error))
         return result
     result.title = parsed.title or feed.title
     if parsed.warning:
@@ -310,7 +311,7 @@ def _fetch_one(store: Store, feed: Feed, client: httpx.Client) -> FeedResult:
         stored = feed_store.article_for_url(store, entry.link)
         if stored is not None:
             result.duplicates += 1
-            feed_store.mark_entries_seen(store, feed.id, [(entry.key, stored)])
+            write(lambda s: feed_store.mark_entries_seen(s, feed.id, [(entry.key, stored)]))
             continue
         try:
             draft, claims, warning = entry_article(entry, parsed, feed.url, client)
@@ -320,17 +321,23 @@ def _fetch_one(store: Store, feed: Feed, client: httpx.Client) -> FeedResult:
             continue  # not marked seen: the next fetch tries it again
         if warning:
             result.warnings.append(warning)
-        article_id, created = feed_store.add_fetched_article(store, draft, claims, feed_id=feed.id)
-        feed_store.mark_entries_seen(store, feed.id, [(entry.key, article_id)])
+        article_id, created = write(lambda s: _store_entry(s, feed.id, entry.key, draft, claims))
         if created:
             result.new_article_ids.append(article_id)
         else:
             result.duplicates += 1
-    feed_store.record_fetch(
-        store, feed.id, title=result.title, etag=document.etag, last_modified=document.last_modified,
+    write(lambda s: feed_store.record_fetch(
+        s, feed.id, title=result.title, etag=document.etag, last_modified=document.last_modified,
         new_articles=result.new_articles,
-    )
+    ))
     return result
+
+
+def _store_entry(store: Store, feed_id: int, key: str, draft: ArticleDraft,
+                 claims: list[ClaimDraft]) -> tuple[int, bool]:
+    article_id, created = feed_store.add_fetched_article(store, draft, claims, feed_id=feed_id)
+    feed_store.mark_entries_seen(store, feed_id, [(key, article_id)])
+    return article_id, created
 
 
 def _feeds_to_fetch(store: Store, feeds: Sequence[str | int] | str | None) -> list[Feed]:
@@ -355,6 +362,7 @@ def fetch_feeds(
     on_progress: ProgressCallback | None = None,
     on_article: Callable[[int], None] | None = None,
     max_workers: int = MAX_WORKERS,
+    write: WriteRunner | None = None,
 ) -> list[FeedResult]:
     """Fetch the given followed feeds (URLs or ids; None or "all" for every one).
 
@@ -362,7 +370,9 @@ def fetch_feeds(
     is called in the calling thread as each feed finishes; `on_article(article_id)` for
     each new article (to match its claims, say). Raises only for a feed that is not followed
     (UnknownIdError, before anything is fetched); every other failure is in the results.
+    Reads go to `store`; writes go through `write` when given (see `store.writes`).
     """
+    write = writes_to(store, write)
     chosen = _feeds_to_fetch(store, feeds)
     if not chosen:
         return []
@@ -371,7 +381,7 @@ def fetch_feeds(
     results: dict[int, FeedResult] = {}
     try:
         with ThreadPoolExecutor(max_workers=max(1, max_workers), thread_name_prefix="claimdesk-feed") as pool:
-            futures = {pool.submit(_fetch_one, store, feed, http): feed for feed in chosen}
+            futures = {pool.submit(_fetch_one, store, feed, http, write): feed for feed in chosen}
             for done, future in enumerate(as_completed(futures), start=1):
                 feed = futures[future]
                 try:
@@ -380,7 +390,7 @@ def fetch_feeds(
                     message = str(exc) if isinstance(exc, ClaimdeskError) else f"Fetching {feed.url} failed: {exc}."
                     result = FeedResult(url=feed.url, feed_id=feed.id, title=feed.title, error=message)
                     try:
-                        feed_store.record_fetch(store, feed.id, error=message)
+                        write(lambda s: feed_store.record_fetch(s, feed.id, error=message))
                     except ClaimdeskError:
                         pass
                 results[feed.id] = result

@@ -13,6 +13,7 @@ from operations.freshness import rematch_after_article
 from operations.matching import match_article
 from store import Store
 from store.feeds import Feed
+from store.writes import WriteRunner
 
 unfollow_feed = feeds.unfollow_feed
 
@@ -52,19 +53,22 @@ def fetch_feeds(
     semantic: bool = True,
     on_progress: Callable[[int, int, FeedResult], None] | None = None,
     on_article: Callable[[int], None] | None = None,
+    write: WriteRunner | None = None,
 ) -> list[FeedResult]:
     """Fetch followed feeds (URLs or ids; None or "all" for every one) and, with `match`,
     match the claims of every new article and match again the stored claims they could
-    match; `on_article(article_id)` is called after."""
+    match; `on_article(article_id)` is called after. Reads go to `store`; writes through
+    `write` when given."""
 
     def arrived(article_id: int) -> None:
         if match:
-            match_article(store, article_id, semantic=semantic)
-            rematch_after_article(store, article_id, semantic=semantic)
+            match_article(store, article_id, semantic=semantic, write=write)
+            rematch_after_article(store, article_id, semantic=semantic, write=write)
         if on_article:
             on_article(article_id)
 
-    return feeds.fetch_feeds(store, chosen, client=client, on_progress=on_progress, on_article=arrived)
+    return feeds.fetch_feeds(store, chosen, client=client, on_progress=on_progress, on_article=arrived,
+                             write=write)
 
 
 __all__ = ["Feed", "FeedResult", "check_feed", "fetch_feeds", "follow_feed", "unfollow_feed"]

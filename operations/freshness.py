@@ -22,6 +22,7 @@ from store import Store
 from store import rematch as queries
 from store.models import Claim, Match
 from store.search import search_by_terms
+from store.writes import WriteRunner, writes_to
 
 # Claims re-matched per arrival: the command line waits for them before it exits.
 REMATCH_LIMIT = 500
@@ -65,10 +66,10 @@ def newest_reference_id(store: Store) -> int:
 
 def rematch_after_references(
     store: Store, after_id: int, *, limit: int = REMATCH_LIMIT, semantic: bool = False,
-    on_progress: ProgressCallback | None = None,
+    on_progress: ProgressCallback | None = None, write: WriteRunner | None = None,
 ) -> RematchResult:
     """Match again the stored claims that the reference claims added after `after_id`
-    could match."""
+    could match (writes through `write` when given)."""
     arrived = queries.count_references_after(store, after_id)
     if not arrived:
         return RematchResult()
@@ -76,16 +77,19 @@ def rematch_after_references(
         claim_ids = None
     else:
         claim_ids = claims_near(store, queries.reference_texts_after(store, after_id, arrived))
-    return rematch_claims(store, claim_ids, limit=limit, semantic=semantic, on_progress=on_progress)
+    return rematch_claims(store, claim_ids, limit=limit, semantic=semantic, on_progress=on_progress,
+                          write=write)
 
 
 def rematch_after_article(
     store: Store, article_id: int, *, limit: int = REMATCH_LIMIT, semantic: bool = False,
+    write: WriteRunner | None = None,
 ) -> RematchResult:
-    """Match again the other articles' claims that this article's claims could match."""
+    """Match again the other articles' claims that this article's claims could match
+    (writes through `write` when given)."""
     texts = [claim.text for claim in store.claims_for_article(article_id)]
     return rematch_claims(store, claims_near(store, texts, exclude_article_id=article_id),
-                          limit=limit, semantic=semantic)
+                          limit=limit, semantic=semantic, write=write)
 
 
 def claims_near(store: Store, texts: Iterable[str], *, exclude_article_id: int | None = None) -> set[int]:
@@ -102,9 +106,12 @@ def claims_near(store: Store, texts: Iterable[str], *, exclude_article_id: int |
 def rematch_claims(
     store: Store, claim_ids: Iterable[int] | None, *, limit: int = REMATCH_LIMIT,
     semantic: bool = False, on_progress: ProgressCallback | None = None,
+    write: WriteRunner | None = None,
 ) -> RematchResult:
     """Match these claims (every article's when None) again, judged ones first, at most
-    `limit`; save the matches that changed and flag judged claims new evidence disagrees with."""
+    `limit`; save the matches that changed and flag judged claims new evidence disagrees
+    with. Reads go to `store`; writes through `write` when given."""
+    write = writes_to(store, write)
     claims, left = queries.claims_to_rematch(store, claim_ids, limit)
     changed = 0
     flagged: list[int] = []
@@ -112,9 +119,9 @@ def rematch_claims(
         before = store.saved_matches(claim.id)
         found = match_claim(store, claim, semantic=semantic)
         if _keys(found) != _keys(before):
-            store.save_matches(claim.id, found)
+            write(lambda s: s.save_matches(claim.id, found))
             changed += 1
-            if _flag_new_evidence(store, claim, before, found):
+            if _flag_new_evidence(write, claim, before, found):
                 flagged.append(claim.id)
         if on_progress:
             on_progress(done, len(claims))
@@ -128,14 +135,14 @@ def disagrees(verdict: str | None, match: Match) -> bool:
     return (verdict, rating_verdict(match)) in {(CORROBORATED, CONTESTED), (CONTESTED, CORROBORATED)}
 
 
-def _flag_new_evidence(store: Store, claim: Claim, before: Sequence[Match], found: Sequence[Match]) -> bool:
+def _flag_new_evidence(write: WriteRunner, claim: Claim, before: Sequence[Match], found: Sequence[Match]) -> bool:
     if claim.verdict not in (CORROBORATED, CONTESTED):
         return False
     known = {(m.candidate.kind, m.candidate.id) for m in before}
     against = [(m.candidate.kind, m.candidate.id, m.score) for m in found
                if (m.candidate.kind, m.candidate.id) not in known and disagrees(claim.verdict, m)]
     if against:
-        queries.record_new_evidence(store, claim.id, claim.verdict, against)
+        write(lambda s: queries.record_new_evidence(s, claim.id, claim.verdict, against))
     return bool(against)
 
 

@@ -10,6 +10,7 @@ from matchers.context import query_with_context
 from store import ClaimdeskError, Store
 from store.search import search_by_terms
 from store.models import Claim, Match
+from store.writes import WriteRunner, writes_to
 
 ProgressCallback = Callable[[int, int], None]
 
@@ -87,10 +88,12 @@ def match_article(
     limit: int = 5,
     on_progress: ProgressCallback | None = None,
     semantic: bool = True,
+    write: WriteRunner | None = None,
 ) -> int:
-    """Match every check-worthy claim of an article and save the matches; returns how
-    many claims have at least one match. A line of a transcript is matched with its
-    speaker, and with the line before when it leans on it (`claim_query`)."""
+    """Match every check-worthy claim of an article and save the matches (through `write`
+    when given); returns how many claims have at least one match. A line of a transcript
+    is matched with its speaker, and with the line before when it leans on it (`claim_query`)."""
+    write = writes_to(store, write)
     every = store.claims_for_article(article_id, checkworthy_only=False)
     claims = [c for c in every if c.checkworthy]
     before = {c.id: previous for previous, c in zip([None, *every], every)}
@@ -102,8 +105,8 @@ def match_article(
         pending.append((claim.id, found))
         with_matches += bool(found)
         if len(pending) == SAVE_BATCH or done == len(claims):
-            store.save_many_matches(pending)
-            pending = []
+            batch, pending = pending, []
+            write(lambda s: s.save_many_matches(batch))
         if on_progress:
             on_progress(done, len(claims))
     return with_matches
@@ -115,13 +118,16 @@ EMBED_ROWS_PER_WRITE = 2_000
 
 
 def embed_references(store: Store, *, on_progress: ProgressCallback | None = None,
-                     should_stop: Callable[[], bool] | None = None) -> int:
+                     should_stop: Callable[[], bool] | None = None,
+                     write: WriteRunner | None = None) -> int:
     """Embed every reference claim that has no embedding from the shipped model yet and
     store the embeddings, a batch per transaction; returns how many were embedded.
     `on_progress(embedded, total)` after each batch; `should_stop()` ends the run
-    between batches (what is stored stays; the next run resumes)."""
+    between batches (what is stored stays; the next run resumes). Writes go through `write`
+    when given."""
     from matchers import semantic as embeddings
 
+    write = writes_to(store, write)
     try:
         model = embeddings.load_model()
     except embeddings.SemanticUnavailableError as exc:
@@ -137,7 +143,7 @@ def embed_references(store: Store, *, on_progress: ProgressCallback | None = Non
             break
         texts = [embeddings.reference_text(text, title) for _, text, title in rows]
         vectors = embeddings.pack_vectors(embeddings.embed_texts(texts, model))
-        saved = store.save_reference_embeddings(model.name, zip((row[0] for row in rows), vectors))
+        saved = write(lambda s: s.save_reference_embeddings(model.name, zip((row[0] for row in rows), vectors)))
         after = rows[-1][0]
         made += saved
         embedded += saved

@@ -14,6 +14,7 @@ from operations.matching import match_article
 from operations.references import import_references
 from store import Store
 from store.feeds import add_fetched_article
+from store.writes import WriteRunner, writes_to
 
 
 @dataclass(frozen=True)
@@ -43,20 +44,23 @@ def ingest_source(
     client=None,
     semantic: bool = True,
     form: str = "article",
+    write: WriteRunner | None = None,
 ) -> IngestResult:
     """Read (or fetch, with the httpx `client`), clean and split one source (`form`: an
     article, "lines" or a "transcript", see `ingest.load_source`), store it with its claims,
     then match its claims and match again the stored claims they could match. Ctrl+C
-    after the article is stored raises `IngestInterrupted`, which names it."""
+    after the article is stored raises `IngestInterrupted`, which names it. Reads go to
+    `store`; writes through `write` when given."""
+    write = writes_to(store, write)
     draft, claims = ingest.load_source(source, stdin=stdin, client=client, form=form)
     # Skips an article already stored under the same canonical URL or the same text.
-    article_id, created = add_fetched_article(store, draft, claims)
+    article_id, created = write(lambda s: add_fetched_article(s, draft, claims))
     checkworthy = sum(1 for c in claims if c.checkworthy)
     result = IngestResult(article_id, draft.title, checkworthy, created, draft.warnings)
     if created and match:
         try:
-            match_article(store, article_id, semantic=semantic)
-            rematched = rematch_after_article(store, article_id, semantic=semantic)
+            match_article(store, article_id, semantic=semantic, write=write)
+            rematched = rematch_after_article(store, article_id, semantic=semantic, write=write)
         except KeyboardInterrupt as exc:
             raise IngestInterrupted(result) from exc
         result = IngestResult(article_id, draft.title, checkworthy, created, draft.warnings, rematched)

@@ -2,23 +2,21 @@
 tests use to build it.
 
 The app owns the desk's shared state (the store, the checker's settings, the active
-filter, the review-queue counter) and the write queue: every verdict, note and
-evidence change runs in order on one long-lived writer thread (the only user of the
-write connection), so a busy database never freezes the screen, and a change that
-fails stays pending until it is retried. Screens show a verdict as soon as its key is
-pressed; the store confirms it a few milliseconds later.
+filter, the review-queue counter) and the writer (`tui.writer`): every write the desk
+makes (verdicts, notes, evidence, follows, and what workers ingest, fetch and match)
+runs in order on one long-lived writer thread, the only user of the write connection,
+so a busy database never freezes the screen, and a change that fails stays pending
+until it is retried. Screens show a verdict as soon as its key is pressed; the store
+confirms it a few milliseconds later.
 """
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import webbrowser
-from collections import deque
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import urlsplit
 
 from textual import work
@@ -28,7 +26,6 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 
 from store import ExportFilter, Store, queue
-from store.db import BUSY_TIMEOUT_MS
 from store import team
 from store.changes import ChangeBatch
 from store.errors import ClaimdeskError, VerdictConflict
@@ -59,30 +56,14 @@ from tui.settings import Settings, load_settings, save_settings
 from tui.team import TeamLink
 from tui.widgets.literal import one_line
 from tui.words import counted
+from tui.writer import PendingWrite, StoreWriter
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from matchers import Suggestion
 
 ARTICLE_SCREEN = "article"
-
-# A write: takes the writer store, returns the claims it touched.
-WriteFunction = Callable[[Store], list[int]]
-
-
-@dataclass
-class PendingWrite:
-    description: str
-    run: WriteFunction
-    verdict: str | None = None
-    offer_duplicates: bool = False
-    # The claims whose verdicts the write changes, when known before it runs: the
-    # review-queue counter then moves by the difference instead of a full recount.
-    claim_ids: tuple[int, ...] | None = None
-    counts_change: bool = True
-    # Articles whose inbox row (status) the write changes.
-    article_ids: tuple[int, ...] = ()
-    # False for housekeeping (presence) that changes nothing on screen: no StoreChanged.
-    announce: bool = True
 
 
 def _undo_message(done: str, action: str, changed: list[Claim], kept: int) -> str:
@@ -150,13 +131,8 @@ class ClaimdeskApp(App):
         self.filters = ClaimFilter()
         self.remaining: int | None = None
         self.new_evidence = 0  # judged claims whose new matches disagree with their verdict
-        self._pending: deque[PendingWrite] = deque()
-        self._pending_lock = threading.Lock()
-        self._wake_writer = threading.Condition(self._pending_lock)
-        self._writer: threading.Thread | None = None
-        self._writing = False  # the writer thread is running a write now
-        self._paused = False  # a write failed; nothing more runs until a retry
-        self._stopping = False
+        self.writer = StoreWriter(store, self._written, self._write_failed)
+        self._counter_lock = threading.Lock()
         self._counter: Store | None = None
         # (embedded, total) while reference claims are being embedded, else None.
         self.embedding: tuple[int, int] | None = None
@@ -170,9 +146,7 @@ class ClaimdeskApp(App):
     def on_mount(self) -> None:
         if self.settings.keys:
             self.set_keymap(self.settings.keys)
-        self._writer = threading.Thread(target=self._write_loop, name="claimdesk-writer",
-                                        daemon=True)
-        self._writer.start()
+        self.writer.start()
         self.team.start()
         self.push_screen(InboxScreen())
         # Counted once the inbox is on screen: a count over a large store would
@@ -187,11 +161,7 @@ class ClaimdeskApp(App):
         # Writes already queued are finished before the desk closes; a failed one stays
         # failed (its notification said so).
         self.team.stop()
-        with self._pending_lock:
-            self._stopping = True
-            self._wake_writer.notify()
-        if self._writer is not None:
-            self._writer.join(timeout=BUSY_TIMEOUT_MS / 1000 + 5)
+        self.writer.stop()
         for extra in (self.reader, self._counter):
             if extra is not None and extra is not self.store:
                 extra.close()
@@ -238,66 +208,39 @@ class ClaimdeskApp(App):
 
     @property
     def pending_writes(self) -> int:
-        with self._pending_lock:
-            return len(self._pending)
+        return self.writer.pending
 
     @property
     def writes_settled(self) -> bool:
         """Nothing is being written and nothing runnable is queued (failed writes wait
         for a retry)."""
-        with self._pending_lock:
-            return not self._writing and (not self._pending or self._paused)
+        return self.writer.settled
 
     def submit_write(self, write: PendingWrite) -> None:
-        with self._pending_lock:
-            self._pending.append(write)
-            self._wake_writer.notify()
+        self.writer.submit(write)
 
-    def _write_loop(self) -> None:
-        """The writer thread: runs queued writes in order on the write connection.
+    def write_and_wait(self, change: Callable[[Store], T], description: str = "A write") -> T:
+        """From a worker thread: run `change` on the writer thread and return its result."""
+        return self.writer.run(change, description)
 
-        One thread for the desk's life instead of a worker per key: starting a worker
-        costs more than the write itself, and one thread keeps the writes in order."""
-        while True:
-            with self._pending_lock:
-                while not (self._pending and not self._paused) and not self._stopping:
-                    self._wake_writer.wait()
-                if not self._pending or self._paused:
-                    return  # stopping, with nothing runnable left
-                write = self._pending[0]
-                self._writing = True
+    def _written(self, write: PendingWrite, touched: list[int], remaining_delta: int | None) -> None:
+        """On the writer thread, after a queued write is stored."""
+        if not write.announce:
+            return
+        self.post_message(StoreChanged(write.description, touched, write.verdict,
+                                       remaining_delta=remaining_delta,
+                                       article_ids=list(write.article_ids)))
+        if write.offer_duplicates and touched:
             try:
-                before = (queue.open_claim_count(self.store, write.claim_ids)
-                          if write.claim_ids is not None else None)
-                touched = write.run(self.store)
-                after = (queue.open_claim_count(self.store, write.claim_ids)
-                         if write.claim_ids is not None else None)
-            except (ClaimdeskError, sqlite3.Error, OSError) as exc:
-                with self._pending_lock:
-                    self._writing = False
-                    self._paused = True
-                    pending = len(self._pending)
-                self.post_message(WriteFailed(write.description, str(exc), pending))
-                continue
-            with self._pending_lock:
-                self._pending.popleft()
-                self._writing = False
-            if not write.announce:
-                continue
-            delta = after - before if before is not None and after is not None else None
-            self.post_message(StoreChanged(write.description, touched, write.verdict,
-                                           remaining_delta=0 if not write.counts_change
-                                           else delta, article_ids=list(write.article_ids)))
-            if write.offer_duplicates and touched:
-                try:
-                    self._offer_duplicates(touched[0], write.verdict)
-                except (ClaimdeskError, sqlite3.Error):
-                    pass  # an offer is a convenience; the verdict itself is stored
+                self._offer_duplicates(touched[0], write.verdict)
+            except ClaimdeskError:
+                pass  # an offer is a convenience; the verdict itself is stored
+
+    def _write_failed(self, write: PendingWrite, error: Exception, pending: int) -> None:
+        self.post_message(WriteFailed(write.description, str(error), pending))
 
     def action_retry_writes(self) -> None:
-        with self._pending_lock:
-            self._paused = False
-            self._wake_writer.notify()
+        self.writer.retry()
 
     def on_store_changed(self, message: StoreChanged) -> None:
         for screen in self.desk_screens():
@@ -332,9 +275,9 @@ class ClaimdeskApp(App):
     @work(thread=True, exclusive=True, group="embed", exit_on_error=False,
           description="Embed reference claims for semantic matching")
     def embed_references(self) -> None:
-        """Embed the reference claims imported without embeddings, on a connection of
-        its own, a short transaction per batch; matching meanwhile embeds what it
-        needs on the spot. Stops between batches when the desk closes."""
+        """Embed the reference claims imported without embeddings, reading on a connection
+        of its own and storing a short transaction per batch through the writer; matching
+        meanwhile embeds what it needs on the spot. Stops between batches when the desk closes."""
         import operations
 
         store = Store(self.store.path) if self.store.path is not None else self.store
@@ -343,10 +286,12 @@ class ClaimdeskApp(App):
             made = operations.embed_references(
                 store,
                 on_progress=lambda done, total: self.post_message(EmbeddingProgress(done, total)),
-                should_stop=lambda: self._stopping,
+                should_stop=lambda: self.writer.stopping,
+                write=self.write_and_wait,
             )
-        except (ClaimdeskError, sqlite3.Error) as exc:
-            self.show_error(exc)  # notify is safe from a thread
+        except ClaimdeskError as exc:
+            if not self.writer.stopping:  # closing the desk mid-batch is not a failure
+                self.show_error(exc)  # notify is safe from a thread
         finally:
             if store is not self.store:
                 store.close()
@@ -361,7 +306,7 @@ class ClaimdeskApp(App):
     def background_reader(self) -> Store:
         """The connection workers read through (counting, matching): long reads there
         never hold up the writes or the screen's reads, which have their own."""
-        with self._pending_lock:
+        with self._counter_lock:
             if self._counter is None:
                 self._counter = (Store(self.store.path) if self.store.path is not None
                                  else self.store)
@@ -717,8 +662,9 @@ class ClaimdeskApp(App):
 
         source = url if url.startswith(("http://", "https://")) else str(Path(url).expanduser())
         try:
-            result = operations.ingest_source(self.store, source, client=self.http_client,
-                                              semantic=self.settings.semantic, form="auto")
+            result = operations.ingest_source(self.background_reader, source, client=self.http_client,
+                                              semantic=self.settings.semantic, form="auto",
+                                              write=self.write_and_wait)
         except ClaimdeskError as exc:
             self.call_from_thread(self.show_error, exc)
             return

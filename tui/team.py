@@ -52,7 +52,7 @@ class TeamLink:
         if self.timer is not None:
             self.timer.stop()
             self.timer = None
-        from tui.app import PendingWrite
+        from tui.writer import PendingWrite
 
         desk = self.desk_id
 
@@ -101,7 +101,7 @@ class TeamLink:
         due = now - self._reported_at >= team.HEARTBEAT_SECONDS
         if (article_id == self._reported_article and not due) or self._presence_pending:
             return
-        from tui.app import PendingWrite
+        from tui.writer import PendingWrite
 
         desk, checker = self.desk_id, self.app.checker or "(unnamed)"
         self._reported_article, self._reported_at = article_id, now

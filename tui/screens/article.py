@@ -188,10 +188,11 @@ class ArticleScreen(DeskScreen):
 
         try:
             # Searched on the workers' own connection, so a slow search never makes a
-            # verdict wait for the write connection; only the short save goes there.
+            # verdict wait for the write connection; only the short save goes to the writer.
             matches = operations.match_claim(self.desk.background_reader, claim,
                                              semantic=self.desk.settings.semantic)
-            self.desk.store.save_matches(claim.id, matches)
+            self.desk.write_and_wait(lambda store: store.save_matches(claim.id, matches),
+                                     f"Matches of claim {claim.id}")
         except Exception as exc:  # a missing or failing matcher must not end the desk
             self.post_message(MatchesLoaded(claim.id, [], None))
             self.app.call_from_thread(

@@ -8,23 +8,28 @@ back through `call_from_thread`, and the inbox reloads as each new article arriv
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, ProgressBar, Static
 
+from store import Store
 from store import feeds as feed_store
-from store.errors import ClaimdeskError
+from store.errors import ClaimdeskError, StoreError, UnknownIdError
 import operations
 from operations.feeds import FeedResult
 from tui.screens.prompt import PromptScreen
 from tui.widgets.key_hints import KeyHints
 from tui.widgets.literal import literal, one_line
 from tui.words import counted
+from tui.writer import PendingWrite
 
 if TYPE_CHECKING:
     from tui.app import ClaimdeskApp
@@ -40,6 +45,13 @@ def short_error(feed: feed_store.Feed) -> str:
 
 
 class FeedsScreen(Screen):
+    @dataclass
+    class FollowsChanged(Message):
+        """A follow or unfollow was stored (`notice` says which) or refused (`error`)."""
+
+        notice: str
+        error: ClaimdeskError | None = None
+
     BINDINGS = [
         Binding("a", "add_feed", "Follow feed", id="feeds.add"),
         Binding("r", "fetch_all", "Fetch all", id="feeds.fetch_all"),
@@ -127,16 +139,15 @@ class FeedsScreen(Screen):
         def follow(url: str | None) -> None:
             if not url:
                 return
-            try:
-                # Not fetched here (this runs on the screen's thread): its first fetch says
-                # whether it is a feed.
-                feed, created = operations.follow_feed(self.desk.store, url, verify=False)
-            except ClaimdeskError as exc:
-                self.desk.show_error(exc)
-                return
-            self.reload()
-            state = "Following" if created else "Already following"
-            self.notify(f"{state} {feed.url}. Press r to fetch.", markup=False)
+            # Not fetched here (this is the writer's thread): its first fetch says whether
+            # it is a feed.
+            def run(store: Store) -> list[int]:
+                feed, created = operations.follow_feed(store, url, verify=False)
+                state = "Following" if created else "Already following"
+                self.post_message(self.FollowsChanged(f"{state} {feed.url}. Press r to fetch."))
+                return []
+
+            self._write_follows(f"Following {url}", run)
 
         self.app.push_screen(PromptScreen("Feed URL (RSS or Atom)", validate=validate_url), follow)
 
@@ -144,13 +155,35 @@ class FeedsScreen(Screen):
         feed_id = self.selected_feed_id()
         if feed_id is None:
             return
-        try:
-            feed = operations.unfollow_feed(self.desk.store, feed_id)
-        except ClaimdeskError as exc:
-            self.desk.show_error(exc)
-            return
+
+        def run(store: Store) -> list[int]:
+            feed = operations.unfollow_feed(store, feed_id)
+            self.post_message(self.FollowsChanged(f"No longer following {feed.url}; its articles stay."))
+            return []
+
+        self._write_follows(f"Unfollowing feed {feed_id}", run)
+
+    def _write_follows(self, description: str, change: Callable[[Store], list[int]]) -> None:
+        """Queue a follow or unfollow on the desk's writer. A refusal (a bad URL, a feed
+        already gone) is shown; a store that cannot be written keeps it pending."""
+
+        def run(store: Store) -> list[int]:
+            try:
+                return change(store)
+            except ClaimdeskError as exc:
+                if isinstance(exc, StoreError) and not isinstance(exc, UnknownIdError):
+                    raise
+                self.post_message(self.FollowsChanged("", exc))
+                return []
+
+        self.desk.submit_write(PendingWrite(description, run, counts_change=False))
+
+    def on_feeds_screen_follows_changed(self, message: FollowsChanged) -> None:
         self.reload()
-        self.notify(f"No longer following {feed.url}; its articles stay.", markup=False)
+        if message.error is not None:
+            self.desk.show_error(message.error)
+        else:
+            self.notify(message.notice, markup=False)
 
     def action_fetch_all(self) -> None:
         if not feed_store.list_feeds(self.desk.reader):
@@ -165,7 +198,7 @@ class FeedsScreen(Screen):
     @work(thread=True, exclusive=True, group="feeds", exit_on_error=False,
           description="Fetching every followed feed")
     def fetch_all_feeds(self) -> None:
-        store = self.desk.store
+        store = self.desk.background_reader
 
         def progressed(done: int, total: int, result: FeedResult) -> None:
             self.app.call_from_thread(self._feed_done, done, total, result)
@@ -176,7 +209,8 @@ class FeedsScreen(Screen):
         try:
             results = operations.fetch_feeds(store, "all", client=self.desk.http_client,
                                              semantic=self.desk.settings.semantic,
-                                             on_progress=progressed, on_article=arrived)
+                                             on_progress=progressed, on_article=arrived,
+                                             write=self.desk.write_and_wait)
         except ClaimdeskError as exc:
             self.app.call_from_thread(self.desk.show_error, exc)
             results = []

@@ -1,0 +1,189 @@
+"""The desk's one write path: a long-lived thread that runs every store write in order on
+the write connection (the only user of it).
+
+Key presses queue a write and return at once, so a busy database never freezes the
+screen; a queued write that fails stays pending, and nothing after it runs, until
+`retry`. Worker threads (ingest, feed fetching, matching) hand their writes over with
+`run`, which waits for the write and returns its result or raises its error to the
+worker, without pausing the queue: the worker reports its own failure.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import TypeVar
+
+from store import Store, queue
+from store.db import BUSY_TIMEOUT_MS
+from store.errors import StoreError
+
+T = TypeVar("T")
+
+# A write: takes the writer's store, returns the claims it touched.
+WriteFunction = Callable[[Store], list[int]]
+
+
+@dataclass
+class PendingWrite:
+    description: str
+    run: WriteFunction
+    verdict: str | None = None
+    offer_duplicates: bool = False
+    # The claims whose verdicts the write changes, when known before it runs: the
+    # review-queue counter then moves by the difference instead of a full recount.
+    claim_ids: tuple[int, ...] | None = None
+    counts_change: bool = True
+    # Articles whose inbox row (status) the write changes.
+    article_ids: tuple[int, ...] = ()
+    # False for housekeeping (presence) that changes nothing on screen: no StoreChanged.
+    announce: bool = True
+
+
+@dataclass
+class _WorkerWrite:
+    """A write a worker thread waits on: its outcome goes back through `done`."""
+
+    description: str
+    change: Callable[[Store], object]
+    done: Future
+
+
+class StoreWriter:
+    """Runs writes on `store` in one thread. `on_written(write, touched, remaining_delta)`
+    and `on_failed(write, error, pending)` are called on that thread after each queued
+    write (not after a worker's write)."""
+
+    def __init__(
+        self,
+        store: Store,
+        on_written: Callable[[PendingWrite, list[int], int | None], None],
+        on_failed: Callable[[PendingWrite, Exception, int], None],
+    ) -> None:
+        self.store = store
+        self._on_written = on_written
+        self._on_failed = on_failed
+        self._pending: deque[PendingWrite | _WorkerWrite] = deque()
+        self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)
+        self._thread: threading.Thread | None = None
+        self._writing = False  # a write is running now
+        self._paused = False  # a queued write failed; nothing more runs until a retry
+        self._stopping = False
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._loop, name="claimdesk-writer", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Finish the writes already queued (a failed one stays failed), then end the thread."""
+        with self._lock:
+            self._stopping = True
+            self._wake.notify()
+        if self._thread is not None:
+            self._thread.join(timeout=BUSY_TIMEOUT_MS / 1000 + 5)
+
+    @property
+    def stopping(self) -> bool:
+        """The desk is closing: long jobs stop between their writes."""
+        with self._lock:
+            return self._stopping
+
+    @property
+    def pending(self) -> int:
+        with self._lock:
+            return len(self._pending)
+
+    @property
+    def settled(self) -> bool:
+        """Nothing is being written and nothing runnable is queued (failed writes wait
+        for a retry)."""
+        with self._lock:
+            return not self._writing and (not self._pending or self._paused)
+
+    def submit(self, write: PendingWrite) -> None:
+        with self._lock:
+            self._pending.append(write)
+            self._wake.notify()
+
+    def retry(self) -> None:
+        with self._lock:
+            self._paused = False
+            self._wake.notify()
+
+    def run(self, change: Callable[[Store], T], description: str = "A write") -> T:
+        """From a worker thread: run `change` on the writer's store, after the writes
+        queued before it, and return its result (or raise its error)."""
+        done: Future = Future()
+        with self._lock:
+            if self._stopping:
+                raise StoreError(f"{description} was not stored: the desk is closing.")
+            # Worker writes go ahead of a failed write that waits for a retry: they are
+            # independent of it, and their worker is waiting.
+            if self._paused:
+                self._pending.appendleft(_WorkerWrite(description, change, done))
+            else:
+                self._pending.append(_WorkerWrite(description, change, done))
+            self._wake.notify()
+        return done.result()
+
+    def _runnable(self) -> bool:
+        return bool(self._pending) and (not self._paused or isinstance(self._pending[0], _WorkerWrite))
+
+    def _loop(self) -> None:
+        while True:
+            with self._lock:
+                while not self._runnable() and not self._stopping:
+                    self._wake.wait()
+                if not self._runnable():
+                    break  # stopping, with nothing runnable left
+                write = self._pending[0]
+                self._writing = True
+            if isinstance(write, _WorkerWrite):
+                self._run_for_worker(write)
+            else:
+                self._run_queued(write)
+        with self._lock:  # a worker still waiting is told, not left hanging
+            waiting = [w for w in self._pending if isinstance(w, _WorkerWrite)]
+        for write in waiting:
+            write.done.set_exception(StoreError(f"{write.description} was not stored: the desk closed."))
+
+    def _run_for_worker(self, write: _WorkerWrite) -> None:
+        try:
+            result = write.change(self.store)
+        except BaseException as exc:  # the worker that waits on it reports it
+            outcome: tuple[bool, object] = (False, exc)
+        else:
+            outcome = (True, result)
+        with self._lock:
+            self._pending.remove(write)
+            self._writing = False
+        if outcome[0]:
+            write.done.set_result(outcome[1])
+        else:
+            write.done.set_exception(outcome[1])  # type: ignore[arg-type]
+
+    def _run_queued(self, write: PendingWrite) -> None:
+        try:
+            before = (queue.open_claim_count(self.store, write.claim_ids)
+                      if write.claim_ids is not None else None)
+            touched = write.run(self.store)
+            after = (queue.open_claim_count(self.store, write.claim_ids)
+                     if write.claim_ids is not None else None)
+        # Any failure keeps the write pending: a store error (busy, full disk) is waited
+        # out with a retry, and even a bug must not end the only thread that writes.
+        except Exception as exc:
+            with self._lock:
+                self._writing = False
+                self._paused = True
+                pending = len(self._pending)
+            self._on_failed(write, exc, pending)
+            return
+        with self._lock:
+            self._pending.popleft()
+            self._writing = False
+        delta = after - before if before is not None and after is not None else None
+        self._on_written(write, touched, 0 if not write.counts_change else delta)
