@@ -25,6 +25,7 @@ import sqlite_utils
 
 from store.changes import log_change
 from store.errors import StoreError, UnknownIdError, VerdictConflict
+from store.filters import VERDICT_SET, filter_conditions
 from store.models import (
     VERDICTS,
     Article,
@@ -611,31 +612,14 @@ class Store:
     def verdict_records(self, filters: ExportFilter | None = None) -> list[VerdictRecord]:
         """Every claim with a verdict, with its article and best saved match."""
         f = filters or ExportFilter()
-        conditions = ["v.verdict IS NOT NULL"]
-        params: list = []
-        if f.article_id is not None:
-            conditions.append("a.id = ?")
-            params.append(f.article_id)
-        if f.source:
-            conditions.append("a.source = ?")
-            params.append(f.source)
-        if f.verdicts:
-            conditions.append(f"v.verdict IN ({', '.join('?' for _ in f.verdicts)})")
-            params.extend(f.verdicts)
-        if f.checker:
-            conditions.append("v.checker = ?")
-            params.append(f.checker)
-        if f.since:
-            conditions.append("v.updated_at >= ?")
-            params.append(f.since)
-        if f.until:
-            conditions.append("v.updated_at < ?")
-            params.append(f.until)
-        if f.speaker:
-            conditions.append("c.speaker = ?")
-            params.append(f.speaker)
+        # A report's dates are when each verdict was last set.
+        where, params = filter_conditions(
+            dates=VERDICT_SET, since=f.since, until=f.until, source=f.source,
+            verdicts=f.verdicts, judged_only=True, article_id=f.article_id, checker=f.checker,
+            speaker=f.speaker,
+        )
         if f.reviewed_only:
-            conditions.append(REVIEWED_CONDITION)
+            where += f" AND {REVIEWED_CONDITION}"
         rows = self.query(
             f"""SELECT c.id AS claim_id, c.text AS claim_text, c.speaker AS claim_speaker,
                        v.verdict, v.note, v.checker,
@@ -647,7 +631,7 @@ class Store:
                 JOIN claims c ON c.id = v.claim_id
                 JOIN articles a ON a.id = c.article_id
                 LEFT JOIN claim_matches m ON m.claim_id = c.id AND m.rank = 0
-                WHERE {' AND '.join(conditions)}
+                WHERE {where}
                 ORDER BY a.id, c.position""",
             params,
         )

@@ -15,7 +15,8 @@ import uuid
 from dataclasses import dataclass, field
 
 from store.db import ARTICLE_SUMMARY_SELECT, Store
-from store.models import VERDICTS, ArticleSummary
+from store.filters import CONFLICT_MIN_SCORE, CONFLICTS, PUBLISHED, UNJUDGED, filter_conditions  # noqa: F401 (re-exported)
+from store.models import ArticleSummary
 from store.schema import FTS_SEPARATORS
 
 INBOX_SORTS: dict[str, str] = {
@@ -25,7 +26,6 @@ INBOX_SORTS: dict[str, str] = {
     "remaining": "(claims - judged) DESC, a.id DESC",
 }
 
-UNJUDGED = "none"  # the filter value for "no verdict yet"
 
 
 @dataclass(frozen=True)
@@ -98,18 +98,9 @@ class UndoState:
 
 
 def _article_conditions(filters: ClaimFilter, include_archived: bool) -> tuple[str, list]:
-    conditions = ["1"] if include_archived else ["a.status != 'archived'"]
-    params: list = []
-    if filters.source:
-        conditions.append("a.source = ?")
-        params.append(filters.source)
-    if filters.since:
-        conditions.append("a.published >= ?")
-        params.append(filters.since)
-    if filters.until:
-        conditions.append("a.published <= ?")
-        params.append(filters.until)
-    return " AND ".join(conditions), params
+    """The filter's fields that concern articles (the inbox lists articles)."""
+    return filter_conditions(dates=PUBLISHED, source=filters.source, since=filters.since,
+                             until=filters.until, include_archived=include_archived)
 
 
 def count_articles(
@@ -155,45 +146,15 @@ def article_summary(store: Store, article_id: int) -> ArticleSummary | None:
 
 # -- claims under a filter ------------------------------------------------------------
 
-# A conflict counts only on a match close enough to be about the same thing: the saved
-# matches include every ranked candidate, and a conflict with an unrelated claim says
-# nothing. The matcher's same-claim threshold (`matchers.verdict.SAME_CLAIM_SCORE`; a
-# test keeps the two equal).
-CONFLICT_MIN_SCORE = 65.0
-_CONFLICTS = f"""EXISTS (SELECT 1 FROM claim_matches m WHERE m.claim_id = c.id
-                 AND m.score >= {CONFLICT_MIN_SCORE}""" + """
-                 AND json_valid(m.explanation)
-                 AND coalesce(json_extract(m.explanation, '$.conflicts'), '[]')
-                     NOT IN ('[]', '{}', '', 0))"""
-
-
 def claim_conditions(filters: ClaimFilter) -> tuple[str, list]:
-    """SQL conditions over claims `c`, verdicts `v` and articles `a` for a filter."""
-    conditions: list[str] = []
-    params: list = []
-    if filters.verdicts:
-        named = [v for v in filters.verdicts if v in VERDICTS]
-        alternatives = []
-        if named:
-            alternatives.append(f"v.verdict IN ({', '.join('?' for _ in named)})")
-            params.extend(named)
-        if UNJUDGED in filters.verdicts:
-            alternatives.append("v.verdict IS NULL")
-        conditions.append("(" + " OR ".join(alternatives or ["0"]) + ")")
-    if filters.min_score is not None:
-        conditions.append("c.score >= ?")
-        params.append(filters.min_score)
-    if filters.conflicts_only:
-        conditions.append(_CONFLICTS)
-    if filters.speaker:
-        conditions.append("c.speaker = ?")
-        params.append(filters.speaker)
-    if filters.new_evidence_only:
-        conditions.append("EXISTS (SELECT 1 FROM new_evidence n WHERE n.claim_id = c.id)")
-    where, article_params = _article_conditions(filters, include_archived=True)
-    conditions.append(where)
-    params.extend(article_params)
-    return " AND ".join(conditions), params
+    """SQL conditions over claims `c`, verdicts `v` and articles `a` for a filter; its
+    dates are the articles' publication dates."""
+    return filter_conditions(
+        dates=PUBLISHED, since=filters.since, until=filters.until, source=filters.source,
+        verdicts=filters.verdicts, min_score=filters.min_score,
+        conflicts_only=filters.conflicts_only, speaker=filters.speaker,
+        new_evidence_only=filters.new_evidence_only,
+    )
 
 
 def filtered_claim_ids(
@@ -219,7 +180,7 @@ def claims_with_conflicts(store: Store, claim_ids: list[int]) -> set[int]:
         return set()
     marks = ", ".join("?" for _ in claim_ids)
     rows = store.query(
-        f"SELECT c.id FROM claims c WHERE c.id IN ({marks}) AND {_CONFLICTS}", claim_ids
+        f"SELECT c.id FROM claims c WHERE c.id IN ({marks}) AND {CONFLICTS}", claim_ids
     )
     return {r["id"] for r in rows}
 
