@@ -52,7 +52,8 @@ from checkworthiness import (  # noqa: E402
     random_order,
     signals_only,
 )
-from split import _NAIVE, clean_and_split, clean_and_split_only, make_article, p95, timed  # noqa: E402
+from split import _NAIVE, clean_and_split, clean_and_split_only, make_article  # noqa: E402
+from timing import p95, timed  # noqa: E402
 
 from ingest import checkworthy  # noqa: E402
 from ingest.model import MODEL_PATH, load_model  # noqa: E402
@@ -205,12 +206,12 @@ def report_throughput(repeat: int, large: bool) -> None:
         inputs.append(("10 MB article", make_article(10_000_000), max(1, repeat // 2)))
     print(f"\nThroughput, one core: {'input':14} {'what':36} {'median s':>9} {'p95 s':>9} {'x naive':>8}")
     for label, text, runs in inputs:
-        naive = timed(_NAIVE.split, text, runs)
+        naive = timed(_NAIVE.split, runs, text)
         base = statistics.median(naive)
         for what, times in [
             ("naive regex split (baseline)", naive),
-            ("clean + split", timed(clean_and_split_only, text, runs)),
-            ("clean + split + score", timed(clean_and_split, text, runs)),
+            ("clean + split", timed(clean_and_split_only, runs, text)),
+            ("clean + split + score", timed(clean_and_split, runs, text)),
         ]:
             median = statistics.median(times)
             print(f"  {label:33} {what:36} {median:9.3f} {p95(times):9.3f} {median / base:8.1f}")

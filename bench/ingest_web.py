@@ -24,8 +24,6 @@ import random
 import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,6 +35,7 @@ from ingest.feeds import fetch_feeds, follow_feed  # noqa: E402
 from ingest.references import read_references  # noqa: E402
 from store import Store  # noqa: E402
 from tests.unit.test_fetch_localserver import LocalServer, send  # noqa: E402
+from timing import p95, timed  # noqa: E402
 
 LIAR_TRAIN = ROOT.parent / "shared" / "data" / "liar" / "train.tsv"
 ARTICLE = (ROOT / "tests" / "fixtures" / "feeds" / "article.html").read_text(encoding="utf-8")
@@ -44,22 +43,6 @@ LIAR_RATINGS = {
     "pants-fire": "Pants on Fire", "false": "False", "barely-true": "Barely True",
     "half-true": "Half True", "mostly-true": "Mostly True", "true": "True",
 }
-
-
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
-
-
-def timed(function: Callable[[], object], repeat: int, setup: Callable[[], None] | None = None) -> list[float]:
-    times = []
-    for _ in range(repeat):
-        if setup:
-            setup()
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return times
 
 
 def report(label: str, times: list[float], base: float) -> None:

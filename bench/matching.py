@@ -92,6 +92,7 @@ from matchers.rank import (
 from store import Store
 from store.search import search_by_terms
 from store.models import ReferenceDraft
+from timing import percentile
 
 POOL = 100
 
@@ -530,11 +531,6 @@ def _refine(problems, theta, rounds: int = 3):
 
 
 # -- speed ---------------------------------------------------------------------------
-
-
-def percentile(values: Sequence[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
 def speed(sizes: Sequence[int], queries_per_size: int, brute_queries: int) -> None:

@@ -47,6 +47,7 @@ from matchers import find_matches
 from matchers import semantic
 from store.models import Match
 from store.search import search_by_terms
+from timing import percentile
 
 # Lexical matches kept per tweet: the deepest rerank the grid search tries.
 MAX_DEPTH = 30
@@ -75,11 +76,6 @@ class TweetMatches:
     matches: list[Match]
     # Per variant, the similarity of the tweet to each match.
     similarities: dict[str, list[float]]
-
-
-def percentile(values: Sequence[float], share: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
 def ranked_ids(tweet: TweetMatches, variant: str | None, depth: int, weight: float) -> list[str]:

@@ -10,15 +10,14 @@ import argparse
 import dataclasses
 import io
 import json
-import statistics
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import reports  # noqa: E402
 from store.models import VerdictRecord  # noqa: E402
+from timing import median, p95, timed  # noqa: E402
 
 VERDICT_CYCLE = ("corroborated", "contested", "unverified")
 
@@ -38,14 +37,9 @@ def make_records(count: int) -> list[VerdictRecord]:
     ]
 
 
-def timed(fn, runs: int) -> tuple[float, float]:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    times.sort()
-    return statistics.median(times), times[int(0.95 * (len(times) - 1))]
+def median_and_p95(fn, runs: int) -> tuple[float, float]:
+    times = timed(fn, runs)
+    return median(times), p95(times)
 
 
 def main() -> None:
@@ -55,13 +49,13 @@ def main() -> None:
     args = parser.parse_args()
     records = make_records(args.records)
     options = reports.ReportOptions(base_url="https://desk.example/reviews", include_unverified=True)
-    base, base_p95 = timed(lambda: json.dumps([dataclasses.asdict(r) for r in records]), args.runs)
+    base, base_p95 = median_and_p95(lambda: json.dumps([dataclasses.asdict(r) for r in records]), args.runs)
     print(f"{args.records:,} records, {args.runs} runs")
     print(f"{'format':24} {'median ms':>10} {'p95 ms':>10} {'x base':>8}")
     print(f"{'json.dumps (baseline)':24} {base * 1000:10.0f} {base_p95 * 1000:10.0f} {1.0:8.1f}")
     for fmt in reports.FORMATS:
-        median, p95 = timed(lambda: reports.write_report(records, fmt, io.StringIO(), options), args.runs)
-        print(f"{fmt:24} {median * 1000:10.0f} {p95 * 1000:10.0f} {median / base:8.1f}")
+        median_s, p95_s = median_and_p95(lambda: reports.write_report(records, fmt, io.StringIO(), options), args.runs)
+        print(f"{fmt:24} {median_s * 1000:10.0f} {p95_s * 1000:10.0f} {median_s / base:8.1f}")
 
 
 if __name__ == "__main__":

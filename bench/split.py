@@ -16,7 +16,6 @@ import argparse
 import re
 import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 
 from ingest import extract_article, split_claims  # noqa: E402
 from ingest.split import sentence_spans  # noqa: E402
+from timing import p95, timed  # noqa: E402
 
 SAMPLE = ROOT.parent / "shared" / "seeds" / "sample-article.txt"
 _NAIVE = re.compile(r"(?<=[.!?])\s+")
@@ -46,20 +46,6 @@ def make_article(size: int) -> str:
         total += len(paragraph) + 2
         i += 1
     return "\n\n".join(parts)[:size]
-
-
-def timed(function, argument, repeat: int) -> list[float]:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        function(argument)
-        times.append(time.perf_counter() - start)
-    return times
-
-
-def p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
 def clean_and_split_only(text: str) -> None:
@@ -86,14 +72,14 @@ def main() -> None:
     inputs.append(("200,000 chars, no punctuation", "word " * 40_000, args.repeat))
     print(f"{'input':32} {'what':30} {'median s':>10} {'p95 s':>10} {'x naive':>8}")
     for label, text, repeat in inputs:
-        naive = timed(_NAIVE.split, text, repeat)
+        naive = timed(_NAIVE.split, repeat, text)
         base = statistics.median(naive)
         rows = [
             ("naive regex split", naive),
-            ("sentence_spans", timed(sentence_spans, text, repeat)),
-            ("split_claims (split+score)", timed(split_claims, text, repeat)),
-            ("extract_article+sentence_spans", timed(clean_and_split_only, text, repeat)),
-            ("extract_article+split_claims", timed(clean_and_split, text, repeat)),
+            ("sentence_spans", timed(sentence_spans, repeat, text)),
+            ("split_claims (split+score)", timed(split_claims, repeat, text)),
+            ("extract_article+sentence_spans", timed(clean_and_split_only, repeat, text)),
+            ("extract_article+split_claims", timed(clean_and_split, repeat, text)),
         ]
         for what, times in rows:
             median = statistics.median(times)

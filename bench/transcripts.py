@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from split import p95, timed  # noqa: E402
+from timing import p95, timed  # noqa: E402
 
 from ingest.claims import line_claims, speech_claims, split_claims  # noqa: E402
 
@@ -54,11 +54,11 @@ def main() -> None:
                    joined, max(1, args.repeat // 2)))
     print(f"{'input':52} {'reader':40} {'median s':>9} {'p95 s':>7} {'x base':>7}")
     for label, text, runs in inputs:
-        base = timed(lambda t: split_claims(t, lines=True), text, runs)
+        base = timed(lambda t: split_claims(t, lines=True), runs, text)
         for name, times in [
             ("split_claims(lines=True) (baseline)", base),
-            ("line_claims (ingest --lines)", timed(line_claims, text, runs)),
-            ("speech_claims (ingest --transcript)", timed(speech_claims, text, runs)),
+            ("line_claims (ingest --lines)", timed(line_claims, runs, text)),
+            ("speech_claims (ingest --transcript)", timed(speech_claims, runs, text)),
         ]:
             median = statistics.median(times)
             print(f"{label:52} {name:40} {median:9.3f} {p95(times):7.3f} {median / statistics.median(base):7.2f}")

@@ -52,6 +52,7 @@ from textual.keys import REPLACED_KEYS, _get_unicode_name_from_key  # noqa: E402
 from textual.widgets import Static  # noqa: E402
 
 from store import Store  # noqa: E402
+from timing import p95  # noqa: E402
 from store.models import ArticleDraft, ClaimDraft  # noqa: E402
 from tui.app import make_app  # noqa: E402
 from tui.screens.article import ArticleScreen  # noqa: E402
@@ -96,16 +97,11 @@ def build_store(path: Path, articles: int, per_article: int) -> Store:
     return store
 
 
-def percentile_95(samples: list[float]) -> float:
-    ordered = sorted(samples)
-    return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
-
-
 def summary(name: str, samples: list[float], baseline: list[float] | None = None) -> str:
-    p50, p95 = statistics.median(samples), percentile_95(samples)
+    p50, p95 = statistics.median(samples), p95(samples)
     line = f"{name:<40} n={len(samples):<3} median {p50 * 1000:7.1f} ms   p95 {p95 * 1000:7.1f} ms"
     if baseline:
-        b50, b95 = statistics.median(baseline), percentile_95(baseline)
+        b50, b95 = statistics.median(baseline), p95(baseline)
         line += (f"   net of baseline: median {(p50 - b50) * 1000:6.1f} ms, p95 {(p95 - b95) * 1000:6.1f} ms"
                  f"   (ratio {p50 / b50:5.1f}x median, {p95 / b95:5.1f}x p95)")
     return line

@@ -10,48 +10,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_MONTHS = {
-    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4,
-    "april": 4, "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8,
-    "sep": 9, "sept": 9, "september": 9, "oct": 10, "october": 10, "nov": 11,
-    "november": 11, "dec": 12, "december": 12,
-}
-_MONTH = r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
-_WEEKDAY = r"(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?,?\s+)?"
-DATE_PATTERN = re.compile(
-    rf"{_WEEKDAY}(?:"
-    rf"(?P<m1>{_MONTH})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}})"
-    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<m2>{_MONTH}),?\s+(?P<y2>\d{{4}})"
-    rf"|(?P<y3>\d{{4}})-(?P<mo3>\d{{1,2}})-(?P<d3>\d{{1,2}})"
-    rf"|(?P<d4>\d{{1,2}})/(?P<mo4>\d{{1,2}})/(?P<y4>\d{{4}})"
-    rf")",
-    re.IGNORECASE,
-)
+from store import values
+from store.values import DATE_PATTERN, MONTH_NAME
+
 _TIME = r"(?:\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s*[A-Z]{2,4})?)?"
 
 
 def parse_date(text: str) -> str:
     """The first calendar date in `text` as YYYY-MM-DD, or "" when there is none."""
-    match = DATE_PATTERN.search(text)
-    if not match:
-        return ""
-    g = match.groupdict()
-    try:
-        if g["y1"]:
-            year, month, day = int(g["y1"]), _MONTHS[g["m1"].lower().rstrip(".")], int(g["d1"])
-        elif g["y2"]:
-            year, month, day = int(g["y2"]), _MONTHS[g["m2"].lower().rstrip(".")], int(g["d2"])
-        elif g["y3"]:
-            year, month, day = int(g["y3"]), int(g["mo3"]), int(g["d3"])
-        else:
-            # d/m/y versus m/d/y is ambiguous; take the reading that is a valid date, US first.
-            a, b, year = int(g["d4"]), int(g["mo4"]), int(g["y4"])
-            month, day = (a, b) if a <= 12 else (b, a)
-    except (KeyError, ValueError):
-        return ""
-    if not (1 <= month <= 12 and 1 <= day <= 31 and 1800 <= year <= 2200):
-        return ""
-    return f"{year:04d}-{month:02d}-{day:02d}"
+    found = values.parse_date(text)
+    return found.isoformat() if found else ""
 
 
 # A name: capitalised words, initials, particles; no sentence punctuation.
@@ -66,7 +34,7 @@ _DATE_ONLY = re.compile(
 )
 # "WASHINGTON (Reuters) - " or "LONDON, Jan 5 (AP) — " at the start of a wire story.
 WIRE_DATELINE = re.compile(
-    r"^(?P<place>[A-Z][A-Z.'\- ]{1,40}(?:,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)?(?:,\s*" + _MONTH + r"\s+\d{1,2})?)"
+    r"^(?P<place>[A-Z][A-Z.'\- ]{1,40}(?:,\s*[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)?(?:,\s*" + MONTH_NAME + r"\s+\d{1,2})?)"
     r"\s*(?:\((?P<agency>[A-Za-z][\w .&/-]{1,30})\))?\s*[-–—]+\s+(?=\S)"
 )
 

@@ -37,6 +37,7 @@ import httpx
 from ingest.errors import FetchError, IngestError
 from ingest.text import neutralise_controls
 from store.models import ArticleDraft, ClaimDraft
+from store.values import http_url_problem
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_REDIRECTS = 5
@@ -135,16 +136,14 @@ def check_url(url: str, *, refusal: str = "it was not fetched") -> str:
     """`url` stripped, if it is an absolute http(s) URL; FetchError ending in `refusal` otherwise."""
     cleaned = url.strip()
     shown = neutralise_controls(cleaned[:200])
-    if any(ch.isspace() or not ch.isprintable() or ch == "\ufffd" for ch in cleaned):
+    problem = http_url_problem(cleaned)
+    if problem == "spaces":
         raise FetchError(f"{shown} holds spaces or control characters, which no URL can, so {refusal}.")
-    try:
-        parts = urlsplit(cleaned)
-        host = parts.hostname
-    except ValueError as exc:
-        raise FetchError(f"{shown} is not a valid URL ({exc}), so {refusal}.") from exc
-    if parts.scheme.lower() not in {"http", "https"}:
+    if problem == "invalid":
+        raise FetchError(f"{shown} is not a valid URL, so {refusal}.")
+    if problem == "scheme":
         raise FetchError(f"{shown} is not an http(s) URL, so {refusal}.")
-    if not host:
+    if problem == "host":
         raise FetchError(f"{shown} has no host name, so {refusal}.")
     return cleaned
 

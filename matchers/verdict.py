@@ -34,14 +34,13 @@ match it cites.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from urllib.parse import urlsplit
 
-from matchers.normalise import MONTHS
 from store.models import Match
+from store.values import parse_date
 
 # Scores at or above this (with no conflict flag) mean "the same claim": the lowest
 # threshold, in steps of 5, whose precision over each query's top five matches is at
@@ -116,7 +115,7 @@ def corroboration(matches: Sequence[Match], threshold: float = SAME_CLAIM_SCORE)
                 agreeing.add(_source_key(match))
             elif rating == CONTESTED:
                 disputing.add(_source_key(match))
-            parsed = parse_date(match.candidate.date) if match.candidate.date else None
+            parsed = parse_date(match.candidate.date, partial=True) if match.candidate.date else None
             if parsed and (earliest is None or parsed < earliest[0]):
                 earliest = (parsed, match.candidate.date)
         elif is_same_topic_conflict(match, threshold) and rating in (CORROBORATED, None):
@@ -201,26 +200,3 @@ def _source_key(match: Match) -> str:
     if host:
         return host.removeprefix("www.")
     return f"{candidate.kind}:{candidate.id}"
-
-
-_ISO = re.compile(r"(\d{4})-(\d{1,2})(?:-(\d{1,2}))?")
-_MONTH_DAY_YEAR = re.compile(r"([A-Za-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})")
-_DAY_MONTH_YEAR = re.compile(r"(\d{1,2})\s+([A-Za-z]+)\.?,?\s+(\d{4})")
-_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
-
-
-def parse_date(text: str) -> date | None:
-    """A date from ISO ("2020-01-06"), "January 6, 2020", "6 Jan 2020" or a bare year
-    (as 1 January); None when nothing date-like is found."""
-    try:
-        if found := _ISO.search(text):
-            return date(int(found[1]), int(found[2]), int(found[3] or 1))
-        if (found := _MONTH_DAY_YEAR.search(text)) and found[1].casefold() in MONTHS:
-            return date(int(found[3]), MONTHS[found[1].casefold()], int(found[2]))
-        if (found := _DAY_MONTH_YEAR.search(text)) and found[2].casefold() in MONTHS:
-            return date(int(found[3]), MONTHS[found[2].casefold()], int(found[1]))
-        if found := _YEAR.search(text):
-            return date(int(found[1]), 1, 1)
-    except ValueError:  # "2020-13-45"
-        return None
-    return None

@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from urllib.parse import urlsplit
 
 from store.models import VERDICTS, VerdictRecord
+from store.values import is_http_url
 
 VERDICT_LABELS: dict[str, str] = {
     "corroborated": "Corroborated",
@@ -55,15 +55,7 @@ def one_line(text: str) -> str:
 def safe_http_url(url: str) -> str:
     """`url` stripped if it is an absolute http(s) URL with a host, else ""."""
     url = (url or "").strip()
-    if not url or any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in url):
-        return ""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return ""
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return ""
-    return url
+    return url if is_http_url(url) else ""
 
 
 def group_by_article(records: Iterable[VerdictRecord]) -> list[list[VerdictRecord]]:

@@ -17,7 +17,6 @@ import webbrowser
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
-from urllib.parse import urlsplit
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -54,6 +53,7 @@ from tui.screens.prompt import PromptScreen, not_empty
 from tui.screens.search import SearchScreen
 from tui.settings import Settings, load_settings, save_settings
 from tui.team import TeamLink
+from tui.validation import validate_url, validate_url_or_file
 from tui.widgets.literal import one_line
 from tui.words import counted
 from tui.writer import PendingWrite, StoreWriter
@@ -81,30 +81,6 @@ def _undo_message(done: str, action: str, changed: list[Claim], kept: int) -> st
         message += (f" {counted(kept, 'claim')} changed by someone else since "
                     f"{'was' if kept == 1 else 'were'} left as {'it is' if kept == 1 else 'they are'}.")
     return message
-
-
-def validate_url(answer: str) -> str | None:
-    """An error sentence unless `answer` is an absolute http(s) URL with a host."""
-    try:
-        parts = urlsplit(answer)
-    except ValueError:
-        parts = None
-    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return f"'{answer}' is not an http or https URL with a host name."
-    if any(ch.isspace() or ord(ch) < 32 for ch in answer):
-        return f"'{answer}' contains spaces or control characters; URLs cannot."
-    return None
-
-
-def validate_url_or_file(answer: str) -> str | None:
-    """An error sentence unless `answer` is an http(s) URL (`validate_url`) or a file here."""
-    if answer.lower().startswith(("http://", "https://")):
-        return validate_url(answer)
-    try:
-        is_file = Path(answer).expanduser().is_file()
-    except (OSError, ValueError):
-        is_file = False
-    return None if is_file else f"'{answer}' is neither an http or https URL nor a file on this machine."
 
 
 class ClaimdeskApp(App):

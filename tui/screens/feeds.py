@@ -26,6 +26,7 @@ from store.errors import ClaimdeskError, StoreError, UnknownIdError
 import operations
 from operations.feeds import FeedResult
 from tui.screens.prompt import PromptScreen
+from tui.validation import validate_url
 from tui.widgets.key_hints import KeyHints
 from tui.widgets.literal import literal, one_line
 from tui.words import counted
@@ -134,8 +135,6 @@ class FeedsScreen(Screen):
         self.app.pop_screen()
 
     def action_add_feed(self) -> None:
-        from tui.app import validate_url
-
         def follow(url: str | None) -> None:
             if not url:
                 return
