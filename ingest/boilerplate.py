@@ -148,9 +148,3 @@ def boilerplate_kind(line: str) -> str | None:
     if len(stripped) <= 120 and _HAS_DIGIT.search(stripped) and parse_dateline(stripped) is not None:
         return "dateline"
     return None
-
-
-def is_related_heading(line: str) -> bool:
-    """True for headings such as "Related articles" that introduce a list of links."""
-    kind = boilerplate_kind(line)
-    return kind == "related links"

@@ -40,10 +40,6 @@ COMMANDS = {
     "claims path": ["claims", "/nonexistent/{}.txt"],
 }
 
-# Known failures, each naming the module that must change.
-_CRASHES_ON_SURROGATES: dict[str, str] = {}
-_PASSES_CONTROLS: dict[str, str] = {}
-
 
 def run_with_terminal_streams(*argv: str) -> tuple[int, str, str]:
     """Run the command line with streams like a UTF-8 terminal's: stdout strict (a lone
@@ -79,17 +75,11 @@ def _check(name: str, value: str, seeded_db: Path, refs: Path) -> None:
     assert_no_controls(stored, "the store")
 
 
-def _case(name: str, known: dict[str, str]):
-    if name in known:
-        return pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=known[name]))
-    return name
-
-
-@pytest.mark.parametrize("name", [_case(n, _CRASHES_ON_SURROGATES) for n in COMMANDS])
+@pytest.mark.parametrize("name", list(COMMANDS))
 def test_arguments_that_are_not_utf8(name: str, seeded_db: Path, refs: Path) -> None:
     _check(name, NOT_UTF8, seeded_db, refs)
 
 
-@pytest.mark.parametrize("name", [_case(n, _PASSES_CONTROLS) for n in COMMANDS])
+@pytest.mark.parametrize("name", list(COMMANDS))
 def test_arguments_with_terminal_escapes(name: str, seeded_db: Path, refs: Path) -> None:
     _check(name, ESCAPE, seeded_db, refs)

@@ -222,18 +222,8 @@ def test_ingest_from_stdin(case: str, articles: dict[str, Path], tmp_path: Path,
 
 # -- import -----------------------------------------------------------------------------------
 
-# Cases known to end in a traceback, each naming the module that must change.
-_TRACEBACK_CASES: dict[str, str] = {}
-
-
-def _import_case(case: str):
-    if case in _TRACEBACK_CASES:
-        return pytest.param(case, marks=pytest.mark.xfail(strict=True, reason=_TRACEBACK_CASES[case]))
-    return case
-
-
 @pytest.mark.timeout(60)
-@pytest.mark.parametrize("case", [_import_case(c) for c in REFERENCE_FILES])
+@pytest.mark.parametrize("case", list(REFERENCE_FILES))
 def test_import(case: str, reference_files: dict[str, Path], tmp_path: Path, capsys) -> None:
     path = reference_files[case]
     db = seed_store(tmp_path / "store.db")

@@ -9,6 +9,7 @@ import pytest
 
 from ingest.demo import demo_references_path
 from store import Store
+from store import queue
 from tests.conftest import SAMPLE_ARTICLE
 from tests.tui.helpers import running_desk, settle, static_text, table_text
 import operations
@@ -205,7 +206,7 @@ async def test_i_adds_a_transcript_file_read_with_its_speakers(store: Store, tmp
         await settle(pilot)
         assert isinstance(app.screen, InboxScreen)
         assert "town-hall.txt" in table_text(app.screen.query_one(InboxTable))
-    [article] = store.list_articles()
+    [article] = queue.inbox_page(store)
     claims = store.claims_for_article(article.id, checkworthy_only=False)
     assert [(c.speaker, c.text) for c in claims][-2:] == [
         ("Donald Trump", "We built the biggest economy in history."),

@@ -10,6 +10,7 @@ import httpx
 
 from store import Store
 from store import feeds as feed_store
+from store import queue
 from tests.tui.helpers import settle, table_text
 from tui.app import make_app
 from tui.screens.feeds import FeedsScreen
@@ -82,7 +83,7 @@ async def test_add_page_by_url_and_refuse_a_bad_one(store: Store) -> None:
         await _type(pilot, "https://ledger.example/articles/ferry")
         await pilot.press("enter")
         await settle(pilot)
-        [article] = store.list_articles()
+        [article] = queue.inbox_page(store)
         assert article.title == "Harbour authority reports record cargo volumes"
         assert store.claims_for_article(article.id)
 
