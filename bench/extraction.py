@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,13 +72,7 @@ def model_without_rules(text: str) -> float:
 
 
 def model_load_seconds(runs: int = 7) -> list[float]:
-    times = []
-    for _ in range(runs):
-        load_model.cache_clear()
-        start = time.perf_counter()
-        load_model()
-        times.append(time.perf_counter() - start)
-    return times
+    return timed(load_model, runs, setup=load_model.cache_clear)
 
 
 def baselines(texts: list[str]) -> list[tuple[str, Scores, float]]:
