@@ -39,46 +39,12 @@ Texts that normalise identically score 100. A match carrying conflict flags (see
 mean before the link), so a claim that differs in its checkable core ranks below one
 that does not.
 
-How the constants were chosen, all on the CheckThat! 2020 task 2 train split (800
-tweets against 10,375 Snopes claims); the dev split (197 tweets) only reports:
-- `DEFAULT_WEIGHTS`: a coordinate search of the weights for MAP@5 with the claims' text
-  alone stored.
-- `TITLED_WEIGHTS`: the features kept by 5-fold cross-validated train MAP@5; the weights
-  are `bench/matching.py --tune`'s fit on all of train: a listwise softmax loss over
-  each tweet's shortlist (non-negative weights), then a coordinate search on MAP@5.
-  Cross-validated train MAP@5 of that fit: 0.873, against 0.859 for the eight features
-  used before (text and title coverages, token ratios, BM25) with a coordinate search.
-  Tried and left out for adding nothing under cross-validation: the text's
-  `token_set`/`token_sort` and query coverages, word-bigram overlap, capitalised-name
-  overlap, the rarest shared words, the tweet's author, BM25 transforms, products of
-  features (the tweet's month and year in the claim added 0.001, too little to keep).
-- The trees: `bench/matching.py --tune` fits them on train (LightGBM's LambdaRank, 100
-  trees of 3 leaves, starting from the weighted mean), after cross-validating the same
-  fit: 5-fold train MAP@5 over 3 shuffles 0.8769 with the trees against 0.8732 for the
-  weighted mean alone (every shuffle gained, 0.002-0.005). Tried alongside and left out
-  (same cross-validation): trees without the pool-relative values (0.874), trees
-  instead of the weighted mean (0.867-0.875), more leaves or rounds (0.873-0.876), and
-  as more tree or weighted-mean inputs the text's token ratios and query coverage,
-  picture/video indicators, the candidate's place among the retrieved, the query's and
-  the claim's lengths, and the character coverage split into text and title (no gain
-  beyond the spread between shuffles).
-- `TITLED_CONFLICT_PENALTY` = 1: train MAP@5 prefers 0 by 0.002; 1 keeps a claim with
-  conflicts below an otherwise equal one.
-- `DEFAULT_MIN_SCORE` = 45: the threshold that maximises F1 of "score >= t means the
-  same claim" over each tweet's top five matches (steps of 5; the untitled scores' own
-  optimum). What the desk calls the same claim is stricter, for precision
-  (`matchers.verdict.SAME_CLAIM_SCORE`). `TITLED_SCORE_POWER` puts the titled weighted mean's optimum there. The
-  trees' link: its slope from a logistic regression of "same claim" on the
-  cross-validation's out-of-fold corrected means (each tweet's top five), its midpoint
-  putting their best F1 at 45 (next to the regression's own: 0.574 and 0.571).
-  Out-of-fold: precision 0.83, recall 0.80, F1 0.81 (the weighted mean alone, on train
-  itself: 0.63, 0.68, 0.66).
-With titles, `find_matches` scores MAP@5 0.888 on train (fitted there) and 0.851 on dev
-(R@1 0.812; "same claim" at 45 on dev: precision 0.86, recall 0.75, F1 0.80; plain BM25
-over text and title: 0.821 and 0.756; the weighted mean alone: 0.881 and 0.842). Below
-the threshold a candidate is most often another claim on the same topic. The BM25
-feature and the trees' pool-relative values are relative to the same search's
-candidates, so scores compare matches of one query, and only roughly across queries.
+At or above `DEFAULT_MIN_SCORE` a match is counted as the same claim (the desk's
+`matchers.verdict.SAME_CLAIM_SCORE` is stricter); below it a candidate is most often
+another claim on the same topic. The BM25 feature and the trees' pool-relative values
+are relative to the same search's candidates, so scores compare matches of one query,
+and only roughly across queries. How the constants were chosen, and the scores they
+give on train and dev: bench/NOTES.md.
 """
 
 from __future__ import annotations

@@ -321,48 +321,9 @@ def threshold_sets(data: dict[str, list[Example]], scored: dict[str, list[float]
     return {name: [(p, e.label) for p, e in zip(scored[name], data[name])] for name in (CT22_TRAIN, CT24_TRAIN)}
 
 
-# The grid the transcript weights are chosen on (log-odds). CheckThat! 2020 holds too few
-# positives (487) for many free weights. "questions" multiplies a speaker's question excess
-# (about 0.2 for a moderator or interviewer, 0 to 0.08 for candidates): debates have several
-# moderators and only one is "the moderator". It raised the held-out-transcript MAP from
-# 0.117 (moderator and share alone) to 0.128. The role weights lower other speakers' lines only,
-# so the main speaker's claims keep their sentence scores and stay comparable with the threshold.
-# "repeated claim" multiplies `checkworthy.repetition` (a line's largest content-word overlap
-# with another line of the transcript): speakers repeat their talking points, and CheckThat!
-# 2020 marks every line making a checked claim. It is the only weight that raises a score.
-# Held-out-transcript MAP, official folds, then its mean over these and four random assignments
-# of transcripts to folds: roles alone 0.132 (0.123); plain Jaccard 0.144 (0.135); Jaccard with
-# words weighted by log(lines / lines holding the word), shipped, 0.150 (0.140), better than the
-# plain one under all five assignments. It was chosen among ten variants by that five-assignment
-# mean, on the same transcripts: choosing among them inside the cross-validation instead gives
-# about 0.141 on the official folds (it picks "4+ content words", 0.140 alone). The others: plural
-# stemming (0.132 mean), at least 3 or 4 content words (0.140, 0.142), 10 or 40 lines per word
-# (0.140, 0.138), words of 4+ letters without the function-word list (0.135), same speaker only
-# (0.136), neighbours excluded (0.125).
-# No gain over the plain repeat (held-out MAP 0.141-0.148, within the transcripts' spread) from:
-# the line's place in its speaker turn (first line, first after a question, position, turn
-# length), its speaker's mean score, the share of its words found elsewhere in the transcript,
-# line length, a denial by another speaker within the next lines ("wrong", "not true"), naming
-# another speaker, the overlap with CheckThat! 2020 positives of the other folds' transcripts
-# (nearest neighbour, 0.134 alone), a logistic regression over all of these (0.111-0.124),
-# neighbours' sentence scores, a stage re-weighting the signals on CheckThat! 2020 (0.129-0.144),
-# wider share and question grids, and the sentence models of other training choices (ClaimBuster
-# only or heavier, CheckThat! 2022 heavier, no NBSVM, l2 1e-5 or 1.6e-4: 0.115-0.139 with it).
-# The held-out MAP is noisy: sentence models that differ only on tweets give 0.122-0.150 with
-# the same transcript features, as one fold's chosen weights flip between near-equal points.
-# "sweeping claim" is added once to a line holding an absolute or superlative word
-# (`checkworthy.sweeping`: never, always, everyone, no one, all, every, the biggest, the first,
-# ever, record, only, most...): 130 of the 487 positives (27%) hold one, against 13% of all lines.
-# Held-out-transcript MAP over five sentence-model seeds (13-17, the shipped training otherwise):
-# without it 0.145, 0.145, 0.146, 0.128, 0.129 (mean 0.139); with it 0.154, 0.161, 0.162,
-# 0.158, 0.164 (mean 0.160), every fold choosing 1.0 or 1.5; over the official folds and four
-# random assignments of transcripts to folds (seed 13), 0.145 -> 0.155 on the mean, lower on one
-# assignment (0.145 -> 0.143). The word list was written before it was measured; its parts,
-# measured after, each did less: superlatives alone 0.155 (mean), absolutes alone 0.133, the
-# "comparison" signal 0.144. No gain (seed 13) from: he/she, record
-# verbs ("voted", "supported", "wants"), "said", long or short lines, applause or crosstalk next,
-# a speaker's share as a log or square-root ratio, a line's second-best or summed overlaps, or
-# same-speaker and other-speaker repeats weighed apart.
+# The grid the transcript weights are chosen on (log-odds). The role weights lower other
+# speakers' lines only; "repeated claim" (`checkworthy.repetition`) and "sweeping claim"
+# (`checkworthy.sweeping`) raise a line's score. What was tried: bench/NOTES.md.
 MODERATOR_GRID = (0.0, -1.0, -2.0, -3.0)
 SHARE_GRID = (0.0, 4.0, 8.0, 12.0)
 QUESTION_GRID = (0.0, -20.0, -40.0, -80.0)
