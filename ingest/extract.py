@@ -13,6 +13,8 @@ import html
 import re
 from dataclasses import dataclass, replace
 
+from markdown_it import MarkdownIt
+
 from ingest import boilerplate
 from ingest.errors import IngestError
 from ingest.text import neutralise_controls
@@ -28,14 +30,6 @@ _LINK_TARGET = r"\((?:[^()\n]|\([^()\n]*\))*\)"
 _IMAGE = re.compile(r"!\[[^\]\n]*\](?:" + _LINK_TARGET + r"|\[[^\]\n]*\])")
 _LINK = re.compile(r"\[([^\]\n]*)\]" + _LINK_TARGET)
 _REF_LINK = re.compile(r"\[([^\]\n]+)\]\[[^\]\n]*\]")
-_AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
-_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>\n]{0,300})?/?>")
-_STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
-_EM_STAR = re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]+?)(?<=[^\s*])\*(?![\w*])")
-_EM_UNDERSCORE = re.compile(r"(?<![\w_])_(?=[^\s_])([^_\n]+?)(?<=[^\s_])_(?![\w_])")
-_STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
-_CODE = re.compile(r"`+([^`\n]+)`+")
-_ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
 _LINK_DEFINITION = re.compile(r"^\s{0,3}\[[^\]\n]+\]:\s*\S+")
 _RULE = re.compile(r"^\s*(?:([-*_=~•·])\s*){1,}$")
 _HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -44,25 +38,27 @@ _BULLET = re.compile(r"^\s*(?:[-*+•◦▪‣]|\d{1,3}[.)]|\(?[a-z][.)])\s+(?=\
 _ONLY_SEPARATORS = re.compile(r"^[\s,;|·•/&:\-–—]*$")
 _SETEXT = re.compile(r"^\s{0,3}(?:=+|-+)\s*$")
 _MARKUP_CHARS = re.compile(r"[\[\]*_`<~\\]")
+# CommonMark inline syntax with strikethrough; entities stay as written, as in plain text.
+_INLINE = MarkdownIt("commonmark").enable("strikethrough").disable("entity")
+_SHOWN = ("text", "code_inline")
 
 
 def strip_inline_markdown(line: str) -> str:
-    """`line` with Markdown and stray HTML inline syntax reduced to the words a reader sees."""
+    """`line` with Markdown and stray HTML inline syntax reduced to the words a reader sees:
+    link words without targets, no images, no tags."""
     if not _MARKUP_CHARS.search(line):
-        return line  # most lines of prose: skip the dozen substitutions
-    line = _IMAGE.sub("", line)
-    line = _LINK.sub(r"\1", line)
+        return line  # most lines of prose: no parsing needed
+    # A reference-style link's definition is elsewhere in the document (dropped as a
+    # silent line), so the parser of one line cannot resolve it: its words are kept here.
     line = _REF_LINK.sub(r"\1", line)
-    line = _AUTOLINK.sub(r"\1", line)
-    line = _HTML_TAG.sub("", line)
-    line = _CODE.sub(r"\1", line)
-    for _ in range(2):  # nested **_x_**
-        line = _STRONG.sub(r"\2", line)
-        line = _EM_STAR.sub(r"\1", line)
-        line = _EM_UNDERSCORE.sub(r"\1", line)
-    line = _STRIKE.sub(r"\1", line)
-    line = _ESCAPE.sub(r"\1", line)
-    return line
+    words = []
+    for token in _INLINE.parseInline(line):
+        for child in token.children or ():
+            if child.type in _SHOWN:
+                words.append(child.content)
+            elif child.type in ("softbreak", "hardbreak"):
+                words.append(" ")
+    return "".join(words)
 
 
 @dataclass

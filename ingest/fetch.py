@@ -29,10 +29,11 @@ import threading
 import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
 import httpx
+from lxml import etree
+from lxml import html as lxml_html
 
 from ingest.errors import FetchError, IngestError
 from ingest.text import neutralise_controls
@@ -494,20 +495,6 @@ def _read_capped(url: str, response: httpx.Response, max_bytes: int, cancel: thr
 # -- articles ------------------------------------------------------------------
 
 
-class _CanonicalLink(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.href = ""
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag != "link" or self.href:
-            return
-        values = dict(attrs)
-        rel = (values.get("rel") or "").lower().split()
-        if "canonical" in rel and values.get("href"):
-            self.href = values["href"] or ""
-
-
 _HEAD_END = re.compile(r"</head\s*>|<body[\s>]", re.IGNORECASE)
 
 
@@ -515,15 +502,21 @@ def canonical_link(html_text: str, base_url: str) -> str:
     """The absolute http(s) URL of the page's `<link rel=canonical>`, or ""."""
     end = _HEAD_END.search(html_text, 0, 500_000)
     head = html_text[: end.start() if end else 500_000]
-    parser = _CanonicalLink()
-    try:
-        parser.feed(head)
-    except (AssertionError, ValueError):
+    if not head.strip():
         return ""
-    if not parser.href:
+    # As UTF-8 bytes with the encoding given: a str with an XML encoding declaration (an
+    # XHTML page) would be refused. A parser per call: lxml parsers are not shared by threads.
+    parser = lxml_html.HTMLParser(encoding="utf-8")
+    try:
+        links = lxml_html.fromstring(head.encode("utf-8", "replace"), parser=parser).iter("link")
+    except etree.ParserError:  # nothing parseable
+        return ""
+    href = next((link.get("href") for link in links
+                 if "canonical" in (link.get("rel") or "").lower().split() and link.get("href")), "")
+    if not href:
         return ""
     try:
-        absolute = urljoin(base_url, parser.href.strip())
+        absolute = urljoin(base_url, href.strip())
     except ValueError:
         return ""
     return normalise_url(absolute)
