@@ -4,7 +4,7 @@ Each composes ingest, matchers, reports and the store; none touches a widget, so
 desk can run them in worker threads and the command line can call them directly.
 """
 
-from operations.exports import export_report, export_report_file, verdict_records
+from operations.exports import export_in_view, export_report, export_report_file, verdict_records
 from operations.feeds import check_feed, fetch_feeds, follow_feed, unfollow_feed
 from operations.freshness import (
     RematchResult,
@@ -26,6 +26,7 @@ from operations.sources import IngestInterrupted, IngestResult, ingest_source, s
 __all__ = [
     "IngestInterrupted",
     "IngestResult",
+    "export_in_view",
     "MatchingError",
     "RematchResult",
     "check_feed",

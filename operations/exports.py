@@ -9,8 +9,9 @@ from typing import TextIO
 
 import matchers
 import reports
-from store import ExportFilter, Store
-from store.models import VerdictRecord
+from store import ExportFilter, Store, queue
+from store.models import VERDICTS, VerdictRecord
+from store.queue import ClaimFilter
 
 
 def export_report(
@@ -36,6 +37,18 @@ def export_report_file(
     """Write the verdicts selected by `filters` (and `claim_ids`, when given) to a file,
     atomically; returns how many claims."""
     return reports.write_report_file(verdict_records(store, filters, claim_ids=claim_ids), fmt, path, options)
+
+
+def export_in_view(
+    store: Store, fmt: str, path: str, filters: ClaimFilter, article_id: int | None = None
+) -> int:
+    """Write the verdicts the desk shows (one article's, or all) through `export_report_file`:
+    the export filter narrowed to the claims that the desk's filter lets through."""
+    named = tuple(v for v in filters.verdicts if v in VERDICTS)
+    only_open = bool(filters.verdicts) and not named  # only "no verdict" in view: nothing judged
+    allowed = set() if only_open else set(queue.filtered_claim_ids(store, filters, article_id))
+    export_filter = ExportFilter(article_id=article_id, source=filters.source or None, verdicts=named)
+    return export_report_file(store, fmt, path, export_filter, claim_ids=allowed)
 
 
 def verdict_records(

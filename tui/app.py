@@ -24,11 +24,11 @@ from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.screen import Screen
 
-from store import ExportFilter, Store, queue
+from store import Store, queue
 from store import team
 from store.changes import ChangeBatch
 from store.errors import ClaimdeskError, VerdictConflict
-from store.models import VERDICTS, Claim, Match
+from store.models import Claim, Match
 from store.queue import ClaimFilter
 from store.rematch import count_stale_claims
 from tui.messages import (
@@ -696,8 +696,11 @@ class ClaimdeskApp(App):
           description="Write a report")
     def write_export(self, path: str, fmt: str, article_id: int | None,
                      filters: ClaimFilter) -> None:
+        import operations  # imported here: it pulls in every core package
+
         try:
-            written = export_in_view(self.store, fmt, str(Path(path).expanduser()), filters, article_id)
+            written = operations.export_in_view(self.background_reader, fmt, str(Path(path).expanduser()),
+                                                filters, article_id)
         except (ClaimdeskError, OSError) as exc:
             self.call_from_thread(self.show_error, exc)
             return
@@ -719,18 +722,6 @@ class ClaimdeskApp(App):
                 binding.description, f"Key: {keys}",
                 lambda action=binding.action, node=active.node: self.run_action(action, node),
             )
-
-
-def export_in_view(store: Store, fmt: str, path: str, filters: ClaimFilter, article_id: int | None) -> int:
-    """Write the verdicts the desk shows through the command line's export path: the
-    store's export filter narrowed to the claims that the desk's own filter lets through."""
-    import operations
-
-    named = tuple(v for v in filters.verdicts if v in VERDICTS)
-    only_open = bool(filters.verdicts) and not named  # only "no verdict" in view: nothing judged
-    allowed = set() if only_open else set(queue.filtered_claim_ids(store, filters, article_id))
-    export_filter = ExportFilter(article_id=article_id, source=filters.source or None, verdicts=named)
-    return operations.export_report_file(store, fmt, path, export_filter, claim_ids=allowed)
 
 
 def make_app(store: Store, settings: Settings | None = None, http_client=None) -> ClaimdeskApp:
