@@ -30,6 +30,7 @@ from store.models import (
     VERDICTS,
     Article,
     ArticleDraft,
+    ArticleSummary,
     Candidate,
     Claim,
     ClaimDraft,
@@ -338,6 +339,11 @@ class Store:
                 ],
             )
             return article_id, True
+
+    def list_articles(self, include_archived: bool = False) -> list[ArticleSummary]:
+        where = "" if include_archived else "WHERE a.status != 'archived'"
+        rows = self.query(f"{ARTICLE_SUMMARY_SELECT} {where} ORDER BY a.id DESC")
+        return [ArticleSummary(**row) for row in rows]
 
     def get_article(self, article_id: int) -> Article:
         rows = self.query("SELECT * FROM articles WHERE id = ?", [article_id])
