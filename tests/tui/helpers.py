@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import Iterator
+from contextlib import asynccontextmanager, contextmanager
 
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
@@ -45,6 +46,23 @@ async def running_desk(
     async with app.run_test(size=DESK_SIZE) as pilot:
         await settle(pilot)
         yield app, pilot
+
+
+@contextmanager
+def store_held_by_another_writer(store: Store) -> Iterator[None]:
+    """Another connection holds the store's write lock, and the desk's writes give up
+    after 50 ms instead of the usual busy timeout; both are undone on leaving."""
+    import store.db as db_module
+
+    locker = Store(store.path)
+    store.db.conn.execute("PRAGMA busy_timeout = 50")
+    locker.db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    finally:
+        locker.db.conn.execute("ROLLBACK")
+        store.db.conn.execute(f"PRAGMA busy_timeout = {db_module.BUSY_TIMEOUT_MS}")
+        locker.close()
 
 
 def table_text(table: DataTable) -> str:

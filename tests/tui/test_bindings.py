@@ -14,7 +14,7 @@ from textual.widgets import Input, TextArea
 from store import Store
 from store.models import Candidate, Match, ReferenceDraft
 from store.queue import ClaimFilter
-from tests.tui.helpers import running_desk, settle, static_text, table_text
+from tests.tui.helpers import running_desk, settle, static_text, store_held_by_another_writer, table_text
 from tui.app import ClaimdeskApp
 from tui.screens.article import ArticleScreen
 from tui.screens.duplicates import DuplicatesScreen
@@ -396,16 +396,10 @@ async def test_export_writes_exactly_the_filtered_claims(seeded, tmp_path: Path)
 
 async def test_write_to_a_busy_store_stays_pending_and_retries(seeded) -> None:
     store, _ = seeded
-    locker = Store(store.path)
     async with desk_on_first_article(seeded) as (app, pilot, _, _):
         claim = current_claim(app)
         # Another process holds the write lock longer than the busy timeout allows.
-        import store.db as db_module
-
-        old_timeout = db_module.BUSY_TIMEOUT_MS
-        store.db.conn.execute("PRAGMA busy_timeout = 50")
-        locker.db.conn.execute("BEGIN IMMEDIATE")
-        try:
+        with store_held_by_another_writer(store):
             await pilot.press("x")
             await settle(pilot)
             assert app.pending_writes == 1
@@ -413,14 +407,10 @@ async def test_write_to_a_busy_store_stays_pending_and_retries(seeded) -> None:
             # The screen showed the verdict at once; the store does not hold it yet.
             assert "contested" in table_text(app.screen.query_one(ClaimList)).splitlines()[0]
             assert store.get_claim(claim.id).verdict is None
-        finally:
-            locker.db.conn.execute("ROLLBACK")
-            store.db.conn.execute(f"PRAGMA busy_timeout = {old_timeout}")
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert app.pending_writes == 0
         assert store.get_claim(claim.id).verdict == "contested"
-    locker.close()
 
 
 async def test_undo_takes_back_only_your_own_change_and_keeps_a_colleagues(seeded) -> None:

@@ -11,7 +11,7 @@ import httpx
 from store import Store
 from store import feeds as feed_store
 from store import queue
-from tests.tui.helpers import settle, table_text
+from tests.tui.helpers import settle, store_held_by_another_writer, table_text
 from tui.app import make_app
 from tui.screens.feeds import FeedsScreen
 from tui.screens.inbox import InboxScreen
@@ -114,17 +114,12 @@ async def test_inbox_keys_open_feeds_and_add_a_page(store: Store) -> None:
 async def test_follow_and_unfollow_wait_for_a_busy_store_on_the_writer(store: Store) -> None:
     """Following goes through the desk's writer like a verdict: while another process
     holds the store it stays pending (the screen keeps working), and ctrl+r saves it."""
-    import store.db as db_module
-
-    locker = Store(store.path)
     app = make_app(store, http_client=_client())
     async with app.run_test(size=(130, 36)) as pilot:
         await settle(pilot)
         app.push_screen(FeedsScreen())
         await settle(pilot)
-        store.db.conn.execute("PRAGMA busy_timeout = 50")
-        locker.db.conn.execute("BEGIN IMMEDIATE")
-        try:
+        with store_held_by_another_writer(store):
             await pilot.press("a")
             await _type(pilot, "https://ledger.example/rss")
             await pilot.press("enter")
@@ -132,9 +127,6 @@ async def test_follow_and_unfollow_wait_for_a_busy_store_on_the_writer(store: St
             assert app.is_running and app.pending_writes == 1
             assert any("Following https://ledger.example/rss is not stored yet" in n.message
                        for n in app._notifications)
-        finally:
-            locker.db.conn.execute("ROLLBACK")
-            store.db.conn.execute(f"PRAGMA busy_timeout = {db_module.BUSY_TIMEOUT_MS}")
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert app.pending_writes == 0
@@ -145,4 +137,3 @@ async def test_follow_and_unfollow_wait_for_a_busy_store_on_the_writer(store: St
         await settle(pilot)
         assert feed_store.list_feeds(store) == []
         assert any("No longer following https://ledger.example/rss" in n.message for n in app._notifications)
-    locker.close()
