@@ -84,7 +84,9 @@ class ArticleScreen(DeskScreen):
         return self.query_one(MatchPanel)
 
     def status_extra(self) -> str:
-        selected = len(self.claim_list.selected) if self.is_mounted else 0
+        # A count can arrive while the screen is still composing or already closing.
+        lists = self.query(ClaimList)
+        selected = len(lists.first().selected) if lists else 0
         parts = ["Sort: most check-worthy"] if self.by_score else []
         if selected:
             parts.append(f"Selected: {selected}")
