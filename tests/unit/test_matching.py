@@ -296,3 +296,53 @@ def test_shortlist_never_keeps_fewer_candidates_than_the_limit():
     pool = [Candidate(kind="reference", id=i, text=f"claim {i} on taxes", bm25=-1.0) for i in range(1, 21)]
     ranked = rank_candidates("claim on taxes", pool, limit=8, min_score=0, shortlist=2)
     assert len(ranked) == 8
+
+
+# -- bylines and generic words -------------------------------------------------------
+
+
+def titled(id: int, text: str, title: str, bm25: float) -> Candidate:
+    return Candidate(id=id, kind="reference", text=text, title=title, bm25=bm25)
+
+
+SIGNED_TWEET = (
+    "The lake behind the dam froze solid in the middle of a July heat wave, "
+    "the rangers say. pic.twitter.com/abc123 — Maria Kowalczyk (@MariaKowalczyk) July 9, 2019"
+)
+
+
+def test_a_signature_name_does_not_lift_an_unrelated_claim_about_its_author() -> None:
+    about_author = titled(1, "Maria Kowalczyk resigned from the city council in 2018.",
+                          "Did Maria Kowalczyk Resign From the Council?", -9.0)
+    about_content = titled(2, "A lake froze solid during a July heat wave.",
+                           "Did a Lake Freeze Solid in a July Heat Wave?", -7.0)
+    filler = titled(3, "A dam was built on the river in 1950.", "Was the Dam Built in 1950?", -3.0)
+    scores = {m.candidate.id: m.score for m in rank_candidates(SIGNED_TWEET, [about_author, about_content, filler], min_score=0)}
+    assert scores[2] > scores[1]
+    assert scores[1] < DEFAULT_MIN_SCORE
+
+
+def test_a_claim_naming_the_tweets_author_is_still_found() -> None:
+    # Who posted is often who the fact-check is about: the byline's words still count,
+    # and decide between two claims that share the tweet's content alike.
+    tweet = "Rural healthcare should be expensive. — Jackson Kernion (@JacksonKernion) November 5, 2019"
+    named = titled(1, "Jackson Kernion wrote that rural healthcare should be expensive.",
+                   "Did an Instructor Say Rural Healthcare Should Be Expensive?", -8.0)
+    unnamed = titled(2, "A senator wrote that rural healthcare should be expensive.",
+                     "Did a Senator Say Rural Healthcare Should Be Expensive?", -8.0)
+    matches = rank_candidates(tweet, [named, unnamed], min_score=0)
+    assert matches[0].candidate.id == 1
+
+
+def test_generic_words_alone_do_not_make_a_match() -> None:
+    # Words most candidates share ("woman", "press conference") weigh little against
+    # the rare ones the store's BM25 already prefers; the rerank must not undo that.
+    query = "A woman at a press conference said the senator took bribes from a casino"
+    generic = titled(1, "A woman fainted at a press conference.",
+                     "Did a Woman Faint at a Press Conference?", -6.0)
+    specific = titled(2, "A senator took bribes from a casino owner.",
+                      "Did a Senator Take Casino Bribes?", -8.0)
+    others = [titled(3 + i, f"A woman was {verb} at a press conference.", f"Was a Woman {verb.title()}?", -4.0)
+              for i, verb in enumerate(["dancing", "singing", "crying", "laughing"])]
+    matches = rank_candidates(query, [generic, specific, *others], min_score=0)
+    assert matches[0].candidate.id == 2
