@@ -42,7 +42,7 @@ Same claim and suggestions (--suggest): precision and recall of "same claim"
 (`matchers.is_same_claim`) over each query's top five on CheckThat! 2020 task 2 train
 for each threshold (how `SAME_CLAIM_SCORE` was chosen) and on dev at the shipped one;
 MAP@5 of the default output (`operations.find_matches` with its defaults, what `claimdesk
-match` prints) beside BM25 over text and title, on 2020 dev, on 2020 dev against the
+match` prints) and of its lexical ranking alone (semantic off) beside BM25 over text and title, on 2020 dev, on 2020 dev against the
 2022 2A collection and on 2022 2B dev (debate sentences alone and with their context);
 and the share of suggestions agreeing with the normalised rating of the match they cite,
 on the demo store and on a store of 2022 2B's PolitiFact claims imported with their
@@ -673,6 +673,9 @@ def same_claim_report() -> None:
         if split == "dev":
             print_row("default output (operations.find_matches)", metrics(
                 [([vclaim_id(m.candidate) for m in matches], relevant) for matches, relevant in found]))
+            print_row("lexical ranking alone (semantic off)", metrics(
+                [([vclaim_id(m.candidate) for m in operations.find_matches(store, t.text, semantic=False)], t.relevant)
+                 for t in tweets]))
             print_row("BM25 text+title, words OR-ed", metrics(
                 [([vclaim_id(c) for c in store.search_candidates(plain_bm25_query(t.text), 5)], t.relevant)
                  for t in tweets]))
@@ -683,6 +686,9 @@ def same_claim_report() -> None:
     tweets = checkthat_2a_tweets("dev")
     print_row("default output (operations.find_matches)", metrics(
         [([vclaim_id(m.candidate) for m in operations.find_matches(collection, t.text)], t.relevant) for t in tweets]))
+    print_row("lexical ranking alone (semantic off)", metrics(
+        [([vclaim_id(m.candidate) for m in operations.find_matches(collection, t.text, semantic=False)], t.relevant)
+         for t in tweets]))
     print_row("BM25 text+title, words OR-ed", metrics(
         [([vclaim_id(c) for c in collection.search_candidates(plain_bm25_query(t.text), 5)], t.relevant)
          for t in tweets]))
@@ -731,6 +737,9 @@ def debate_report_and_suggestions() -> None:
             print_row("default output, with its context", metrics(
                 [([ids[m.candidate.id] for m in operations.find_matches(store, in_context(s))], s.relevant)
                  for s in sentences]))
+            print_row("lexical alone (semantic off), context", metrics(
+                [([ids[m.candidate.id] for m in operations.find_matches(store, in_context(s), semantic=False)],
+                  s.relevant) for s in sentences]))
         queries = [in_context(s) for split in ("train", "dev") for s in checkthat_2b_sentences(split)]
         suggestion_agreement("PolitiFact store, 2B train+dev sentences", store, queries)
     with tempfile.TemporaryDirectory() as folder:
