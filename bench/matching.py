@@ -42,8 +42,9 @@ Same claim and suggestions (--suggest): precision and recall of "same claim"
 (`matchers.is_same_claim`) over each query's top five on CheckThat! 2020 task 2 train
 for each threshold (how `SAME_CLAIM_SCORE` was chosen) and on dev at the shipped one;
 MAP@5 of the default output (`operations.find_matches` with its defaults, what `claimdesk
-match` prints) and of its lexical ranking alone (semantic off) beside BM25 over text and title, on 2020 dev, on 2020 dev against the
-2022 2A collection and on 2022 2B dev (debate sentences alone and with their context);
+match` prints) and of its lexical ranking alone (semantic off) beside BM25 over text and
+title, on 2020 dev, on 2020 dev against the 2022 2A collection and on 2022 2B dev
+(debate sentences alone and with their context);
 and the share of suggestions agreeing with the normalised rating of the match they cite,
 on the demo store and on a store of 2022 2B's PolitiFact claims imported with their
 ratings (queries: 2B train and dev sentences with context).
