@@ -170,7 +170,9 @@ def test_article_sized(snap_compare, desk_store: Store, size: str, monkeypatch) 
 def test_filter_form_sized(snap_compare, desk_store: Store, size: str) -> None:
     async def open_form(pilot: Pilot) -> None:
         await settle(pilot)
-        await pilot.press("f", "space", "tab", "tab", "tab")  # corroborated ticked, "no verdict" focused
+        await pilot.press("f")
+        await settle(pilot)  # the form is up before its keys are pressed
+        await pilot.press("space", "tab", "tab", "tab")  # corroborated ticked, "no verdict" focused
         await settle(pilot)
 
     assert snap_compare(desk(desk_store), terminal_size=SIZES[size], run_before=open_form)
