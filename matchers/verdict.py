@@ -62,11 +62,15 @@ class Corroboration:
     first_seen: str = ""
 
     def describe(self) -> str:
-        """"2 sources agree · 1 disputes" (and "· first seen DATE")."""
-        parts = [
-            f"{self.agree} source{'' if self.agree == 1 else 's'} agree{'s' if self.agree == 1 else ''}",
-            f"{self.dispute} dispute{'s' if self.dispute == 1 else ''}",
-        ]
+        """"2 sources agree · 1 disputes" (and "· first seen DATE"); "no source agrees or
+        disputes" when none does either."""
+        if not self.agree and not self.dispute:
+            parts = ["no source agrees or disputes"]
+        else:
+            parts = [
+                f"{self.agree} source{'' if self.agree == 1 else 's'} agree{'s' if self.agree == 1 else ''}",
+                f"{self.dispute} dispute{'s' if self.dispute == 1 else ''}",
+            ]
         if self.first_seen:
             parts.append(f"first seen {self.first_seen}")
         return " · ".join(parts)

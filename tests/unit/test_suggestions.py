@@ -107,7 +107,9 @@ def test_corroboration_separates_agreeing_and_disputing_sources() -> None:
     assert counted.describe() == "2 sources agree · 2 dispute · first seen January 2, 2018"
     one = corroboration([match(SAME, "A", "True"), match(SAME, "B", "False")])
     assert one.describe() == "1 source agrees · 1 disputes"
-    assert corroboration([]).describe() == "0 sources agree · 0 dispute"
+    assert corroboration([]).describe() == "no source agrees or disputes"
+    assert corroboration([match(BELOW, "Blog", "True")]).describe() == "no source agrees or disputes"
+    assert corroboration([match(SAME, "A", "False")]).describe() == "0 sources agree · 1 disputes"
 
 
 RATINGS = ["True", "Mostly True", "False", "Pants on Fire", "Half True", "Unproven", "", "Satire"]
