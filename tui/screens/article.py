@@ -24,12 +24,42 @@ from tui.widgets.literal import literal, one_line
 from tui.widgets.match_panel import MatchPanel
 
 NARROW_BELOW = 110
+SHORT_BELOW = 32
+
+
+class ClaimDetail(VerticalScroll):
+    """The selected claim and its matches. When they overflow, its border names the key
+    that scrolls them (`d`), since the claim list keeps the focus."""
+
+    def on_mount(self) -> None:
+        self.watch(self, "scroll_y", self.update_hint, init=False)
+        self.watch(self, "virtual_size", self.update_hint, init=False)
+
+    def on_resize(self) -> None:
+        self.update_hint()
+
+    def update_hint(self, *_changed: object) -> None:
+        if self.max_scroll_y <= 0:
+            self.border_title = None
+        elif self.scroll_y >= self.max_scroll_y:
+            self.border_title = "d: back to the top"
+        else:
+            self.border_title = "d: more below"
+
+    def page_down_or_top(self) -> None:
+        if self.scroll_y >= self.max_scroll_y:
+            self.scroll_home(animate=False)
+        else:
+            self.scroll_to(y=self.scroll_y + max(1, self.scrollable_content_region.height - 2),
+                           animate=False)
 
 
 class ArticleScreen(DeskScreen):
     # Below 110 columns the claim list sits above the claim's detail instead of beside
     # it (app.tcss): side by side, an 80-column terminal left the claims 7 characters.
+    # Below 32 rows as well, the list shows fewer claims so the detail fits under it.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (NARROW_BELOW, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (SHORT_BELOW, "-tall")]
     BINDINGS = [
         Binding("j", "cursor_down", "Next claim", show=False, id="claim.down"),
         Binding("k", "cursor_up", "Previous claim", show=False, id="claim.up"),
@@ -43,6 +73,8 @@ class ArticleScreen(DeskScreen):
         Binding("o", "open_match_url", "Open match URL", show=False, id="match.open"),
         Binding("m", "next_match", "Next match", show=False, id="match.next"),
         Binding("h", "show_history", "History", show=False, id="claim.history"),
+        Binding("d", "scroll_detail", "Scroll detail", show=False,
+                id="claim.scroll_detail"),
         Binding("space", "toggle_selection", "Select", show=False, id="claim.select"),
         Binding("asterisk", "select_all", "Select all", show=False, id="claim.select_all"),
         Binding("S", "toggle_sort", "Sort claims", show=False, id="claim.sort"),
@@ -66,7 +98,7 @@ class ArticleScreen(DeskScreen):
         yield Static("", id="article-title")
         with Horizontal(id="article-body"):
             yield ClaimList(id="claim-list")
-            with VerticalScroll(id="claim-detail"):
+            with ClaimDetail(id="claim-detail"):
                 yield ClaimContext(id="claim-context")
                 yield MatchPanel(id="match-panel")
         yield KeyHints(id="key-hints")
@@ -338,6 +370,10 @@ class ArticleScreen(DeskScreen):
             self.notify("The selected match has no URL.", timeout=2)
             return
         self.desk.open_url(match.candidate.url)
+
+    def action_scroll_detail(self) -> None:
+        """A page further down the claim's detail, or back to its top from the bottom."""
+        self.query_one(ClaimDetail).page_down_or_top()
 
     def action_next_match(self) -> None:
         self.match_panel.select_next()
