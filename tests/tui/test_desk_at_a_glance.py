@@ -221,3 +221,25 @@ async def test_a_feeds_last_error_is_shown_whole(store: Store) -> None:
             # Wrapped to the screen's width, but every character of it is there.
             shown = "".join(screen_text(pilot.app).split())
             assert "".join(f"Last error: {feed.last_error}".split()) in shown
+
+
+async def test_feeds_at_80_columns_keep_fetched_new_and_error_in_view(store: Store) -> None:
+    with LocalServer() as server:
+        path = "/a-rather-long-path/to/the/newsroom/feeds/coastal-ledger-daily.xml"
+        server.routes[path] = send(b"gone", "text/plain", status=404)
+        feed_store.add_feed(store, server.url(path))
+        async with desk(store).run_test(size=SMALL) as pilot:
+            await settle(pilot)
+            pilot.app.push_screen(FeedsScreen())
+            await settle(pilot)
+            await pilot.press("r")
+            await settle(pilot)
+            lines = screen_text(pilot.app).splitlines()
+            header = next(line for line in lines if "Title" in line)
+            for column in ("URL", "Last fetched", "New", "Last error"):
+                assert column in header
+            [feed] = feed_store.list_feeds(store)
+            row = next(line for line in lines if "http://" in line and "Last error" not in line)
+            assert "…" in row  # the long URL is clipped, not the columns after it
+            assert feed.last_fetched[:16].replace("T", " ") in row
+            assert " 0 " in row and "answered with" in row

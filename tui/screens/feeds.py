@@ -27,6 +27,7 @@ import operations
 from operations.feeds import FeedResult
 from tui.screens.prompt import PromptScreen
 from tui.validation import validate_url
+from tui.widgets.fitted_table import FittedTable, clipped, spare_width
 from tui.widgets.key_hints import KeyHints
 from tui.widgets.literal import literal, one_line
 from tui.words import counted
@@ -35,7 +36,24 @@ from tui.writer import PendingWrite
 if TYPE_CHECKING:
     from tui.app import ClaimdeskApp
 
-COLUMNS = ("Title", "URL", "Last fetched", "New", "Last error")
+FETCHED_WIDTH, NEW_WIDTH = 16, 4  # "2024-05-01 12:30"; a count
+
+
+def column_widths(total: int) -> tuple[int, ...]:
+    """Widths of Title, URL, Last fetched, New and Last error in a table `total` cells
+    wide: the date and count always fit; title, URL and error share the rest (the
+    selected feed's error is shown whole under the table)."""
+    spare = max(30, spare_width(total, 5, (FETCHED_WIDTH, NEW_WIDTH)))
+    title = min(40, spare // 4)
+    url = min(50, spare * 35 // 100)
+    return (title, url, FETCHED_WIDTH, NEW_WIDTH, spare - title - url)
+
+
+class FeedsTable(FittedTable):
+    COLUMNS = ("Title", "URL", "Last fetched", "New", "Last error")
+
+    def column_widths(self, total: int) -> tuple[int, ...]:
+        return column_widths(total)
 
 
 def short_error(feed: feed_store.Feed) -> str:
@@ -74,7 +92,7 @@ class FeedsScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         yield Static("Feeds", id="feeds-title")
-        yield DataTable(id="feeds-table", cursor_type="row", zebra_stripes=True)
+        yield FeedsTable(id="feeds-table", cursor_type="row", zebra_stripes=True)
         yield ProgressBar(id="feeds-progress", show_eta=False)
         yield Static("", id="feeds-error", markup=False)
         yield Static("", id="feeds-status", markup=False)
@@ -82,7 +100,6 @@ class FeedsScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_columns(*COLUMNS)
         self.query_one(ProgressBar).display = False
         self.reload()
         table.focus()
@@ -94,11 +111,11 @@ class FeedsScreen(Screen):
         for feed in self.feeds.values():
             error = Text(one_line(short_error(feed), 60), style="red") if feed.last_error else Text("")
             table.add_row(
-                literal(one_line(feed.title or "(not fetched yet)", 40)),
-                literal(one_line(feed.url, 50)),
+                clipped(literal(one_line(feed.title or "(not fetched yet)", 40))),
+                clipped(literal(one_line(feed.url, 50))),
                 Text(feed.last_fetched[:16].replace("T", " ") or "never"),
                 Text(str(feed.new_articles), justify="right"),
-                error,
+                clipped(error),
                 key=str(feed.id),
             )
         self.show_error_of_selected()

@@ -5,33 +5,24 @@ terminal: the counts always fit, the title takes what is left."""
 from __future__ import annotations
 
 from rich.text import Text
-from textual import events
-from textual.widgets import DataTable
 
 from store.models import ArticleSummary
+from tui.widgets.fitted_table import FittedTable, clipped, spare_width
 from tui.widgets.literal import literal, one_line
 
 STATUS_STYLE = {"inbox": "", "done": "green", "archived": "dim"}
 # Date, Claims, Judged and Status: fixed, so a long title never pushes them off screen.
 FIXED_WIDTHS = (10, 6, 7, 8)
 SOURCE_WIDTHS = (8, 24)  # narrowest and widest
-CELL_PADDING = 2  # one cell either side of every column
-SCROLLBAR = 2
 
 
 def column_widths(total: int) -> tuple[int, ...]:
     """Widths of Title, Source, Date, Claims, Judged and Status in a table `total` cells
     wide."""
-    spare = total - SCROLLBAR - CELL_PADDING * (2 + len(FIXED_WIDTHS)) - sum(FIXED_WIDTHS)
+    spare = spare_width(total, 2 + len(FIXED_WIDTHS), FIXED_WIDTHS)
     source = max(SOURCE_WIDTHS[0], min(SOURCE_WIDTHS[1], spare // 3))
     title = max(12, spare - source)
     return (title, source, *FIXED_WIDTHS)
-
-
-def clipped(text: Text) -> Text:
-    """A cell that ends with an ellipsis when its column is too narrow for it."""
-    text.no_wrap, text.overflow = True, "ellipsis"
-    return text
 
 
 def article_cells(article: ArticleSummary, mark: str = "") -> tuple[Text, ...]:
@@ -52,7 +43,7 @@ def article_cells(article: ArticleSummary, mark: str = "") -> tuple[Text, ...]:
     )
 
 
-class InboxTable(DataTable):
+class InboxTable(FittedTable):
     """Articles, newest first; the screen appends pages as the cursor nears the end."""
 
     COLUMNS = ("Title", "Source", "Date", "Claims", "Judged", "Status")
@@ -62,23 +53,8 @@ class InboxTable(DataTable):
         self.summaries: dict[int, ArticleSummary] = {}
         self.marks: dict[int, str] = {}  # article id -> assignee and who has it open
 
-    def on_mount(self) -> None:
-        # The table spans the screen: its width is known before its first layout.
-        for name, width in zip(self.COLUMNS, column_widths(self.app.size.width)):
-            self.add_column(name, key=name.lower(), width=width)
-
-    def on_resize(self, event: events.Resize) -> None:
-        widths = column_widths(event.size.width)
-        columns = list(self.columns.values())
-        if [c.width for c in columns] == list(widths):
-            return
-        for column, width in zip(columns, widths):
-            column.width = width
-        # DataTable has no public call to resize a column: these are what add_column
-        # sets after changing the columns.
-        self._clear_caches()
-        self._require_update_dimensions = True
-        self.refresh()
+    def column_widths(self, total: int) -> tuple[int, ...]:
+        return column_widths(total)
 
     def clear(self, columns: bool = False) -> InboxTable:
         self.summaries = {}
