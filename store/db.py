@@ -21,8 +21,6 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-import sqlite_utils
-
 from store.changes import log_change
 from store.errors import StoreError, UnknownIdError, VerdictConflict
 from store.filters import VERDICT_SET, filter_conditions
@@ -123,6 +121,26 @@ def _append_history(conn: sqlite3.Connection, claim_id: int, verdict: str | None
     )
 
 
+class Connection:
+    """The store's SQLite connection, as `store.db.conn`.
+
+    sqlite_utils' wrapper is built only where its helpers are used (the migrations,
+    `migration_database`): importing it pulls in click, pluggy, dateutil and numpy, a
+    large share of the desk's launch, which only reads."""
+
+    __slots__ = ("conn",)
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+
+
+def migration_database(conn: sqlite3.Connection):
+    """sqlite_utils' Database over `conn`, for the migrations (`store.schema`)."""
+    import sqlite_utils
+
+    return sqlite_utils.Database(conn)
+
+
 class Store:
     """A claimdesk database. Thread-safe: one connection guarded by a lock, because
     Textual workers run store calls from other threads."""
@@ -147,7 +165,7 @@ class Store:
                 )
             except (sqlite3.Error, OSError) as exc:
                 raise StoreError(f"Cannot open the store {self.path}: {_reason(exc)}.") from exc
-        self.db = sqlite_utils.Database(conn)
+        self.db = Connection(conn)
         try:
             self._refuse_newer_schema()
             self._refuse_foreign_database()
@@ -166,6 +184,9 @@ class Store:
         conn = self.db.conn
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
+        # A REPLACE that deletes a row fires its delete triggers (the full-text indexes'),
+        # as sqlite_utils' wrapper always set it.
+        conn.execute("PRAGMA recursive_triggers = ON")
         if not memory:
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
             if mode.lower() != "wal":
@@ -219,12 +240,13 @@ class Store:
             return
         if version > 0 and self.path is not None:
             self.backup(self.path.with_name(f"{self.path.name}.v{version}.bak"))
+        database = migration_database(self.db.conn)
         for target, migration in enumerate(MIGRATIONS[version:], start=version + 1):
             with self.write():
                 # Another process may have run this migration while this one waited.
                 if self.schema_version >= target:
                     continue
-                migration(self.db)
+                migration(database)
                 self.db.conn.execute(f"PRAGMA user_version = {target}")
 
     def backup(self, destination: Path) -> Path:
@@ -686,7 +708,7 @@ def _create_store_file(path: Path) -> None:
             conn.execute("PRAGMA journal_mode = WAL")
             # FULL: the checkpoint at close fsyncs the file before it is linked into place.
             conn.execute("PRAGMA synchronous = FULL")
-            db = sqlite_utils.Database(conn)
+            db = migration_database(conn)
             conn.execute("BEGIN IMMEDIATE")
             for migration in MIGRATIONS:
                 migration(db)

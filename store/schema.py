@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import sqlite_utils
+if TYPE_CHECKING:  # imported by `store.db.migration_database` when a migration runs
+    import sqlite_utils
 
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
 # Where that tokenizer splits text into tokens: at anything not a letter or digit. A

@@ -1,6 +1,7 @@
 """What the desk's launch imports: `claimdesk` with no command reads the command line and
 builds the desk, and neither should pull in the ingest pipeline (splitter, models,
-extractor), the operations layer or the network stack, which the first paint never uses.
+extractor), the operations layer, the network stack or sqlite_utils (with numpy behind it),
+which the first paint never uses.
 Checked in a fresh interpreter, so other tests' imports do not hide a regression."""
 
 from __future__ import annotations
@@ -9,7 +10,9 @@ import subprocess
 import sys
 
 HEAVY = ("operations", "ingest.claims", "ingest.extract", "ingest.checkworthy", "matchers",
-         "reports", "trafilatura", "lxml", "httpx", "feedparser", "charset_normalizer")
+         "reports", "trafilatura", "lxml", "httpx", "feedparser", "charset_normalizer",
+         # sqlite_utils and what it imports: the store builds its wrapper only to migrate.
+         "sqlite_utils", "sqlite_fts4", "click", "pluggy", "dateutil", "numpy")
 
 
 def test_launching_the_desk_imports_nothing_heavy() -> None:
@@ -23,3 +26,21 @@ def test_launching_the_desk_imports_nothing_heavy() -> None:
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     loaded = set(done.stdout.split())
     assert not loaded & set(HEAVY), sorted(loaded)
+
+
+def test_opening_a_current_store_imports_no_sqlite_utils(tmp_path) -> None:
+    """The desk opens an existing store (already at the current schema): reading it needs
+    no sqlite_utils, and the connection still fires the full-text indexes' delete
+    triggers on REPLACE, as sqlite_utils' wrapper had it."""
+    path = tmp_path / "claims.db"
+    probe = (
+        "import sys\n"
+        "from store import Store\n"
+        f"store = Store({str(path)!r})\n"
+        "print(store.db.conn.execute('PRAGMA recursive_triggers').fetchone()[0])\n"
+        "print('sqlite_utils' in sys.modules)\n"
+    )
+    first = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert first.stdout.split() == ["1", "True"]  # a new store is built by the migrations
+    again = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert again.stdout.split() == ["1", "False"]
