@@ -212,13 +212,15 @@ def checkthat_2b_claims() -> list[FactCheck]:
 @dataclass(frozen=True)
 class DebateSentence:
     """A sentence of a debate or speech with its relevant claims and its context: the
-    line's speaker and the lines before it in the transcript (nearest last)."""
+    line's speaker and the lines before it in the transcript (nearest last), and the
+    transcript's date (ISO)."""
 
     id: str
     text: str
     relevant: frozenset[str]
     speaker: str
     before: tuple[str, ...]
+    date: str = ""
 
 
 def checkthat_2b_sentences(split: str) -> list[DebateSentence]:
@@ -233,15 +235,16 @@ def checkthat_2b_sentences(split: str) -> list[DebateSentence]:
     with (folder / "CT2022-Task2B-EN-Train-Dev_Queries.tsv").open(encoding="utf-8", newline="") as handle:
         texts = {r[0]: r[1] for r in csv.reader(handle, delimiter="\t") if len(r) >= 2}
     transcripts: dict[str, list[list[str]]] = {}
-    # Query ids and file names differ in case now and then ("GOP_cleveland").
-    files = {path.stem.casefold(): path for path in (folder / "transcripts").glob("*.tsv")}
+    # Query ids and file names differ ("20160926_1pres" is
+    # "20160926_first_presidential_debate.tsv"); the date is unique per transcript.
+    files = {path.stem[:8]: path for path in (folder / "transcripts").glob("*.tsv")}
     sentences = []
     for query_id in sorted(relevant):
         if query_id not in texts:
             continue
         transcript, _, number = query_id.rpartition("_")
         if transcript not in transcripts:
-            path = files.get(transcript.casefold())
+            path = files.get(transcript[:8])
             transcripts[transcript] = []
             if path is not None:
                 with path.open(encoding="utf-8", newline="") as handle:
@@ -250,6 +253,7 @@ def checkthat_2b_sentences(split: str) -> list[DebateSentence]:
         index = next((i for i, row in enumerate(lines) if row and row[0] == number), None)
         speaker = lines[index][1] if index is not None and len(lines[index]) > 1 else ""
         before = tuple(row[2] for row in lines[max(0, (index or 0) - 3) : index or 0] if len(row) > 2)
+        day = transcript[:8]
         sentences.append(DebateSentence(query_id, texts[query_id], frozenset(relevant[query_id]),
-                                        speaker, before))
+                                        speaker, before, f"{day[:4]}-{day[4:6]}-{day[6:]}"))
     return sentences

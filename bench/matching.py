@@ -697,7 +697,8 @@ def same_claim_report() -> None:
 
 def politifact_store(folder: str) -> tuple[Store, dict[int, str]]:
     """A store holding CheckThat! 2022 2B's PolitiFact claims, imported as `claimdesk
-    import` imports them (ratings normalised); and the dataset id of each stored id."""
+    import` imports them (ratings normalised, PolitiFact's `speaker` as the claimant); and
+    the dataset id of each stored id."""
     from _data import checkthat_2b_claims
 
     import operations
@@ -706,7 +707,7 @@ def politifact_store(folder: str) -> tuple[Store, dict[int, str]]:
     with path.open("w", encoding="utf-8") as handle:
         for c in checkthat_2b_claims():
             handle.write(json.dumps({"id": c.id, "text": c.text, "title": c.title, "rating": c.rating,
-                                     "date": c.date, "source": "PolitiFact",
+                                     "date": c.date, "speaker": c.speaker, "source": "PolitiFact",
                                      "url": f"https://www.politifact.com{c.url}"}) + "\n")
     store = Store(Path(folder) / "politifact.db")
     operations.import_references(store, str(path))
@@ -735,24 +736,99 @@ def debate_report_and_suggestions() -> None:
                  for s in sentences]))
             print_row("default output, sentence alone", metrics(
                 [([ids[m.candidate.id] for m in operations.find_matches(store, s.text)], s.relevant) for s in sentences]))
-            print_row("default output, with its context", metrics(
+            print_row("default output, context in the text", metrics(
                 [([ids[m.candidate.id] for m in operations.find_matches(store, in_context(s))], s.relevant)
                  for s in sentences]))
-            print_row("lexical alone (semantic off), context", metrics(
-                [([ids[m.candidate.id] for m in operations.find_matches(store, in_context(s), semantic=False)],
+            print_row("default output, context + speaker", metrics(
+                [([ids[m.candidate.id] for m in operations.find_matches(store, in_context(s), speaker=s.speaker)],
                   s.relevant) for s in sentences]))
-        queries = [in_context(s) for split in ("train", "dev") for s in checkthat_2b_sentences(split)]
+            print_row("lexical alone (semantic off), same", metrics(
+                [([ids[m.candidate.id] for m in operations.find_matches(store, in_context(s), semantic=False,
+                                                                      speaker=s.speaker)],
+                  s.relevant) for s in sentences]))
+        queries = [(in_context(s), s.speaker) for split in ("train", "dev") for s in checkthat_2b_sentences(split)]
         suggestion_agreement("PolitiFact store, 2B train+dev sentences", store, queries)
     with tempfile.TemporaryDirectory() as folder:
         demo = Store(Path(folder) / "demo.db")
         operations.seed_demo(demo)
-        claims = [c.text for row in demo.query("SELECT DISTINCT article_id FROM claims")
+        claims = [(c.text, c.speaker) for row in demo.query("SELECT DISTINCT article_id FROM claims")
                   for c in demo.claims_for_article(row["article_id"])]
         suggestion_agreement("demo store, its article's claims", demo, claims)
 
 
-def suggestion_agreement(label: str, store: Store, queries: Sequence[str]) -> None:
-    """How many queries get a suggestion, and how many suggestions agree with the
+# (speaker bonus, date bonus) pairs tried. A first pass (speaker alone, 0-30 points, with
+# the name also in the text) found 20 best on train; the date bonus is tried beside it.
+BONUS_GRID = ((0.0, 0.0), (20.0, 0.0), (0.0, 10.0), (0.0, 20.0), (10.0, 10.0), (20.0, 5.0),
+              (20.0, 10.0), (20.0, 20.0), (20.0, 30.0), (30.0, 20.0))
+
+
+def speaker_fit() -> None:
+    """Fit `matchers.rank.SPEAKER_BONUS` and `DATE_BONUS` on CheckThat! 2022 2B train (dev
+    is not read): MAP@5 of the default output (lexical ranking, then the semantic stage, as
+    `operations.find_matches` runs it, the transcript's date as the query's date) for each
+    pair of `BONUS_GRID`; then `SHUFFLES` 5-fold cross-validations, each fold's pair chosen
+    on the other four. Also the precision and recall of "same claim" over each sentence's
+    top five at `SAME_CLAIM_SCORE`, without the bonuses and with the pair chosen on all of
+    train."""
+    from _data import checkthat_2b_sentences
+
+    from matchers import SAME_CLAIM_SCORE, is_same_claim
+    from matchers import semantic as embeddings
+    from matchers.context import query_with_context
+    from matchers.rank import find_matches as rank_matches
+
+    sentences = checkthat_2b_sentences("train")
+    print(f"Speaker and date bonuses on CheckThat! 2022 2B train ({len(sentences)} sentences; dev is not read)",
+          flush=True)
+    with tempfile.TemporaryDirectory() as folder:
+        store, ids = politifact_store(folder)
+        pools: dict[tuple, list] = {}
+
+        def search_terms(terms, n):
+            key = (tuple(terms), n)
+            if key not in pools:
+                pools[key] = search_by_terms(store, terms, n)
+            return pools[key]
+
+        # precision per sentence (rows) and pair (columns); the top five kept per pair
+        table, tops = [], []
+        for s in sentences:
+            query = query_with_context(s.text, s.speaker, s.before[-1] if s.before else "")
+            row, top = [], []
+            for speaker_bonus, date_bonus in BONUS_GRID:
+                lexical = rank_matches(query, search_terms=search_terms, limit=embeddings.SEMANTIC_POOL,
+                                       min_score=0, speaker=s.speaker, speaker_bonus=speaker_bonus,
+                                       date=s.date, date_bonus=date_bonus)
+                ranked = embeddings.rerank_semantic(query, lexical)
+                row.append(average_precision_at([ids[m.candidate.id] for m in ranked], s.relevant))
+                top.append([(m, ids[m.candidate.id] in s.relevant) for m in ranked[:5]])
+            table.append(row)
+            tops.append(top)
+        means = [statistics.mean(row[j] for row in table) for j in range(len(BONUS_GRID))]
+        for pair, mean in zip(BONUS_GRID, means):
+            print(f"  speaker {pair[0]:g}, date {pair[1]:g}: MAP@5 {mean:.4f}", flush=True)
+        for shuffle in range(SHUFFLES):
+            order = list(range(len(table)))
+            random.Random(shuffle).shuffle(order)
+            folds = [order[i::5] for i in range(5)]
+            total, chosen = 0.0, []
+            for i, held_out in enumerate(folds):
+                fitted = [j for fold in folds[:i] + folds[i + 1:] for j in fold]
+                best = max(range(len(BONUS_GRID)), key=lambda k: (sum(table[j][k] for j in fitted), -k))
+                chosen.append(BONUS_GRID[best])
+                total += sum(table[j][best] for j in held_out)
+            print(f"    shuffle {shuffle}: cross-validated MAP@5 {total / len(table):.4f} "
+                  f"(no bonus {means[0]:.4f}), chosen {chosen}", flush=True)
+        positives = sum(len(s.relevant) for s in sentences)
+        for k in (0, max(range(len(BONUS_GRID)), key=lambda k: (means[k], -k))):
+            kept = [ok for top in tops for m, ok in top[k] if is_same_claim(m)]
+            print(f"  same claim at {SAME_CLAIM_SCORE:.0f}, speaker {BONUS_GRID[k][0]:g}, date {BONUS_GRID[k][1]:g}: "
+                  f"P {sum(kept) / max(1, len(kept)):.3f} R {sum(kept) / positives:.3f} ({len(kept)} kept)",
+                  flush=True)
+
+
+def suggestion_agreement(label: str, store: Store, queries: Sequence[tuple[str, str]]) -> None:
+    """How many queries (text, speaker) get a suggestion, and how many suggestions agree with the
     normalised rating of the match they cite (a contested suggestion from a conflict
     cites a match rated true: the claim contradicts it, counted apart)."""
     import operations
@@ -760,8 +836,8 @@ def suggestion_agreement(label: str, store: Store, queries: Sequence[str]) -> No
 
     made = agree = from_conflict = disagree_sources = 0
     verdicts: Counter = Counter()
-    for query in queries:
-        suggestion = suggest_verdict(operations.find_matches(store, query))
+    for query, speaker in queries:
+        suggestion = suggest_verdict(operations.find_matches(store, query, speaker=speaker))
         if suggestion.verdict is None:
             disagree_sources += suggestion.because.startswith("sources disagree")
             continue
@@ -789,12 +865,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--conflicts", action="store_true", help="conflict flags on true and built pairs only")
     parser.add_argument("--suggest", action="store_true",
                         help="only same claim, default output and suggestion agreement")
+    parser.add_argument("--speaker", action="store_true",
+                        help="fit the speaker and date bonuses on 2022 2B train (5-fold cross-validations)")
     parser.add_argument("--queries", type=int, default=200, help="speed queries per size")
     parser.add_argument("--sizes", type=int, nargs="+", metavar="N", help="stored claims to measure speed at")
     args = parser.parse_args(argv)
     run_quality = not args.speed or args.quality
     run_speed = not args.quality or args.speed
     try:
+        if args.speaker:
+            speaker_fit()
+            return 0
         if args.suggest:
             same_claim_report()
             debate_report_and_suggestions()

@@ -6,7 +6,8 @@ so importing the same file twice adds nothing). Formats, detected from the conte
 the file's extension:
 
 - JSON Lines: one object per line with a `text` field and optional `source`, `url`,
-  `rating`, `date`, `id`, `language`, `claimant`, `title` (the fact-check's headline).
+  `rating`, `date`, `id`, `language`, `claimant` (or `speaker`: who made the claim),
+  `title` (the fact-check's headline).
 - CSV (or TSV): a header row with a `text` column and the same optional columns.
 - schema.org ClaimReview JSON-LD: one object, a list, an `@graph`, or objects nested
   anywhere in the document; also the `<script type="application/ld+json">` blocks of an
@@ -447,7 +448,8 @@ def _plain_draft(row: dict) -> ReferenceDraft:
         external_id=_scalar(row, "id"),
         language=_scalar(row, "language"),
         normalised_rating=_normalised(rating, _scalar(row, "normalised_rating")),
-        claimant=_scalar(row, "claimant"),
+        # PolitiFact's exports and CheckThat! name the claimant "speaker".
+        claimant=_scalar(row, "claimant") or _scalar(row, "speaker"),
         title=_scalar(row, "title"),
     )
 

@@ -39,6 +39,15 @@ Texts that normalise identically score 100. A match carrying conflict flags (see
 mean before the link), so a claim that differs in its checkable core ranks below one
 that does not.
 
+When the query's speaker is known (a transcript's line), a candidate whose claimant is
+that speaker (`matchers.context.same_speaker`) gains `SPEAKER_BONUS` points (with the
+trees, hundredths of the corrected mean before the link, as the conflict penalty): a
+debate sentence is most often checked as its speaker's claim, which its words alone
+seldom say. When the query's date is known (the transcript's), a candidate stated in
+that year or the year before (`matchers.context.stated_recently`) gains `DATE_BONUS`
+points the same way. The bonuses sit outside the weights and the trees, which were
+fitted on tweets without a speaker or a date; without them they change nothing.
+
 At or above `DEFAULT_MIN_SCORE` a match is counted as the same claim (the desk's
 `matchers.verdict.SAME_CLAIM_SCORE` is stricter); below it a candidate is most often
 another claim on the same topic. The BM25 feature and the trees' pool-relative values
@@ -57,6 +66,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, utils
 
+from matchers.context import same_speaker, stated_recently
 from matchers.explain import explain
 from matchers.normalise import STOPWORDS, analyse, match_view
 from matchers.query import DEFAULT_MAX_TERMS, build_fts_query, query_terms
@@ -90,6 +100,12 @@ TITLED_WEIGHTS: dict[str, float] = {
 }
 CONFLICT_PENALTY = 2.0
 TITLED_CONFLICT_PENALTY = 1.0
+# Points for a candidate whose claimant is the query's speaker, and for one stated in
+# the query's year or the year before (see the module docstring). Off: on CheckThat!
+# 2022 2B train (bench/matching.py --speaker) they raise MAP@5, but as score points they
+# also lift wrong matches over the "same claim" threshold (bench/NOTES.md).
+SPEAKER_BONUS = 0.0
+DATE_BONUS = 0.0
 # Without the trees (no BM25, or `weights` given), the titled features' weighted mean
 # runs lower (a tweet's character n-grams are seldom all in a headline); raised to this
 # power (monotone, 0 and 1 kept), its "same claim" F1 optimum on train falls at
@@ -296,9 +312,18 @@ def rank_candidates(
     weights: Mapping[str, float] | None = None,
     conflict_penalty: float | None = None,
     shortlist: int | None = None,
+    speaker: str = "",
+    speaker_bonus: float = SPEAKER_BONUS,
+    date: str = "",
+    date_bonus: float = DATE_BONUS,
 ) -> list[Match]:
     """The best `limit` candidates scoring at least `min_score` (0-100), best first,
     each with its explanation. Ties keep the candidates' input order.
+
+    `speaker` is who said the query (a transcript's line), "" when unknown: a candidate
+    whose claimant is that speaker gains `speaker_bonus` points. `date` is when it was
+    said (its article's date), "" when unknown: a candidate stated in that year or the
+    year before gains `date_bonus` points.
 
     With `shortlist`, only that many candidates (chosen by a cheap score, at least
     `limit`) get the full features: for a large pool, most of the reranking time.
@@ -314,18 +339,24 @@ def rank_candidates(
     # The trees correct the shipped weights' score only.
     trees = load_rerank_trees() if weights is None else None
     corrected = _corrected_means(features, trees) if trees is not None else {}
+    bonus = [
+        (speaker_bonus if speaker and same_speaker(speaker, c.claimant) else 0.0)
+        + (date_bonus if date and stated_recently(date, c.date) else 0.0)
+        for c in candidates
+    ]
     scores = []
     for i, (candidate, values) in enumerate(zip(candidates, features)):
         if q_text and q_text == match_view(candidate.text)[0]:
             corrected.pop(i, None)
             scores.append(100.0)
         elif i in corrected:
+            corrected[i] += bonus[i] / 100.0
             scores.append(100.0 * trees.linked(corrected[i]))
         else:
             fused = fuse(values, weights)
             if candidate.title.strip():
                 fused **= TITLED_SCORE_POWER
-            scores.append(100.0 * fused)
+            scores.append(max(0.0, min(100.0, 100.0 * fused + bonus[i])))
     q = analyse(query)
     order = sorted(range(len(candidates)), key=lambda i: -scores[i])
     shortlisted = order[: max(limit * _EXPLAIN_FACTOR, 10)]
@@ -374,6 +405,10 @@ def find_matches(
     document_frequency: Callable[[Sequence[str]], Mapping[str, int]] | None = None,
     weights: Mapping[str, float] | None = None,
     shortlist: int | None = DEFAULT_SHORTLIST,
+    speaker: str = "",
+    speaker_bonus: float = SPEAKER_BONUS,
+    date: str = "",
+    date_bonus: float = DATE_BONUS,
 ) -> list[Match]:
     """Matches for a claim, reranked from candidates one of two searches supplies (best
     first): `search_terms(terms, pool)` gets the claim's informative terms, most
@@ -383,7 +418,9 @@ def find_matches(
 
     `document_frequency` and `max_terms` choose the terms (see
     `matchers.query.query_terms`); of the `pool` candidates, the `shortlist` best by a
-    cheap score are reranked (see `rank_candidates`)."""
+    cheap score are reranked (see `rank_candidates`), a candidate whose claimant is
+    `speaker` (who said the claim, when known) with `speaker_bonus` points, one stated
+    in the year of `date` (when the claim was said) or the year before with `date_bonus`."""
     if search_terms is not None:
         terms = query_terms(query, max_terms, document_frequency=document_frequency)
         candidates = search_terms(terms, pool) if terms else []
@@ -395,5 +432,6 @@ def find_matches(
     if not candidates:
         return []
     return rank_candidates(
-        query, candidates, limit=limit, min_score=min_score, weights=weights, shortlist=shortlist
+        query, candidates, limit=limit, min_score=min_score, weights=weights, shortlist=shortlist,
+        speaker=speaker, speaker_bonus=speaker_bonus, date=date, date_bonus=date_bonus,
     )

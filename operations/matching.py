@@ -27,11 +27,16 @@ def find_matches(
     min_score: float | None = None,
     exclude_article_id: int | None = None,
     semantic: bool = True,
+    speaker: str = "",
+    date: str = "",
 ) -> list[Match]:
     """The `limit` stored claims most like `text`, best first: FTS5 candidates (chosen
     by document counts, so a search stays fast at a million stored claims) reranked by
     the matcher, then the best lexical matches reranked again with sentence embeddings
     (`semantic`, on by default): reference claims' stored ones, the others embedded now.
+    `speaker` is who said `text` and `date` when, if known (a transcript's line): claims
+    made by the same person, and claims stated that year or the year before, rank higher
+    (`matchers.rank`).
 
     Every ranked candidate is returned, down to `min_score` when given: which of them
     are the same claim is `matchers.is_same_claim`'s to say, and the others are shown
@@ -39,11 +44,12 @@ def find_matches(
     search_terms = partial(_search_terms, store, exclude_article_id)
     threshold = 0.0 if min_score is None else min_score
     if not semantic:
-        return matchers.find_matches(text, search_terms=search_terms, limit=limit, min_score=threshold)
+        return matchers.find_matches(text, search_terms=search_terms, limit=limit, min_score=threshold,
+                                     speaker=speaker, date=date)
     from matchers import semantic as embeddings
 
     pool = matchers.find_matches(text, search_terms=search_terms,
-                                 limit=max(limit, embeddings.SEMANTIC_POOL), min_score=0)
+                                 limit=max(limit, embeddings.SEMANTIC_POOL), min_score=0, speaker=speaker, date=date)
     try:
         model = embeddings.load_model()
         stored = store.reference_embeddings(
@@ -61,8 +67,9 @@ def match_claim(store: Store, claim: Claim, *, limit: int = 5, semantic: bool = 
     if claim.speaker:
         every = store.claims_for_article(claim.article_id, checkworthy_only=False)
         previous = next((p for p, c in zip([None, *every], every) if c.id == claim.id), None)
-    return find_matches(store, claim_query(claim, previous), limit=limit,
-                        exclude_article_id=claim.article_id, semantic=semantic)
+    return find_matches(store, claim_query(claim, previous), limit=limit, speaker=claim.speaker,
+                        date=_said_on(store, claim), exclude_article_id=claim.article_id,
+                        semantic=semantic)
 
 
 def claim_query(claim: Claim, previous: Claim | None = None) -> str:
@@ -71,6 +78,12 @@ def claim_query(claim: Claim, previous: Claim | None = None) -> str:
     if not claim.speaker:
         return claim.text
     return query_with_context(claim.text, claim.speaker, previous.text if previous else "")
+
+
+def _said_on(store: Store, claim: Claim) -> str:
+    """When a transcript's line was said (its article's date, "" if unknown); "" for an
+    article's sentence, for which the date bonus was not measured."""
+    return store.get_article(claim.article_id).published if claim.speaker else ""
 
 
 class MatchingError(ClaimdeskError):
@@ -92,15 +105,18 @@ def match_article(
 ) -> int:
     """Match every check-worthy claim of an article and save the matches (through `write`
     when given); returns how many claims have at least one match. A line of a transcript
-    is matched with its speaker, and with the line before when it leans on it (`claim_query`)."""
+    is matched with its speaker (in its text and as a ranking feature) and its article's
+    date, and with the line before when it leans on it (`claim_query`)."""
     write = writes_to(store, write)
     every = store.claims_for_article(article_id, checkworthy_only=False)
     claims = [c for c in every if c.checkworthy]
     before = {c.id: previous for previous, c in zip([None, *every], every)}
+    published = store.get_article(article_id).published
     with_matches = 0
     pending: list[tuple[int, list[Match]]] = []
     for done, claim in enumerate(claims, start=1):
         found = find_matches(store, claim_query(claim, before[claim.id]), limit=limit,
+                             speaker=claim.speaker, date=published if claim.speaker else "",
                              exclude_article_id=article_id, semantic=semantic)
         pending.append((claim.id, found))
         with_matches += bool(found)

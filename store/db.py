@@ -503,13 +503,14 @@ class Store:
     def get_candidate(self, kind: str, candidate_id: int) -> Candidate:
         if kind == "reference":
             rows = self.query(
-                "SELECT id, text, title, source, url, rating, normalised_rating, date "
+                "SELECT id, text, title, source, url, rating, normalised_rating, date, claimant "
                 "FROM reference_claims WHERE id = ?",
                 [candidate_id],
             )
         else:
             rows = self.query(
-                """SELECT c.id, c.text, a.source, a.url, '' AS rating, a.published AS date
+                """SELECT c.id, c.text, a.source, a.url, '' AS rating, a.published AS date,
+                          c.speaker AS claimant
                    FROM claims c JOIN articles a ON a.id = c.article_id WHERE c.id = ?""",
                 [candidate_id],
             )

@@ -112,7 +112,8 @@ class Candidate:
 
     `kind` is "reference" or "claim"; `bm25` is SQLite's rank (lower is better);
     `normalised_rating` is the published `rating` as a verdict ("corroborated",
-    "contested", "unverified"), "" when unrated or not recognised.
+    "contested", "unverified"), "" when unrated or not recognised. `claimant` is who
+    made the claim: a reference's claimant, a transcript line's speaker ("" if unknown).
     """
 
     id: int
@@ -125,6 +126,7 @@ class Candidate:
     bm25: float = 0.0
     title: str = ""
     normalised_rating: str = ""
+    claimant: str = ""
 
 
 @dataclass(frozen=True)

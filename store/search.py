@@ -243,7 +243,7 @@ def _bm25_rows(
         # Ranked inside the index first: joining before the LIMIT would read every
         # matching row's text (half the time of a search over 10,000 postings).
         sql = f"""SELECT r.id, r.text, r.title, r.source, r.url, r.rating, r.normalised_rating,
-                         r.date, best.rank
+                         r.date, r.claimant, best.rank
                   FROM (SELECT rowid,
                                bm25(reference_claims_fts, {TEXT_WEIGHT}, {TITLE_WEIGHT}) AS rank
                         FROM reference_claims_fts WHERE reference_claims_fts MATCH ?
@@ -253,7 +253,8 @@ def _bm25_rows(
         params: list = [fts_query, limit]
     else:
         sql = """SELECT c.id, c.text, '' AS title, a.source, a.url, '' AS rating,
-                        '' AS normalised_rating, a.published AS date, bm25(claims_fts) AS rank
+                        '' AS normalised_rating, a.published AS date, c.speaker AS claimant,
+                        bm25(claims_fts) AS rank
                  FROM claims_fts
                  JOIN claims c ON c.id = claims_fts.rowid
                  JOIN articles a ON a.id = c.article_id
@@ -328,12 +329,13 @@ def _gathered_rows(
         start += len(batch)
         marks = ", ".join("?" for _ in batch)
         if kind == "reference":
-            sql = f"""SELECT id, text, title, source, url, rating, normalised_rating, date
+            sql = f"""SELECT id, text, title, source, url, rating, normalised_rating, date,
+                             claimant
                       FROM reference_claims WHERE id IN ({marks})"""
             params = list(batch)
         else:
             sql = f"""SELECT c.id, c.text, '' AS title, a.source, a.url, '' AS rating,
-                             '' AS normalised_rating, a.published AS date
+                             '' AS normalised_rating, a.published AS date, c.speaker AS claimant
                       FROM claims c JOIN articles a ON a.id = c.article_id
                       WHERE c.id IN ({marks}) AND c.checkworthy AND c.article_id IS NOT ?"""
             params = [*batch, exclude_article_id]
