@@ -62,7 +62,7 @@ def csv_rows(source: SourceText) -> Iterator[Row]:
     first_line = source.head.split("\n", 1)[0]
     delimiter = "\t" if "\t" in first_line and "," not in first_line else ","
     lines = _Lines(source.lines())
-    reader = csv.reader(lines, delimiter=delimiter)
+    reader = csv.reader(lines, delimiter=delimiter, strict=True)
     try:
         header = next(reader)
     except (csv.Error, StopIteration, _LineTooLong, _RowTooLong) as exc:
