@@ -124,6 +124,40 @@ def _normalised(rating: str, explicit: str = "") -> str:
 
 def plain_draft(row: dict) -> ReferenceDraft:
     """A row of JSON Lines or CSV: `text` and the optional fields named in the package doc."""
+    try:
+        joined = "".join(row.values())
+    except TypeError:  # a value that is not text: checked field by field
+        return _checked_plain_draft(row)
+    if _NEEDS_NEUTRALISING.search(joined):
+        return _checked_plain_draft(row)
+    # Every value is text with nothing to neutralise (nearly every row of a real file):
+    # the same fields as `_checked_plain_draft`, without its checks, cleaning only the
+    # fields the row has.
+    fields = {key: " ".join(value.split()) for key, value in row.items()}
+    get = fields.get
+    text = get("text")
+    if text is None or not text or len(text) > MAX_TEXT_CHARS:
+        claim_text(text)  # says what is wrong
+    rating = get("rating", "")[:MAX_FIELD_CHARS]
+    url = get("url", "")[:MAX_FIELD_CHARS]
+    if url and not url.lower().startswith(("http://", "https://")):
+        web_url(url)
+    explicit = get("normalised_rating")
+    return ReferenceDraft(
+        text=text,
+        source=get("source", "")[:MAX_FIELD_CHARS],
+        url=url,
+        rating=rating,
+        date=get("date", "")[:MAX_FIELD_CHARS],
+        external_id=get("id", "")[:MAX_FIELD_CHARS],
+        language=get("language", "")[:MAX_FIELD_CHARS],
+        normalised_rating=_normalised(rating, explicit) if explicit else cached_rating(rating),
+        claimant=get("claimant", "")[:MAX_FIELD_CHARS],
+        title=get("title", "")[:MAX_FIELD_CHARS],
+    )
+
+
+def _checked_plain_draft(row: dict) -> ReferenceDraft:
     rating = scalar(row, "rating")
     return ReferenceDraft(
         text=claim_text(row.get("text")),

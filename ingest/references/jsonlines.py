@@ -30,9 +30,9 @@ def json_lines_rows(source: SourceText) -> Iterator[Row]:
             continue
         if obj.__class__ is not dict:
             yield where, not_an_object(obj)
-        elif is_claim_review(obj):
+        elif "@type" in obj and is_claim_review(obj):
             yield claim_review_row(where, obj)
-        elif is_fact_check_response(obj):
+        elif "claims" in obj and is_fact_check_response(obj):
             yield from fact_check_rows(obj, where)
         else:
             try:

@@ -27,6 +27,15 @@ MAX_LINE_CHARS = 1_000_000
 MAX_DOCUMENT_BYTES = 100 * 1024 * 1024
 
 
+# The ASCII characters `neutralise_controls` changes: C0 controls but tab and line feed, DEL.
+_ASCII_CONTROLS = bytes([*range(0x00, 0x09), *range(0x0B, 0x20), 0x7F])
+
+
+def _has_controls(ascii_text: str) -> bool:
+    data = ascii_text.encode("ascii")
+    return len(data.translate(None, _ASCII_CONTROLS)) != len(data)
+
+
 class SourceText:
     """The text of one source: its `head` (for format detection), its `lines()` or, for
     documents, its `whole()`; `bytes_read` of `total_bytes` (None when unknown) so far."""
@@ -147,12 +156,14 @@ class SourceText:
             self.bytes_read += len(data)
             final = not data
             text = carry + self._decode(data, final=final)
-            if not final and text.endswith("\r"):
-                text, carry = text[:-1], "\r"
+            carry = ""
+            if text.isascii() and not _has_controls(text):
+                yield text  # nearly always: nothing to neutralise, checked in a fraction of the time
             else:
-                carry = ""
-            if text:
-                yield neutralise_controls(text)
+                if not final and text.endswith("\r"):
+                    text, carry = text[:-1], "\r"
+                if text:
+                    yield neutralise_controls(text)
             if final:
                 return
 
