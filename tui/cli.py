@@ -292,7 +292,7 @@ class _ImportProgressBar:
         self.last = done
         if self._bar is not None:
             self._bar.update(self._task, completed=done.bytes_read, total=done.total_bytes,
-                             claims=f"{done.added:,} added")
+                             claims=f"{done.read:,} claims read")
 
     def close(self) -> None:
         if self._bar is not None:

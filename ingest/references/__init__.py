@@ -149,13 +149,17 @@ class ReferenceReader:
         if not self.rows and not self.bad_rows:
             raise ImportFormatError(f"{self.name} holds no reference claims in a format claimdesk knows.")
 
-    def batches(self, size: int) -> Iterator[list[ReferenceDraft]]:
+    def batches(self, rows: int, max_bytes: int | None = None) -> Iterator[list[ReferenceDraft]]:
+        """Lists of at most `rows` drafts, each read from at most about `max_bytes` of the
+        source (so that a file of long rows does not make large lists)."""
         batch: list[ReferenceDraft] = []
+        start = self.bytes_read
         for draft in self.drafts():
             batch.append(draft)
-            if len(batch) >= size:
+            if len(batch) >= rows or (max_bytes is not None and self.bytes_read - start >= max_bytes):
                 yield batch
                 batch = []
+                start = self.bytes_read
         if batch:
             yield batch
 
