@@ -215,6 +215,7 @@ def cmd_import(args: argparse.Namespace, store: Store, out: TextIO) -> int:
 
     row_errors: list[ClaimdeskError] = []
     newest = operations.newest_reference_id(store)
+    before = store.count("reference_claims")
     with _ImportProgressBar(args.file) as bar:
         try:
             added, skipped = operations.import_references(
@@ -223,9 +224,9 @@ def cmd_import(args: argparse.Namespace, store: Store, out: TextIO) -> int:
             )
         except KeyboardInterrupt:
             bar.close()
-            done = bar.last
-            if done is not None and done.added:
-                _error(f"Interrupted: the {done.added:,} reference claims stored before it are kept; "
+            kept = store.count("reference_claims") - before
+            if kept > 0:
+                _error(f"Interrupted: the {kept:,} reference claims stored before then are kept; "
                        f"importing {args.file} again adds the rest.")
             raise
     print(f"{added} added, {skipped} skipped as duplicates", file=out)
@@ -268,7 +269,6 @@ class _ImportProgressBar:
     """A progress bar on stderr while an import runs, when stderr is a terminal."""
 
     def __init__(self, source: str) -> None:
-        self.last = None
         self._bar = None
         self._task = None
         self._source = source
@@ -289,7 +289,6 @@ class _ImportProgressBar:
         return self
 
     def update(self, done) -> None:
-        self.last = done
         if self._bar is not None:
             self._bar.update(self._task, completed=done.bytes_read, total=done.total_bytes,
                              claims=f"{done.read:,} claims read")

@@ -15,7 +15,8 @@ from collections.abc import Iterator
 
 from ingest.errors import ImportFormatError
 from ingest.references.fields import Row, RowError, plain_draft
-from ingest.references.stream import MAX_LINE_CHARS, SourceText
+from ingest.references import stream
+from ingest.references.stream import SourceText
 
 # One row may span this many lines (a quoted field with line breaks in it).
 MAX_ROW_LINES = 10_000
@@ -50,7 +51,7 @@ class _Lines:
             self.number += 1
             item = (self.number, line, False)
         self.row.append(item)
-        if len(item[1]) > MAX_LINE_CHARS:
+        if len(item[1]) > stream.MAX_LINE_CHARS:
             raise _LineTooLong
         if len(self.row) > MAX_ROW_LINES:
             raise _RowTooLong
@@ -102,7 +103,7 @@ def _bad_row(lines: _Lines, exc: Exception) -> Row:
     start = taken[0][0] if taken else lines.number
     where = f"line {start}"
     if isinstance(exc, _LineTooLong):
-        return where, RowError(f"is longer than the {MAX_LINE_CHARS:,} characters a line may have")
+        return where, RowError(f"is longer than the {stream.MAX_LINE_CHARS:,} characters a line may have")
     reason = f"{exc}" if isinstance(exc, csv.Error) else f"more than {MAX_ROW_LINES:,} lines"
     swallowed = taken[1:]
     if not swallowed:

@@ -9,7 +9,8 @@ from collections.abc import Iterator
 from ingest.references.claimreview import claim_review_row, is_claim_review
 from ingest.references.factcheck import fact_check_rows, is_fact_check_response
 from ingest.references.fields import Row, RowError, json_loads, not_an_object, plain_draft
-from ingest.references.stream import MAX_LINE_CHARS, SourceText
+from ingest.references import stream
+from ingest.references.stream import SourceText
 
 
 def json_lines_rows(source: SourceText) -> Iterator[Row]:
@@ -17,8 +18,8 @@ def json_lines_rows(source: SourceText) -> Iterator[Row]:
         if not line or line.isspace():
             continue
         where = f"line {number}"
-        if len(line) > MAX_LINE_CHARS:
-            yield where, RowError(f"is longer than the {MAX_LINE_CHARS:,} characters a line may have")
+        if len(line) > stream.MAX_LINE_CHARS:
+            yield where, RowError(f"is longer than the {stream.MAX_LINE_CHARS:,} characters a line may have")
             continue
         try:
             obj = json_loads(line)
