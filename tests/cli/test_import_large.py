@@ -111,7 +111,8 @@ def test_a_gigabyte_from_standard_input_imports_in_bounded_memory(tmp_path: Path
             process.stdin.write(block)
             written += len(block)
             rows += 1_000
-    out, err = process.communicate(timeout=1500)
+    process.wait(timeout=1500)
+    out, err = process.stdout.read(), process.stderr.read()  # type: ignore[union-attr]
     lines = err.decode().splitlines()
     assert lines and lines[-1].startswith("PEAK_RSS_KB="), err
     peak = int(lines.pop().split("=")[1]) * 1024
