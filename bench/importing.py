@@ -18,7 +18,9 @@ keeps them there for the next run. Each run is a fresh process of the command li
 
 For each it prints the median and p95 over `--repeat` runs of the wall time and of the
 claims per second, the process's CPU seconds and its peak resident memory (VmHWM), and
-the ratio of its median time to the baseline's. The machine's load average is printed
+the ratio of its median time to the baseline's; for an import that adds claims, also the
+same until the command prints how many it added (after that it embeds the new claims for
+semantic matching and re-matches the stored claims they may match). The machine's load average is printed
 first: on a shared machine, wall time follows it (CPU seconds much less so).
 """
 
@@ -92,16 +94,23 @@ def write_claims(path: Path, count: int, seed: int, statements: list[tuple[list[
     partial.rename(path)
 
 
-def measured(argv: list[str]) -> tuple[float, float, int, str]:
-    """(wall seconds, CPU seconds, peak RSS in bytes, standard output) of one process."""
+def measured(argv: list[str]) -> tuple[float, float, int, str, float]:
+    """(wall seconds, CPU seconds, peak RSS in bytes, the "N added" line, wall seconds
+    until that line) of one process."""
     started = time.perf_counter()
-    done = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True)
+    process = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    summary, stored = "", 0.0
+    for line in process.stdout:  # type: ignore[union-attr]
+        if " added, " in line and not summary:
+            summary, stored = line.strip(), time.perf_counter() - started
+    err = process.stderr.read()  # type: ignore[union-attr]
+    process.wait()
     wall = time.perf_counter() - started
-    lines = done.stderr.splitlines()
-    if done.returncode != 0 or not lines or not lines[-1].startswith("MEASURED "):
-        raise SystemExit(f"{' '.join(argv[3:])} failed ({done.returncode}): {done.stderr[-2000:]}")
+    lines = err.splitlines()
+    if process.returncode != 0 or not lines or not lines[-1].startswith("MEASURED "):
+        raise SystemExit(f"{' '.join(argv[3:])} failed ({process.returncode}): {err[-2000:]}")
     _, peak_kb, cpu = lines[-1].split()
-    return wall, float(cpu), int(peak_kb) * 1024, done.stdout.strip()
+    return wall, float(cpu), int(peak_kb) * 1024, summary, stored or wall
 
 
 def p95(values: list[float]) -> float:
@@ -109,8 +118,14 @@ def p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def report(label: str, claims: int, runs: list[tuple[float, float, int, str]], base: float) -> None:
-    walls = [r[0] for r in runs]
+def report(label: str, claims: int, runs: list[tuple[float, float, int, str, float]], base: float) -> None:
+    """The whole command, then the import alone (until it prints what it added)."""
+    _line(label, claims, [r[0] for r in runs], runs, base)
+    if any(r[4] < r[0] for r in runs):
+        _line("  of which storing the claims", claims, [r[4] for r in runs], runs, base)
+
+
+def _line(label: str, claims: int, walls: list[float], runs: list, base: float) -> None:
     median = statistics.median(walls)
     print(f"{label:38} {median:8.1f} {p95(walls):8.1f} {claims / median:>10,.0f} "
           f"{claims / p95(walls):>10,.0f} {statistics.median(r[1] for r in runs):8.1f} "
@@ -139,7 +154,7 @@ def main() -> None:
     print(f"{'':38} {'median s':>8} {'p95 s':>8} {'claims/s':>10} {'p95 c/s':>10} "
           f"{'CPU s':>8} {'peak MB':>8} {'ratio':>6}   output")
     python = sys.executable
-    cli = [python, "-c", MEASURED]
+    cli = [python, "-u", "-c", MEASURED]
     baseline = [measured([python, "-c", BASELINE, str(first)]) for _ in range(args.repeat)]
     base = statistics.median(r[0] for r in baseline)
     report("baseline: read + json.loads each line", args.claims, baseline, base)
