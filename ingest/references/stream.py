@@ -46,24 +46,24 @@ class SourceText:
         self.name = name
         self.extension = extension
         self.total_bytes = total_bytes
-        self.bytes_read = len(first)
         self._text = text
         self._stream = stream
         self._owned = owned
-        self._first = first
         self._decoder = None
         self._started = False
-        if text is None:
+        if text is not None:
+            self.bytes_read = total_bytes or 0
+            self.head = text[:CHUNK_BYTES]
+        else:
+            self.bytes_read = len(first)
             if isinstance(first, bytes):
                 try:
                     self._decoder, bom = stream_decoder(first, name)
                 except IngestError as exc:
                     raise ImportFormatError(str(exc)) from exc
-                self._first = first[bom:]
-            self.head = self._decode(self._first, final=False)
-            self._first = b""
-        else:
-            self.head = text[:CHUNK_BYTES]
+                first = first[bom:]
+            # All of what was read first, the start of the text (the rest follows in _chunks).
+            self.head = self._decode(first, final=False)
         # Only a text read whole can be known to be empty: a stream is larger than that.
         self.empty = text is not None and not text.strip()
 
