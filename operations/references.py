@@ -77,6 +77,7 @@ def _store_batches(
             progress(ImportProgress(reader.bytes_read, reader.total_bytes, reader.rows, added,
                                     skipped, reader.bad_rows))
 
+    report()
     chunks = reader.batches(CHUNK_ROWS, CHUNK_BYTES)
     for first in chunks:
         new, old = store.add_reference_claims(_one_transaction(first, chunks, reader, report))
