@@ -220,3 +220,22 @@ _WESTERN_SINGLE_BYTE = frozenset(
     {"cp437", "cp850", "cp858", "cp1250", "cp1252", "cp1254", "cp1258", "latin_1", "iso8859_2",
      "iso8859_9", "iso8859_15", "mac_roman", "mac_latin2", "mac_iceland", "mac_turkish", "cp1140", "cp500"}
 )
+
+
+def stream_decoder(head: bytes, name: str) -> tuple[codecs.IncrementalDecoder, int]:
+    """For text too large to decode at once: an incremental decoder chosen from its first
+    bytes in `decode_bytes`'s order (byte-order mark, strict UTF-8, detection), and how many
+    bytes of byte-order mark to skip. Bytes that do not decode later on become U+FFFD; the
+    decoded text still needs `neutralise_controls`. Binary data raises `IngestError`."""
+    for bom, encoding in _BOMS:
+        if head.startswith(bom):
+            return codecs.getincrementaldecoder(encoding)(errors="replace"), len(bom)
+    kind = _binary_kind(head)
+    if kind is not None:
+        raise IngestError(f"{name} looks like {kind}, not text, so it cannot be read.")
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+        encoding = "utf-8"
+    except UnicodeDecodeError:
+        encoding = _detect_encoding(head) or "utf-8"
+    return codecs.getincrementaldecoder(encoding)(errors="replace"), 0

@@ -20,10 +20,11 @@ from operations.matching import (
     match_article,
     match_claim,
 )
-from operations.references import import_references
+from operations.references import ImportProgress, import_references
 from operations.sources import IngestInterrupted, IngestResult, ingest_source, seed_demo
 
 __all__ = [
+    "ImportProgress",
     "IngestInterrupted",
     "IngestResult",
     "export_in_view",

@@ -9,6 +9,7 @@ writer waits (busy timeout) instead of failing at once.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import shutil
@@ -40,9 +41,11 @@ from store.models import (
     VerdictRecord,
 )
 from store.schema import MIGRATIONS, SCHEMA_VERSION
-from store.search import index_new_references, search_fts
+from store.search import BULK_INDEX_ROWS, index_new_references, search_fts
 
 BUSY_TIMEOUT_MS = 10_000
+# Reference claims are turned into rows and inserted this many at a time.
+INSERT_ROWS = 10_000
 
 
 def now_iso() -> str:
@@ -58,6 +61,16 @@ def reference_key(draft: ReferenceDraft) -> str:
     """Identity of a reference claim: the same text from the same source and URL."""
     parts = (" ".join(draft.text.split()).casefold(), draft.source.strip(), draft.url.strip())
     return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def _reference_rows(drafts: Iterator[ReferenceDraft], stamp: str) -> list[tuple]:
+    """The next `INSERT_ROWS` drafts as rows of reference_claims."""
+    return [
+        (draft.text, draft.title, draft.source, draft.url, draft.rating, draft.date,
+         draft.external_id, draft.language, draft.normalised_rating, draft.claimant,
+         reference_key(draft), stamp)
+        for draft in itertools.islice(drafts, INSERT_ROWS)
+    ]
 
 
 @dataclass(frozen=True)
@@ -416,25 +429,26 @@ class Store:
     def add_reference_claims(self, drafts: Iterable[ReferenceDraft]) -> tuple[int, int]:
         """Store reference claims in one transaction; returns (added, skipped as duplicates).
 
-        Large batches are inserted without the per-row index trigger and indexed with one
-        statement afterwards (see `store.search.index_new_references`)."""
+        `drafts` is read lazily, `INSERT_ROWS` at a time, so a long iterator does not fill
+        memory. Large batches are inserted without the per-row index trigger and indexed
+        with one statement afterwards (see `store.search.index_new_references`)."""
         stamp = now_iso()
-        rows = [
-            (draft.text, draft.title, draft.source, draft.url, draft.rating, draft.date,
-             draft.external_id, draft.language, draft.normalised_rating, draft.claimant,
-             reference_key(draft), stamp)
-            for draft in drafts
-        ]
+        drafts = iter(drafts)
+        rows = _reference_rows(drafts, stamp)
+        total = added = 0
         with self.write() as conn:
-            with index_new_references(conn, len(rows)):
-                added = conn.executemany(
-                    """INSERT OR IGNORE INTO reference_claims
-                           (text, title, source, url, rating, date, external_id, language,
-                            normalised_rating, claimant, content_key, added_at)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                    rows,
-                ).rowcount
-        return added, len(rows) - added
+            with index_new_references(conn, len(rows) >= BULK_INDEX_ROWS):
+                while rows:
+                    total += len(rows)
+                    added += conn.executemany(
+                        """INSERT OR IGNORE INTO reference_claims
+                               (text, title, source, url, rating, date, external_id, language,
+                                normalised_rating, claimant, content_key, added_at)
+                           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                        rows,
+                    ).rowcount
+                    rows = _reference_rows(drafts, stamp) if len(rows) == INSERT_ROWS else []
+        return added, total - added
 
     # -- reference embeddings ------------------------------------------------------
 

@@ -5,7 +5,7 @@
 - `search_fts(store, fts_query, limit)`: the same for a ready FTS5 expression.
 - `term_document_counts(store, terms)`: how many stored claims hold each term, counted
   up to `COUNT_CAP` and cached until the table grows.
-- `index_new_references(conn, rows)`: defers the full-text indexing of a large batch of
+- `index_new_references(conn, bulk)`: defers the full-text indexing of a large batch of
   reference claims to one statement after the insert.
 
 Why not one FTS5 query OR-ing every term: BM25 scores every row holding any of the
@@ -78,11 +78,11 @@ def quote_term(term: str) -> str:
 
 
 @contextmanager
-def index_new_references(conn: sqlite3.Connection, rows: int) -> Iterator[None]:
-    """Around an insert of `rows` reference claims inside an open transaction: for a large
-    batch, the per-row index trigger is switched off and the new rows are indexed with
-    one statement at the end (the flag never outlives the transaction)."""
-    if rows < BULK_INDEX_ROWS:
+def index_new_references(conn: sqlite3.Connection, bulk: bool) -> Iterator[None]:
+    """Around an insert of reference claims inside an open transaction: for a large
+    (`bulk`) one, the per-row index trigger is taken away and the new rows are indexed
+    with one statement at the end (the trigger is back before the transaction ends)."""
+    if not bulk:
         yield
         return
     last_id = conn.execute("SELECT coalesce(max(rowid), 0) FROM reference_claims").fetchone()[0]
@@ -90,20 +90,30 @@ def index_new_references(conn: sqlite3.Connection, rows: int) -> Iterator[None]:
     # batch keeps its pages in memory instead of re-reading them.
     cache_pages = conn.execute("PRAGMA cache_size").fetchone()[0]
     conn.execute(f"PRAGMA cache_size = {BULK_CACHE_KIB}")
-    conn.execute("INSERT OR IGNORE INTO fts_deferred (table_name) VALUES ('reference_claims')")
+    # The insert trigger is dropped for the batch and made again before it commits (so no
+    # other connection ever sees it missing): even when it does nothing, evaluating its
+    # condition for every row costs a sixth of the insert.
+    trigger = conn.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'reference_claims_ai'"
+    ).fetchone()[0]
+    conn.execute('DROP TRIGGER "reference_claims_ai"')
     try:
-        yield
-        conn.execute("DELETE FROM fts_deferred WHERE table_name = 'reference_claims'")
+        try:
+            yield
+        finally:
+            # After some errors (a full disk) SQLite has already rolled back, trigger and all.
+            if conn.in_transaction:
+                conn.execute(trigger)
         hash_bytes = conn.execute(
             "SELECT v FROM reference_claims_fts_config WHERE k = 'hashsize'"
         ).fetchone()
         _set_fts_option(conn, "hashsize", BULK_HASH_BYTES)
-        conn.execute(
+        added = conn.execute(
             """INSERT INTO reference_claims_fts (rowid, text, title)
                SELECT id, text, title FROM reference_claims WHERE id > ?""",
             [last_id],
-        )
-        if rows >= last_id:
+        ).rowcount
+        if added and added >= last_id:
             # The table at least doubled: one merged index segment keeps searches fast.
             conn.execute(
                 "INSERT INTO reference_claims_fts (reference_claims_fts) VALUES ('optimize')"

@@ -215,9 +215,20 @@ def cmd_import(args: argparse.Namespace, store: Store, out: TextIO) -> int:
 
     row_errors: list[ClaimdeskError] = []
     newest = operations.newest_reference_id(store)
-    added, skipped = operations.import_references(
-        store, args.file, source_name=args.source, stdin=_stdin(), errors=row_errors
-    )
+    before = store.count("reference_claims")
+    with _ImportProgressBar(args.file) as bar:
+        try:
+            added, skipped = operations.import_references(
+                store, args.file, source_name=args.source, stdin=_stdin(), errors=row_errors,
+                progress=bar.update,
+            )
+        except KeyboardInterrupt:
+            bar.close()
+            kept = store.count("reference_claims") - before
+            if kept > 0:
+                _error(f"Interrupted: the {kept:,} reference claims stored before then are kept; "
+                       f"importing {args.file} again adds the rest.")
+            raise
     print(f"{added} added, {skipped} skipped as duplicates", file=out)
     for error in row_errors:
         _error(str(error))
@@ -252,6 +263,43 @@ def _embed_references(store: Store) -> None:
         return
     if shown_progress:
         print(file=sys.stderr)
+
+
+class _ImportProgressBar:
+    """A progress bar on stderr while an import runs, when stderr is a terminal."""
+
+    def __init__(self, source: str) -> None:
+        self._bar = None
+        self._task = None
+        self._source = source
+
+    def __enter__(self) -> _ImportProgressBar:
+        if sys.stderr is not None and sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn,
+                                       TimeRemainingColumn)
+
+            self._bar = Progress(
+                TextColumn("{task.description}", markup=False), BarColumn(), DownloadColumn(),
+                TimeRemainingColumn(), TextColumn("{task.fields[claims]}", markup=False),
+                console=Console(stderr=True), transient=True,
+            )
+            self._task = self._bar.add_task(f"Importing {shown(self._source)}", total=None, claims="")
+            self._bar.start()
+        return self
+
+    def update(self, done) -> None:
+        if self._bar is not None:
+            self._bar.update(self._task, completed=done.bytes_read, total=done.total_bytes,
+                             claims=f"{done.read:,} claims read")
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def cmd_match(args: argparse.Namespace, store: Store, out: TextIO) -> int:

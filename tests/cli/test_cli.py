@@ -157,6 +157,23 @@ def test_import_reports_each_bad_row_and_keeps_the_good_ones(capsys, db, referen
     assert Store(db).count("reference_claims") == 3
 
 
+def test_import_of_a_csv_with_an_unterminated_quote_names_the_row_and_imports_the_rest(
+    capsys, db, tmp_path
+) -> None:
+    path = tmp_path / "refs.csv"
+    path.write_text(
+        'text,rating\n"Ferry fares doubled in 2023,False\nBus fares rose 5 percent.,True\n'
+        "The bridge reopened in May.,Mostly False\n",
+        encoding="utf-8",
+    )
+    code, out, err = run(capsys, "--db", db, "import", str(path))
+    assert code != 0
+    assert out.strip() == "2 added, 0 skipped as duplicates"
+    one_error_line(err, "refs.csv", "Line 2")
+    texts = [r["text"] for r in Store(db).query("SELECT text FROM reference_claims ORDER BY id")]
+    assert texts == ["Bus fares rose 5 percent.", "The bridge reopened in May."]
+
+
 def test_import_of_a_missing_file_changes_nothing(capsys, db, references_file, tmp_path) -> None:
     run(capsys, "--db", db, "import", str(references_file))
     code, _, err = run(capsys, "--db", db, "import", str(tmp_path / "gone.csv"))

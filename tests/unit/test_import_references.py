@@ -314,3 +314,51 @@ def test_titles_are_read_from_every_format(tmp_path):
         encoding="utf-8")
     [from_google] = read_references(str(google))
     assert from_google.title == "Tolls did not double"
+
+
+def test_unterminated_quote_is_one_bad_row_and_the_rows_after_it_are_read() -> None:
+    data = (
+        "text,rating\n"
+        '"Ferry fares doubled in 2023,False\n'
+        "Bus fares rose 5 percent.,True\n"
+        "The bridge reopened in May.,Mostly False\n"
+    )
+    errors: list[ImportFormatError] = []
+    drafts = parse_references(data, name="refs.csv", extension="csv", errors=errors)
+    assert [(d.text, d.rating) for d in drafts] == [
+        ("Bus fares rose 5 percent.", "True"),
+        ("The bridge reopened in May.", "Mostly False"),
+    ]
+    [error] = errors
+    assert str(error).startswith("Line 2 of refs.csv ") and "quoted field" in str(error)
+    with pytest.raises(ImportFormatError, match="Line 2 of refs.csv .*so nothing was imported"):
+        parse_references(data, name="refs.csv", extension="csv")
+
+
+def test_a_quote_closed_in_a_later_row_does_not_merge_the_rows_between() -> None:
+    # The stray quote on line 2 pairs with the opening quote of line 4.
+    data = (
+        "text,rating\n"
+        '"Ferry fares doubled in 2023,False\n'
+        "Bus fares rose 5 percent.,True\n"
+        '"The bridge reopened in May.",Mostly False\n'
+        '"A claim with a ""quoted"" word and a\nline break inside.",True\n'
+    )
+    errors: list[ImportFormatError] = []
+    drafts = parse_references(data, name="refs.csv", extension="csv", errors=errors)
+    assert [d.text for d in drafts] == [
+        "Bus fares rose 5 percent.",
+        "The bridge reopened in May.",
+        'A claim with a "quoted" word and a line break inside.',
+    ]
+    assert [str(e).split(" of ")[0] for e in errors] == ["Line 2"]
+
+
+def test_every_line_opening_a_quote_is_one_bad_row() -> None:
+    lines = 500
+    data = "text\n" + "".join(f'"Claim {i} about tolls\n' for i in range(lines))
+    errors: list[ImportFormatError] = []
+    drafts = parse_references(data, name="quotes.csv", extension="csv", errors=errors)
+    assert drafts == []
+    assert len(errors) == lines
+    assert str(errors[0]).startswith("Line 2 of quotes.csv")

@@ -158,3 +158,22 @@ def test_a_phrase_term_counts_alone_but_does_not_lead_the_ands(memory_store, mon
     led_by_phrase = [p for _, params in statements for p in params if isinstance(p, str) and '"7.7"' in p and " AND " in p]
     assert not led_by_phrase
     assert any(p == '"7.7"' for _, params in statements for p in params)
+
+
+def _insert_trigger(store) -> list:
+    return store.query("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'reference_claims_ai'")
+
+
+def test_a_bulk_import_puts_the_insert_trigger_back_even_when_it_fails(store) -> None:
+    before = _insert_trigger(store)
+    assert len(before) == 1
+    store.add_reference_claims([ReferenceDraft(text=f"Claim {i} about a pier") for i in range(store_search.BULK_INDEX_ROWS)])
+    assert _insert_trigger(store) == before
+    drafts = [ReferenceDraft(text=f"Claim {i} about a jetty") for i in range(store_search.BULK_INDEX_ROWS)]
+    with store.write():
+        with pytest.raises(Exception):
+            store.add_reference_claims([*drafts, ReferenceDraft(text="bad \udcff text")])
+        assert _insert_trigger(store) == before  # inside a transaction that goes on
+    store.add_reference_claims([ReferenceDraft(text="A lone claim about a wharf")])
+    _fts_is_consistent(store)
+    assert [c.text for c in search_by_terms(store, ["wharf"], 5)] == ["A lone claim about a wharf"]

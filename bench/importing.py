@@ -1,0 +1,177 @@
+"""Importing a large JSON Lines file of reference claims through the `claimdesk import`
+command, against a baseline measured in the same run.
+
+Run from the project root:
+    .venv/bin/python bench/importing.py [--claims 1000000] [--repeat 1] [--keep DIR]
+
+Inputs: two files of `--claims` reference claims each (1M: about 210 MB each), made from
+the statements and ratings of LIAR's train split (../shared/data/liar) with one word of
+each statement replaced at random, so that no two rows are the same claim; `--keep DIR`
+keeps them there for the next run. Each run is a fresh process of the command line
+(`tui.cli.main`, what the `claimdesk` script runs) with its default settings:
+
+1. baseline: a process that reads the first file and `json.loads` each line (the floor
+   of any JSON Lines import in Python);
+2. `claimdesk import FIRST` into an empty store;
+3. `claimdesk import SECOND` into that store, which then holds `--claims` claims;
+4. `claimdesk import FIRST` again: every row a duplicate.
+
+For each it prints the median and p95 over `--repeat` runs of the wall time and of the
+claims per second, the process's CPU seconds and its peak resident memory (VmHWM), and
+the ratio of its median time to the baseline's; for an import that adds claims, also the
+same until the command prints how many it added (after that it embeds the new claims for
+semantic matching and re-matches the stored claims they may match). The machine's load average is printed
+first: on a shared machine, wall time follows it (CPU seconds much less so).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench._data import LIAR, DatasetMissing, _require  # noqa: E402
+
+# Runs the command line, then reports its peak resident memory and CPU seconds on stderr.
+MEASURED = (
+    "import resource, sys\n"
+    "from tui.cli import main\n"
+    "code = main(sys.argv[1:])\n"
+    "usage = resource.getrusage(resource.RUSAGE_SELF)\n"
+    "peak = open('/proc/self/status').read().split('VmHWM:')[1].split()[0]\n"
+    "sys.stderr.write(f'MEASURED {peak} {usage.ru_utime + usage.ru_stime}\\n')\n"
+    "sys.exit(code)\n"
+)
+BASELINE = (
+    "import json, resource, sys\n"
+    "count = 0\n"
+    "with open(sys.argv[1], encoding='utf-8') as handle:\n"
+    "    for line in handle:\n"
+    "        json.loads(line)\n"
+    "        count += 1\n"
+    "usage = resource.getrusage(resource.RUSAGE_SELF)\n"
+    "peak = open('/proc/self/status').read().split('VmHWM:')[1].split()[0]\n"
+    "sys.stderr.write(f'MEASURED {peak} {usage.ru_utime + usage.ru_stime}\\n')\n"
+)
+
+
+def liar_train() -> list[tuple[list[str], str]]:
+    path = _require(LIAR) / "train.tsv"
+    rows = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE):
+            if len(row) >= 14 and row[2].strip():
+                rows.append((row[2].split(), row[1]))
+    return rows
+
+
+def write_claims(path: Path, count: int, seed: int, statements: list[tuple[list[str], str]]) -> None:
+    """`count` JSON Lines rows: a LIAR statement with one word replaced, its rating, a URL."""
+    if path.exists():
+        return
+    rng = random.Random(seed)
+    vocabulary = sorted({w for words, _ in statements for w in words})
+    partial = path.with_suffix(".partial")
+    with partial.open("w", encoding="utf-8") as handle:
+        for i in range(count):
+            words, label = statements[rng.randrange(len(statements))]
+            words = list(words)
+            words[rng.randrange(len(words))] = rng.choice(vocabulary)
+            row = {"text": " ".join(words), "source": "PolitiFact",
+                   "url": f"https://www.politifact.com/f/{seed}-{i}", "rating": label}
+            handle.write(json.dumps(row) + "\n")
+    partial.rename(path)
+
+
+def measured(argv: list[str]) -> tuple[float, float, int, str, float]:
+    """(wall seconds, CPU seconds, peak RSS in bytes, the "N added" line, wall seconds
+    until that line) of one process."""
+    started = time.perf_counter()
+    process = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    summary, stored = "", 0.0
+    for line in process.stdout:  # type: ignore[union-attr]
+        if " added, " in line and not summary:
+            summary, stored = line.strip(), time.perf_counter() - started
+    err = process.stderr.read()  # type: ignore[union-attr]
+    process.wait()
+    wall = time.perf_counter() - started
+    lines = err.splitlines()
+    if process.returncode != 0 or not lines or not lines[-1].startswith("MEASURED "):
+        raise SystemExit(f"{' '.join(argv[3:])} failed ({process.returncode}): {err[-2000:]}")
+    _, peak_kb, cpu = lines[-1].split()
+    return wall, float(cpu), int(peak_kb) * 1024, summary, stored or wall
+
+
+def p95(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def report(label: str, claims: int, runs: list[tuple[float, float, int, str, float]], base: float) -> None:
+    """The whole command, then the import alone (until it prints what it added)."""
+    _line(label, claims, [r[0] for r in runs], runs, base)
+    if any(r[4] < r[0] for r in runs):
+        _line("  of which storing the claims", claims, [r[4] for r in runs], runs, base)
+
+
+def _line(label: str, claims: int, walls: list[float], runs: list, base: float) -> None:
+    median = statistics.median(walls)
+    print(f"{label:38} {median:8.1f} {p95(walls):8.1f} {claims / median:>10,.0f} "
+          f"{claims / p95(walls):>10,.0f} {statistics.median(r[1] for r in runs):8.1f} "
+          f"{max(r[2] for r in runs) / 2**20:8.0f} {median / base:6.1f}   {runs[-1][3]}", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--claims", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--keep", type=Path, help="keep the generated files in this folder")
+    args = parser.parse_args()
+    try:
+        statements = liar_train()
+    except DatasetMissing as exc:
+        raise SystemExit(str(exc)) from None
+    folder = tempfile.TemporaryDirectory()
+    data = args.keep or Path(folder.name)
+    data.mkdir(parents=True, exist_ok=True)
+    first, second = data / f"claims-{args.claims}-a.jsonl", data / f"claims-{args.claims}-b.jsonl"
+    for path, seed in ((first, 1), (second, 2)):
+        write_claims(path, args.claims, seed, statements)
+    size_mb = first.stat().st_size / 1e6
+    print(f"{args.claims:,} claims per file ({size_mb:.0f} MB); load average "
+          f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs", flush=True)
+    print(f"{'':38} {'median s':>8} {'p95 s':>8} {'claims/s':>10} {'p95 c/s':>10} "
+          f"{'CPU s':>8} {'peak MB':>8} {'ratio':>6}   output")
+    python = sys.executable
+    cli = [python, "-u", "-c", MEASURED]
+    baseline = [measured([python, "-c", BASELINE, str(first)]) for _ in range(args.repeat)]
+    base = statistics.median(r[0] for r in baseline)
+    report("baseline: read + json.loads each line", args.claims, baseline, base)
+    empty, full, again = [], [], []
+    with tempfile.TemporaryDirectory() as stores:
+        for number in range(args.repeat):
+            db = str(Path(stores) / f"bench-{number}.db")
+            empty.append(measured([*cli, "import", str(first), "--db", db]))
+            full.append(measured([*cli, "import", str(second), "--db", db]))
+            again.append(measured([*cli, "import", str(first), "--db", db]))
+            for suffix in ("", "-wal", "-shm"):
+                Path(db + suffix).unlink(missing_ok=True)
+    report("import into an empty store", args.claims, empty, base)
+    report(f"import into a store of {args.claims:,}", args.claims, full, base)
+    report("import again (all duplicates)", args.claims, again, base)
+    folder.cleanup()
+
+
+if __name__ == "__main__":
+    main()
