@@ -537,9 +537,11 @@ class Store:
         transaction; a reference claim no longer stored is skipped. Returns how many."""
         with self.write() as conn:
             return conn.executemany(
-                """INSERT OR REPLACE INTO reference_embeddings (reference_id, model, vector)
-                   SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM reference_claims WHERE id = ?1)""",
-                [(reference_id, model, vector) for reference_id, vector in vectors],
+                """INSERT INTO reference_embeddings (reference_id, model, vector)
+                   SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM reference_claims WHERE id = ?)
+                   ON CONFLICT (reference_id) DO UPDATE SET model = excluded.model,
+                       vector = excluded.vector""",
+                [(reference_id, model, vector, reference_id) for reference_id, vector in vectors],
             ).rowcount
 
     def reference_embeddings(self, model: str, reference_ids: Sequence[int]) -> dict[int, bytes]:
