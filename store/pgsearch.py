@@ -33,6 +33,9 @@ COLUMN_WEIGHTS: dict[str, dict[str, str]] = {
 # ts_rank's weights for the letters {D, C, B, A}: reference claims' text 1.0, title 0.7
 # (FTS5's bm25 column weights), articles' title 5 times their text (at most 1 each).
 REFERENCE_RANK_WEIGHTS = "{0.1, 0.2, 0.7, 1.0}"
+# ts_rank's length normalisation of a term's rank (0: none; 1: divided by 1 + log of the
+# row's length, as BM25 discounts long texts).
+RANK_NORMALISATION = 1
 ARTICLE_RANK_WEIGHTS = "{0.02, 0.04, 0.2, 1.0}"
 
 
@@ -70,14 +73,36 @@ def add_search_column(db, table: str, columns: Sequence[str]) -> None:
 # -- queries ----------------------------------------------------------------------------
 
 TABLES = {"reference": "reference_claims", "claim": "claims"}
-TERM_QUERY = f"phraseto_tsquery('{TS_CONFIG}', ?)"
+# A term's tsquery is parsed once (`tsqueries`) and passed as a value: a function call
+# in the statement could run for every row the plan visits.
+TERM_QUERY = "?::tsquery"
+
+_parsed: dict[str, str] = {}
+
+
+def tsqueries(store: "Store", terms: Sequence[str]) -> list[str]:
+    """Each term as the text of its tsquery (a phrase when the parser splits it; "" when
+    nothing of it is indexed), cached."""
+    missing = [t for t in dict.fromkeys(terms) if t not in _parsed]
+    if missing:
+        for row in store.query(
+            f"SELECT t, phraseto_tsquery('{TS_CONFIG}', t)::text AS q FROM unnest(?::text[]) AS t",
+            [missing],
+        ):
+            _parsed[row["t"]] = row["q"]
+        if len(_parsed) > 100_000:
+            _parsed.clear()
+    return [_parsed.get(t, "") for t in terms]
 
 
 def count_term(store: "Store", kind: str, term: str, cap: int) -> int:
+    [query] = tsqueries(store, [term])
+    if not query:
+        return 0
     table = TABLES[kind]
     return store.query(
         f"SELECT count(*) AS n FROM (SELECT 1 FROM {table} WHERE search @@ {TERM_QUERY} LIMIT ?) AS t",
-        [term, cap],
+        [query, cap],
     )[0]["n"]
 
 
@@ -85,18 +110,18 @@ def max_id(store: "Store", kind: str) -> int:
     return store.query(f"SELECT coalesce(max(id), 0) AS n FROM {TABLES[kind]}")[0]["n"]
 
 
-def _score_sql(terms: Sequence[str], rarity: Mapping[str, float], kind: str) -> tuple[str, list]:
+def _score_sql(store: "Store", terms: Sequence[str], rarity: Mapping[str, float], kind: str) -> tuple[str, list]:
     weights = REFERENCE_RANK_WEIGHTS
     column = "r.search" if kind == "reference" else "c.search"
     parts, params = [], []
-    for term in terms:
-        parts.append(f"? * ts_rank('{weights}', {column}, {TERM_QUERY})")
-        params.extend([rarity[term], term])
+    for term, query in zip(terms, tsqueries(store, terms)):
+        parts.append(f"? * ts_rank('{weights}', {column}, {TERM_QUERY}, {RANK_NORMALISATION})")
+        params.extend([rarity[term], query])
     return " + ".join(parts) or "0", params
 
 
-def _any_of(terms: Sequence[str]) -> tuple[str, list]:
-    return "(" + " || ".join(TERM_QUERY for _ in terms) + ")", list(terms)
+def _any_of(store: "Store", terms: Sequence[str]) -> tuple[str, list]:
+    return "(" + " || ".join(TERM_QUERY for _ in terms) + ")", tsqueries(store, terms)
 
 
 def ranked_rows(
@@ -112,14 +137,14 @@ def ranked_rows(
     alternatives), ranked by summed rarity-weighted ts_rank."""
     total = max(max_id(store, kind), 1)
     rarity = {t: math.log(1.0 + total / max(counts.get(t, 1), 1)) for t in terms}
-    score, score_params = _score_sql(terms, rarity, kind)
+    score, score_params = _score_sql(store, terms, rarity, kind)
     if required:
         match = "(" + " || ".join(
             "(" + " && ".join(TERM_QUERY for _ in alternative) + ")" for alternative in required
         ) + ")"
-        match_params = [t for alternative in required for t in alternative]
+        match_params = tsqueries(store, [t for alternative in required for t in alternative])
     else:
-        match, match_params = _any_of(terms)
+        match, match_params = _any_of(store, terms)
     if kind == "reference":
         sql = f"""SELECT r.id, r.text, r.title, r.source, r.url, r.rating, r.normalised_rating,
                          r.date, {score} AS rank
@@ -148,14 +173,14 @@ def posting_ids(
     for weight, any_terms, all_terms in matches:
         conditions = []
         if any_terms:
-            expr, expr_params = _any_of(any_terms)
+            expr, expr_params = _any_of(store, any_terms)
             conditions.append(f"search @@ {expr}")
             params_here = [weight, *expr_params]
         else:
             params_here = [weight]
-        for term in all_terms:
+        for query in tsqueries(store, all_terms):
             conditions.append(f"search @@ {TERM_QUERY}")
-            params_here.append(term)
+            params_here.append(query)
         selects.append(f"SELECT id, ?::float8 AS weight FROM {table} WHERE {' AND '.join(conditions)}")
         params.extend(params_here)
     if not selects:
@@ -172,7 +197,7 @@ def all_of_ids(store: "Store", kind: str, terms: Sequence[str], limit: int) -> l
     table = TABLES[kind]
     conditions = " AND ".join(f"search @@ {TERM_QUERY}" for _ in terms)
     return [row["id"] for row in store.query(
-        f"SELECT id FROM {table} WHERE {conditions} LIMIT ?", [*terms, limit]
+        f"SELECT id FROM {table} WHERE {conditions} LIMIT ?", [*tsqueries(store, terms), limit]
     )]
 
 
