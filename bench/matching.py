@@ -8,6 +8,7 @@ Run from the project root:
     .venv/bin/python bench/matching.py --conflicts  # conflict flags only (seconds; part of --quality)
     .venv/bin/python bench/matching.py --suggest    # same claim, default output, suggestions (about 4 minutes)
     .venv/bin/python bench/matching.py --speed --sizes 1000000   # speed at chosen sizes only
+    .venv/bin/python bench/matching.py --engine postgresql       # SQLite vs PostgreSQL, same run (about 2 minutes)
 
 Quality: the 10,375 verified claims (with their titles) go into a temporary store; each
 train and dev tweet is matched; MAP@5, Recall@1, Recall@5 and MRR are printed for
@@ -48,6 +49,12 @@ title, on 2020 dev, on 2020 dev against the 2022 2A collection and on 2022 2B de
 and the share of suggestions agreeing with the normalised rating of the match they cite,
 on the demo store and on a store of 2022 2B's PolitiFact claims imported with their
 ratings (queries: 2B train and dev sentences with context).
+
+Engines (--engine postgresql, or --engine postgresql://URL for a server of your own; the
+default starts a throwaway server as the tests do, which needs the PostgreSQL server
+programs): the CheckThat! 2020 task 2 collection in an SQLite store and in a PostgreSQL
+store; `find_matches` through `search_by_terms` on each, train then dev: MAP@5, R@1,
+R@5, MRR and p50/p95 per tweet, with the difference in MAP@5.
 
 Skips with a message when ../shared/data is absent.
 """
@@ -207,6 +214,63 @@ def quality() -> None:
         )
         threshold_report(tweets, search_terms, weights, penalty)
     conflict_section()
+
+
+def load_checkthat_into(store: Store) -> Store:
+    store.add_reference_claims(
+        ReferenceDraft(text=c.text, title=c.title, source="Snopes", url=f"vclaim:{c.id}")
+        for c in checkthat_verified_claims()
+    )
+    return store
+
+
+def engine_parity(engine: str, splits: Sequence[str] = ("train", "dev")) -> None:
+    """The same matching on SQLite and on PostgreSQL, in one run."""
+    server = None
+    if engine == "postgresql":
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        from tests.pgserver import HOW_TO_GET, PostgresServer, find_binaries
+
+        binaries = find_binaries()
+        if binaries is None:
+            print(f"Engines: skipped, {HOW_TO_GET}", file=sys.stderr)
+            return
+        server = PostgresServer(binaries)
+        url = server.new_database()
+    else:
+        url = engine
+    try:
+        print("Engines: CheckThat! 2020 task 2, find_matches through search_by_terms", flush=True)
+        started = time.perf_counter()
+        stores = {"sqlite": load_checkthat_into(Store(None, memory=True))}
+        print(f"  SQLite store loaded in {time.perf_counter() - started:.1f} s", flush=True)
+        started = time.perf_counter()
+        stores["postgresql"] = load_checkthat_into(Store(url))
+        print(f"  PostgreSQL store loaded in {time.perf_counter() - started:.1f} s", flush=True)
+        for split in splits:
+            tweets = checkthat_tweets(split)
+            print(f" {split} ({len(tweets)} tweets)")
+            maps = {}
+            for name, store in stores.items():
+                search_terms = lambda terms, n, store=store: search_by_terms(store, terms, n)  # noqa: E731
+                rankings, seconds = [], []
+                for tweet in tweets:
+                    started = time.perf_counter()
+                    matches = find_matches(tweet.text, search_terms=search_terms, limit=20,
+                                           min_score=0, pool=POOL)
+                    seconds.append(time.perf_counter() - started)
+                    rankings.append(([vclaim_id(m.candidate) for m in matches], tweet.relevant))
+                values = metrics(rankings)
+                maps[name] = values["MAP@5"]
+                print_row(f"{name}{' (base)' if name == 'sqlite' else ''}", values)
+                print(f"  {'':<34} p50 {percentile(seconds, 0.5) * 1000:.1f} ms, "
+                      f"p95 {percentile(seconds, 0.95) * 1000:.1f} ms per tweet", flush=True)
+            print(f"  MAP@5 PostgreSQL - SQLite: {maps['postgresql'] - maps['sqlite']:+.4f}", flush=True)
+        for store in stores.values():
+            store.close()
+    finally:
+        if server is not None:
+            server.stop()
 
 
 def conflict_section() -> None:
@@ -869,12 +933,18 @@ def main(argv: list[str] | None = None) -> int:
                         help="fit the speaker and date bonuses on 2022 2B train (5-fold cross-validations)")
     parser.add_argument("--queries", type=int, default=200, help="speed queries per size")
     parser.add_argument("--sizes", type=int, nargs="+", metavar="N", help="stored claims to measure speed at")
+    parser.add_argument("--engine", metavar="postgresql|URL",
+                        help="only: matching quality and latency on SQLite and on PostgreSQL (a "
+                        "throwaway server, or the database at URL), same run")
     args = parser.parse_args(argv)
     run_quality = not args.speed or args.quality
     run_speed = not args.quality or args.speed
     try:
         if args.speaker:
             speaker_fit()
+            return 0
+        if args.engine:
+            engine_parity(args.engine)
             return 0
         if args.suggest:
             same_claim_report()

@@ -1,6 +1,7 @@
-"""The SQLite store: schema, migrations and every SQL statement claimdesk runs."""
+"""The store, on SQLite or PostgreSQL: schema, migrations and every SQL statement
+claimdesk runs."""
 
-from store.db import ExportFilter, Store, default_db_path, open_store
+from store.db import ExportFilter, Store, default_db_path, open_store, store_exists
 from store.errors import ClaimdeskError, StoreError, UnknownIdError
 
 __all__ = [
@@ -11,4 +12,5 @@ __all__ = [
     "UnknownIdError",
     "default_db_path",
     "open_store",
+    "store_exists",
 ]

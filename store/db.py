@@ -1,13 +1,16 @@
-"""The store: one SQLite file (WAL mode) holding articles, claims, reference claims,
-verdicts with their append-only history, and saved matches.
+"""The store: articles, claims, reference claims, verdicts with their append-only
+history, and saved matches, in one SQLite file (WAL mode; the default) or in a
+PostgreSQL database (`postgresql://` URL; see `store.engine`).
 
-Every SQL statement in claimdesk lives in this package. Writes run inside
-`BEGIN IMMEDIATE` transactions so a batch is wholly there or wholly absent, and a second
-writer waits (busy timeout) instead of failing at once.
+Every SQL statement in claimdesk lives in this package. Writes run inside transactions
+that exclude other writers (`BEGIN IMMEDIATE` on SQLite, an advisory lock on
+PostgreSQL), so a batch is wholly there or wholly absent, read-then-write is safe, and a
+second writer waits (busy timeout) instead of failing at once.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import itertools
 import json
@@ -23,6 +26,22 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from store.changes import log_change
+from store.engine import (
+    BUSY_SQLSTATES,
+    BUSY_TIMEOUT_MS,
+    POSTGRES_DIALECT,
+    POSTGRESQL,
+    SQLITE,
+    SQLITE_DIALECT,
+    WRITE_LOCK_KEY,
+    PostgresConnection,
+    PostgresDatabase,
+    PostgresSchema,
+    database_errors,
+    is_database_url,
+    location_name,
+    postgres_environmental,
+)
 from store.errors import StoreError, UnknownIdError, VerdictConflict
 from store.filters import VERDICT_SET, filter_conditions
 from store.models import (
@@ -43,9 +62,10 @@ from store.models import (
 from store.schema import MIGRATIONS, SCHEMA_VERSION
 from store.search import BULK_INDEX_ROWS, index_new_references, search_fts
 
-BUSY_TIMEOUT_MS = 10_000
 # Reference claims are turned into rows and inserted this many at a time.
 INSERT_ROWS = 10_000
+# The table holding a PostgreSQL store's schema version (SQLite's is PRAGMA user_version).
+VERSION_TABLE = "claimdesk_schema"
 
 
 def now_iso() -> str:
@@ -87,12 +107,14 @@ class ExportFilter:
     reviewed_only: bool = False  # only verdicts an editor settled in review (store.team)
 
 
+ARTICLE_COLUMNS = ", ".join(field.name for field in dataclasses.fields(Article))
+
 # An inbox row: the article with its check-worthy claims and how many of them are judged
 # (fields of `ArticleSummary`); callers add the WHERE clause after `FROM articles a`.
 ARTICLE_SUMMARY_SELECT = """SELECT a.id, a.title, a.source, a.published, a.added_at, a.status,
-        (SELECT count(*) FROM claims c WHERE c.article_id = a.id AND c.checkworthy) AS claims,
+        (SELECT count(*) FROM claims c WHERE c.article_id = a.id AND c.checkworthy = 1) AS claims,
         (SELECT count(*) FROM claims c JOIN verdicts v ON v.claim_id = c.id
-             WHERE c.article_id = a.id AND c.checkworthy AND v.verdict IS NOT NULL) AS judged
+             WHERE c.article_id = a.id AND c.checkworthy = 1 AND v.verdict IS NOT NULL) AS judged
     FROM articles a"""
 
 
@@ -156,11 +178,22 @@ def migration_database(conn: sqlite3.Connection):
 
 class Store:
     """A claimdesk database. Thread-safe: one connection guarded by a lock, because
-    Textual workers run store calls from other threads."""
+    Textual workers run store calls from other threads.
+
+    `location` is an SQLite file's path or a `postgresql://` URL; `path` is the file's
+    path (None in memory and on PostgreSQL); `name` is how messages name the store
+    (a URL without its password)."""
 
     def __init__(self, path: str | Path | None, *, memory: bool = False) -> None:
-        self.path = None if memory else Path(path)  # type: ignore[arg-type]
         self._lock = threading.RLock()
+        if not memory and is_database_url(path):
+            self._open_postgres(str(path))
+            return
+        self.engine = SQLITE
+        self.dialect = SQLITE_DIALECT
+        self.path = None if memory else Path(path)  # type: ignore[arg-type]
+        self.location: str | Path | None = self.path
+        self.name = str(self.path)
         if memory:
             conn = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
         else:
@@ -177,7 +210,7 @@ class Store:
                     check_same_thread=False,
                 )
             except (sqlite3.Error, OSError) as exc:
-                raise StoreError(f"Cannot open the store {self.path}: {_reason(exc)}.") from exc
+                raise StoreError(f"Cannot open the store {self.name}: {_reason(exc)}.") from exc
         self.db = Connection(conn)
         try:
             self._refuse_newer_schema()
@@ -189,7 +222,33 @@ class Store:
             raise
         except (sqlite3.DatabaseError, OSError) as exc:
             conn.close()
-            raise StoreError(f"Cannot open the store {self.path}: {_reason(exc)}.") from exc
+            raise StoreError(f"Cannot open the store {self.name}: {_reason(exc)}.") from exc
+
+    def _open_postgres(self, url: str) -> None:
+        self.engine = POSTGRESQL
+        self.dialect = POSTGRES_DIALECT
+        self.path = None
+        self.location = url
+        self.name = location_name(url)
+        try:
+            conn = PostgresConnection(url)
+        except ConnectionError as exc:
+            raise StoreError(f"Cannot open the store {self.name}: {_reason(exc)}.") from None
+        self.db = PostgresDatabase(conn)
+        try:
+            self._refuse_newer_schema()
+            self._refuse_foreign_database()
+            self._migrate()
+        except StoreError:
+            conn.close()
+            raise
+        except database_errors() as exc:
+            conn.close()
+            raise StoreError(f"Cannot open the store {self.name}: {_reason(exc)}.") from exc
+
+    def reopen(self) -> "Store":
+        """Another connection to the same store (an in-memory store has only this one)."""
+        return self if self.location is None else Store(self.location)
 
     # -- opening ---------------------------------------------------------------
 
@@ -209,14 +268,30 @@ class Store:
 
     @property
     def schema_version(self) -> int:
-        return self.db.conn.execute("PRAGMA user_version").fetchone()[0]
+        if self.engine == SQLITE:
+            return self.db.conn.execute("PRAGMA user_version").fetchone()[0]
+        with self._lock:
+            conn = self.db.conn
+            if conn.execute("SELECT to_regclass(?)", [VERSION_TABLE]).fetchone()[0] is None:
+                return 0
+            row = conn.execute(f"SELECT version FROM {VERSION_TABLE}").fetchone()
+            return row[0] if row else 0
+
+    def _set_schema_version(self, version: int) -> None:
+        if self.engine == SQLITE:
+            self.db.conn.execute(f"PRAGMA user_version = {int(version)}")
+            return
+        conn = self.db.conn
+        conn.execute(f"CREATE TABLE IF NOT EXISTS {VERSION_TABLE} (version INTEGER NOT NULL)")
+        conn.execute(f"DELETE FROM {VERSION_TABLE}")
+        conn.execute(f"INSERT INTO {VERSION_TABLE} (version) VALUES (?)", [int(version)])
 
     def _refuse_newer_schema(self) -> None:
         # Checked before anything (even the switch to WAL) writes to the file.
         version = self.schema_version
         if version > SCHEMA_VERSION:
             raise StoreError(
-                f"The store {self.path} has schema version {version}, newer than this "
+                f"The store {self.name} has schema version {version}, newer than this "
                 f"claimdesk knows ({SCHEMA_VERSION}); upgrade claimdesk to open it."
             )
 
@@ -239,31 +314,47 @@ class Store:
     def _refuse_foreign_database(self) -> None:
         # Version 0 with tables already in it is another program's database: creating our
         # schema inside it would change a file that is not ours.
-        if self.schema_version == 0 and self.db.conn.execute(
-            "SELECT 1 FROM sqlite_master LIMIT 1"
+        if self.schema_version != 0:
+            return
+        if self.engine == SQLITE:
+            if self.db.conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone():
+                raise StoreError(
+                    f"The file {self.path} is an SQLite database but not a claimdesk store; "
+                    "choose another path with --db."
+                )
+        elif self.db.conn.execute(
+            "SELECT 1 FROM information_schema.tables WHERE table_schema = current_schema() LIMIT 1"
         ).fetchone():
             raise StoreError(
-                f"The file {self.path} is an SQLite database but not a claimdesk store; "
-                "choose another path with --db."
+                f"The database {self.name} holds tables but is not a claimdesk store; "
+                "choose another database (or schema) with --db."
             )
 
     def _migrate(self) -> None:
         version = self.schema_version
         if version == SCHEMA_VERSION:
             return
+        # PostgreSQL is not backed up here: each migration is one transaction there, DDL
+        # included, so a failed upgrade leaves the store as it was (and the server's own
+        # backups cover the rest).
         if version > 0 and self.path is not None:
             self.backup(self.path.with_name(f"{self.path.name}.v{version}.bak"))
-        database = migration_database(self.db.conn)
+        schema = migration_database(self.db.conn) if self.engine == SQLITE else PostgresSchema(self.db.conn)
         for target, migration in enumerate(MIGRATIONS[version:], start=version + 1):
             with self.write():
                 # Another process may have run this migration while this one waited.
                 if self.schema_version >= target:
                     continue
-                migration(database)
-                self.db.conn.execute(f"PRAGMA user_version = {target}")
+                migration(schema)
+                self._set_schema_version(target)
 
     def backup(self, destination: Path) -> Path:
-        """A consistent copy of the whole store (WAL included) at `destination`."""
+        """A consistent copy of the whole SQLite store (WAL included) at `destination`."""
+        if self.engine != SQLITE:
+            raise StoreError(
+                f"The store {self.name} is on PostgreSQL: back it up with the server's tools "
+                "(pg_dump), or copy it to a file with claimdesk copy."
+            )
         # Written under a temporary name and renamed, so a crash mid-copy never leaves a
         # half-written file that looks like a backup.
         partial = destination.with_name(f"{destination.name}.partial")
@@ -289,49 +380,59 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction, taken with BEGIN IMMEDIATE so read-then-write is safe."""
+        """One write transaction that excludes other writers, so read-then-write is safe:
+        BEGIN IMMEDIATE on SQLite, the store's advisory lock on PostgreSQL."""
         with self._lock:
             conn = self.db.conn
             if conn.in_transaction:  # nested: join the outer transaction
                 yield conn
                 return
             try:
-                conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc:
-                raise self._failure(exc) from exc
+                if self.engine == SQLITE:
+                    conn.execute("BEGIN IMMEDIATE")
+                else:
+                    conn.execute("BEGIN")
+                    conn.execute("SELECT pg_advisory_xact_lock(?)", [WRITE_LOCK_KEY])
+            except database_errors() as exc:
+                if self.engine != SQLITE and conn.in_transaction and not conn.broken:
+                    conn.execute("ROLLBACK")
+                if _is_environmental(exc):
+                    raise self._failure(exc) from exc
+                raise
             try:
                 yield conn
                 conn.execute("COMMIT")
             except BaseException as exc:
                 # SQLite has already rolled back after some errors (a full disk, an I/O
                 # error); a second ROLLBACK would hide the real cause.
-                if conn.in_transaction:
+                if conn.in_transaction and not (self.engine != SQLITE and conn.broken):
                     conn.execute("ROLLBACK")
-                if isinstance(exc, sqlite3.Error) and _is_environmental(exc):
+                if isinstance(exc, database_errors()) and _is_environmental(exc):
                     raise self._failure(exc) from exc
                 if isinstance(exc, UnicodeEncodeError):
                     raise _unencodable(exc) from exc
                 raise
 
-    def _failure(self, exc: sqlite3.Error, *, reading: bool = False) -> StoreError:
-        """A failure of the file or of other writers, as one sentence naming the store."""
+    def _failure(self, exc: BaseException, *, reading: bool = False) -> StoreError:
+        """A failure of the file, the server or other writers, as one sentence naming the store."""
         name = getattr(exc, "sqlite_errorname", "")
-        if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+        sqlstate = getattr(exc, "sqlstate", None) or ""
+        if name.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or sqlstate in BUSY_SQLSTATES:
             return StoreError(
-                f"The store {self.path} is busy: another claimdesk kept it locked for more than "
+                f"The store {self.name} is busy: another claimdesk kept it locked for more than "
                 f"{BUSY_TIMEOUT_MS / 1000:g} s, so nothing was changed; try again."
             )
         if reading:
-            return StoreError(f"Cannot read the store {self.path}: {_reason(exc)}.")
-        return StoreError(f"Cannot write to the store {self.path}: {_reason(exc)}; nothing was changed.")
+            return StoreError(f"Cannot read the store {self.name}: {_reason(exc)}.")
+        return StoreError(f"Cannot write to the store {self.name}: {_reason(exc)}; nothing was changed.")
 
-    def query(self, sql: str, params: Sequence | dict = ()) -> list[sqlite3.Row]:
+    def query(self, sql: str, params: Sequence | dict = ()) -> list[dict]:
         with self._lock:
             try:
                 cursor = self.db.conn.execute(sql, params)
                 columns = [d[0] for d in cursor.description or ()]
                 return [dict(zip(columns, row)) for row in cursor.fetchall()]  # type: ignore[misc]
-            except sqlite3.Error as exc:
+            except database_errors() as exc:
                 if _is_environmental(exc):
                     raise self._failure(exc, reading=True) from exc
                 raise
@@ -353,15 +454,14 @@ class Store:
             ).fetchone()
             if existing:
                 return existing[0], False
-            cursor = conn.execute(
+            article_id = conn.execute(
                 """INSERT INTO articles (title, source, url, canonical_url, published, author,
                        text, content_hash, added_at, dropped_count, dropped_preview)
-                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
                 [draft.title, draft.source, draft.url, draft.canonical_url, draft.published,
                  draft.author, draft.text, digest, now_iso(), draft.dropped_count,
                  draft.dropped_preview],
-            )
-            article_id = cursor.lastrowid
+            ).fetchone()[0]
             log_change(conn, "article", article_id=article_id)
             conn.executemany(
                 """INSERT INTO claims (article_id, position, text, start, "end", score,
@@ -381,7 +481,7 @@ class Store:
         return [ArticleSummary(**row) for row in rows]
 
     def get_article(self, article_id: int) -> Article:
-        rows = self.query("SELECT * FROM articles WHERE id = ?", [article_id])
+        rows = self.query(f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE id = ?", [article_id])
         if not rows:
             raise UnknownIdError(f"No article with id {article_id} in the store.")
         return Article(**rows[0])
@@ -406,7 +506,7 @@ class Store:
         return Claim(**row)
 
     def claims_for_article(self, article_id: int, checkworthy_only: bool = True) -> list[Claim]:
-        condition = "AND c.checkworthy" if checkworthy_only else ""
+        condition = "AND c.checkworthy = 1" if checkworthy_only else ""
         rows = self.query(
             f"{self._CLAIM_SELECT} WHERE c.article_id = ? {condition} ORDER BY c.position",
             [article_id],
@@ -441,10 +541,11 @@ class Store:
                 while rows:
                     total += len(rows)
                     added += conn.executemany(
-                        """INSERT OR IGNORE INTO reference_claims
+                        """INSERT INTO reference_claims
                                (text, title, source, url, rating, date, external_id, language,
                                 normalised_rating, claimant, content_key, added_at)
-                           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                           ON CONFLICT DO NOTHING""",
                         rows,
                     ).rowcount
                     rows = _reference_rows(drafts, stamp) if len(rows) == INSERT_ROWS else []
@@ -471,9 +572,11 @@ class Store:
         transaction; a reference claim no longer stored is skipped. Returns how many."""
         with self.write() as conn:
             return conn.executemany(
-                """INSERT OR REPLACE INTO reference_embeddings (reference_id, model, vector)
-                   SELECT ?1, ?2, ?3 WHERE EXISTS (SELECT 1 FROM reference_claims WHERE id = ?1)""",
-                [(reference_id, model, vector) for reference_id, vector in vectors],
+                """INSERT INTO reference_embeddings (reference_id, model, vector)
+                   SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM reference_claims WHERE id = ?)
+                   ON CONFLICT (reference_id) DO UPDATE SET model = excluded.model,
+                       vector = excluded.vector""",
+                [(reference_id, model, vector, reference_id) for reference_id, vector in vectors],
             ).rowcount
 
     def reference_embeddings(self, model: str, reference_ids: Sequence[int]) -> dict[int, bytes]:
@@ -653,7 +756,7 @@ class Store:
         where, params = filter_conditions(
             dates=VERDICT_SET, since=f.since, until=f.until, source=f.source,
             verdicts=f.verdicts, judged_only=True, article_id=f.article_id, checker=f.checker,
-            speaker=f.speaker,
+            speaker=f.speaker, dialect=self.dialect,
         )
         if f.reviewed_only:
             where += f" AND {REVIEWED_CONDITION}"
@@ -694,7 +797,8 @@ class Store:
         self.get_claim(claim_id)
         with self.write() as conn:
             cursor = conn.execute(
-                "INSERT OR IGNORE INTO evidence (claim_id, url, checker, added_at) VALUES (?, ?, ?, ?)",
+                "INSERT INTO evidence (claim_id, url, checker, added_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT DO NOTHING",
                 [claim_id, url, checker, now_iso()],
             )
             if cursor.rowcount:
@@ -743,16 +847,18 @@ def _create_store_file(path: Path) -> None:
             Path(f"{temporary}{leftover}").unlink(missing_ok=True)
 
 
-# Errors that come from the file, the disk or other processes rather than from a bug:
-# reported to the user as a StoreError sentence instead of a traceback.
+# Errors that come from the file, the disk, the server or other processes rather than
+# from a bug: reported to the user as a StoreError sentence instead of a traceback.
 _ENVIRONMENTAL_ERRORS = (
     "SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_FULL", "SQLITE_IOERR", "SQLITE_READONLY",
     "SQLITE_CORRUPT", "SQLITE_NOTADB", "SQLITE_CANTOPEN", "SQLITE_PERM", "SQLITE_NOLFS",
 )
 
 
-def _is_environmental(exc: sqlite3.Error) -> bool:
-    return getattr(exc, "sqlite_errorname", "").startswith(_ENVIRONMENTAL_ERRORS)
+def _is_environmental(exc: BaseException) -> bool:
+    if isinstance(exc, sqlite3.Error):
+        return getattr(exc, "sqlite_errorname", "").startswith(_ENVIRONMENTAL_ERRORS)
+    return postgres_environmental(exc)
 
 
 def _unencodable(exc: UnicodeEncodeError) -> StoreError:
@@ -766,25 +872,47 @@ def _unencodable(exc: UnicodeEncodeError) -> StoreError:
 
 
 def _reason(exc: BaseException) -> str:
-    """The cause of an error as a clause: SQLite's message, or an OSError's strerror."""
+    """The cause of an error as a clause: the database's message (its first line), or an
+    OSError's strerror."""
     if isinstance(exc, OSError) and exc.strerror:
         return exc.strerror[0].lower() + exc.strerror[1:]
-    return str(exc).rstrip(".")
+    lines = [line.strip() for line in str(exc).strip().splitlines() if line.strip()]
+    return " ".join(lines[:2]).rstrip(".") if lines else type(exc).__name__
 
 
-def default_db_path() -> Path:
-    """`CLAIMDESK_DB` if set, else claimdesk.db in the platform's user-data folder."""
+def default_db_location() -> str | Path:
+    """`CLAIMDESK_DB` if set (a path or a postgresql:// URL), else claimdesk.db in the
+    platform's user-data folder."""
     env = os.environ.get("CLAIMDESK_DB")
     if env:
-        return Path(env).expanduser()
+        return env if is_database_url(env) else Path(env).expanduser()
     import platformdirs
 
     return Path(platformdirs.user_data_dir("claimdesk", appauthor=False)) / "claimdesk.db"
 
 
+def default_db_path() -> Path:
+    """The default store's file path (`default_db_location`), for an SQLite store."""
+    location = default_db_location()
+    if isinstance(location, str):
+        raise StoreError(f"The default store ($CLAIMDESK_DB) is {location_name(location)}, not a file.")
+    return location
+
+
+def store_exists(location: str | Path | None = None) -> bool:
+    """Whether a store is there: an SQLite file exists (a PostgreSQL server is asked when
+    the store is opened, so a URL counts as there)."""
+    target = location or default_db_location()
+    return is_database_url(target) or Path(target).expanduser().exists()
+
+
 def open_store(path: str | Path | None = None) -> Store:
-    """Open (creating or upgrading) the store at `path`, or at the default location."""
-    target = Path(path).expanduser() if path else default_db_path()
+    """Open (creating or upgrading) the store at `path` (a file path or a postgresql://
+    URL), or at the default location."""
+    location = path or default_db_location()
+    if is_database_url(location):
+        return Store(str(location))
+    target = Path(location).expanduser()
     if target.exists() and target.is_dir():
         raise StoreError(f"The store path {target} is a folder, not a database file.")
     return Store(target)

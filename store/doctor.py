@@ -4,6 +4,9 @@ Checks: SQLite's own integrity check, the schema version, each FTS5 index agains
 table it indexes, and rows that point at something no longer there. Only the FTS
 indexes are repaired (they are derived data, rebuilt from their tables); everything
 else is reported, never deleted, because it is the user's work.
+
+On PostgreSQL the server checks its own pages, and the full-text columns are generated
+by it from their rows, so they cannot drift; doctor checks that each is there.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ import sqlite3
 from dataclasses import dataclass
 
 from store.db import Store
+from store.engine import SQLITE
 from store.schema import SCHEMA_VERSION
 
 FTS_TABLES = ("claims_fts", "reference_claims_fts", "articles_fts")
@@ -47,19 +51,39 @@ class Finding:
 
 def check_store(store: Store, *, repair: bool = False) -> list[Finding]:
     """Every check's finding, in order; with `repair`, broken FTS indexes are rebuilt."""
-    conn = store.db.conn
     findings = []
-    integrity = [row[0] for row in conn.execute("PRAGMA integrity_check").fetchall()]
-    findings.append(Finding("integrity", integrity == ["ok"], "; ".join(integrity[:5])))
+    if store.engine == SQLITE:
+        integrity = [row["integrity_check"] for row in store.query("PRAGMA integrity_check")]
+        findings.append(Finding("integrity", integrity == ["ok"], "; ".join(integrity[:5])))
+    else:
+        findings.append(Finding("integrity", True, "kept by the PostgreSQL server"))
     version = store.schema_version
     findings.append(Finding("schema version", version == SCHEMA_VERSION,
                             f"{version} (this claimdesk: {SCHEMA_VERSION})"))
-    for table in FTS_TABLES:
-        findings.append(_check_fts(store, table, repair))
+    if store.engine == SQLITE:
+        for table in FTS_TABLES:
+            findings.append(_check_fts(store, table, repair))
+    else:
+        for table in SEARCH_COLUMN_TABLES:
+            findings.append(_check_search_column(store, table))
     for what, sql in ORPHAN_CHECKS:
-        count = conn.execute(sql).fetchone()[0]
+        count = store.query(sql.replace("SELECT count(*)", "SELECT count(*) AS n", 1))[0]["n"]
         findings.append(Finding(what, count == 0, f"{count} found"))
     return findings
+
+
+SEARCH_COLUMN_TABLES = ("claims", "reference_claims", "articles")
+
+
+def _check_search_column(store: Store, table: str) -> Finding:
+    rows = store.query(
+        """SELECT is_generated FROM information_schema.columns
+           WHERE table_schema = current_schema() AND table_name = ? AND column_name = 'search'""",
+        [table],
+    )
+    ok = bool(rows) and rows[0]["is_generated"] == "ALWAYS"
+    return Finding(f"full-text column {table}.search", ok,
+                   "generated from its row" if ok else "missing; the schema is damaged")
 
 
 def _check_fts(store: Store, table: str, repair: bool) -> Finding:

@@ -43,7 +43,7 @@ def add_feed(store: Store, url: str, title: str = "") -> tuple[Feed, bool]:
     """Follow the feed at `url`; returns (feed, created). Following it again changes nothing."""
     with store.write() as conn:
         cursor = conn.execute(
-            "INSERT OR IGNORE INTO feeds (url, title, added_at) VALUES (?, ?, ?)",
+            "INSERT INTO feeds (url, title, added_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             [url, title, now_iso()],
         )
         created = bool(cursor.rowcount)

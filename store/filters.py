@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from store.engine import SQLITE_DIALECT, Dialect
 from store.models import VERDICTS
 
 UNJUDGED = "none"  # the verdict value for "no verdict yet"
@@ -29,11 +30,16 @@ VERDICT_SET = DateField("v.updated_at", until_included=False)
 # a conflict with an unrelated claim says nothing. The matcher's same-claim threshold
 # (`matchers.verdict.SAME_CLAIM_SCORE`; a test keeps the two equal).
 CONFLICT_MIN_SCORE = 65.0
-CONFLICTS = f"""EXISTS (SELECT 1 FROM claim_matches m WHERE m.claim_id = c.id
-                 AND m.score >= {CONFLICT_MIN_SCORE}""" + """
-                 AND json_valid(m.explanation)
-                 AND coalesce(json_extract(m.explanation, '$.conflicts'), '[]')
-                     NOT IN ('[]', '{}', '', 0))"""
+
+
+def conflicts_condition(dialect: Dialect) -> str:
+    """The condition over claims `c` in the SQL of `dialect`'s engine."""
+    return f"""EXISTS (SELECT 1 FROM claim_matches m WHERE m.claim_id = c.id
+                 AND m.score >= {CONFLICT_MIN_SCORE}
+                 AND {dialect.json_list_not_empty("m.explanation", "conflicts")})"""
+
+
+CONFLICTS = conflicts_condition(SQLITE_DIALECT)
 
 
 def filter_conditions(
@@ -51,6 +57,7 @@ def filter_conditions(
     conflicts_only: bool = False,
     new_evidence_only: bool = False,
     include_archived: bool = True,
+    dialect: Dialect = SQLITE_DIALECT,
 ) -> tuple[str, list]:
     """A WHERE clause (and its parameters) over articles `a`, and, for the fields that
     need them, claims `c` and verdicts `v`; empty fields mean no restriction.
@@ -78,7 +85,7 @@ def filter_conditions(
             params.extend(named)
         if UNJUDGED in verdicts:
             alternatives.append("v.verdict IS NULL")
-        add("(" + " OR ".join(alternatives or ["0"]) + ")")
+        add("(" + " OR ".join(alternatives or ["1 = 0"]) + ")")
     if checker:
         add("v.checker = ?", checker)
     if since:
@@ -88,9 +95,9 @@ def filter_conditions(
     if min_score is not None:
         add("c.score >= ?", min_score)
     if conflicts_only:
-        add(CONFLICTS)
+        add(conflicts_condition(dialect))
     if speaker:
         add("c.speaker = ?", speaker)
     if new_evidence_only:
         add("EXISTS (SELECT 1 FROM new_evidence n WHERE n.claim_id = c.id)")
-    return " AND ".join(conditions) or "1", params
+    return " AND ".join(conditions) or "1 = 1", params

@@ -14,15 +14,17 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
+from store import pgsearch
 from store.db import ARTICLE_SUMMARY_SELECT, Store
-from store.filters import CONFLICT_MIN_SCORE, CONFLICTS, PUBLISHED, UNJUDGED, filter_conditions  # noqa: F401 (re-exported)
+from store.engine import SQLITE
+from store.filters import CONFLICT_MIN_SCORE, CONFLICTS, PUBLISHED, UNJUDGED, conflicts_condition, filter_conditions  # noqa: F401 (re-exported)
 from store.models import ArticleSummary
-from store.schema import FTS_SEPARATORS
+from store.search import FTS_SEPARATORS
 
 INBOX_SORTS: dict[str, str] = {
     "newest": "a.id DESC",
     "date": "a.published DESC, a.id DESC",
-    "source": "a.source COLLATE NOCASE, a.id DESC",
+    "source": "{nocase_source}, a.id DESC",
     "remaining": "(claims - judged) DESC, a.id DESC",
 }
 
@@ -97,16 +99,17 @@ class UndoState:
 # -- inbox ------------------------------------------------------------------------
 
 
-def _article_conditions(filters: ClaimFilter, include_archived: bool) -> tuple[str, list]:
+def _article_conditions(filters: ClaimFilter, include_archived: bool, store: Store) -> tuple[str, list]:
     """The filter's fields that concern articles (the inbox lists articles)."""
     return filter_conditions(dates=PUBLISHED, source=filters.source, since=filters.since,
-                             until=filters.until, include_archived=include_archived)
+                             until=filters.until, include_archived=include_archived,
+                             dialect=store.dialect)
 
 
 def count_articles(
     store: Store, filters: ClaimFilter = ClaimFilter(), include_archived: bool = False
 ) -> int:
-    where, params = _article_conditions(filters, include_archived)
+    where, params = _article_conditions(filters, include_archived, store)
     return store.query(f"SELECT count(*) AS n FROM articles a WHERE {where}", params)[0]["n"]
 
 
@@ -122,10 +125,11 @@ def inbox_page(
     """One page of inbox rows, so the first screen paints without reading every article."""
     if sort not in INBOX_SORTS:
         raise ValueError(f"Unknown inbox sort {sort!r}.")
-    where, params = _article_conditions(filters, include_archived)
+    where, params = _article_conditions(filters, include_archived, store)
+    order = INBOX_SORTS[sort].format(nocase_source=store.dialect.nocase("a.source"))
     rows = store.query(
         f"""SELECT * FROM ({ARTICLE_SUMMARY_SELECT} WHERE {where})
-            AS a ORDER BY {INBOX_SORTS[sort]} LIMIT ? OFFSET ?""",
+            AS a ORDER BY {order} LIMIT ? OFFSET ?""",
         [*params, limit, offset],
     )
     return [ArticleSummary(**row) for row in rows]
@@ -146,14 +150,14 @@ def article_summary(store: Store, article_id: int) -> ArticleSummary | None:
 
 # -- claims under a filter ------------------------------------------------------------
 
-def claim_conditions(filters: ClaimFilter) -> tuple[str, list]:
-    """SQL conditions over claims `c`, verdicts `v` and articles `a` for a filter; its
-    dates are the articles' publication dates."""
+def claim_conditions(filters: ClaimFilter, store: Store) -> tuple[str, list]:
+    """SQL conditions over claims `c`, verdicts `v` and articles `a` for a filter, in the
+    SQL of `store`'s engine; its dates are the articles' publication dates."""
     return filter_conditions(
         dates=PUBLISHED, since=filters.since, until=filters.until, source=filters.source,
         verdicts=filters.verdicts, min_score=filters.min_score,
         conflicts_only=filters.conflicts_only, speaker=filters.speaker,
-        new_evidence_only=filters.new_evidence_only,
+        new_evidence_only=filters.new_evidence_only, dialect=store.dialect,
     )
 
 
@@ -161,14 +165,14 @@ def filtered_claim_ids(
     store: Store, filters: ClaimFilter, article_id: int | None = None
 ) -> list[int]:
     """Ids of the check-worthy claims a filter lets through, in desk order."""
-    where, params = claim_conditions(filters)
+    where, params = claim_conditions(filters, store)
     if article_id is not None:
         where += " AND c.article_id = ?"
         params.append(article_id)
     rows = store.query(
         f"""SELECT c.id FROM claims c JOIN articles a ON a.id = c.article_id
             LEFT JOIN verdicts v ON v.claim_id = c.id
-            WHERE c.checkworthy AND {where}
+            WHERE c.checkworthy = 1 AND {where}
             ORDER BY a.id DESC, c.position""",
         params,
     )
@@ -180,7 +184,8 @@ def claims_with_conflicts(store: Store, claim_ids: list[int]) -> set[int]:
         return set()
     marks = ", ".join("?" for _ in claim_ids)
     rows = store.query(
-        f"SELECT c.id FROM claims c WHERE c.id IN ({marks}) AND {CONFLICTS}", claim_ids
+        f"SELECT c.id FROM claims c WHERE c.id IN ({marks}) AND {conflicts_condition(store.dialect)}",
+        claim_ids,
     )
     return {r["id"] for r in rows}
 
@@ -189,7 +194,7 @@ def claims_with_conflicts(store: Store, claim_ids: list[int]) -> set[int]:
 
 _QUEUE_FROM = """FROM claims c JOIN articles a ON a.id = c.article_id
                  LEFT JOIN verdicts v ON v.claim_id = c.id
-                 WHERE c.checkworthy AND v.verdict IS NULL AND a.status = 'inbox'"""
+                 WHERE c.checkworthy = 1 AND v.verdict IS NULL AND a.status = 'inbox'"""
 
 
 def remaining_count(store: Store) -> int:
@@ -277,16 +282,19 @@ def fts_phrase_query(text: str) -> str:
 
 
 def search_claims(store: Store, text: str, limit: int = 100) -> list[SearchHit]:
-    """Check-worthy claims whose text holds the typed words (FTS5), best first."""
+    """Check-worthy claims whose text holds the typed words (full-text index), best first."""
     query = fts_phrase_query(text)
     if not query:
         return []
+    if store.engine != SQLITE:
+        rows = pgsearch.search_claims(store, [w for w in FTS_SEPARATORS.split(text) if w], limit)
+        return [SearchHit(row["id"], row["article_id"], row["text"], row["title"]) for row in rows]
     return [
         SearchHit(row["id"], row["article_id"], row["text"], row["title"])
         for row in store.query(
             """SELECT c.id, c.article_id, c.text, a.title FROM claims_fts
                JOIN claims c ON c.id = claims_fts.rowid JOIN articles a ON a.id = c.article_id
-               WHERE claims_fts MATCH ? AND c.checkworthy AND a.status != 'archived'
+               WHERE claims_fts MATCH ? AND c.checkworthy = 1 AND a.status != 'archived'
                ORDER BY bm25(claims_fts) LIMIT ?""",
             [query, limit],
         )
@@ -304,6 +312,11 @@ def search_articles(store: Store, text: str, limit: int = 20) -> list[SearchHit]
     query = fts_phrase_query(text)
     if not query:
         return []
+    if store.engine != SQLITE:
+        words = [w for w in FTS_SEPARATORS.split(text) if w]
+        rows = pgsearch.search_articles(store, words, limit, SNIPPET_WORDS)
+        return [SearchHit(None, row["id"], row["snippet"], row["title"], kind="article")
+                for row in rows]
     return [
         SearchHit(None, row["id"], row["snippet"], row["title"], kind="article")
         for row in store.query(
@@ -428,15 +441,16 @@ def _take_step(store: Store, checker: str, direction: str) -> UndoOutcome:
 
 def sources(store: Store) -> list[str]:
     return [r["source"] for r in store.query(
-        "SELECT DISTINCT source FROM articles WHERE source != '' ORDER BY source COLLATE NOCASE"
+        "SELECT source FROM articles WHERE source != '' GROUP BY source "
+        f"ORDER BY {store.dialect.nocase('source')}, source"
     )]
 
 
 def speakers(store: Store) -> list[str]:
     """The speakers of the stored transcripts' check-worthy lines, most of them first."""
     return [r["speaker"] for r in store.query(
-        """SELECT speaker FROM claims WHERE speaker != '' AND checkworthy
-           GROUP BY speaker ORDER BY count(*) DESC, speaker COLLATE NOCASE"""
+        f"""SELECT speaker FROM claims WHERE speaker != '' AND checkworthy = 1
+           GROUP BY speaker ORDER BY count(*) DESC, {store.dialect.nocase('speaker')}"""
     )]
 
 
@@ -459,3 +473,4 @@ def near_duplicates(store: Store, claim_id: int, min_score: float = 90.0) -> lis
         [claim_id, min_score, claim_id, claim_id, min_score, claim_id],
     )
     return sorted(r["id"] for r in rows)
+

@@ -42,7 +42,7 @@ def claims_to_rematch(store: Store, claim_ids: Iterable[int] | None, limit: int)
     """(up to `limit` check-worthy claims, of `claim_ids` or of every article when None,
     judged ones first; how many more there were)."""
     params: list = []
-    where = "c.checkworthy"
+    where = "c.checkworthy = 1"
     if claim_ids is not None:
         ids = sorted(set(claim_ids))
         if not ids:
@@ -63,8 +63,8 @@ def record_new_evidence(store: Store, claim_id: int, verdict: str,
     stamp = now_iso()
     with store.write() as conn:
         conn.executemany(
-            """INSERT OR IGNORE INTO new_evidence (claim_id, kind, match_id, score, verdict, found_at)
-               VALUES (?, ?, ?, ?, ?, ?)""",
+            """INSERT INTO new_evidence (claim_id, kind, match_id, score, verdict, found_at)
+               VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
             [(claim_id, kind, match_id, score, verdict, stamp) for kind, match_id, score in matches],
         )
 

@@ -1,23 +1,27 @@
 """The schema, created and upgraded by ordered migrations.
 
-`PRAGMA user_version` holds the schema version. Each migration is a function that takes
-the store from version N-1 to N inside one transaction; a store whose version is newer
-than this code knows is refused, never touched.
+`PRAGMA user_version` holds the schema version on SQLite, the table `claimdesk_schema`
+on PostgreSQL. Each migration is a function that takes the store from version N-1 to N
+inside one transaction; a store whose version is newer than this code knows is refused,
+never touched.
+
+The same migrations build both engines. On PostgreSQL a migration's `db` is a
+`store.engine.PostgresSchema`, which gives the column types their PostgreSQL names; the
+few steps with no common form (triggers, full-text indexes) branch on `engine_of(db)`.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # imported by `store.db.migration_database` when a migration runs
     import sqlite_utils
 
+from store.engine import SQLITE, engine_of
+from store.pgsearch import add_search_column, create_text_search_configuration
+
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
-# Where that tokenizer splits text into tokens: at anything not a letter or digit. A
-# term holding a separator ("al-Duhur", "7.7") is a phrase of several tokens to FTS5.
-FTS_SEPARATORS = re.compile(r"[\W_]+")
 
 
 def _v1_initial(db: sqlite_utils.Database) -> None:
@@ -100,18 +104,28 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
         )
         """
     )
-    db.execute(
-        """
-        CREATE TRIGGER verdict_history_no_update BEFORE UPDATE ON verdict_history
-        BEGIN SELECT RAISE(ABORT, 'verdict history is append-only'); END
-        """
-    )
-    db.execute(
-        """
-        CREATE TRIGGER verdict_history_no_delete BEFORE DELETE ON verdict_history
-        BEGIN SELECT RAISE(ABORT, 'verdict history is append-only'); END
-        """
-    )
+    if engine_of(db) == SQLITE:
+        # Kept as first written: SQLite stores a trigger's text, and stores made by
+        # every version must have the same schema.
+        for event in ("UPDATE", "DELETE"):
+            db.execute(
+                f"\n        CREATE TRIGGER verdict_history_no_{event.lower()} BEFORE {event} "
+                "ON verdict_history\n"
+                "        BEGIN SELECT RAISE(ABORT, 'verdict history is append-only'); END\n        "
+            )
+    else:
+        db.execute_raw(
+            """
+            CREATE FUNCTION verdict_history_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+            BEGIN RAISE EXCEPTION 'verdict history is append-only'; END $$
+            """
+        )
+        db.execute_raw(
+            """
+            CREATE TRIGGER verdict_history_append_only BEFORE UPDATE OR DELETE ON verdict_history
+            FOR EACH ROW EXECUTE FUNCTION verdict_history_append_only()
+            """
+        )
     db.execute(
         """
         CREATE TABLE claim_matches (
@@ -127,8 +141,13 @@ def _v1_initial(db: sqlite_utils.Database) -> None:
     )
     db.execute("CREATE INDEX claims_article ON claims(article_id, position)")
     db.execute("CREATE INDEX verdict_history_claim ON verdict_history(claim_id, id)")
-    db["claims"].enable_fts(["text"], create_triggers=True, tokenize=FTS_TOKENIZE)
-    db["reference_claims"].enable_fts(["text"], create_triggers=True, tokenize=FTS_TOKENIZE)
+    if engine_of(db) == SQLITE:
+        db["claims"].enable_fts(["text"], create_triggers=True, tokenize=FTS_TOKENIZE)
+        db["reference_claims"].enable_fts(["text"], create_triggers=True, tokenize=FTS_TOKENIZE)
+    else:
+        create_text_search_configuration(db)
+        add_search_column(db, "claims", ["text"])
+        add_search_column(db, "reference_claims", ["text"])
 
 
 def _v2_sources_and_evidence(db: sqlite_utils.Database) -> None:
@@ -186,6 +205,9 @@ def _v3_merged_claim_offsets(db: sqlite_utils.Database) -> None:
 
 def _v4_article_search(db: sqlite_utils.Database) -> None:
     """Full-text search over article titles and text (the desk's `/` search)."""
+    if engine_of(db) != SQLITE:
+        add_search_column(db, "articles", ["title", "text"])
+        return
     db["articles"].enable_fts(["title", "text"], create_triggers=True, tokenize=FTS_TOKENIZE)
 
 
@@ -201,6 +223,9 @@ def _v5_reference_titles(db: sqlite_utils.Database) -> None:
     """
     db.execute("ALTER TABLE reference_claims ADD COLUMN title TEXT NOT NULL DEFAULT ''")
     db.execute("CREATE TABLE fts_deferred (table_name TEXT PRIMARY KEY)")
+    if engine_of(db) != SQLITE:
+        add_search_column(db, "reference_claims", ["text", "title"])
+        return
     for suffix in ("ai", "ad", "au"):
         db.execute(f'DROP TRIGGER IF EXISTS "reference_claims_{suffix}"')
     db.execute('DROP TABLE IF EXISTS "reference_claims_fts"')

@@ -19,21 +19,26 @@ lists rather than reading them).
 
 BM25 (or the summed rarity) is on a different scale in each full-text table, so each
 kind's scores are divided by the best score of that kind before the kinds are merged.
+
+On PostgreSQL the same choice of terms runs over the `search` tsvector columns, with the
+queries of `store.pgsearch` (ranked by rarity-weighted ts_rank in place of BM25).
 """
 
 from __future__ import annotations
 
 import itertools
 import math
+import re
 import sqlite3
 import weakref
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
+from store import pgsearch
+from store.engine import SQLITE
 from store.errors import StoreError
 from store.models import Candidate
-from store.schema import FTS_SEPARATORS
 
 if TYPE_CHECKING:
     from store.db import Store
@@ -67,6 +72,9 @@ COMMON_WITH_RARE_BUDGET = 4_000
 GATHER_ROWS = 200
 # Column weights of reference claims' BM25: text, title.
 TEXT_WEIGHT, TITLE_WEIGHT = 1.0, 0.7
+# Where the tokenizers split text into tokens: at anything not a letter or digit. A term
+# holding a separator ("al-Duhur", "7.7") is a phrase of several tokens to FTS5.
+FTS_SEPARATORS = re.compile(r"[\W_]+")
 
 
 def quote_term(term: str) -> str:
@@ -82,7 +90,7 @@ def index_new_references(conn: sqlite3.Connection, bulk: bool) -> Iterator[None]
     """Around an insert of reference claims inside an open transaction: for a large
     (`bulk`) one, the per-row index trigger is taken away and the new rows are indexed
     with one statement at the end (the trigger is back before the transaction ends)."""
-    if not bulk:
+    if not bulk or not isinstance(conn, sqlite3.Connection):  # PostgreSQL's search column is generated
         yield
         return
     last_id = conn.execute("SELECT coalesce(max(rowid), 0) FROM reference_claims").fetchone()[0]
@@ -147,10 +155,10 @@ class _CountCache:
 _caches: "weakref.WeakKeyDictionary[Store, _CountCache]" = weakref.WeakKeyDictionary()
 
 
-def _table_stamp(conn: sqlite3.Connection) -> tuple:
-    # The highest rowids move whenever claims are added; reading them is two index seeks.
+def _table_stamp(conn) -> tuple:
+    # The highest ids move whenever claims are added; reading them is two index seeks.
     return tuple(
-        conn.execute(f"SELECT max(rowid) FROM {content}").fetchone()[0]
+        conn.execute(f"SELECT max(id) FROM {content}").fetchone()[0]
         for content in ("reference_claims", "claims")
     )
 
@@ -172,7 +180,9 @@ def term_document_counts(
         counts = {}
         for term in terms:
             key = (table, term)
-            if key not in cache.counts:
+            if key not in cache.counts and store.engine != SQLITE:
+                cache.counts[key] = pgsearch.count_term(store, kind, term, cap)
+            elif key not in cache.counts:
                 try:
                     cache.counts[key] = conn.execute(
                         f"SELECT count(*) FROM (SELECT rowid FROM {table} "
@@ -216,8 +226,13 @@ def search_by_terms(
                 lambda n: n <= POSTINGS_BUDGET, itertools.accumulate(counts[t] for t in present)
             ))
             if len(within) == len(present) or len(within) >= EXACT_MIN_TERMS:
-                query = " OR ".join(quote_term(t) for t in present[: max(1, len(within))])
-                scored = _bm25_rows(store, kind, query, limit, exclude_article_id)
+                chosen = present[: max(1, len(within))]
+                if store.engine == SQLITE:
+                    query = " OR ".join(quote_term(t) for t in chosen)
+                    scored = _bm25_rows(store, kind, query, limit, exclude_article_id)
+                else:
+                    scored = pgsearch.ranked_rows(store, kind, chosen, counts, limit,
+                                                  exclude_article_id)
             else:
                 scored = _gathered_rows(store, kind, present, counts, limit, exclude_article_id)
             found.extend(_normalised(kind, scored))
@@ -239,11 +254,78 @@ def search_fts(
     found: list[tuple[float, Candidate]] = []
     with store.lock:
         for kind in kinds:
-            if kind in _FTS_TABLES:
-                found.extend(
-                    _normalised(kind, _bm25_rows(store, kind, fts_query, limit, exclude_article_id))
-                )
+            if kind not in _FTS_TABLES:
+                continue
+            if store.engine == SQLITE:
+                scored = _bm25_rows(store, kind, fts_query, limit, exclude_article_id)
+            else:
+                scored = _postgres_fts_rows(store, kind, fts_query, limit, exclude_article_id)
+            found.extend(_normalised(kind, scored))
     return _merged(found, limit)
+
+
+_FTS5_TOKEN = re.compile(r'\s*(?:"((?:[^"]|"")*)"\*?|(\()|(\))|([^\s()"]+))')
+
+
+def fts5_disjunction(fts_query: str) -> list[list[str]]:
+    """An FTS5 query of quoted or bare terms joined by OR, AND or nothing (AND), as a
+    list of alternatives, each the terms it needs; parentheses are read as grouping a
+    disjunction of single terms ("(a OR b) AND c" becomes [[a, c], [b, c]])."""
+    alternatives: list[list[str]] = [[]]
+    group: list[str] | None = None
+    operator = "AND"
+    position = 0
+    text = fts_query.strip()
+    while position < len(text):
+        match = _FTS5_TOKEN.match(text, position)
+        if not match or match.end() == position:
+            raise ValueError(f"unexpected {text[position:position + 10]!r}")
+        position = match.end()
+        quoted, opening, closing, bare = match.groups()
+        if opening:
+            group = []
+            continue
+        if closing:
+            if group is None:
+                raise ValueError("unbalanced parenthesis")
+            if operator == "OR":
+                alternatives.append([])
+            alternatives = [a + [t] for a in alternatives for t in group] or alternatives
+            group, operator = None, "AND"
+            continue
+        if bare in ("OR", "AND", "NOT", "NEAR"):
+            if bare in ("NOT", "NEAR"):
+                raise ValueError(f"{bare} is not supported")
+            operator = bare
+            continue
+        term = quoted.replace('""', '"') if quoted is not None else bare.rstrip("*")
+        if group is not None:
+            group.append(term)
+        elif operator == "OR":
+            alternatives.append([term])
+        else:
+            alternatives[-1].append(term)
+        operator = "AND"
+    if group is not None:
+        raise ValueError("unbalanced parenthesis")
+    return [a for a in alternatives if a]
+
+
+def _postgres_fts_rows(
+    store: "Store", kind: str, fts_query: str, limit: int, exclude_article_id: int | None
+) -> list[tuple[float, dict]]:
+    try:
+        alternatives = fts5_disjunction(fts_query)
+    except ValueError as exc:
+        raise StoreError(f"The search {fts_query!r} is not valid: {exc}.") from exc
+    terms = list(dict.fromkeys(t for a in alternatives for t in a))
+    if not terms:
+        return []
+    counts = term_document_counts(store, terms, kind=kind)
+    if all(len(a) == 1 for a in alternatives):
+        return pgsearch.ranked_rows(store, kind, terms, counts, limit, exclude_article_id)
+    return pgsearch.ranked_rows(store, kind, terms, counts, limit, exclude_article_id,
+                                required=alternatives)
 
 
 def _bm25_rows(
@@ -287,7 +369,7 @@ def _gathered_rows(
     """Candidates from the rare terms' postings and ANDs of the common terms, scored by
     the summed rarity of the terms they were found by."""
     table = _FTS_TABLES[kind]
-    total = max(store.query(f"SELECT max(rowid) AS n FROM {table}")[0]["n"] or 1, 1)
+    total = max(pgsearch.max_id(store, kind), 1)
     rarity = {t: math.log(1.0 + total / counts[t]) for t in present}
     rare = [t for t in present if counts[t] < COUNT_CAP][:RARE_TERMS]
     # Postings read are bounded too: the rarest terms first, while they fit the budget.
@@ -305,29 +387,42 @@ def _gathered_rows(
         single = [t for t in rare if not FTS_SEPARATORS.search(t)] or rare[:1]
         rarest = [t for t, read in zip(single, itertools.accumulate(counts[t] for t in single))
                   if read <= COMMON_WITH_RARE_BUDGET] or single[:1]
-        any_rare = "(" + " OR ".join(quote_term(t) for t in rarest) + ")"
-        matches = [(rarity[t], quote_term(t)) for t in rare] + [
-            (rarity[t], f"{any_rare} AND {quote_term(t)}") for t in common[:COMMON_WITH_RARE_TERMS]
-        ]
-        postings = " UNION ALL ".join(
-            f"SELECT rowid, ? AS weight FROM {table} WHERE {table} MATCH ?" for _ in matches
-        )
-        params: list = [value for pair in matches for value in pair]
-        for row in store.query(
-            f"""SELECT rowid, sum(weight) AS score FROM ({postings})
-                GROUP BY rowid ORDER BY score DESC LIMIT ?""",
-            [*params, GATHER_ROWS],
-        ):
-            scores[row["rowid"]] = row["score"]
+        if store.engine == SQLITE:
+            any_rare = "(" + " OR ".join(quote_term(t) for t in rarest) + ")"
+            matches = [(rarity[t], quote_term(t)) for t in rare] + [
+                (rarity[t], f"{any_rare} AND {quote_term(t)}")
+                for t in common[:COMMON_WITH_RARE_TERMS]
+            ]
+            postings = " UNION ALL ".join(
+                f"SELECT rowid, ? AS weight FROM {table} WHERE {table} MATCH ?" for _ in matches
+            )
+            params: list = [value for pair in matches for value in pair]
+            for row in store.query(
+                f"""SELECT rowid, sum(weight) AS score FROM ({postings})
+                    GROUP BY rowid ORDER BY score DESC LIMIT ?""",
+                [*params, GATHER_ROWS],
+            ):
+                scores[row["rowid"]] = row["score"]
+        else:
+            scores.update(pgsearch.posting_ids(
+                store, kind,
+                [(rarity[t], [t], []) for t in rare]
+                + [(rarity[t], rarest, [t]) for t in common[:COMMON_WITH_RARE_TERMS]],
+                GATHER_ROWS,
+            ))
     common = common[:COMMON_AND_TERMS]
     if len(common) >= 2:
         for group in itertools.combinations(common, min(3, len(common))):
             weight = sum(rarity[t] for t in group)
-            for row in store.query(
-                f"SELECT rowid FROM {table} WHERE {table} MATCH ? LIMIT ?",
-                [" AND ".join(quote_term(t) for t in group), GATHER_ROWS],
-            ):
-                scores[row["rowid"]] = scores.get(row["rowid"], 0.0) + weight
+            if store.engine == SQLITE:
+                found = [row["rowid"] for row in store.query(
+                    f"SELECT rowid FROM {table} WHERE {table} MATCH ? LIMIT ?",
+                    [" AND ".join(quote_term(t) for t in group), GATHER_ROWS],
+                )]
+            else:
+                found = pgsearch.all_of_ids(store, kind, group, GATHER_ROWS)
+            for rowid in found:
+                scores[rowid] = scores.get(rowid, 0.0) + weight
     best = sorted(scores, key=lambda rowid: -scores[rowid])[: max(limit, GATHER_ROWS)]
     # Only the best `limit` rows that the kind's conditions keep are returned: their
     # text is read in rank order, a batch at a time, rather than all gathered rows'.
@@ -347,7 +442,8 @@ def _gathered_rows(
             sql = f"""SELECT c.id, c.text, '' AS title, a.source, a.url, '' AS rating,
                              '' AS normalised_rating, a.published AS date, c.speaker AS claimant
                       FROM claims c JOIN articles a ON a.id = c.article_id
-                      WHERE c.id IN ({marks}) AND c.checkworthy AND c.article_id IS NOT ?"""
+                      WHERE c.id IN ({marks}) AND c.checkworthy = 1
+                        AND c.article_id != coalesce(?, 0)"""
             params = [*batch, exclude_article_id]
         rows.extend(store.query(sql, params))
     ranked = sorted(rows, key=lambda row: (-scores[row["id"]], row["id"]))

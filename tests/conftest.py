@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from store import Store
+from tests.pgserver import HOW_TO_GET, PostgresServer, find_binaries
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHARED = PROJECT_ROOT.parent / "shared"
@@ -36,6 +39,29 @@ def store(tmp_path: Path, empty_store_file: Path) -> Store:
     s = copy_store(empty_store_file, tmp_path / "claimdesk.db")
     yield s
     s.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    """One throwaway PostgreSQL server for the whole run (Unix socket only). Without the
+    server's programs the tests that need it skip, unless CLAIMDESK_REQUIRE_POSTGRES is
+    set (as CI sets it), where they fail."""
+    binaries = find_binaries()
+    if binaries is None:
+        if os.environ.get("CLAIMDESK_REQUIRE_POSTGRES"):
+            pytest.fail(HOW_TO_GET)
+        pytest.skip(HOW_TO_GET)
+    server = PostgresServer(binaries)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: PostgresServer) -> Iterator[str]:
+    """The URL of a new, empty database on the throwaway server, dropped afterwards."""
+    url = postgres_server.new_database()
+    yield url
+    postgres_server.drop_database(url)
 
 
 @pytest.fixture

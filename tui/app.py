@@ -101,7 +101,7 @@ class ClaimdeskApp(App):
         self.store = store
         # Reads on the UI thread use their own connection, so they never wait behind a
         # write that is waiting for a busy database (WAL lets readers run meanwhile).
-        self.reader = Store(store.path) if store.path is not None else store
+        self.reader = store.reopen()
         self.settings = settings or load_settings()
         self.http_client = http_client
         self.filters = ClaimFilter()
@@ -256,7 +256,7 @@ class ClaimdeskApp(App):
         meanwhile embeds what it needs on the spot. Stops between batches when the desk closes."""
         import operations
 
-        store = Store(self.store.path) if self.store.path is not None else self.store
+        store = self.store.reopen()
         made = 0
         try:
             made = operations.embed_references(
@@ -284,8 +284,7 @@ class ClaimdeskApp(App):
         never hold up the writes or the screen's reads, which have their own."""
         with self._counter_lock:
             if self._counter is None:
-                self._counter = (Store(self.store.path) if self.store.path is not None
-                                 else self.store)
+                self._counter = self.store.reopen()
             return self._counter
 
     def on_remaining_counted(self, message: RemainingCounted) -> None:

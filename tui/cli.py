@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ingest.text import neutralise_controls
-from store import ClaimdeskError, ExportFilter, Store, default_db_path, open_store
+from store import ClaimdeskError, ExportFilter, Store, default_db_path, open_store, store_exists
 from store.models import VERDICTS, Match
 from tui.widgets.literal import safe_display
 
@@ -26,9 +26,11 @@ EXIT_ERROR = 1
 def _db_option(parser: argparse.ArgumentParser, default: object) -> None:
     parser.add_argument(
         "--db",
-        metavar="PATH",
+        metavar="PATH|URL",
         default=default,
-        help="the store to use (default: $CLAIMDESK_DB, else claimdesk.db in the user-data folder)",
+        help="the store to use: an SQLite file, or a PostgreSQL database as postgresql://USER@HOST/DB "
+        "(password from ~/.pgpass or PGPASSWORD) (default: $CLAIMDESK_DB, else claimdesk.db in the "
+        "user-data folder)",
     )
 
 
@@ -131,6 +133,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("doctor", parents=[common], help="check the store's integrity; --repair rebuilds search indexes")
     p.add_argument("--repair", action="store_true", help="rebuild full-text indexes that do not match their tables")
     p.set_defaults(handler=cmd_doctor, existing_store=True)
+
+    p = commands.add_parser("copy", help="copy a whole store to a new one, SQLite or PostgreSQL either way")
+    # Paths and URLs, not text: kept as given (not `source`, which is neutralised as text).
+    p.add_argument("copy_source", metavar="SOURCE", help="the store to copy: a file path or a postgresql:// URL")
+    p.add_argument("copy_target", metavar="TARGET", help="a new file path, or an empty PostgreSQL database")
+    p.set_defaults(handler=cmd_copy)
 
     _add_feed_commands(commands, common)
     return parser
@@ -571,6 +579,19 @@ def cmd_doctor(args: argparse.Namespace, store: Store, out: TextIO) -> int:
     return 0 if all(f.ok for f in findings) else EXIT_ERROR
 
 
+def cmd_copy(args: argparse.Namespace, store: None, out: TextIO) -> int:
+    from store.copy import copy_store
+    from store.engine import location_name
+
+    report = copy_store(args.copy_source, args.copy_target)
+    total = sum(report.counts.values())
+    print(f"Copied {total} rows in {len(report.counts)} tables to {location_name(args.copy_target)}; "
+          "counts equal and doctor passes.", file=out)
+    for table, count in report.counts.items():
+        print(f"  {table:<22} {count}", file=out)
+    return 0
+
+
 # -- plumbing ----------------------------------------------------------------
 
 
@@ -616,6 +637,8 @@ def _neutralise_arguments(args: argparse.Namespace) -> None:
 def _refuse_missing_store(db_path: str | None) -> None:
     """Commands that only read a store refuse a path where none exists instead of
     creating an empty one (and its folder) there."""
+    if store_exists(db_path):
+        return
     path = Path(db_path).expanduser() if db_path else default_db_path()
     if not path.exists():
         raise ClaimdeskError(f"There is no store at {path}; nothing was created. "
@@ -625,7 +648,7 @@ def _refuse_missing_store(db_path: str | None) -> None:
 def run_tui(db_path: str | None) -> int:
     from tui.app import make_app
 
-    first_run = db_path is None and not default_db_path().exists()
+    first_run = db_path is None and not store_exists()
     store = open_store(db_path)
     try:
         if first_run and store.count("articles") == 0:
@@ -645,7 +668,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command is None:
             return run_tui(args.db)
-        if args.command == "claims":  # splitting alone needs no store
+        if args.command in ("claims", "copy"):  # splitting needs no store, copying two
             return args.handler(args, None, sys.stdout)
         if getattr(args, "existing_store", False):
             _refuse_missing_store(args.db)

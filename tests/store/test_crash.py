@@ -33,6 +33,15 @@ BULK_CLAIMS = 8_000
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="needs POSIX SIGKILL")
 
 
+@pytest.fixture
+def store(tmp_path: Path):
+    """Crashes and full disks are the SQLite file's: these tests use that engine only
+    (PostgreSQL's server keeps its own files; see test_postgres.py)."""
+    s = Store(tmp_path / "claimdesk.db")
+    yield s
+    s.close()
+
+
 # -- checks ---------------------------------------------------------------------
 
 

@@ -1,5 +1,5 @@
-"""The layers point one way: the core packages never import the TUI or Textual, and
-matchers never touch the database."""
+"""The layers point one way: the core packages never import the TUI or Textual,
+matchers never touch the database, and only store/ knows which database engine it is."""
 
 from __future__ import annotations
 
@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+DRIVERS = {"sqlite3", "sqlite_utils", "psycopg"}
 FORBIDDEN = {
     "store": {"textual", "tui", "ingest", "matchers", "reports", "rich", "operations"},
-    "ingest": {"textual", "tui", "matchers", "reports", "rich", "operations"},
-    "matchers": {"textual", "tui", "ingest", "reports", "rich", "operations", "sqlite3", "sqlite_utils", "httpx"},
-    "reports": {"textual", "tui", "ingest", "matchers", "rich", "operations", "sqlite3", "sqlite_utils", "httpx"},
-    "operations": {"textual", "tui", "rich", "sqlite3", "sqlite_utils"},
+    "ingest": {"textual", "tui", "matchers", "reports", "rich", "operations", *DRIVERS},
+    "matchers": {"textual", "tui", "ingest", "reports", "rich", "operations", "httpx", *DRIVERS},
+    "reports": {"textual", "tui", "ingest", "matchers", "rich", "operations", "httpx", *DRIVERS},
+    "operations": {"textual", "tui", "rich", *DRIVERS},
+    "tui": DRIVERS,
 }
 
 

@@ -1,0 +1,295 @@
+"""The two database engines a store can live on, behind the one connection interface the
+rest of `store/` uses: SQLite (a file; the default) and PostgreSQL (a server, reached with
+a `postgresql://` URL, through psycopg 3).
+
+The store's statements are written once, with `?` placeholders and SQL both engines
+accept (`ON CONFLICT`, `RETURNING`); `PostgresConnection` takes them as they are, with the
+`execute`/`executemany`/`fetchone` calls of `sqlite3`. What differs is gathered here:
+each engine's `Dialect` (case-insensitive ordering, JSON), the column types of the
+schema's DDL on PostgreSQL (`PostgresSchema`), and which errors come from the
+environment rather than from a bug. Full-text search differs most and lives in
+`store/search.py`.
+
+psycopg is imported only when a PostgreSQL store is opened: the SQLite desk starts
+without paying for it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import sqlite3
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+SQLITE = "sqlite"
+POSTGRESQL = "postgresql"
+URL_SCHEMES = ("postgresql://", "postgres://")
+
+# How long a write waits for another writer (SQLite's busy timeout, PostgreSQL's
+# lock_timeout) before it gives up and says the store is busy.
+BUSY_TIMEOUT_MS = 10_000
+# Every claimdesk writer on a PostgreSQL database takes this transaction-level advisory
+# lock first, so writes are serialised as SQLite's BEGIN IMMEDIATE serialises them and
+# read-then-write inside one transaction stays safe ("claimdes" in ASCII).
+WRITE_LOCK_KEY = 0x636C61696D646573
+
+
+def is_database_url(location: object) -> bool:
+    """Whether `location` names a PostgreSQL database rather than an SQLite file."""
+    return isinstance(location, str) and location.lower().startswith(URL_SCHEMES)
+
+
+def redact(url: str) -> str:
+    """`url` with any password replaced by ***, fit to print or to put in an error."""
+    try:
+        parts = urlsplit(url)
+        netloc = parts.netloc
+        if "@" in netloc:
+            userinfo, _, hostinfo = netloc.rpartition("@")
+            user, colon, _ = userinfo.partition(":")
+            netloc = f"{user}:***@{hostinfo}" if colon else netloc
+        query = parts.query
+        if query:
+            pairs = parse_qsl(query, keep_blank_values=True)
+            query = urlencode(
+                [(k, "***" if k.lower() == "password" else v) for k, v in pairs], safe="/:*"
+            )
+        return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+    except ValueError:  # not even a URL: say nothing of what it held
+        return "postgresql://(unreadable address)"
+
+
+def _password(url: str) -> str:
+    try:
+        parts = urlsplit(url)
+        found = parts.password or ""
+        for key, value in parse_qsl(parts.query):
+            if key.lower() == "password":
+                found = found or value
+        return found
+    except ValueError:
+        return ""
+
+
+def scrub(message: str, url: str) -> str:
+    """A driver's message with the URL's password removed, should it be quoted in it."""
+    secret = _password(url)
+    return message.replace(secret, "***") if secret else message
+
+
+def database_errors() -> tuple[type[BaseException], ...]:
+    """The exception classes the drivers raise (psycopg's only once a PostgreSQL store is
+    open): for callers that keep running after a failed write."""
+    errors: tuple[type[BaseException], ...] = (sqlite3.Error,)
+    psycopg = sys.modules.get("psycopg")
+    return errors + (psycopg.Error,) if psycopg is not None else errors
+
+
+# -- dialects ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dialect:
+    """The few SQL fragments the engines spell differently."""
+
+    name: str
+
+    def nocase(self, expr: str) -> str:
+        """`expr` for ordering without regard to ASCII case (SQLite's NOCASE; on
+        PostgreSQL lower() of the byte-ordered "C" collation the schema's text uses)."""
+        return f"{expr} COLLATE NOCASE" if self.name == SQLITE else f"lower({expr})"
+
+    def json_list_not_empty(self, expr: str, key: str) -> str:
+        """Whether the JSON object in text column `expr` has a non-empty value at `key`
+        (not missing, null, [], {}, "", 0 or false)."""
+        if self.name == SQLITE:
+            return (f"json_valid({expr}) AND coalesce(json_extract({expr}, '$.{key}'), '[]') "
+                    "NOT IN ('[]', '{}', '', 0)")
+        # Explanations are always written by json.dumps, so the cast cannot fail.
+        return (f"coalesce(({expr})::jsonb -> '{key}', 'null'::jsonb) NOT IN "
+                """('null'::jsonb, '[]'::jsonb, '{}'::jsonb, '""'::jsonb, '0'::jsonb, 'false'::jsonb)""")
+
+
+SQLITE_DIALECT = Dialect(SQLITE)
+POSTGRES_DIALECT = Dialect(POSTGRESQL)
+
+
+def engine_of(db: object) -> str:
+    """The engine behind a migration's `db` (an sqlite_utils Database or a PostgresSchema)."""
+    return getattr(db, "engine", SQLITE)
+
+
+# -- PostgreSQL -------------------------------------------------------------------------
+
+
+def _psycopg():
+    import psycopg
+
+    return psycopg
+
+
+@functools.lru_cache(maxsize=1024)
+def to_pyformat(sql: str) -> str:
+    """A statement with `?` placeholders in psycopg's form: each `?` outside string
+    literals and quoted names becomes %s, and every literal % is doubled."""
+    out: list[str] = []
+    quote = ""
+    for char in sql:
+        if quote:
+            if char == quote:
+                quote = ""
+        elif char in "'\"":
+            quote = char
+        elif char == "?":
+            out.append("%s")
+            continue
+        out.append("%%" if char == "%" else char)
+    return "".join(out)
+
+
+class PostgresCursor:
+    """The part of a sqlite3 cursor the store uses, over a psycopg cursor."""
+
+    def __init__(self, cursor, rowcount: int | None = None) -> None:
+        self._cursor = cursor
+        self.rowcount = cursor.rowcount if rowcount is None else rowcount
+        self.description = (
+            [(column.name,) for column in cursor.description] if cursor.description else None
+        )
+
+    def fetchone(self):
+        return self._cursor.fetchone() if self.description else None
+
+    def fetchall(self) -> list:
+        return self._cursor.fetchall() if self.description else []
+
+    def fetchmany(self, size: int) -> list:
+        return self._cursor.fetchmany(size) if self.description else []
+
+    def __iter__(self):
+        return iter(self.fetchall())
+
+
+class PostgresConnection:
+    """A psycopg connection in autocommit mode (each statement its own transaction unless
+    the store has begun one) taking statements written for sqlite3."""
+
+    def __init__(self, url: str) -> None:
+        psycopg = _psycopg()
+        self.url = url
+        try:
+            self._conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
+        except psycopg.Error as exc:
+            raise ConnectionError(scrub(str(exc).strip(), url)) from None
+        self._conn.execute(f"SET lock_timeout = {BUSY_TIMEOUT_MS}")
+
+    @property
+    def raw(self):
+        """The psycopg connection, for COPY and other psycopg-only calls in store/."""
+        return self._conn
+
+    def execute(self, sql: str, params: Sequence | None = None) -> PostgresCursor:
+        cursor = self._conn.cursor()
+        cursor.execute(to_pyformat(sql), list(params or ()))
+        return PostgresCursor(cursor)
+
+    def executemany(self, sql: str, rows: Iterable[Sequence]) -> PostgresCursor:
+        cursor = self._conn.cursor()
+        rows = list(rows)
+        if not rows:
+            return PostgresCursor(cursor, rowcount=0)
+        cursor.executemany(to_pyformat(sql), rows)
+        return PostgresCursor(cursor)
+
+    @property
+    def in_transaction(self) -> bool:
+        status = self._conn.info.transaction_status
+        pq = _psycopg().pq.TransactionStatus
+        return status in (pq.INTRANS, pq.INERROR, pq.ACTIVE)
+
+    @property
+    def broken(self) -> bool:
+        return self._conn.broken or self._conn.closed
+
+    def close(self) -> None:
+        self._conn.close()
+
+
+def _postgres_type(match: re.Match) -> str:
+    return {
+        "INTEGER PRIMARY KEY": "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY",
+        "INTEGER": "BIGINT",
+        "REAL": "DOUBLE PRECISION",
+        "BLOB": "BYTEA",
+        # Byte order, as SQLite compares text: sorting and ranges (ISO dates) agree.
+        "TEXT": 'TEXT COLLATE "C"',
+    }[match.group(0)]
+
+
+_SQLITE_TYPES = re.compile(r"\bINTEGER PRIMARY KEY\b|\bINTEGER\b|\bREAL\b|\bBLOB\b|\bTEXT\b")
+
+
+def postgres_ddl(sql: str) -> str:
+    """A CREATE or ALTER TABLE statement written for SQLite with PostgreSQL's column types:
+    SQLite's rowid keys become identity columns, REAL double precision, BLOB bytea, and
+    text compares bytewise. Type names are matched in capitals, as the schema writes them
+    (column names are lower case)."""
+    return _SQLITE_TYPES.sub(_postgres_type, sql)
+
+
+class PostgresSchema:
+    """What a migration gets on PostgreSQL in place of an sqlite_utils Database: `execute`
+    with the column types translated (see `postgres_ddl`), and `engine` to branch on for
+    what has no common form (triggers, full-text indexes)."""
+
+    engine = POSTGRESQL
+
+    def __init__(self, conn: PostgresConnection) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, params: Sequence | None = None) -> PostgresCursor:
+        return self.conn.execute(postgres_ddl(sql), params)
+
+    def execute_raw(self, sql: str, params: Sequence | None = None) -> PostgresCursor:
+        """A statement already written for PostgreSQL."""
+        return self.conn.execute(sql, params)
+
+
+class PostgresDatabase:
+    """The store's handle on a PostgreSQL database, shaped like the sqlite_utils Database
+    it holds for SQLite (`.conn`, `.execute`)."""
+
+    engine = POSTGRESQL
+
+    def __init__(self, conn: PostgresConnection) -> None:
+        self.conn = conn
+
+    def execute(self, sql: str, params: Sequence | None = None) -> PostgresCursor:
+        return self.conn.execute(sql, params)
+
+
+# SQLSTATE classes and codes of failures that come from the server, the network or other
+# writers rather than from a bug: connection (08), resources (53), operator intervention
+# (57), system (58), lock not available, deadlock, serialisation, read-only, privileges.
+_ENVIRONMENTAL_SQLSTATES = ("08", "53", "57", "58", "55P03", "40P01", "40001", "25006", "42501")
+BUSY_SQLSTATES = ("55P03", "40P01", "40001")
+
+
+def postgres_environmental(exc: BaseException) -> bool:
+    psycopg = sys.modules.get("psycopg")
+    if psycopg is None or not isinstance(exc, psycopg.Error):
+        return False
+    if isinstance(exc, psycopg.OperationalError) and not getattr(exc, "sqlstate", None):
+        return True  # the connection itself failed
+    return (getattr(exc, "sqlstate", None) or "").startswith(_ENVIRONMENTAL_SQLSTATES)
+
+
+def location_name(location: str | Path | None) -> str:
+    """How a store is named in messages: its path, or its URL without a password."""
+    if is_database_url(location):
+        return redact(str(location))
+    return str(location)
