@@ -94,8 +94,10 @@ class StoreWriter:
 
     @property
     def pending(self) -> int:
+        """The checker's own changes not yet in the store (the status line's "N changes
+        pending"): housekeeping such as presence and workers' writes are not counted."""
         with self._lock:
-            return len(self._pending)
+            return sum(1 for w in self._pending if isinstance(w, PendingWrite) and w.announce)
 
     @property
     def settled(self) -> bool:
