@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from itertools import accumulate
 from pathlib import Path
 
+import numpy as np
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHARED_DATA = PROJECT_ROOT.parent / "shared" / "data"
 CHECKTHAT_2020_TASK2 = SHARED_DATA / "clef2020-checkthat-task2-en"
@@ -99,10 +101,16 @@ _TOKEN = re.compile(r"[A-Za-z][A-Za-z'-]*|\d+(?:[.,]\d+)?")
 
 class ClaimGenerator:
     """Synthetic claims with a realistic vocabulary: a bigram chain trained on real
-    statements, so word frequencies are Zipfian and sentences read like claims."""
+    statements, so word frequencies are Zipfian and sentences read like claims.
+
+    The chain is walked for a block of claims at once with numpy (one vectorised draw
+    per word position): a million claims take seconds, where a draw per word in Python
+    took minutes on a loaded machine."""
+
+    BLOCK = 100_000
 
     def __init__(self, texts: list[str], seed: int = 7) -> None:
-        self.random = random.Random(seed)
+        self.rng = np.random.default_rng(seed)
         followers: dict[str, Counter[str]] = defaultdict(Counter)
         starts: Counter[str] = Counter()
         for text in texts:
@@ -112,24 +120,46 @@ class ClaimGenerator:
             starts[words[0]] += 1
             for a, b in zip(words, words[1:]):
                 followers[a][b] += 1
-        # Cumulative weights once, so each draw is a bisection, not a sum.
-        self.starts = (list(starts), list(accumulate(starts.values())))
-        self.followers = {w: (list(c), list(accumulate(c.values()))) for w, c in followers.items()}
+        self.words = np.array(sorted(set(starts) | set(followers) | {b for c in followers.values() for b in c}), dtype=object)
+        index = {word: i for i, word in enumerate(self.words.tolist())}
+        # Row w of the chain as a slice of `next_ids`, its cumulative probabilities
+        # shifted by w, so one searchsorted over all rows draws each claim's next word
+        # within its own row. A word with no followers starts over (a start word).
+        self.next_ids, keys, self.has_followers = [], [], np.zeros(len(self.words), dtype=bool)
+        for word, counts in sorted(followers.items(), key=lambda item: index[item[0]]):
+            row = index[word]
+            self.has_followers[row] = True
+            total = sum(counts.values())
+            self.next_ids.extend(index[b] for b in counts)
+            keys.extend(row + c / total for c in accumulate(counts.values()))
+        self.next_ids, self.keys = np.array(self.next_ids), np.array(keys)
+        self.start_ids = np.array([index[w] for w in starts])
+        self.start_cum = np.cumsum(np.array(list(starts.values()), dtype=np.float64))
+        self.start_cum /= self.start_cum[-1]
 
-    def _draw(self, options: tuple[list[str], list[int]]) -> str:
-        return self.random.choices(options[0], cum_weights=options[1])[0]
+    def _starts(self, count: int):
+        return self.start_ids[np.searchsorted(self.start_cum, self.rng.random(count), side="right").clip(max=len(self.start_ids) - 1)]
+
+    def _block(self, count: int) -> list[str]:
+        lengths = self.rng.integers(10, 41, size=count)
+        ids = np.empty((count, 40), dtype=np.int64)
+        ids[:, 0] = self._starts(count)
+        for step in range(1, 40):
+            current = ids[:, step - 1]
+            found = np.searchsorted(self.keys, current + self.rng.random(count), side="right")
+            found = found.clip(max=len(self.keys) - 1)
+            ids[:, step] = np.where(self.has_followers[current], self.next_ids[found], self._starts(count))
+        words = self.words[ids]
+        return [" ".join(row[:length]) + "." for row, length in zip(words.tolist(), lengths.tolist())]
 
     def claim(self) -> str:
-        length = self.random.randint(10, 40)
-        word = self._draw(self.starts)
-        words = [word]
-        while len(words) < length:
-            word = self._draw(self.followers.get(word) or self.starts)
-            words.append(word)
-        return " ".join(words) + "."
+        return self._block(1)[0]
 
     def claims(self, count: int) -> list[str]:
-        return [self.claim() for _ in range(count)]
+        out: list[str] = []
+        while len(out) < count:
+            out.extend(self._block(min(self.BLOCK, count - len(out))))
+        return out
 
 
 def perturb(text: str, rng: random.Random, vocabulary: list[str]) -> str:

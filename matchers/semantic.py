@@ -13,11 +13,13 @@
   train; `stored` holds reference claims' embeddings read from the store, the others
   are embedded on the spot.
 
-The model is a static distillation of all-MiniLM-L6-v2 (Apache-2.0) made with model2vec:
-each word piece of MiniLM's vocabulary has one vector (MiniLM's output for that piece,
-reduced by PCA and weighted by frequency), and a text's embedding is the mean of its
-pieces' vectors. `bench/build_embedding_model.py` rebuilds it (it needs the `distill`
-extra); bench/NOTES.md has the measured comparison with MiniLM itself. Inference is the
+The model is a static version of all-MiniLM-L6-v2 (Apache-2.0): each word piece of
+MiniLM's vocabulary has one vector, and a text's embedding is the mean of its pieces'
+vectors. The vectors start as model2vec's distillation (MiniLM's output for each piece)
+and are then fitted so that the mean over a text points where MiniLM's own sentence
+embedding of that text points, over claims, headlines, statements, tweets and debate
+sentences like the ones matched. `bench/build_embedding_model.py` rebuilds it (it needs
+the `distill` extra); bench/NOTES.md has the measured comparison with MiniLM itself. Inference is the
 lookup and mean written here over `tokenizers` and `safetensors`: model2vec's own
 loader imports huggingface_hub, which alone took longer than the 1 s budget for loading.
 
@@ -48,9 +50,9 @@ from store.models import Match
 # The lexical matches reranked per claim, the weight of the similarity in the fused
 # score, and the "same claim" threshold on the fused score: chosen on CheckThat! 2020
 # train (bench/matching_semantic.py --train-only); figures in bench/NOTES.md.
-SEMANTIC_POOL = 5
-DEFAULT_SEMANTIC_WEIGHT = 0.2
-SEMANTIC_MIN_SCORE = 45.0
+SEMANTIC_POOL = 20
+DEFAULT_SEMANTIC_WEIGHT = 0.75
+SEMANTIC_MIN_SCORE = 53.0
 # Where the model lives (package data), and the name stored with each embedding: a
 # rebuilt model gets a new name, so embeddings made by the old one are made again.
 MODEL_DIR = Path(__file__).resolve().parent / "model" / "static_minilm"

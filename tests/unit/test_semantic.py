@@ -114,6 +114,18 @@ def test_the_model_loads_offline_from_the_package_data(monkeypatch) -> None:
     assert semantic.load_model() is model
 
 
+def test_the_shipped_model_stays_small_and_names_itself_from_its_config() -> None:
+    import json
+
+    files = [semantic.MODEL_DIR / name for name in ("config.json", "model.safetensors", "tokenizer.json")]
+    assert sum(path.stat().st_size for path in files) < 20_000_000
+    config = json.loads(files[0].read_text(encoding="utf-8"))
+    model = semantic.load_model()
+    # Stored embeddings carry this name: a rebuilt model must bring a new one.
+    assert model.name == config["claimdesk_model_name"] != semantic.MODEL_DIR.name
+    assert model.table.shape == (model.tokenizer.get_vocab_size(), config["hidden_dim"])
+
+
 def test_a_damaged_model_folder_is_one_sentence_naming_it(tmp_path) -> None:
     (tmp_path / "config.json").write_text("{}", encoding="utf-8")
     (tmp_path / "model.safetensors").write_bytes(b"not a tensor file")
