@@ -45,7 +45,7 @@ from store.values import parse_date
 # Scores at or above this (with no conflict flag) mean "the same claim": the lowest
 # threshold, in steps of 5, whose precision over each query's top five matches is at
 # least 0.91 on CheckThat! 2020 task 2 train (`bench/matching.py`, "Same claim").
-SAME_CLAIM_SCORE = 65.0
+SAME_CLAIM_SCORE = 75.0
 
 CORROBORATED = "corroborated"
 CONTESTED = "contested"
