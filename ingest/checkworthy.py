@@ -12,7 +12,8 @@ NBSVM over the same features; see `ingest/model/train.py`); without the model fi
 signals alone, with weights and `THRESHOLD` fitted by `bench/checkworthiness.py --fit` (see
 `FITTED_ON`). Two rules follow the model (`apply_rules`): sourced, counted or dated past
 actions of named actors are lifted to the threshold ("reported event"); bare counts of
-routine events, vaccine doses given, are lowered below it ("routine count"). The reasons
+routine events, vaccine doses given, are lowered to just above it ("routine count"): still
+verifiable claims, checked last. The reasons
 listed with each score are the signals found, the one whose weight moved the score most first.
 
 `score_transcript(lines)` scores the `(speaker, text)` lines of a debate or interview: each
@@ -331,13 +332,18 @@ def score_sentence(text: str) -> Assessment:
 
 def apply_rules(score: float, found: tuple[str, ...], threshold: float, text: str) -> tuple[float, tuple[str, ...]]:
     """The model's `score` after the two rules, with their reason added when one applies: a
-    reported event is lifted to the threshold (`apply_reported_event_rule`), a routine count
-    is lowered below it (`routine_count`). `text` is the scoring text (`scoring_text`)."""
+    reported event is lifted to the threshold (`apply_reported_event_rule`); a routine count
+    (`routine_count`) is lowered to just above it.
+
+    A tally of doses given is a verifiable claim (CheckThat! 2022 1B labels it one) that
+    fact-checkers leave for last: it stays flagged but ranks below every claim the rules leave
+    alone. `text` is the scoring text (`scoring_text`)."""
     if score < threshold:
         return apply_reported_event_rule(score, found, threshold, text)
     if routine_count(text, found):
-        # Below the threshold, keeping the order of the model's scores among lowered sentences.
-        return (threshold - 0.01) * score, found + ("routine count",)
+        # Still a verifiable claim, so still flagged; ranked in the band just above the threshold
+        # (below every claim the rules leave alone), keeping the model's order within the band.
+        return threshold + 0.01 * score, found + ("routine count",)
     return score, found
 
 

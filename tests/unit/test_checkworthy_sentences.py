@@ -24,10 +24,14 @@ WORTH_CHECKING = [
     "Nobody in this government has ever paid back a single penny of the loan.",
 ]
 
-NOT_WORTH_CHECKING = [
-    # Bare counts of routine events.
+# Bare counts of routine events: verifiable, so flagged, but what fact-checkers check last.
+ROUTINE_COUNTS = [
     "The Riverside clinic gave 1,204 vaccine doses on Tuesday.",
     "County pharmacies have administered 52,310 doses of the flu vaccine so far.",
+    "Hillcrest pharmacies gave 8,730 booster shots to over-65s in the first week of the campaign.",
+]
+
+NOT_WORTH_CHECKING = [
     # Greetings, questions, opinions, jokes.
     "Good morning, everyone, and welcome back to the show!",
     "Thank you so much for having me tonight.",
@@ -45,10 +49,19 @@ def test_claims_fact_checkers_pick_are_check_worthy(text: str):
 
 
 @pytest.mark.parametrize("text", NOT_WORTH_CHECKING)
-def test_routine_counts_greetings_questions_opinions_and_jokes_are_not(text: str):
+def test_greetings_questions_opinions_and_jokes_are_not(text: str):
     assessment = checkworthy.score_sentence(text)
     assert not assessment.checkworthy, assessment
     assert assessment.score < checkworthy.threshold()
+
+
+@pytest.mark.parametrize("text", ROUTINE_COUNTS)
+def test_a_routine_count_stays_a_claim_but_ranks_below_the_claims_checkers_pick(text: str):
+    assessment = checkworthy.score_sentence(text)
+    assert assessment.checkworthy and "routine count" in assessment.reasons, assessment
+    lowest_claim = min(checkworthy.score_sentence(claim).score for claim in WORTH_CHECKING)
+    assert checkworthy.threshold() <= assessment.score < lowest_claim
+    assert assessment.score > max(checkworthy.score_sentence(other).score for other in NOT_WORTH_CHECKING)
 
 
 def test_a_routine_count_says_why_it_was_lowered():
@@ -96,7 +109,7 @@ def test_scoring_text_keeps_a_hashtags_word_inside_a_sentence_and_plain_sentence
     assert checkworthy.scoring_text(plain) is plain
 
 
-@pytest.mark.parametrize("text", WORTH_CHECKING + NOT_WORTH_CHECKING)
+@pytest.mark.parametrize("text", WORTH_CHECKING + ROUTINE_COUNTS + NOT_WORTH_CHECKING)
 def test_reasons_come_in_order_of_how_much_they_moved_the_score(text: str):
     assessment = checkworthy.score_sentence(text)
     assert len(assessment.contributions) == len(assessment.reasons)
