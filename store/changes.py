@@ -7,7 +7,9 @@ transaction (`log_change`). A desk polls `ChangeWatch.poll()` a few times a seco
 engine-specific wake-up check answers "has anything been committed since?" without
 reading a table (SQLite: `PRAGMA data_version` on the watching connection, which moves
 when another connection commits), and only then is the log read from the last id seen.
-A PostgreSQL store answers the same question with LISTEN/NOTIFY in its own subclass.
+On PostgreSQL every logged change (and every presence write) also sends a NOTIFY on
+CHANGES_CHANNEL, delivered when its transaction commits; the watch LISTENs on a
+connection of its own and reads the log only after a notification came.
 """
 
 from __future__ import annotations
@@ -16,11 +18,16 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from store.engine import POSTGRESQL, SQLITE, PostgresListener, database_errors
+
 if TYPE_CHECKING:
     from store.db import Store
 
 # More changes than this since the last poll: the desk reloads what it shows instead.
 MAX_CHANGES_PER_POLL = 500
+# The PostgreSQL channel writers notify and watches listen on. It is per database: stores
+# in two schemas of one database wake each other's desks, which then find nothing new.
+CHANGES_CHANNEL = "claimdesk_changes"
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,15 @@ def log_change(conn: Any, kind: str, *, article_id: int | None = None,
         "INSERT INTO change_log (kind, article_id, claim_id, checker, at) VALUES (?, ?, ?, ?, ?)",
         [kind, article_id, claim_id, checker, time.time()],
     )
+    notify_desks(conn)
+
+
+def notify_desks(conn: Any) -> None:
+    """Inside the caller's write transaction: wake the other desks' watches when it
+    commits (PostgreSQL; SQLite's watches see the commit itself). Notifications with the
+    same payload in one transaction are delivered once."""
+    if getattr(conn, "engine", SQLITE) == POSTGRESQL:
+        conn.execute(f"NOTIFY {CHANGES_CHANNEL}")
 
 
 def latest_change_id(store: Store) -> int:
@@ -81,7 +97,8 @@ def changes_since(store: Store, change_id: int, limit: int = MAX_CHANGES_PER_POL
 
 class ChangeWatch:
     """Polls one store connection for what other connections committed. Subclasses give
-    the engine's cheap wake-up check (`_commit_marker`)."""
+    the engine's cheap wake-up check (`_commit_marker`). Raises StoreError when the
+    store cannot be read; the next poll tries again."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
@@ -111,6 +128,9 @@ class ChangeWatch:
             return None
         return ChangeBatch(changes)
 
+    def close(self) -> None:
+        """Release what the watch holds beside the store's connection."""
+
 
 class SqliteChangeWatch(ChangeWatch):
     def _commit_marker(self) -> object:
@@ -120,8 +140,33 @@ class SqliteChangeWatch(ChangeWatch):
             return self.store.db.conn.execute("PRAGMA data_version").fetchone()[0]
 
 
+class PostgresChangeWatch(ChangeWatch):
+    """Reads the log only after a NOTIFY on CHANGES_CHANNEL arrived on its own listening
+    connection (the store's connection is used for reading the log)."""
+
+    def __init__(self, store: Store) -> None:
+        # Listening before the last id is read: a change committed in between is both
+        # notified and after that id, so it is not missed.
+        try:
+            self._listener = PostgresListener(str(store.location), CHANGES_CHANNEL)
+        except database_errors() as exc:
+            raise store._failure(exc, reading=True) from exc
+        self._arrivals = 0
+        super().__init__(store)
+
+    def _commit_marker(self) -> object:
+        try:
+            self._arrivals += self._listener.arrived()
+        except database_errors() as exc:
+            raise self.store._failure(exc, reading=True) from exc
+        return self._arrivals
+
+    def close(self) -> None:
+        self._listener.close()
+
+
 def watch_changes(store: Store) -> ChangeWatch:
     """A change watch on `store`'s connection (give each watch its own connection)."""
-    if getattr(store, "engine", "sqlite") == "sqlite":
+    if getattr(store, "engine", SQLITE) == SQLITE:
         return SqliteChangeWatch(store)
-    return ChangeWatch(store)
+    return PostgresChangeWatch(store)

@@ -41,8 +41,9 @@ from store.engine import (
     is_database_url,
     location_name,
     postgres_environmental,
+    postgres_unreachable,
 )
-from store.errors import StoreError, UnknownIdError, VerdictConflict
+from store.errors import StoreError, StoreUnreachable, UnknownIdError, VerdictConflict
 from store.filters import VERDICT_SET, filter_conditions
 from store.models import (
     VERDICTS,
@@ -422,6 +423,9 @@ class Store:
                 f"The store {self.name} is busy: another claimdesk kept it locked for more than "
                 f"{BUSY_TIMEOUT_MS / 1000:g} s, so nothing was changed; try again."
             )
+        if postgres_unreachable(exc):
+            unchanged = "" if reading else "; nothing was changed"
+            return StoreUnreachable(f"The store {self.name} cannot be reached ({_reason(exc)}){unchanged}.")
         if reading:
             return StoreError(f"Cannot read the store {self.name}: {_reason(exc)}.")
         return StoreError(f"Cannot write to the store {self.name}: {_reason(exc)}; nothing was changed.")

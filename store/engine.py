@@ -20,6 +20,7 @@ import functools
 import re
 import sqlite3
 import sys
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,6 +37,9 @@ BUSY_TIMEOUT_MS = 10_000
 # lock first, so writes are serialised as SQLite's BEGIN IMMEDIATE serialises them and
 # read-then-write inside one transaction stays safe ("claimdes" in ASCII).
 WRITE_LOCK_KEY = 0x636C61696D646573
+# A connection the server dropped is opened again on its next use, but no more often
+# than this: a desk polling a server that is down does not hammer it (or wait on it).
+RECONNECT_SECONDS = 1.0
 
 
 def is_database_url(location: object) -> bool:
@@ -176,29 +180,48 @@ class PostgresCursor:
 
 class PostgresConnection:
     """A psycopg connection in autocommit mode (each statement its own transaction unless
-    the store has begun one) taking statements written for sqlite3."""
+    the store has begun one) taking statements written for sqlite3.
+
+    A connection the server dropped (restarted, network gone) is opened again at its next
+    use outside a transaction; the statement that met the loss fails, and so do the ones
+    tried while the server stays away, so nothing is retried behind the caller's back."""
+
+    engine = POSTGRESQL
 
     def __init__(self, url: str) -> None:
         psycopg = _psycopg()
         self.url = url
+        self._closed = False
+        self._retry_at = 0.0
+        self._last_failure = ""
         try:
-            self._conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
+            self._conn = self._connect()
         except psycopg.Error as exc:
             raise ConnectionError(scrub(str(exc).strip(), url)) from None
-        self._conn.execute(f"SET lock_timeout = {BUSY_TIMEOUT_MS}")
+
+    def _connect(self):
+        conn = _psycopg().connect(self.url, autocommit=True, connect_timeout=10)
+        conn.execute(f"SET lock_timeout = {BUSY_TIMEOUT_MS}")
+        return conn
+
+    def _live(self):
+        """The psycopg connection, opened again if the server dropped the last one."""
+        if self._conn.broken and not self._closed:
+            self._conn = reconnect(self, self._connect)
+        return self._conn
 
     @property
     def raw(self):
         """The psycopg connection, for COPY and other psycopg-only calls in store/."""
-        return self._conn
+        return self._live()
 
     def execute(self, sql: str, params: Sequence | None = None) -> PostgresCursor:
-        cursor = self._conn.cursor()
+        cursor = self._live().cursor()
         cursor.execute(to_pyformat(sql), list(params or ()))
         return PostgresCursor(cursor)
 
     def executemany(self, sql: str, rows: Iterable[Sequence]) -> PostgresCursor:
-        cursor = self._conn.cursor()
+        cursor = self._live().cursor()
         rows = list(rows)
         if not rows:
             return PostgresCursor(cursor, rowcount=0)
@@ -214,6 +237,53 @@ class PostgresConnection:
     @property
     def broken(self) -> bool:
         return self._conn.broken or self._conn.closed
+
+    def close(self) -> None:
+        self._closed = True
+        self._conn.close()
+
+
+def reconnect(owner, connect):
+    """`connect()` again for `owner` (a PostgresConnection or PostgresListener, with
+    `url`, `_retry_at` and `_last_failure`), unless the last try failed less than
+    RECONNECT_SECONDS ago: then that failure is raised again at once."""
+    psycopg = _psycopg()
+    now = time.monotonic()
+    if now < owner._retry_at:
+        raise psycopg.OperationalError(owner._last_failure)
+    try:
+        return connect()
+    except psycopg.Error as exc:
+        owner._retry_at = now + RECONNECT_SECONDS
+        owner._last_failure = scrub(str(exc).strip(), owner.url)
+        raise psycopg.OperationalError(owner._last_failure) from None
+
+
+class PostgresListener:
+    """A connection of its own that LISTENs on `channel`. `arrived()` answers at once,
+    without a round trip to the server, how many notifications came since the last call;
+    after the server dropped the connection it connects and listens again and counts
+    that as one arrival, since what was notified meanwhile is lost."""
+
+    def __init__(self, url: str, channel: str) -> None:
+        self.url = url
+        self.channel = channel
+        self._retry_at = 0.0
+        self._last_failure = ""
+        self._conn = self._connect()
+
+    def _connect(self):
+        from psycopg import sql
+
+        conn = _psycopg().connect(self.url, autocommit=True, connect_timeout=10)
+        conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self.channel)))
+        return conn
+
+    def arrived(self) -> int:
+        if self._conn.broken or self._conn.closed:
+            self._conn = reconnect(self, self._connect)
+            return 1
+        return sum(1 for _ in self._conn.notifies(timeout=0))
 
     def close(self) -> None:
         self._conn.close()
@@ -277,6 +347,21 @@ class PostgresDatabase:
 # (57), system (58), lock not available, deadlock, serialisation, read-only, privileges.
 _ENVIRONMENTAL_SQLSTATES = ("08", "53", "57", "58", "55P03", "40P01", "40001", "25006", "42501")
 BUSY_SQLSTATES = ("55P03", "40P01", "40001")
+
+
+# Of those, the ones that mean the server cannot be reached at all (connection failures,
+# a server shutting down or starting up): a desk waits for it to come back.
+_UNREACHABLE_SQLSTATES = ("08", "57P01", "57P02", "57P03")
+
+
+def postgres_unreachable(exc: BaseException) -> bool:
+    psycopg = sys.modules.get("psycopg")
+    if psycopg is None or not isinstance(exc, psycopg.Error):
+        return False
+    sqlstate = getattr(exc, "sqlstate", None) or ""
+    if isinstance(exc, psycopg.OperationalError) and not sqlstate:
+        return True
+    return sqlstate.startswith(_UNREACHABLE_SQLSTATES)
 
 
 def postgres_environmental(exc: BaseException) -> bool:

@@ -16,6 +16,13 @@ class StoreError(ClaimdeskError):
     title = "Store"
 
 
+class StoreUnreachable(StoreError):
+    """The store's server cannot be reached (stopped, restarting, network gone); nothing
+    was changed, and the same write can be tried again once it is back."""
+
+    title = "Store unreachable"
+
+
 class UnknownIdError(StoreError):
     title = "Not found"
 

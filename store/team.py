@@ -12,7 +12,7 @@ import time
 import uuid
 from collections.abc import Iterable, Sequence
 
-from store.changes import log_change
+from store.changes import log_change, notify_desks
 from store.db import Store, now_iso
 from store.errors import StoreError, UnknownIdError
 from store.models import VERDICTS, ReviewItem, ReviewSide
@@ -42,11 +42,13 @@ def touch_presence(store: Store, desk: str, checker: str, article_id: int | None
             [desk, checker, article_id, now],
         )
         conn.execute("DELETE FROM presence WHERE seen_at < ?", [now - 20 * PRESENCE_TTL])
+        notify_desks(conn)
 
 
 def leave_presence(store: Store, desk: str) -> None:
     with store.write() as conn:
         conn.execute("DELETE FROM presence WHERE desk = ?", [desk])
+        notify_desks(conn)
 
 
 def checkers_on_articles(store: Store, *, except_desk: str = "",

@@ -52,6 +52,8 @@ class TeamLink:
         if self.timer is not None:
             self.timer.stop()
             self.timer = None
+        if self.watch is not None:
+            self.watch.close()
         from tui.writer import PendingWrite
 
         desk = self.desk_id

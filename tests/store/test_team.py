@@ -1,5 +1,6 @@
 """Several desks on one store: the change watch, presence, assignments, verdict clashes
-and the review queue, on real SQLite files opened through separate connections."""
+and the review queue, on a real SQLite file and a real PostgreSQL database, each opened
+through separate connections."""
 
 from __future__ import annotations
 
@@ -9,21 +10,40 @@ from pathlib import Path
 import pytest
 
 from store import ExportFilter, Store, queue, team
-from store.changes import watch_changes
-from store.errors import UnknownIdError, VerdictConflict
+from store.changes import ChangeBatch, watch_changes
+from store.errors import StoreUnreachable, UnknownIdError, VerdictConflict
 from store.models import Match, Candidate
 from tests.tui.conftest import seed_store
 
 
 @pytest.fixture
-def two(tmp_path: Path):
+def two(store_location):
     """The same store through two connections, as two desks hold it."""
-    path = tmp_path / "team.db"
-    first, second = Store(path), Store(path)
+    first, second = Store(store_location), Store(store_location)
     ids = seed_store(first)
     yield first, second, ids
     first.close()
     second.close()
+
+
+# How long a test waits for a notification to travel from one connection to another
+# (a bound on waiting, not a measured time: it returns as soon as the change is seen).
+ARRIVAL_WAIT = 10.0
+
+
+def next_batch(watch, *, changes: int = 1) -> ChangeBatch:
+    """What the watch reports once the last write's `changes` have reached it: on
+    SQLite at once, on PostgreSQL when the notification has arrived."""
+    deadline = time.monotonic() + ARRIVAL_WAIT
+    found: list = []
+    while True:
+        batch = watch.poll()
+        if batch is not None:
+            found.extend(batch.changes)
+            if len(found) >= changes:
+                return ChangeBatch(found)
+        assert time.monotonic() < deadline, f"only {len(found)} of {changes} changes arrived"
+        time.sleep(0.01)
 
 
 def test_watch_sees_nothing_until_another_connection_commits(two) -> None:
@@ -32,10 +52,10 @@ def test_watch_sees_nothing_until_another_connection_commits(two) -> None:
     assert watch.poll() is None
     claim = writer.claims_for_article(ids["first"])[0]
     writer.record_verdict(claim.id, "contested", checker="ana")
-    batch = watch.poll()
-    assert batch is not None
+    batch = next_batch(watch)
     assert [(c.kind, c.claim_id, c.checker) for c in batch.changes] == [("verdict", claim.id, "ana")]
     assert watch.poll() is None  # each change is reported once
+    watch.close()
 
 
 def test_watch_reports_new_articles_status_and_evidence(two) -> None:
@@ -44,7 +64,7 @@ def test_watch_reports_new_articles_status_and_evidence(two) -> None:
     writer.set_article_status(ids["second"], "done")
     claim = writer.claims_for_article(ids["first"])[0]
     writer.add_evidence(claim.id, "https://example.org/e", checker="ana")
-    batch = watch.poll()
+    batch = next_batch(watch, changes=2)
     assert [c.kind for c in batch.changes] == ["status", "evidence"]
     assert batch.article_ids == {ids["second"]} and batch.claim_ids == {claim.id}
 
@@ -157,3 +177,71 @@ def test_near_duplicates_kept_apart_leave_the_queue(two) -> None:
     assert [i.kind for i in team.review_queue(store)] == ["duplicates"]
     team.settle_review(store, [(claim.id, "contested"), (second.id, "corroborated")], "ed")
     assert team.review_queue(store) == []
+
+
+# -- PostgreSQL: LISTEN/NOTIFY, and a server that goes away --------------------------------
+
+
+@pytest.fixture
+def two_on_postgres(postgres_url):
+    first, second = Store(postgres_url), Store(postgres_url)
+    ids = seed_store(first)
+    yield first, second, ids
+    first.close()
+    second.close()
+
+
+def test_postgres_watch_reads_the_log_only_when_notified(two_on_postgres) -> None:
+    writer, reader, ids = two_on_postgres
+    watch = watch_changes(reader)
+    claim = writer.claims_for_article(ids["first"])[0]
+    # A row put in the log without a notification is not looked for...
+    with writer.write() as conn:
+        conn.execute("INSERT INTO change_log (kind, article_id, claim_id, checker, at) "
+                     "VALUES ('note', ?, ?, 'script', 0)", [ids["first"], claim.id])
+    time.sleep(0.2)
+    assert watch.poll() is None
+    # ...until a write that notifies commits: then the log is read from the last id seen.
+    writer.record_verdict(claim.id, "contested", checker="ana")
+    batch = next_batch(watch, changes=2)
+    assert [(c.kind, c.checker) for c in batch.changes] == [("note", "script"), ("verdict", "ana")]
+    # Presence is not logged, but it wakes the watch so desks read who is where.
+    team.touch_presence(writer, "desk-a", "ana", ids["first"])
+    deadline = time.monotonic() + ARRIVAL_WAIT
+    while (batch := watch.poll()) is None:
+        assert time.monotonic() < deadline, "the presence notification never arrived"
+        time.sleep(0.01)
+    assert batch.changes == []
+    watch.close()
+
+
+def test_postgres_watch_and_writes_come_back_after_the_server_restarts(
+        two_on_postgres, postgres_server) -> None:
+    writer, reader, ids = two_on_postgres
+    watch = watch_changes(reader)
+    claim = writer.claims_for_article(ids["first"])[0]
+    postgres_server.shut_down()
+    try:
+        with pytest.raises(StoreUnreachable, match="cannot be reached.*nothing was changed"):
+            writer.record_verdict(claim.id, "contested", checker="ana")
+        with pytest.raises(StoreUnreachable, match="cannot be reached"):
+            for _ in range(3):  # the first look may only find the server's goodbye
+                watch.poll()
+        with pytest.raises(StoreUnreachable):
+            reader.get_claim(claim.id)
+    finally:
+        postgres_server.start()
+    # The connections are opened again on their next use (no sooner than a second after
+    # the last failed try).
+    deadline = time.monotonic() + ARRIVAL_WAIT
+    while True:
+        try:
+            writer.record_verdict(claim.id, "contested", checker="ana")
+            break
+        except StoreUnreachable:
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+    batch = next_batch(watch)
+    assert [(c.kind, c.claim_id) for c in batch.changes] == [("verdict", claim.id)]
+    assert reader.get_claim(claim.id).verdict == "contested"
+    watch.close()

@@ -215,3 +215,34 @@ async def test_assign_key_and_tab_through_my_claims_first(shared) -> None:
         await settle(ana_pilot)
         assert isinstance(ana.screen, ArticleScreen) and ana.screen.article_id == ids["first"]
         assert "assigned to ana" in article_title(ana)
+
+
+# -- on PostgreSQL --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def shared_postgres(postgres_url: str) -> tuple[str, dict[str, int]]:
+    store = Store(postgres_url)
+    ids = seed_store(store)
+    store.close()
+    return postgres_url, ids
+
+
+async def test_two_desks_on_postgresql_see_each_others_verdicts(shared_postgres) -> None:
+    url, ids = shared_postgres
+    async with desk(url, "ana") as (ana, ana_pilot, store), desk(url, "bo") as (bo, bo_pilot, _):
+        await open_first_article(ana_pilot)
+        await open_first_article(bo_pilot)
+        await ana_pilot.press("x")  # ana: first claim contested
+        await settle(ana_pilot)
+        await bo_pilot.pause(LIVE_WAIT)
+        assert "contested" in claim_rows(bo)[0]
+        assert "ana is on this article" in article_title(bo)
+
+        await bo_pilot.press("j", "c")  # bo: second claim corroborated
+        await settle(bo_pilot)
+        await ana_pilot.pause(LIVE_WAIT)
+        assert "corroborated" in claim_rows(ana)[1]
+        first, second = store.claims_for_article(ids["first"])[:2]
+        assert [(h.verdict, h.checker) for h in store.verdict_history(first.id)] == [("contested", "ana")]
+        assert [(h.verdict, h.checker) for h in store.verdict_history(second.id)] == [("corroborated", "bo")]
