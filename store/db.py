@@ -42,6 +42,7 @@ from store.engine import (
     location_name,
     postgres_environmental,
     postgres_unreachable,
+    unreachable_reason,
 )
 from store.errors import StoreError, StoreUnreachable, UnknownIdError, VerdictConflict
 from store.filters import VERDICT_SET, filter_conditions
@@ -425,7 +426,8 @@ class Store:
             )
         if postgres_unreachable(exc):
             unchanged = "" if reading else "; nothing was changed"
-            return StoreUnreachable(f"The store {self.name} cannot be reached ({_reason(exc)}){unchanged}.")
+            return StoreUnreachable(
+                f"The store {self.name} cannot be reached ({unreachable_reason(exc)}){unchanged}.")
         if reading:
             return StoreError(f"Cannot read the store {self.name}: {_reason(exc)}.")
         return StoreError(f"Cannot write to the store {self.name}: {_reason(exc)}; nothing was changed.")

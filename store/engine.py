@@ -364,6 +364,15 @@ def postgres_unreachable(exc: BaseException) -> bool:
     return sqlstate.startswith(_UNREACHABLE_SQLSTATES)
 
 
+def unreachable_reason(exc: BaseException) -> str:
+    """The gist of a lost or refused connection, as a clause: libpq's 'connection to
+    server at "db", port 5432 failed: Connection refused' and its hint on the next line
+    become 'connection refused'."""
+    lines = str(exc).strip().splitlines()
+    gist = lines[0].rsplit(" failed: ", 1)[-1].strip().rstrip(".") if lines else ""
+    return gist[:1].lower() + gist[1:] if gist else "the connection was lost"
+
+
 def postgres_environmental(exc: BaseException) -> bool:
     psycopg = sys.modules.get("psycopg")
     if psycopg is None or not isinstance(exc, psycopg.Error):

@@ -27,7 +27,7 @@ from textual.screen import Screen
 from store import Store, queue
 from store import team
 from store.changes import ChangeBatch
-from store.errors import ClaimdeskError, VerdictConflict
+from store.errors import ClaimdeskError, StoreUnreachable, VerdictConflict
 from store.models import Claim, Match
 from store.queue import ClaimFilter
 from store.rematch import count_stale_claims
@@ -36,6 +36,7 @@ from tui.messages import (
     EmbeddingProgress,
     RemainingCounted,
     StoreChanged,
+    StoreReachable,
     UndoStepped,
     VerdictConflicted,
     WriteFailed,
@@ -61,9 +62,14 @@ from tui.writer import PendingWrite, StoreWriter
 T = TypeVar("T")
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from matchers import Suggestion
 
 ARTICLE_SCREEN = "article"
+# While the store's server cannot be reached, the pending writes are tried this often
+# (each try fails at once while it is down; see store.engine.RECONNECT_SECONDS).
+UNREACHABLE_RETRY_SECONDS = 2.0
 
 
 def _undo_message(done: str, action: str, changed: list[Claim], kept: int) -> str:
@@ -108,6 +114,11 @@ class ClaimdeskApp(App):
         self.remaining: int | None = None
         self.new_evidence = 0  # judged claims whose new matches disagree with their verdict
         self.writer = StoreWriter(store, self._written, self._write_failed)
+        # The store's server could not be reached: the desk keeps its pending writes and
+        # tries them again every UNREACHABLE_RETRY_SECONDS until one goes through.
+        self.store_unreachable = False
+        self._unreachable_retry: Timer | None = None
+        self._writer_lost_store = False  # the same, as the writer thread last saw it
         self._counter_lock = threading.Lock()
         self._counter: Store | None = None
         # (embedded, total) while reference claims are being embedded, else None.
@@ -201,6 +212,9 @@ class ClaimdeskApp(App):
 
     def _written(self, write: PendingWrite, touched: list[int], remaining_delta: int | None) -> None:
         """On the writer thread, after a queued write is stored."""
+        if self._writer_lost_store:
+            self._writer_lost_store = False
+            self.post_message(StoreReachable())
         if not write.announce:
             return
         self.post_message(StoreChanged(write.description, touched, write.verdict,
@@ -213,7 +227,9 @@ class ClaimdeskApp(App):
                 pass  # an offer is a convenience; the verdict itself is stored
 
     def _write_failed(self, write: PendingWrite, error: Exception, pending: int) -> None:
-        self.post_message(WriteFailed(write.description, str(error), pending))
+        self._writer_lost_store = isinstance(error, StoreUnreachable)
+        self.post_message(WriteFailed(write.description, str(error), pending,
+                                      unreachable=self._writer_lost_store))
 
     def action_retry_writes(self) -> None:
         self.writer.retry()
@@ -232,12 +248,43 @@ class ClaimdeskApp(App):
         self.update_status()
 
     def on_write_failed(self, message: WriteFailed) -> None:
+        if message.unreachable:
+            self._store_lost(message)
+            return
         self.notify(
             f"{message.description} is not stored yet: {message.error} "
             f"{counted(message.pending, 'change')} pending; ctrl+r retries.",
             title="Not saved", severity="error", markup=False, timeout=10,
         )
         self.update_status()
+
+    def _store_lost(self, message: WriteFailed) -> None:
+        """Said once per outage; the retries that fail meanwhile only move the count."""
+        if not self.store_unreachable:
+            self.store_unreachable = True
+            self.notify(
+                f"{message.error} {counted(message.pending, 'change')} pending, kept on this "
+                "desk and written when the store is back (ctrl+r tries now).",
+                title="Store unreachable", severity="error", markup=False, timeout=10,
+            )
+            self._unreachable_retry = self.set_interval(
+                UNREACHABLE_RETRY_SECONDS, self.writer.retry, name="store-retry")
+        self.update_status()
+
+    def on_store_reachable(self, message: StoreReachable) -> None:
+        if not self.store_unreachable:
+            return
+        self.store_unreachable = False
+        if self._unreachable_retry is not None:
+            self._unreachable_retry.stop()
+            self._unreachable_retry = None
+        self.notify("The store is back; the pending changes are being written.",
+                    title="Store", markup=False)
+        self.update_status()
+
+    def store_status(self) -> str:
+        """For the status line, while the store's server cannot be reached."""
+        return "Store unreachable" if self.store_unreachable else ""
 
     @work(thread=True, exclusive=True, group="count", exit_on_error=False,
           description="Count the claims left in the review queue")

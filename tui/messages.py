@@ -41,6 +41,13 @@ class WriteFailed(Message):
     description: str
     error: str
     pending: int
+    # The store's server could not be reached: the desk retries on its own.
+    unreachable: bool = False
+
+
+@dataclass
+class StoreReachable(Message):
+    """A write went through after the store's server could not be reached."""
 
 
 @dataclass

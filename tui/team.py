@@ -98,6 +98,8 @@ class TeamLink:
     # -- presence heartbeat --------------------------------------------------------------------
 
     def _report_presence(self) -> None:
+        if self.app.store_unreachable:
+            return  # nobody can see it meanwhile; reported again once the store is back
         article_id = self.app.open_article_id()
         now = time.monotonic()
         due = now - self._reported_at >= team.HEARTBEAT_SECONDS

@@ -97,7 +97,10 @@ class StoreWriter:
         """The checker's own changes not yet in the store (the status line's "N changes
         pending"): housekeeping such as presence and workers' writes are not counted."""
         with self._lock:
-            return sum(1 for w in self._pending if isinstance(w, PendingWrite) and w.announce)
+            return self._pending_count()
+
+    def _pending_count(self) -> int:
+        return sum(1 for w in self._pending if isinstance(w, PendingWrite) and w.announce)
 
     @property
     def settled(self) -> bool:
@@ -181,7 +184,7 @@ class StoreWriter:
             with self._lock:
                 self._writing = False
                 self._paused = True
-                pending = len(self._pending)
+                pending = self._pending_count()
             self._on_failed(write, exc, pending)
             return
         with self._lock:

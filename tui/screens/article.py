@@ -12,7 +12,7 @@ from textual.widgets import Header, Static
 
 from store import queue, team
 from store.changes import ChangeBatch
-from store.errors import ClaimdeskError
+from store.errors import ClaimdeskError, StoreUnreachable
 from store.models import Article, Claim
 from tui.messages import MatchesLoaded, StoreChanged
 from tui.screens.desk import DeskScreen
@@ -202,16 +202,24 @@ class ArticleScreen(DeskScreen):
         self.call_after_refresh(self._show_matches_if_current, claim)
 
     def _evidence(self, claim_id: int) -> tuple[str, ...]:
-        return tuple(e.url for e in self.desk.reader.evidence_for(claim_id))
+        try:
+            return tuple(e.url for e in self.desk.reader.evidence_for(claim_id))
+        except StoreUnreachable:
+            return ()  # the checker keeps judging; the status line says the store is away
 
     def _show_matches_if_current(self, claim: Claim) -> None:
         current = self.claim_list.current_claim if self.is_mounted else None
         if current is None or current.id != claim.id:
             return  # the cursor moved on before this claim was drawn
         store = self.desk.reader
-        if store.has_saved_matches(claim.id):
-            matches = store.saved_matches(claim.id)
-            self.match_panel.show_matches(claim.text, matches, self.desk.suggest(matches))
+        try:
+            saved = store.saved_matches(claim.id) if store.has_saved_matches(claim.id) else None
+        except StoreUnreachable:
+            self.match_panel.show_matches(claim.text, [])
+            self.shown_claim_id = None  # drawn again when the cursor comes back
+            return
+        if saved is not None:
+            self.match_panel.show_matches(claim.text, saved, self.desk.suggest(saved))
         else:
             self.compute_matches(claim)
 

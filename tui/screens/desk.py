@@ -39,7 +39,7 @@ class DeskScreen(Screen):
     # -- status ------------------------------------------------------------------
 
     def update_status(self) -> None:
-        parts = [self.status_extra(), self.desk.team_status()]
+        parts = [self.desk.store_status(), self.status_extra(), self.desk.team_status()]
         if self.desk.embedding is not None:
             done, total = self.desk.embedding
             parts.append(f"Embedding references {done:,}/{total:,}")

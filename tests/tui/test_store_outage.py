@@ -1,0 +1,76 @@
+"""A desk on PostgreSQL whose server goes away: one clear line, the checker's verdicts
+kept pending on the desk, and written, none lost, once the server is back. The real
+throwaway server is stopped and started again in the middle of the test."""
+
+from __future__ import annotations
+
+import time
+
+from textual.widgets import Static
+
+from store import Store
+from tests.tui.conftest import seed_store
+from tests.tui.helpers import DESK_SIZE, settle, static_text, table_text
+from tui.app import UNREACHABLE_RETRY_SECONDS, make_app
+from tui.screens.article import ArticleScreen
+from tui.settings import Settings
+from tui.widgets.claim_list import ClaimList
+from tui.widgets.filter_bar import FilterBar
+
+# A bound on waiting for the desk to find the server back, not a measured time.
+RECOVERY_WAIT = 20.0
+
+
+async def test_verdicts_given_while_the_server_is_down_are_written_when_it_returns(
+        postgres_url, postgres_server) -> None:
+    seeding = Store(postgres_url)
+    ids = seed_store(seeding)
+    seeding.close()
+    store = Store(postgres_url)
+    app = make_app(store, Settings().with_checker("ana"))
+    try:
+        async with app.run_test(size=DESK_SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("j", "enter")
+            await settle(pilot)
+            assert isinstance(app.screen, ArticleScreen) and app.screen.article_id == ids["first"]
+
+            postgres_server.shut_down()
+            try:
+                await pilot.press("x")  # first claim contested
+                await settle(pilot)
+                await pilot.press("j", "c")  # second claim corroborated
+                await settle(pilot)
+                # Through at least one retry that fails while the server is down.
+                await pilot.pause(UNREACHABLE_RETRY_SECONDS + 0.5)
+
+                bar = static_text(app.screen.query_one(FilterBar))
+                assert "Store unreachable" in bar and "2 changes pending" in bar
+                assert app.pending_writes == 2
+                said = [n for n in app._notifications if n.title == "Store unreachable"]
+                assert len(said) == 1  # once per outage, not once per retry
+                assert "cannot be reached" in said[0].message
+                assert "written when the store is back" in said[0].message
+                assert "\n" not in said[0].message
+                # The screen shows what the checker decided meanwhile.
+                rows = table_text(app.screen.query_one(ClaimList)).splitlines()
+                assert "contested" in rows[0] and "corroborated" in rows[1]
+            finally:
+                postgres_server.start()
+
+            deadline = time.monotonic() + RECOVERY_WAIT
+            while app.pending_writes or app.store_unreachable:
+                assert time.monotonic() < deadline, "the desk did not write its pending changes"
+                await pilot.pause(0.1)
+            await settle(pilot)
+            assert any("The store is back" in n.message for n in app._notifications)
+            bar = static_text(app.screen.query_one(FilterBar))
+            assert "Store unreachable" not in bar and "pending" not in bar
+    finally:
+        store.close()
+
+    after = Store(postgres_url)
+    first, second = after.claims_for_article(ids["first"])[:2]
+    assert [(h.verdict, h.checker) for h in after.verdict_history(first.id)] == [("contested", "ana")]
+    assert [(h.verdict, h.checker) for h in after.verdict_history(second.id)] == [("corroborated", "ana")]
+    after.close()
