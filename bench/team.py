@@ -1,7 +1,11 @@
-"""Several desks on one SQLite store: verdicts lost or overwritten unseen, key-to-store
+"""Several desks on one store: verdicts lost or overwritten unseen, key-to-store
 latency, and how long one desk's verdict takes to reach the other desks' screens.
 
 Run:  nice -n 10 .venv/bin/python bench/team.py [--desks 10] [--verdicts 200] [--seed 7]
+      [--engine postgresql]   (also on a throwaway PostgreSQL server, after SQLite)
+
+With `--engine postgresql` the same runs go first on an SQLite file (the baseline), then
+on a database of a throwaway local server (tests/pgserver.py: Unix socket, fsync off).
 
 Each desk is its own process running the real desk headless (`App.run_test`), opened on
 one store file of 20 articles x 60 claims, as a checker of its own. It opens articles
@@ -37,7 +41,7 @@ CLAIMS_PER_ARTICLE = 60
 KEYS = {"c": "corroborated", "x": "contested", "u": "unverified"}
 
 
-def build_store(path: Path) -> None:
+def build_store(path: Path | str) -> None:
     from store import Store
     from store.models import ArticleDraft, Candidate, ClaimDraft, Match, ReferenceDraft
 
@@ -62,7 +66,7 @@ def build_store(path: Path) -> None:
 # -- one desk (a child process) -------------------------------------------------------------
 
 
-async def run_desk(db: Path, index: int, verdicts: int, seed: int, folder: Path) -> dict:
+async def run_desk(db: Path | str, index: int, verdicts: int, seed: int, folder: Path) -> dict:
     from store import Store
     from tui.app import ClaimdeskApp
     from tui.screens.article import ArticleScreen
@@ -134,15 +138,17 @@ async def run_desk(db: Path, index: int, verdicts: int, seed: int, folder: Path)
 
 
 def desk_main(args: argparse.Namespace) -> None:
-    result = asyncio.run(run_desk(Path(args.db), args.desk, args.verdicts, args.seed, Path(args.folder)))
+    result = asyncio.run(run_desk(args.db, args.desk, args.verdicts, args.seed, Path(args.folder)))
     Path(args.folder, f"result-{args.desk}.json").write_text(json.dumps(result))
 
 
 # -- the run (parent) ---------------------------------------------------------------------------
 
 
-def run_team(folder: Path, desks: int, verdicts: int, seed: int) -> list[dict]:
-    db = folder / "team.db"
+def run_team(folder: Path, desks: int, verdicts: int, seed: int,
+             db: Path | str | None = None) -> list[dict]:
+    """The desks on `db` (a new SQLite file in `folder` when None)."""
+    db = folder / "team.db" if db is None else db
     build_store(db)
     procs = [subprocess.Popen([sys.executable, __file__, "--desk", str(i), "--db", str(db),
                                "--verdicts", str(verdicts), "--seed", str(seed), "--folder", str(folder)])
@@ -228,6 +234,8 @@ def main() -> None:
     parser.add_argument("--desks", type=int, default=10)
     parser.add_argument("--verdicts", type=int, default=200, help="verdicts per desk")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--engine", choices=("sqlite", "postgresql"), default="sqlite",
+                        help="postgresql: SQLite first as the baseline, then PostgreSQL")
     parser.add_argument("--desk", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("--folder", help=argparse.SUPPRESS)
@@ -235,16 +243,39 @@ def main() -> None:
     if args.desk is not None:
         desk_main(args)
         return
-    for label, desks in (("baseline: 1 desk alone", 1), (f"{args.desks} desks", args.desks)):
-        with tempfile.TemporaryDirectory(prefix="claimdesk-team-") as tmp:
-            results, db, elapsed = run_team(Path(tmp), desks, args.verdicts, args.seed)
-            figures = audit(results, db)
-        print(f"{label}: {figures['presses']} verdict keys in {elapsed:.1f} s, "
-              f"{figures['verdict_rows']} verdicts stored, {figures['clashes']} clashes shown, "
-              f"{figures['lost']} lost, {figures['overwritten_unseen']} overwritten unseen")
-        print("  " + describe("key to store", figures["key_to_store"]))
-        if desks > 1:
-            print("  " + describe("desk to desk (commit to the other screens)", figures["desk_to_desk"]))
+    engines = ["sqlite"] if args.engine == "sqlite" else ["sqlite", "postgresql"]
+    server = None
+    if "postgresql" in engines:
+        from tests.pgserver import HOW_TO_GET, PostgresServer, find_binaries
+
+        binaries = find_binaries()
+        if binaries is None:
+            raise SystemExit(HOW_TO_GET)
+        server = PostgresServer(binaries)
+    try:
+        for engine in engines:
+            print(f"-- {engine}")
+            for label, desks in (("baseline: 1 desk alone", 1), (f"{args.desks} desks", args.desks)):
+                run_once(label, desks, args, server if engine == "postgresql" else None)
+    finally:
+        if server is not None:
+            server.stop()
+
+
+def run_once(label: str, desks: int, args: argparse.Namespace, server) -> None:
+    with tempfile.TemporaryDirectory(prefix="claimdesk-team-") as tmp:
+        url = server.new_database() if server is not None else None
+        results, db, elapsed = run_team(Path(tmp), desks, args.verdicts, args.seed, url)
+        figures = audit(results, db)
+        if server is not None:
+            server.drop_database(url)
+    print(f"{label}: {figures['presses']} verdict keys in {elapsed:.1f} s, "
+          f"{figures['verdict_rows']} verdicts stored, {figures['clashes']} clashes shown, "
+          f"{figures['lost']} lost, {figures['overwritten_unseen']} overwritten unseen", flush=True)
+    print("  " + describe("key to store", figures["key_to_store"]), flush=True)
+    if desks > 1:
+        print("  " + describe("desk to desk (commit to the other screens)", figures["desk_to_desk"]),
+              flush=True)
 
 
 if __name__ == "__main__":
