@@ -119,6 +119,7 @@ class ClaimdeskApp(App):
         self.store_unreachable = False
         self._unreachable_retry: Timer | None = None
         self._writer_lost_store = False  # the same, as the writer thread last saw it
+        self._quit_warned = False
         self._counter_lock = threading.Lock()
         self._counter: Store | None = None
         # (embedded, total) while reference claims are being embedded, else None.
@@ -234,6 +235,18 @@ class ClaimdeskApp(App):
     def action_retry_writes(self) -> None:
         self.writer.retry()
 
+    async def action_quit(self) -> None:
+        """Quit; with changes still pending (a store that cannot be written), only at
+        the second asking, since they are lost with the desk."""
+        pending = self.pending_writes
+        if pending and self.writes_settled and not self._quit_warned:  # failed, waiting
+            self._quit_warned = True
+            self.notify(f"{counted(pending, 'change')} not stored yet, lost if the desk closes now; "
+                        "q again quits anyway, ctrl+r retries.",
+                        title="Not saved", severity="warning", markup=False, timeout=8)
+            return
+        await super().action_quit()
+
     def on_store_changed(self, message: StoreChanged) -> None:
         for screen in self.desk_screens():
             if screen.is_mounted:
@@ -290,10 +303,17 @@ class ClaimdeskApp(App):
           description="Count the claims left in the review queue")
     def count_remaining(self) -> None:
         reader = self.background_reader
-        mine = queue.my_open_count(reader, self.checker) if self.checker else 0
-        has_mine = mine > 0 or bool(self.checker and team.has_assignments(reader, self.checker))
-        self.post_message(RemainingCounted(queue.remaining_count(reader), count_stale_claims(reader),
-                                           mine if has_mine else None))
+        # Twice: a connection the server dropped fails once, then is opened again.
+        for attempt in range(2):
+            try:
+                mine = queue.my_open_count(reader, self.checker) if self.checker else 0
+                has_mine = mine > 0 or bool(self.checker and team.has_assignments(reader, self.checker))
+                counts = (queue.remaining_count(reader), count_stale_claims(reader))
+                break
+            except StoreUnreachable:
+                if attempt:
+                    return  # counted again after the next write, or once the store is back
+        self.post_message(RemainingCounted(*counts, mine if has_mine else None))
 
     @work(thread=True, exclusive=True, group="embed", exit_on_error=False,
           description="Embed reference claims for semantic matching")

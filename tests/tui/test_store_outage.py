@@ -55,6 +55,12 @@ async def test_verdicts_given_while_the_server_is_down_are_written_when_it_retur
                 # The screen shows what the checker decided meanwhile.
                 rows = table_text(app.screen.query_one(ClaimList)).splitlines()
                 assert "contested" in rows[0] and "corroborated" in rows[1]
+                # Quitting now would lose them: the desk asks first.
+                await pilot.press("q")
+                await pilot.pause()
+                assert app.is_running
+                assert any("2 changes not stored yet, lost if the desk closes now" in n.message
+                           for n in app._notifications)
             finally:
                 postgres_server.start()
 
