@@ -176,7 +176,9 @@ class ClaimdeskApp(App):
 
     @property
     def desk_screen(self) -> DeskScreen | None:
-        screen = self.screen
+        # A worker's message can arrive while the desk closes and its screens are gone.
+        stack = self.screen_stack
+        screen = stack[-1] if stack else None
         return screen if isinstance(screen, DeskScreen) else None
 
     def desk_screens(self) -> Iterable[DeskScreen]:
