@@ -251,6 +251,7 @@ def test_match_batch_gives_one_object_per_line(capsys, db, references_file, tmp_
         (["match", "--batch", "x.txt"], ["--json"]),
         (["match", "--batch", "missing-batch.txt", "--json"], ["missing-batch.txt"]),
         (["match", "x", "--limit", "0"], ["--limit"]),
+        (["match", "x", "--date", "last spring"], ["--date", "YYYY-MM-DD", "last spring"]),
     ],
 )
 def test_match_usage_errors(capsys, db, argv, words) -> None:
