@@ -803,27 +803,31 @@ def debate_report_and_suggestions() -> None:
             print_row("default output, context in the text", metrics(
                 [([ids[m.candidate.id] for m in operations.find_matches(store, in_context(s))], s.relevant)
                  for s in sentences]))
-            print_row("default output, context + speaker", metrics(
-                [([ids[m.candidate.id] for m in operations.find_matches(store, in_context(s), speaker=s.speaker)],
+            print_row("default output, context + speaker, date", metrics(
+                [([ids[m.candidate.id] for m in operations.find_matches(store, in_context(s), speaker=s.speaker,
+                                                                      date=s.date)],
                   s.relevant) for s in sentences]))
             print_row("lexical alone (semantic off), same", metrics(
                 [([ids[m.candidate.id] for m in operations.find_matches(store, in_context(s), semantic=False,
-                                                                      speaker=s.speaker)],
+                                                                      speaker=s.speaker, date=s.date)],
                   s.relevant) for s in sentences]))
-        queries = [(in_context(s), s.speaker) for split in ("train", "dev") for s in checkthat_2b_sentences(split)]
+        queries = [(in_context(s), s.speaker, s.date) for split in ("train", "dev")
+                   for s in checkthat_2b_sentences(split)]
         suggestion_agreement("PolitiFact store, 2B train+dev sentences", store, queries)
     with tempfile.TemporaryDirectory() as folder:
         demo = Store(Path(folder) / "demo.db")
         operations.seed_demo(demo)
-        claims = [(c.text, c.speaker) for row in demo.query("SELECT DISTINCT article_id FROM claims")
+        claims = [(c.text, c.speaker, demo.get_article(c.article_id).published if c.speaker else "")
+                  for row in demo.query("SELECT DISTINCT article_id FROM claims")
                   for c in demo.claims_for_article(row["article_id"])]
         suggestion_agreement("demo store, its article's claims", demo, claims)
 
 
-# (speaker bonus, date bonus) pairs tried. A first pass (speaker alone, 0-30 points, with
-# the name also in the text) found 20 best on train; the date bonus is tried beside it.
-BONUS_GRID = ((0.0, 0.0), (20.0, 0.0), (0.0, 10.0), (0.0, 20.0), (10.0, 10.0), (20.0, 5.0),
-              (20.0, 10.0), (20.0, 20.0), (20.0, 30.0), (30.0, 20.0))
+# (speaker bonus, date bonus) pairs tried, in ranking points (they order the matches and
+# leave the scores alone); 100 puts every such candidate above every other one. (0, 0)
+# comes first: the baseline, and the choice on ties.
+BONUS_STEPS = (0.0, 5.0, 10.0, 20.0, 30.0, 45.0, 60.0, 100.0)
+BONUS_GRID = tuple(itertools.product(BONUS_STEPS, BONUS_STEPS))
 
 
 def speaker_fit() -> None:
@@ -869,8 +873,11 @@ def speaker_fit() -> None:
             table.append(row)
             tops.append(top)
         means = [statistics.mean(row[j] for row in table) for j in range(len(BONUS_GRID))]
-        for pair, mean in zip(BONUS_GRID, means):
-            print(f"  speaker {pair[0]:g}, date {pair[1]:g}: MAP@5 {mean:.4f}", flush=True)
+        print("  MAP@5 by speaker bonus (rows) and date bonus (columns)", flush=True)
+        print("  " + " " * 9 + "".join(f"{d:>8g}" for d in BONUS_STEPS), flush=True)
+        for speaker_bonus in BONUS_STEPS:
+            cells = [means[BONUS_GRID.index((speaker_bonus, d))] for d in BONUS_STEPS]
+            print(f"  {speaker_bonus:>9g}" + "".join(f"{m:8.4f}" for m in cells), flush=True)
         for shuffle in range(SHUFFLES):
             order = list(range(len(table)))
             random.Random(shuffle).shuffle(order)
@@ -891,8 +898,8 @@ def speaker_fit() -> None:
                   flush=True)
 
 
-def suggestion_agreement(label: str, store: Store, queries: Sequence[tuple[str, str]]) -> None:
-    """How many queries (text, speaker) get a suggestion, and how many suggestions agree with the
+def suggestion_agreement(label: str, store: Store, queries: Sequence[tuple[str, str, str]]) -> None:
+    """How many queries (text, speaker, date) get a suggestion, and how many suggestions agree with the
     normalised rating of the match they cite (a contested suggestion from a conflict
     cites a match rated true: the claim contradicts it, counted apart)."""
     import operations
@@ -900,8 +907,8 @@ def suggestion_agreement(label: str, store: Store, queries: Sequence[tuple[str, 
 
     made = agree = from_conflict = disagree_sources = 0
     verdicts: Counter = Counter()
-    for query, speaker in queries:
-        suggestion = suggest_verdict(operations.find_matches(store, query, speaker=speaker))
+    for query, speaker, date in queries:
+        suggestion = suggest_verdict(operations.find_matches(store, query, speaker=speaker, date=date))
         if suggestion.verdict is None:
             disagree_sources += suggestion.because.startswith("sources disagree")
             continue

@@ -40,13 +40,16 @@ mean before the link), so a claim that differs in its checkable core ranks below
 that does not.
 
 When the query's speaker is known (a transcript's line), a candidate whose claimant is
-that speaker (`matchers.context.same_speaker`) gains `SPEAKER_BONUS` points (with the
-trees, hundredths of the corrected mean before the link, as the conflict penalty): a
-debate sentence is most often checked as its speaker's claim, which its words alone
-seldom say. When the query's date is known (the transcript's), a candidate stated in
-that year or the year before (`matchers.context.stated_recently`) gains `DATE_BONUS`
-points the same way. The bonuses sit outside the weights and the trees, which were
-fitted on tweets without a speaker or a date; without them they change nothing.
+that speaker (`matchers.context.same_speaker`) ranks as if it scored `SPEAKER_BONUS`
+points more: a debate sentence is most often checked as its speaker's claim, which its
+words alone seldom say. When the query's date is known (the transcript's), a candidate
+stated in that year or the year before (`matchers.context.stated_recently`) gains
+`DATE_BONUS` points the same way. These priors order the matches (score plus bonus,
+kept on each match as `rank_bonus` for later stages) but never enter the score, which
+stays the calibrated same-claim chance: a same-speaker claim on another topic is listed
+higher, not taken for the same claim. Each match names its priors in
+`explanation["prior"]`. They sit outside the weights and the trees, which were fitted
+on tweets without a speaker or a date; without them they change nothing.
 
 At or above `DEFAULT_MIN_SCORE` a match is counted as the same claim (the desk's
 `matchers.verdict.SAME_CLAIM_SCORE` is stricter); below it a candidate is most often
@@ -100,12 +103,16 @@ TITLED_WEIGHTS: dict[str, float] = {
 }
 CONFLICT_PENALTY = 2.0
 TITLED_CONFLICT_PENALTY = 1.0
-# Points for a candidate whose claimant is the query's speaker, and for one stated in
-# the query's year or the year before (see the module docstring). Off: on CheckThat!
-# 2022 2B train (bench/matching.py --speaker) they raise MAP@5, but as score points they
-# also lift wrong matches over the "same claim" threshold (bench/NOTES.md).
-SPEAKER_BONUS = 0.0
-DATE_BONUS = 0.0
+# Points added to the ranking key (not the score) of a candidate whose claimant is the
+# query's speaker, and of one stated in the query's year or the year before (see the
+# module docstring); fitted on CheckThat! 2022 2B train (bench/matching.py --speaker,
+# chosen in 14 of 15 cross-validation folds). 100 puts every recent candidate above
+# every older one: debates repeat what was said on that campaign's trail.
+SPEAKER_BONUS = 45.0
+DATE_BONUS = 100.0
+# The labels of those priors, in a match's `explanation["prior"]` and on the desk.
+SAME_SPEAKER = "same speaker"
+RECENT_CLAIM = "same or prior year"
 # Without the trees (no BM25, or `weights` given), the titled features' weighted mean
 # runs lower (a tweet's character n-grams are seldom all in a headline); raised to this
 # power (monotone, 0 and 1 kept), its "same claim" F1 optimum on train falls at
@@ -321,9 +328,10 @@ def rank_candidates(
     each with its explanation. Ties keep the candidates' input order.
 
     `speaker` is who said the query (a transcript's line), "" when unknown: a candidate
-    whose claimant is that speaker gains `speaker_bonus` points. `date` is when it was
-    said (its article's date), "" when unknown: a candidate stated in that year or the
-    year before gains `date_bonus` points.
+    whose claimant is that speaker ranks `speaker_bonus` points higher. `date` is when it
+    was said (its article's date), "" when unknown: a candidate stated in that year or
+    the year before ranks `date_bonus` points higher. The bonuses order the matches
+    (best first by score plus bonus) and leave their scores as they are.
 
     With `shortlist`, only that many candidates (chosen by a cheap score, at least
     `limit`) get the full features: for a large pool, most of the reranking time.
@@ -339,37 +347,36 @@ def rank_candidates(
     # The trees correct the shipped weights' score only.
     trees = load_rerank_trees() if weights is None else None
     corrected = _corrected_means(features, trees) if trees is not None else {}
-    bonus = [
-        (speaker_bonus if speaker and same_speaker(speaker, c.claimant) else 0.0)
-        + (date_bonus if date and stated_recently(date, c.date) else 0.0)
+    priors = [
+        candidate_priors(c, speaker=speaker, speaker_bonus=speaker_bonus, date=date, date_bonus=date_bonus)
         for c in candidates
     ]
+    bonus = [sum(points.values()) for points in priors]
     scores = []
     for i, (candidate, values) in enumerate(zip(candidates, features)):
         if q_text and q_text == match_view(candidate.text)[0]:
             corrected.pop(i, None)
             scores.append(100.0)
         elif i in corrected:
-            corrected[i] += bonus[i] / 100.0
             scores.append(100.0 * trees.linked(corrected[i]))
         else:
             fused = fuse(values, weights)
             if candidate.title.strip():
                 fused **= TITLED_SCORE_POWER
-            scores.append(max(0.0, min(100.0, 100.0 * fused + bonus[i])))
+            scores.append(max(0.0, min(100.0, 100.0 * fused)))
     q = analyse(query)
-    order = sorted(range(len(candidates)), key=lambda i: -scores[i])
+    order = sorted(range(len(candidates)), key=lambda i: -(scores[i] + bonus[i]))
     shortlisted = order[: max(limit * _EXPLAIN_FACTOR, 10)]
     ranked: list[tuple[float, int, dict]] = []
-    # The best `limit` returnable scores so far: a penalty only lowers a score, so a
-    # candidate whose unpenalised score rounds below the `limit`-th of them (or below
-    # `min_score`) cannot be returned, and explaining it (most of the reranking time)
-    # is skipped.
+    # The best `limit` returnable ranking keys (score plus bonus) so far: a penalty only
+    # lowers a score, so a candidate whose unpenalised score rounds below `min_score`, or
+    # whose unpenalised key below the `limit`-th kept one, cannot be returned, and
+    # explaining it (most of the reranking time) is skipped.
     prune = conflict_penalty is None or conflict_penalty >= 0
     kept: list[float] = []
     for i in shortlisted:
         bound = round(max(0.0, min(100.0, scores[i])), 1)
-        if prune and (bound < min_score or (len(kept) >= limit and bound < kept[limit - 1])):
+        if prune and (bound < min_score or (len(kept) >= limit and bound + bonus[i] < kept[limit - 1])):
             continue
         explanation = explain(q, analyse(candidates[i].text))
         kinds = {flag["kind"] for flag in explanation["conflicts"]}
@@ -382,15 +389,37 @@ def rank_candidates(
             score = 100.0 * trees.linked(corrected[i] - penalty / 100.0 * len(kinds))
         else:
             score = max(0.0, min(100.0, scores[i] - penalty * len(kinds)))
+        if priors[i]:
+            explanation["prior"] = list(priors[i])
         ranked.append((round(score, 1), i, explanation))
         if round(score, 1) >= min_score:
-            kept = sorted([*kept, round(score, 1)], reverse=True)[:limit]
-    ranked.sort(key=lambda item: (-item[0], item[1]))
+            kept = sorted([*kept, round(score, 1) + bonus[i]], reverse=True)[:limit]
+    ranked.sort(key=lambda item: (-(item[0] + bonus[item[1]]), item[1]))
     return [
-        Match(candidate=candidates[i], score=score, explanation=explanation)
+        Match(candidate=candidates[i], score=score, explanation=explanation, rank_bonus=bonus[i])
         for score, i, explanation in ranked
         if score >= min_score
     ][:limit]
+
+
+def candidate_priors(
+    candidate: Candidate,
+    *,
+    speaker: str = "",
+    speaker_bonus: float = SPEAKER_BONUS,
+    date: str = "",
+    date_bonus: float = DATE_BONUS,
+) -> dict[str, float]:
+    """The ranking points a candidate gains beyond its words, by the label the desk
+    shows: `SAME_SPEAKER` when its claimant is the query's `speaker`, `RECENT_CLAIM` when
+    it was stated in the year of the query's `date` or the year before. A prior worth no
+    points is left out."""
+    points: dict[str, float] = {}
+    if speaker_bonus and speaker and same_speaker(speaker, candidate.claimant):
+        points[SAME_SPEAKER] = speaker_bonus
+    if date_bonus and date and stated_recently(date, candidate.date):
+        points[RECENT_CLAIM] = date_bonus
+    return points
 
 
 def find_matches(

@@ -7,8 +7,9 @@
 - `pack_vectors(vectors)` / `unpack_vector(blob)`: the bytes stored with a reference claim.
 - `semantic_scores(query, texts)`: the cosine similarity of the query's embedding to each
   text's, in [-1, 1].
-- `fuse_semantic(matches, scores, weight)`: the matches re-sorted by
-  `(1 - weight) * score + weight * 100 * max(0, similarity)`, a 0-100 score again.
+- `fuse_semantic(matches, scores, weight)`: the matches scored
+  `(1 - weight) * score + weight * 100 * max(0, similarity)`, a 0-100 score again, and
+  re-sorted by it plus their `rank_bonus` (speaker and date priors, `matchers.rank`).
 - `rerank_semantic(query, matches, stored)`: the two together, with the weight tuned on
   train; `stored` holds reference claims' embeddings read from the store, the others
   are embedded on the spot.
@@ -258,8 +259,9 @@ def fuse_semantic(
     matches: Sequence[Match], scores: Sequence[float], weight: float = DEFAULT_SEMANTIC_WEIGHT
 ) -> list[Match]:
     """The matches with their scores replaced by `(1 - weight) * score + weight * 100 *
-    max(0, similarity)` (0-100, one decimal), best first; ties keep the input order.
-    Explanations are kept as they are."""
+    max(0, similarity)` (0-100, one decimal), best first by that score plus each match's
+    `rank_bonus` (the lexical ranking's priors, which order but never enter a score);
+    ties keep the input order. Explanations are kept as they are."""
     if len(scores) != len(matches):
         raise ValueError(
             f"fuse_semantic got {len(scores)} similarities for {len(matches)} matches."
@@ -270,7 +272,7 @@ def fuse_semantic(
     for index, (match, similarity) in enumerate(zip(matches, scores)):
         score = (1.0 - weight) * match.score + weight * 100.0 * max(0.0, min(1.0, similarity))
         fused.append((round(max(0.0, min(100.0, score)), 1), index, match))
-    fused.sort(key=lambda item: (-item[0], item[1]))
+    fused.sort(key=lambda item: (-(item[0] + item[2].rank_bonus), item[1]))
     return [replace(match, score=score) for score, _, match in fused]
 
 

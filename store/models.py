@@ -131,11 +131,17 @@ class Candidate:
 
 @dataclass(frozen=True)
 class Match:
-    """A candidate with its 0-100 similarity to the query."""
+    """A candidate with its 0-100 similarity to the query.
+
+    `rank_bonus` is what the ranking adds to the score to order matches (priors such as
+    the query's speaker having made the claim, named in `explanation["prior"]`); the
+    score itself stays the calibrated same-claim chance. Not saved: saved matches keep
+    their order instead."""
 
     candidate: Candidate
     score: float
     explanation: dict = field(default_factory=dict)
+    rank_bonus: float = 0.0
 
 
 @dataclass(frozen=True)

@@ -83,6 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object per claim")
     p.add_argument("--semantic", action=argparse.BooleanOptionalAction, default=True,
                    help="rerank the best matches with sentence embeddings (default: on)")
+    p.add_argument("--speaker", default="", metavar="NAME",
+                   help="who said the text (a transcript's speaker): their own claims are listed higher")
+    p.add_argument("--date", default="", metavar="DATE",
+                   help="when it was said (YYYY-MM-DD): claims of that year or the year before are listed higher")
     p.set_defaults(handler=cmd_match)
 
     p = commands.add_parser("verdict", parents=[common], help="record a verdict on a claim")
@@ -316,6 +320,11 @@ def cmd_match(args: argparse.Namespace, store: Store, out: TextIO) -> int:
 
     if args.limit < 1:
         raise ClaimdeskError(f"--limit must be at least 1, not {args.limit}.")
+    if args.date:
+        from matchers.context import date_year
+
+        if date_year(args.date) is None:
+            raise ClaimdeskError(f"--date needs a date with its year (YYYY-MM-DD), not {shown(args.date)!r}.")
     if args.batch is not None:
         if args.text is not None:
             raise ClaimdeskError("Give either TEXT or --batch FILE, not both.")
@@ -328,7 +337,7 @@ def cmd_match(args: argparse.Namespace, store: Store, out: TextIO) -> int:
         queries = [args.text]
     for query in queries:
         found = operations.find_matches(store, query, limit=args.limit, min_score=args.min_score,
-                                        semantic=args.semantic)
+                                        semantic=args.semantic, speaker=args.speaker, date=args.date)
         suggestion = matchers.suggest_verdict(found)
         corroboration = matchers.corroboration(found)
         if args.json:
@@ -353,7 +362,8 @@ def cmd_match(args: argparse.Namespace, store: Store, out: TextIO) -> int:
             c = m.candidate
             rating = f" [{c.rating}]" if c.rating else ""
             kind = "same claim" if matchers.is_same_claim(m) else "related"
-            print(f"{m.score:5.1f}  {kind:<10}  {c.kind} {c.id}  {shown(c.source or '-')}{shown(rating)}  "
+            prior = f" (ranked up: {', '.join(m.explanation['prior'])})" if m.explanation.get("prior") else ""
+            print(f"{m.score:5.1f}  {kind:<10}  {c.kind} {c.id}  {shown(c.source or '-')}{shown(rating)}{prior}  "
                   f"{shown(c.text)}", file=out)
     return 0
 
@@ -378,7 +388,8 @@ def _match_json(m: Match) -> dict:
     c = m.candidate
     return {"id": c.id, "kind": c.kind, "text": c.text, "score": round(m.score, 2),
             "source": c.source, "url": c.url, "rating": c.rating, "date": c.date,
-            "same_claim": matchers.is_same_claim(m), "explanation": m.explanation}
+            "same_claim": matchers.is_same_claim(m), "prior": m.explanation.get("prior", []),
+            "explanation": m.explanation}
 
 
 def cmd_verdict(args: argparse.Namespace, store: Store, out: TextIO) -> int:

@@ -232,6 +232,26 @@ def test_match_lists_ranked_candidates_under_the_same_claim_threshold(capsys, db
     assert result["suggested"]["verdict"] is None and result["suggested"]["match_id"] is None
 
 
+def test_match_lists_a_claim_of_the_lines_year_first_with_its_score_and_says_why(capsys, db,
+                                                                                   references_file) -> None:
+    """--date: a claim stated that year or the year before is listed above a better-scored
+    older one, with the score it has without --date, marked "prior" in JSON."""
+    run(capsys, "--db", db, "import", str(references_file))
+    query = "Militants near Idlib: Turkey, Iran and Russia agreed a de-escalation zone at the Astana talks"
+    _, out, _ = run(capsys, "--db", db, "match", query, "--json")
+    plain = json_lines(out)[0]["matches"]
+    assert [m["source"] for m in plain] == ["Checker B", "Checker A"]
+    assert all(m["prior"] == [] for m in plain)
+    code, out, _ = run(capsys, "--db", db, "match", query, "--json", "--date", "2019-05-01")
+    assert code == 0
+    dated = json_lines(out)[0]["matches"]
+    assert [m["source"] for m in dated] == ["Checker A", "Checker B"]
+    assert dated[0]["prior"] == ["same or prior year"] and dated[1]["prior"] == []
+    assert {m["id"]: m["score"] for m in dated} == {m["id"]: m["score"] for m in plain}
+    _, out, _ = run(capsys, "--db", db, "match", query, "--date", "2019-05-01")
+    assert "(ranked up: same or prior year)" in out.splitlines()[2]
+
+
 def test_match_batch_gives_one_object_per_line(capsys, db, references_file, tmp_path) -> None:
     run(capsys, "--db", db, "import", str(references_file))
     batch = tmp_path / "batch.txt"
@@ -251,6 +271,7 @@ def test_match_batch_gives_one_object_per_line(capsys, db, references_file, tmp_
         (["match", "--batch", "x.txt"], ["--json"]),
         (["match", "--batch", "missing-batch.txt", "--json"], ["missing-batch.txt"]),
         (["match", "x", "--limit", "0"], ["--limit"]),
+        (["match", "x", "--date", "last spring"], ["--date", "YYYY-MM-DD", "last spring"]),
     ],
 )
 def test_match_usage_errors(capsys, db, argv, words) -> None:

@@ -1,6 +1,6 @@
 """The match panel: same-claim matches first, the other ranked candidates under "Related"
-(dimmed, still selectable), how many sources agree and dispute, and the suggestion with
-its reason."""
+(dimmed, still selectable), how many sources agree and dispute, the suggestion with its
+reason, and why a match is ranked above a better-scored one."""
 
 from __future__ import annotations
 
@@ -79,3 +79,22 @@ async def test_sources_that_disagree_give_no_suggestion(seeded) -> None:
         await pilot.press("s")
         await settle(pilot)
     assert store.get_claim(first.id).verdict is None
+
+
+async def test_a_match_ranked_up_by_its_speaker_says_so_on_its_header_line(seeded) -> None:
+    store, ids = seeded
+    first = store.claims_for_article(ids["first"])[0]
+    theirs = add_reference(store, "Turkey sent tanks to the border.", "Checker", "False", "contested", "2017-05-05")
+    closer = add_reference(store, "Turkey sent tanks to the border in 2017.", "Other desk", "True",
+                           "corroborated", "2017-05-05")
+    store.save_matches(first.id, [
+        Match(store.get_candidate("reference", theirs), 40.0, no_conflicts() | {"prior": ["same speaker"]}),
+        Match(store.get_candidate("reference", closer), 45.0, no_conflicts()),
+    ])
+    async with running_desk(store) as (app, pilot):
+        app.open_article(ids["first"])
+        await settle(pilot)
+        lines = static_text(app.screen.query_one(MatchPanel)).splitlines()
+        [tagged] = [line for line in lines if "ranked up" in line]
+        assert f"reference {theirs}" in tagged and tagged.rstrip().endswith("ranked up: same speaker")
+        assert lines.index(tagged) < next(i for i, line in enumerate(lines) if f"reference {closer}" in line)

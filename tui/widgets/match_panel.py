@@ -1,6 +1,7 @@
 """A claim's matches side by side with the claim: shared words, words found on one side
 only, and the matcher's conflict flags (a different number, say) in a warning colour.
-Each match shows its id, score, source, date, published rating and URL.
+Each match shows its id, score, source, date, published rating and URL, and why it is
+ranked above a better-scored one when it is ("same speaker", "same or prior year").
 
 Matches holding the same claim come first; the other ranked candidates follow under
 "Related", dimmed and still selectable. Above them: how many sources agree and dispute,
@@ -52,6 +53,12 @@ def conflict_lines(explanation: dict) -> list[str]:
         else:
             lines.append(str(conflict))
     return lines
+
+
+def prior_labels(explanation: dict) -> list[str]:
+    """The ranking priors a match gained (`matchers.rank.candidate_priors`), as saved."""
+    priors = explanation.get("prior")
+    return [p for p in priors if isinstance(p, str)] if isinstance(priors, list) else []
 
 
 def conflict_words(explanation: dict) -> set[str]:
@@ -178,6 +185,10 @@ class MatchPanel(Static):
         if c.rating:
             title.append("  rating: ", style="bold")
             title.append_text(literal(one_line(c.rating, 40), "bold yellow"))
+        priors = prior_labels(explanation)
+        if priors:
+            title.append("  ranked up: ", style="dim")
+            title.append_text(literal(one_line(", ".join(priors), 60), "italic"))
         table = Table(title=title, title_justify="left", expand=True, show_header=True,
                       box=None, padding=(0, 1), header_style="dim", style="dim" if related else "",
                       title_style="dim" if related else "")
