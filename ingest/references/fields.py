@@ -12,6 +12,8 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
+import orjson
+
 from ingest.ratings import normalise_rating
 from ingest.text import neutralise_controls
 from store.models import VERDICTS, ReferenceDraft
@@ -48,7 +50,12 @@ def json_loads(text: str) -> Any:
     """`json.loads` with big integers kept as text, and one decoder for every row."""
     if text.startswith("\ufeff"):  # as json.loads says it
         raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
-    return _DECODER.decode(text)
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        # What orjson refuses and json reads (NaN, integers beyond 64 bits, lone
+        # surrogates) reads as before; json's message names what is wrong with the rest.
+        return _DECODER.decode(text)
 
 
 def json_type(value: Any) -> str:
