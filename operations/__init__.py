@@ -16,6 +16,7 @@ from operations.freshness import (
 from operations.matching import (
     MatchingError,
     embed_references,
+    embedding_progress,
     find_matches,
     match_article,
     match_claim,
@@ -33,6 +34,7 @@ __all__ = [
     "check_feed",
     "count_stale_claims",
     "embed_references",
+    "embedding_progress",
     "export_report",
     "export_report_file",
     "fetch_feeds",

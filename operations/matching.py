@@ -133,6 +133,13 @@ def match_article(
 EMBED_ROWS_PER_WRITE = 2_000
 
 
+def embedding_progress(store: Store) -> tuple[int, int]:
+    """(reference claims embedded by the shipped model, reference claims stored)."""
+    from matchers import semantic as embeddings
+
+    return store.embedding_progress(embeddings.model_name())
+
+
 def embed_references(store: Store, *, on_progress: ProgressCallback | None = None,
                      should_stop: Callable[[], bool] | None = None,
                      write: WriteRunner | None = None) -> int:

@@ -79,10 +79,11 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
 
 
-def reference_key(draft: ReferenceDraft) -> str:
-    """Identity of a reference claim: the same text from the same source and URL."""
+def reference_key(draft: ReferenceDraft) -> bytes:
+    """Identity of a reference claim: the same text from the same source and URL (the
+    first 16 bytes of a SHA-256, plenty against accidental collisions, and a small index)."""
     parts = (" ".join(draft.text.split()).casefold(), draft.source.strip(), draft.url.strip())
-    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).digest()[:16]
 
 
 def _reference_rows(drafts: Iterator[ReferenceDraft], stamp: str) -> list[tuple]:

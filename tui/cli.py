@@ -241,40 +241,66 @@ def cmd_import(args: argparse.Namespace, store: Store, out: TextIO) -> int:
                 _error(f"Interrupted: the {kept:,} reference claims stored before then are kept; "
                        f"importing {args.file} again adds the rest.")
             raise
-    print(f"{added} added, {skipped} skipped as duplicates", file=out)
+    # Flushed: from this line on the claims are searchable, whatever follows.
+    print(f"{added} added, {skipped} skipped as duplicates", file=out, flush=True)
     for error in row_errors:
         _error(str(error))
     if added:
-        _embed_references(store)
-        # The stored claims the new references could match carry them before this exits.
-        summary = operations.rematch_after_references(store, newest).summary()
-        if summary:
-            print(summary, file=out)
+        _after_import(store, newest, out)
     return EXIT_ERROR if row_errors else 0
 
 
-def _embed_references(store: Store) -> None:
-    """Embed the new reference claims for semantic matching, once they are searchable;
-    progress on a terminal's stderr. Interrupted, what is embedded stays and the desk
-    (or the next import) embeds the rest; until then those claims match as before."""
+def _after_import(store: Store, newest: int, out: TextIO) -> None:
+    """Embed the new reference claims for semantic matching, then match again the stored
+    claims they may match, each with a progress line on a terminal's stderr. Both can be
+    interrupted (ctrl+c) losing nothing: the claims are stored and searchable already,
+    what is embedded stays, and the rest is embedded by the desk (matching embeds a
+    candidate on the spot meanwhile)."""
     import operations
 
-    shown_progress = sys.stderr.isatty()
-
-    def progress(done: int, total: int) -> None:
-        if shown_progress:
-            print(f"\rembedding reference claims for semantic matching: {done:,}/{total:,}",
-                  end="", file=sys.stderr, flush=True)
-
+    progress = _ProgressLine()
+    stage = "embedding"
     try:
-        operations.embed_references(store, on_progress=progress)
+        progress.label = "embedding reference claims for semantic matching"
+        operations.embed_references(store, on_progress=progress.update)
+        progress.end()
+        stage = "re-matching"
+        progress.label = "re-matching stored claims the new ones may match"
+        # The stored claims the new references could match carry them before this exits.
+        summary = operations.rematch_after_references(store, newest, on_progress=progress.update).summary()
+        progress.end()
     except KeyboardInterrupt:
-        if shown_progress:
-            print(file=sys.stderr)
-        _error("Embedding stopped; the desk embeds the rest, and claims not embedded yet still match.")
-        return
-    if shown_progress:
-        print(file=sys.stderr)
+        progress.end()
+        if stage == "embedding":
+            embedded, total = operations.embedding_progress(store)
+            _error(f"Interrupted while embedding: the imported claims are stored and searchable; "
+                   f"the {total - embedded:,} not embedded yet match by their words until the desk "
+                   "embeds them, and the stored claims they may match keep their earlier matches.")
+        else:
+            _error("Interrupted while re-matching: the imported claims are stored, searchable and "
+                   "embedded; the stored claims not re-matched yet keep their earlier matches.")
+        raise
+    if summary:
+        print(summary, file=out)
+
+
+class _ProgressLine:
+    """`label: done/total` rewritten in place on stderr, when stderr is a terminal."""
+
+    def __init__(self) -> None:
+        self.label = ""
+        self._shown = sys.stderr is not None and sys.stderr.isatty()
+        self._open = False
+
+    def update(self, done: int, total: int) -> None:
+        if self._shown:
+            print(f"\r{self.label}: {done:,}/{total:,}", end="", file=sys.stderr, flush=True)
+            self._open = True
+
+    def end(self) -> None:
+        if self._open:
+            print(file=sys.stderr, flush=True)
+            self._open = False
 
 
 class _ImportProgressBar:
@@ -503,7 +529,15 @@ def cmd_demo(args: argparse.Namespace, store: Store, out: TextIO) -> int:
     article, (added, _skipped) = operations.seed_demo(store)
     print(f"demo: article {article.article_id} ({article.claims} claims), {added} reference claims added", file=out)
     if added:
-        _embed_references(store)
+        progress = _ProgressLine()
+        progress.label = "embedding reference claims for semantic matching"
+        try:
+            operations.embed_references(store, on_progress=progress.update)
+        except KeyboardInterrupt:
+            progress.end()
+            _error("Embedding stopped; the desk embeds the rest, and claims not embedded yet still match.")
+            return 0
+        progress.end()
     return 0
 
 

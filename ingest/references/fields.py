@@ -12,6 +12,8 @@ from dataclasses import replace
 from functools import lru_cache
 from typing import Any
 
+import orjson
+
 from ingest.ratings import normalise_rating
 from ingest.text import neutralise_controls
 from store.models import VERDICTS, ReferenceDraft
@@ -48,7 +50,12 @@ def json_loads(text: str) -> Any:
     """`json.loads` with big integers kept as text, and one decoder for every row."""
     if text.startswith("\ufeff"):  # as json.loads says it
         raise json.JSONDecodeError("Unexpected UTF-8 BOM (decode using utf-8-sig)", text, 0)
-    return _DECODER.decode(text)
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        # What orjson refuses and json reads (NaN, integers beyond 64 bits, lone
+        # surrogates) reads as before; json's message names what is wrong with the rest.
+        return _DECODER.decode(text)
 
 
 def json_type(value: Any) -> str:
@@ -138,23 +145,22 @@ def plain_draft(row: dict) -> ReferenceDraft:
     text = get("text")
     if text is None or not text or len(text) > MAX_TEXT_CHARS:
         claim_text(text)  # says what is wrong
-    rating = get("rating", "")[:MAX_FIELD_CHARS]
-    url = get("url", "")[:MAX_FIELD_CHARS]
+    if len(joined) > MAX_FIELD_CHARS:  # a field may be too long: cut them all (the text has its own limit)
+        fields = {key: value[:MAX_FIELD_CHARS] for key, value in fields.items()}
+        fields["text"] = text
+        get = fields.get
+    rating = get("rating", "")
+    url = get("url", "")
     if url and not url.lower().startswith(("http://", "https://")):
         web_url(url)
     explicit = get("normalised_rating")
+    # Positional arguments, in the dataclass's field order: cheaper, once per row.
     return ReferenceDraft(
-        text=text,
-        source=get("source", "")[:MAX_FIELD_CHARS],
-        url=url,
-        rating=rating,
-        date=get("date", "")[:MAX_FIELD_CHARS],
-        external_id=get("id", "")[:MAX_FIELD_CHARS],
-        language=get("language", "")[:MAX_FIELD_CHARS],
-        normalised_rating=_normalised(rating, explicit) if explicit else cached_rating(rating),
+        text, get("source", ""), url, rating, get("date", ""), get("id", ""), get("language", ""),
+        _normalised(rating, explicit) if explicit else cached_rating(rating),
         # PolitiFact's exports and CheckThat! name the claimant "speaker".
-        claimant=(get("claimant", "") or get("speaker", ""))[:MAX_FIELD_CHARS],
-        title=get("title", "")[:MAX_FIELD_CHARS],
+        get("claimant", "") or get("speaker", ""),
+        get("title", ""),
     )
 
 

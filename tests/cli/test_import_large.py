@@ -124,3 +124,67 @@ def test_a_gigabyte_from_standard_input_imports_in_bounded_memory(tmp_path: Path
         assert s.count("reference_claims") == rows
     finally:
         s.close()
+
+
+# The command line embedding 500 claims per transaction, saying "embedded" after each.
+SMALL_EMBEDDING_BATCHES = (
+    "import sys\n"
+    "import operations.matching as matching\n"
+    "matching.EMBED_ROWS_PER_WRITE = 500\n"
+    "from store import Store\n"
+    "save = Store.save_reference_embeddings\n"
+    "def saved(self, model, vectors):\n"
+    "    count = save(self, model, vectors)\n"
+    "    print('embedded', flush=True)\n"
+    "    return count\n"
+    "Store.save_reference_embeddings = saved\n"
+    "from tui.cli import main\n"
+    "sys.exit(main(sys.argv[1:]))\n"
+)
+
+
+@pytest.mark.timeout(180)
+def test_ctrl_c_while_embedding_keeps_the_import_searchable_and_the_desk_embeds_the_rest(
+    tmp_path: Path,
+) -> None:
+    import operations
+    from store.search import search_fts
+
+    claims = tmp_path / "claims.jsonl"
+    with claims.open("w", encoding="utf-8") as handle:
+        for i in range(5_000):
+            handle.write(json.dumps({"text": f"Claim {i}: the harbour moved {i * 7} tonnes"}) + "\n")
+    db = tmp_path / "store.db"
+    writer = subprocess.Popen(
+        [sys.executable, "-c", SMALL_EMBEDDING_BATCHES, "import", str(claims), "--db", str(db)],
+        cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        lines = []
+        for line in writer.stdout:  # type: ignore[union-attr]
+            lines.append(line.strip())
+            if line.strip() == "embedded":
+                break
+        writer.send_signal(signal.SIGINT)
+        out, err = writer.communicate(timeout=60)
+    finally:
+        if writer.poll() is None:
+            writer.kill()
+            writer.wait()
+    # The import line came first: the claims were searchable before embedding began.
+    assert lines[0] == "5000 added, 0 skipped as duplicates"
+    assert writer.returncode == 130 and "re-matched" not in out
+    assert err.count("\n") == 1, err
+    s = Store(db)
+    try:
+        embedded, total = operations.embedding_progress(s)
+        assert total == 5_000 and 500 <= embedded < 5_000
+        assert err.startswith("claimdesk: Interrupted while embedding: the imported claims are stored "
+                              f"and searchable; the {total - embedded:,} not embedded yet"), err
+        found = search_fts(s, '"harbour" AND "4999"', 10)
+        assert [c.text for c in found] == ["Claim 4999: the harbour moved 34993 tonnes"]
+        # What the desk's worker runs: it picks up where the command stopped.
+        assert operations.embed_references(s) == total - embedded
+        assert operations.embedding_progress(s) == (5_000, 5_000)
+    finally:
+        s.close()

@@ -13,6 +13,7 @@ import pytest
 
 import store.db as store_db
 from store import Store, StoreError, open_store
+from store.models import ReferenceDraft
 from store.schema import MIGRATIONS, SCHEMA_VERSION
 from tests.conftest import FIXTURES
 from tests.fixtures.make_store_v1 import write_v1_store
@@ -235,3 +236,36 @@ def test_store_path_that_is_a_pipe_or_device_is_refused_without_a_journal(tmp_pa
             open_store(os.devnull)
         assert not Path(f"{os.devnull}-journal").exists()
         assert not Path(f"{os.devnull}-wal").exists()
+
+
+def _hex_reference_key(draft: ReferenceDraft) -> str:
+    """How stores before version 10 keyed a reference claim."""
+    parts = (" ".join(draft.text.split()).casefold(), draft.source.strip(), draft.url.strip())
+    return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()
+
+
+def test_hex_reference_keys_become_binary_and_still_find_duplicates(
+    store_location: str | Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stored = ReferenceDraft(text="The bridge cost  4 million.", source="Checker", url="https://c.example/1")
+    monkeypatch.setattr(store_db, "MIGRATIONS", MIGRATIONS[:9])
+    monkeypatch.setattr(store_db, "SCHEMA_VERSION", 9)
+    monkeypatch.setattr(store_db, "reference_key", _hex_reference_key)
+    old = Store(store_location)
+    assert old.add_reference_claims([stored]) == (1, 0)
+    old.close()
+    monkeypatch.undo()
+
+    s = Store(store_location)
+    try:
+        assert s.schema_version == SCHEMA_VERSION
+        key = s.query("SELECT content_key FROM reference_claims")[0]["content_key"]
+        assert bytes(key) == bytes.fromhex(_hex_reference_key(stored)[:32])
+        same = ReferenceDraft(text="the bridge cost 4 million.", source="Checker", url="https://c.example/1")
+        other = ReferenceDraft(text="The bridge cost 5 million.", source="Checker", url="https://c.example/1")
+        assert s.add_reference_claims([same, other]) == (1, 1)
+        assert s.count("reference_claims") == 2
+    finally:
+        s.close()
+    if isinstance(store_location, Path):
+        assert store_location.with_name(f"{store_location.name}.v9.bak").exists()
