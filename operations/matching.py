@@ -14,6 +14,10 @@ from store.writes import WriteRunner, writes_to
 
 ProgressCallback = Callable[[int, int], None]
 
+# Candidates ranked before the same claims are put first, so that a prior-lifted related
+# claim cannot push the claim itself out of the list.
+PRIOR_POOL = 10
+
 # Claims whose matches are saved in one transaction: a commit per claim cost a disk
 # flush each (seconds for a long transcript); an interrupted run keeps whole batches.
 SAVE_BATCH = 50
@@ -44,8 +48,9 @@ def find_matches(
     search_terms = partial(_search_terms, store, exclude_article_id)
     threshold = 0.0 if min_score is None else min_score
     if not semantic:
-        return matchers.find_matches(text, search_terms=search_terms, limit=limit, min_score=threshold,
-                                     speaker=speaker, date=date)
+        return _same_claims_first(matchers.find_matches(
+            text, search_terms=search_terms, limit=max(limit, PRIOR_POOL), min_score=threshold,
+            speaker=speaker, date=date))[:limit]
     from matchers import semantic as embeddings
 
     pool = matchers.find_matches(text, search_terms=search_terms,
@@ -58,7 +63,13 @@ def find_matches(
         reranked = embeddings.rerank_semantic(text, pool, stored=stored)
     except embeddings.SemanticUnavailableError as exc:
         raise MatchingError(str(exc)) from exc
-    return [m for m in reranked if m.score >= threshold][:limit]
+    return _same_claims_first([m for m in reranked if m.score >= threshold])[:limit]
+
+
+def _same_claims_first(matches: list[Match]) -> list[Match]:
+    """The same-claim matches before the rest, each group in its ranked order: a speaker
+    or date prior may lift a related claim, never above the claim itself."""
+    return sorted(matches, key=lambda match: not matchers.is_same_claim(match))
 
 
 def match_claim(store: Store, claim: Claim, *, limit: int = 5, semantic: bool = True) -> list[Match]:
