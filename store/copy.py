@@ -15,7 +15,8 @@ from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
-from store.db import Store, VERSION_TABLE
+from store.connection import VERSION_TABLE
+from store.db import Store
 from store.engine import SQLITE, is_database_url, location_name
 from store.errors import StoreError
 from store.search import index_new_references

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from store.db import Store, now_iso
+from store.connection import now_iso
+from store.db import Store
 from store.errors import UnknownIdError
 from store.models import ArticleDraft, ClaimDraft
 

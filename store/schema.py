@@ -16,7 +16,7 @@ import hashlib
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # imported by `store.db.migration_database` when a migration runs
+if TYPE_CHECKING:  # imported by `store.connection.migration_database` when a migration runs
     import sqlite_utils
 
 from store.engine import SQLITE, engine_of

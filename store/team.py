@@ -13,7 +13,8 @@ import uuid
 from collections.abc import Iterable, Sequence
 
 from store.changes import log_change, notify_desks
-from store.db import Store, now_iso
+from store.connection import now_iso
+from store.db import Store
 from store.errors import StoreError, UnknownIdError
 from store.models import VERDICTS, ReviewItem, ReviewSide
 

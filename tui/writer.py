@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from store import Store, queue
-from store.db import BUSY_TIMEOUT_MS
+from store.engine import BUSY_TIMEOUT_MS
 from store.errors import StoreError
 
 T = TypeVar("T")

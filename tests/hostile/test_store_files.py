@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-import store.db as store_db
+import store.connection as store_connection
 from store.schema import SCHEMA_VERSION
 from tests.conftest import PROJECT_ROOT
 from tests.hostile.conftest import SEED_CLAIM, assert_one_error_line, run_cli, seed_store, store_fingerprint
@@ -184,7 +184,7 @@ def test_verdict_on_a_locked_store_is_a_sentence_and_is_not_lost_on_retry(
     tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db = seed_store(tmp_path / "locked.db")
-    monkeypatch.setattr(store_db, "BUSY_TIMEOUT_MS", 300)
+    monkeypatch.setattr(store_connection, "BUSY_TIMEOUT_MS", 300)
     held, release = threading.Event(), threading.Event()
 
     def hold() -> None:

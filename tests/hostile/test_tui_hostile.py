@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import DataTable
 
-import store.db as store_db
+import store.connection as store_connection
 from store import Store
 from tests.conftest import PROJECT_ROOT
 from tests.hostile.conftest import run_cli
@@ -117,7 +117,7 @@ def _hold_lock(db: Path, held: threading.Event, release: threading.Event) -> Non
 async def test_verdict_made_while_another_writer_holds_the_store_stays_pending_then_saves(
     hostile_db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(store_db, "BUSY_TIMEOUT_MS", 300)
+    monkeypatch.setattr(store_connection, "BUSY_TIMEOUT_MS", 300)
     s = Store(hostile_db)
     held, release = threading.Event(), threading.Event()
     holder = threading.Thread(target=_hold_lock, args=(hostile_db, held, release))

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-import store.db as store_db
+import store.connection as store_connection
 from store import Store, StoreError
 from store.models import VERDICTS, ArticleDraft, ClaimDraft
 from tests.conftest import PROJECT_ROOT
@@ -170,7 +170,7 @@ def test_writer_blocked_past_the_timeout_gets_a_sentence_and_can_retry(
 ) -> None:
     db = tmp_path / "locked.db"
     Store(db).close()
-    monkeypatch.setattr(store_db, "BUSY_TIMEOUT_MS", 200)  # the real one is 10 s
+    monkeypatch.setattr(store_connection, "BUSY_TIMEOUT_MS", 200)  # the real one is 10 s
     s = Store(db)
     [claim_id] = _seed_claims(s, 1)
     release, held = threading.Event(), threading.Event()

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import store.connection as store_connection
 import store.db as store_db
 from store import Store, StoreError, open_store
 from store.models import ReferenceDraft
@@ -126,8 +127,8 @@ def test_a_failing_migration_leaves_the_store_at_its_old_version(
         db.execute("ALTER TABLE articles ADD COLUMN half_done TEXT")
         db.execute("INSERT INTO no_such_table VALUES (1)")
 
-    monkeypatch.setattr(store_db, "MIGRATIONS", [*MIGRATIONS, broken_migration])
-    monkeypatch.setattr(store_db, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setattr(store_connection, "MIGRATIONS", [*MIGRATIONS, broken_migration])
+    monkeypatch.setattr(store_connection, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
     with pytest.raises(StoreError, match=str(v1_copy)):
         Store(v1_copy)
     monkeypatch.undo()
@@ -248,8 +249,8 @@ def test_hex_reference_keys_become_binary_and_still_find_duplicates(
     store_location: str | Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     stored = ReferenceDraft(text="The bridge cost  4 million.", source="Checker", url="https://c.example/1")
-    monkeypatch.setattr(store_db, "MIGRATIONS", MIGRATIONS[:9])
-    monkeypatch.setattr(store_db, "SCHEMA_VERSION", 9)
+    monkeypatch.setattr(store_connection, "MIGRATIONS", MIGRATIONS[:9])
+    monkeypatch.setattr(store_connection, "SCHEMA_VERSION", 9)
     monkeypatch.setattr(store_db, "reference_key", _hex_reference_key)
     old = Store(store_location)
     assert old.add_reference_claims([stored]) == (1, 0)

@@ -78,8 +78,8 @@ def test_a_failing_migration_leaves_the_database_at_its_old_version(
         raise RuntimeError("migration bug")
 
     monkeypatch.setattr(schema_module, "MIGRATIONS", [*schema_module.MIGRATIONS[:2], half_done])
-    monkeypatch.setattr("store.db.MIGRATIONS", schema_module.MIGRATIONS)
-    monkeypatch.setattr("store.db.SCHEMA_VERSION", 3)
+    monkeypatch.setattr("store.connection.MIGRATIONS", schema_module.MIGRATIONS)
+    monkeypatch.setattr("store.connection.SCHEMA_VERSION", 3)
     with pytest.raises(RuntimeError, match="migration bug"):
         Store(postgres_url)
     with psycopg.connect(postgres_url) as conn:

@@ -52,7 +52,7 @@ async def running_desk(
 def store_held_by_another_writer(store: Store) -> Iterator[None]:
     """Another connection holds the store's write lock, and the desk's writes give up
     after 50 ms instead of the usual busy timeout; both are undone on leaving."""
-    import store.db as db_module
+    import store.engine as engine_module
 
     locker = Store(store.path)
     store.db.conn.execute("PRAGMA busy_timeout = 50")
@@ -61,7 +61,7 @@ def store_held_by_another_writer(store: Store) -> Iterator[None]:
         yield
     finally:
         locker.db.conn.execute("ROLLBACK")
-        store.db.conn.execute(f"PRAGMA busy_timeout = {db_module.BUSY_TIMEOUT_MS}")
+        store.db.conn.execute(f"PRAGMA busy_timeout = {engine_module.BUSY_TIMEOUT_MS}")
         locker.close()
 
 
