@@ -15,7 +15,8 @@ import uuid
 from dataclasses import dataclass, field
 
 from store import pgsearch
-from store.db import ARTICLE_SUMMARY_SELECT, Store
+from store.articles import ARTICLE_SUMMARY_SELECT
+from store.db import Store
 from store.engine import SQLITE
 from store.filters import CONFLICT_MIN_SCORE, CONFLICTS, PUBLISHED, UNJUDGED, conflicts_condition, filter_conditions  # noqa: F401 (re-exported)
 from store.models import ArticleSummary
