@@ -11,27 +11,15 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
-import sqlite3
-import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
-from store.articles import ArticleQueries
-from store.changes import log_change
 from store.connection import now_iso
 from store.engine import is_database_url, location_name
-from store.errors import StoreError, UnknownIdError, VerdictConflict
-from store.filters import VERDICT_SET, filter_conditions
-from store.models import (
-    VERDICTS,
-    Evidence,
-    ReferenceDraft,
-    VerdictChange,
-    VerdictClash,
-    VerdictRecord,
-)
+from store.errors import StoreError
+from store.models import ReferenceDraft
 from store.search import BULK_INDEX_ROWS, index_new_references
+from store.verdicts import VerdictQueries
 
 # Reference claims are turned into rows and inserted this many at a time.
 INSERT_ROWS = 10_000
@@ -54,59 +42,7 @@ def _reference_rows(drafts: Iterator[ReferenceDraft], stamp: str) -> list[tuple]
     ]
 
 
-@dataclass(frozen=True)
-class ExportFilter:
-    """Which verdicts a report covers; empty fields mean no restriction."""
-
-    article_id: int | None = None
-    source: str | None = None
-    verdicts: tuple[str, ...] = ()
-    checker: str | None = None
-    since: str | None = None
-    until: str | None = None
-    speaker: str | None = None  # one speaker's lines of the stored transcripts
-    reviewed_only: bool = False  # only verdicts an editor settled in review (store.team)
-
-
-def _verdict_and_note(conn: sqlite3.Connection, claim_id: int) -> tuple[str | None, str]:
-    row = conn.execute("SELECT verdict, note FROM verdicts WHERE claim_id = ?", [claim_id]).fetchone()
-    return (row[0], row[1]) if row else (None, "")
-
-
-# A claim whose verdict is still the one an editor settled in review (`store.team`).
-REVIEWED_CONDITION = """EXISTS (SELECT 1 FROM reviews r WHERE r.claim_id = v.claim_id
-                        AND r.reviewed_at != '' AND r.reviewed_verdict = v.verdict)"""
-
-
-def _clashes(conn: sqlite3.Connection, claim_ids: list[int], verdict: str | None, checker: str,
-             seen: Mapping[int, str | None]) -> list[VerdictClash]:
-    """The claims whose stored verdict another checker changed away from what `seen`
-    says this checker saw (a verdict equal to the one asked for is agreement, not a clash)."""
-    clashes = []
-    for claim_id in claim_ids:
-        if claim_id not in seen:
-            continue
-        row = conn.execute(
-            "SELECT verdict, checker, updated_at, note FROM verdicts WHERE claim_id = ?", [claim_id]
-        ).fetchone()
-        stored, by, at, note = row if row else (None, "", "", "")
-        if stored != seen[claim_id] and stored != verdict and by != checker:
-            clashes.append(VerdictClash(claim_id, seen[claim_id], verdict, stored, by, at, note))
-    return clashes
-
-
-def _append_history(conn: sqlite3.Connection, claim_id: int, verdict: str | None, note: str,
-                    checker: str, at: str, previous_verdict: str | None, previous_note: str,
-                    batch: str) -> None:
-    conn.execute(
-        """INSERT INTO verdict_history (claim_id, verdict, note, checker, at,
-               previous_verdict, previous_note, batch)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-        [claim_id, verdict, note, checker, at, previous_verdict, previous_note, batch],
-    )
-
-
-class Store(ArticleQueries):
+class Store(VerdictQueries):
     """A claimdesk database: see `StoreConnection` for opening it and its transactions."""
 
     def count(self, table: str) -> int:
@@ -192,143 +128,6 @@ class Store(ArticleQueries):
         )[0]
         return row["embedded"], row["total"]
 
-    # -- verdicts --------------------------------------------------------------
-
-    def record_verdict(
-        self,
-        claim_ids: int | Sequence[int],
-        verdict: str | None,
-        *,
-        note: str | None = None,
-        checker: str = "",
-        batch: str | None = None,
-        note_only: bool = False,
-        seen: Mapping[int, str | None] | None = None,
-    ) -> str:
-        """Set the verdict (and optionally the note) of one or more claims in one
-        transaction, appending a history row for each. `verdict=None` clears it.
-        A verdict (not `note_only`) clears the claims' new-evidence flags.
-        `seen` holds the verdicts the checker's desk showed: if another checker has
-        since set a different one (and not the one asked for), nothing is written and
-        VerdictConflict says which claims, so no one overwrites a colleague unseen.
-        Returns the batch id shared by the history rows (used by undo)."""
-        if verdict is not None and verdict not in VERDICTS:
-            raise StoreError(
-                f"Unknown verdict {verdict!r}; expected one of {', '.join(VERDICTS)}."
-            )
-        ids = [claim_ids] if isinstance(claim_ids, int) else list(claim_ids)
-        batch = batch or uuid.uuid4().hex
-        stamp = now_iso()
-        with self.write() as conn:
-            if seen is not None:
-                clashes = _clashes(conn, ids, verdict, checker, seen)
-                if clashes:
-                    raise VerdictConflict(clashes)
-            for claim_id in ids:
-                found = conn.execute("SELECT article_id FROM claims WHERE id = ?", [claim_id]).fetchone()
-                if not found:
-                    raise UnknownIdError(f"No claim with id {claim_id} in the store.")
-                log_change(conn, "note" if note_only else "verdict", article_id=found[0],
-                           claim_id=claim_id, checker=checker)
-                old_verdict, old_note = _verdict_and_note(conn, claim_id)
-                new_note = old_note if note is None else note
-                conn.execute(
-                    """INSERT INTO verdicts (claim_id, verdict, note, checker, updated_at)
-                       VALUES (?, ?, ?, ?, ?)
-                       ON CONFLICT (claim_id) DO UPDATE SET verdict = excluded.verdict,
-                           note = excluded.note, checker = excluded.checker,
-                           updated_at = excluded.updated_at""",
-                    [claim_id, verdict, new_note, checker, stamp],
-                )
-                _append_history(conn, claim_id, verdict, new_note, checker, stamp,
-                                old_verdict, old_note, batch)
-                if not note_only:
-                    # Judged again: the checker has weighed the evidence that flagged it.
-                    conn.execute("DELETE FROM new_evidence WHERE claim_id = ?", [claim_id])
-        return batch
-
-    def record_unchanged(self, claim_id: int, *, checker: str, batch: str) -> None:
-        """Append a history row that changes nothing for `claim_id`: an undo or redo in
-        `batch` that left someone else's later change in place."""
-        with self.write() as conn:
-            verdict, note = _verdict_and_note(conn, claim_id)
-            _append_history(conn, claim_id, verdict, note, checker, now_iso(), verdict, note, batch)
-
-    def set_note(self, claim_id: int, note: str, checker: str = "") -> str:
-        """Change a claim's note, keeping its verdict."""
-        current = self.get_claim(claim_id)
-        return self.record_verdict(claim_id, current.verdict, note=note, checker=checker, note_only=True)
-
-    def verdict_history(self, claim_id: int) -> list[VerdictChange]:
-        rows = self.query(
-            """SELECT id, claim_id, verdict, note, checker, at, previous_verdict, previous_note
-               FROM verdict_history WHERE claim_id = ? ORDER BY id""",
-            [claim_id],
-        )
-        return [VerdictChange(**row) for row in rows]
-
-    def verdict_records(self, filters: ExportFilter | None = None) -> list[VerdictRecord]:
-        """Every claim with a verdict, with its article and best saved match."""
-        f = filters or ExportFilter()
-        # A report's dates are when each verdict was last set.
-        where, params = filter_conditions(
-            dates=VERDICT_SET, since=f.since, until=f.until, source=f.source,
-            verdicts=f.verdicts, judged_only=True, article_id=f.article_id, checker=f.checker,
-            speaker=f.speaker, dialect=self.dialect,
-        )
-        if f.reviewed_only:
-            where += f" AND {REVIEWED_CONDITION}"
-        rows = self.query(
-            f"""SELECT c.id AS claim_id, c.text AS claim_text, c.speaker AS claim_speaker,
-                       v.verdict, v.note, v.checker,
-                       v.updated_at AS at, a.id AS article_id, a.title AS article_title,
-                       a.url AS article_url, a.source AS article_source,
-                       a.published AS article_published,
-                       m.kind AS match_kind, m.match_id, m.score AS best_match_score
-                FROM verdicts v
-                JOIN claims c ON c.id = v.claim_id
-                JOIN articles a ON a.id = c.article_id
-                LEFT JOIN claim_matches m ON m.claim_id = c.id AND m.rank = 0
-                WHERE {where}
-                ORDER BY a.id, c.position""",
-            params,
-        )
-        records = []
-        for row in rows:
-            kind, match_id = row.pop("match_kind"), row.pop("match_id")
-            best: dict = {}
-            if kind is not None:
-                try:
-                    c = self.get_candidate(kind, match_id)
-                    best = {"best_match_text": c.text, "best_match_source": c.source,
-                            "best_match_url": c.url, "best_match_rating": c.rating}
-                except UnknownIdError:
-                    row["best_match_score"] = None
-            evidence = tuple(e.url for e in self.evidence_for(row["claim_id"]))
-            records.append(VerdictRecord(**row, **best, evidence=evidence))
-        return records
-
-    # -- evidence --------------------------------------------------------------
-
-    def add_evidence(self, claim_id: int, url: str, checker: str = "") -> bool:
-        """Attach an evidence URL to a claim; returns False if it was already there."""
-        self.get_claim(claim_id)
-        with self.write() as conn:
-            cursor = conn.execute(
-                "INSERT INTO evidence (claim_id, url, checker, added_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT DO NOTHING",
-                [claim_id, url, checker, now_iso()],
-            )
-            if cursor.rowcount:
-                log_change(conn, "evidence", claim_id=claim_id, checker=checker)
-            return bool(cursor.rowcount)
-
-    def evidence_for(self, claim_id: int) -> list[Evidence]:
-        rows = self.query(
-            "SELECT id, claim_id, url, checker, added_at FROM evidence WHERE claim_id = ? ORDER BY id",
-            [claim_id],
-        )
-        return [Evidence(**row) for row in rows]
 
 
 def default_db_location() -> str | Path:

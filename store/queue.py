@@ -1,18 +1,10 @@
-"""Queries behind the triage desk: inbox pages, the review queue, claim filters,
-search, and undo/redo of verdict changes rebuilt from the verdict history.
-
-Undo and redo are themselves verdict changes: undoing batch B writes a new batch
-`undo:B:<n>` restoring each claim's previous verdict and note, redoing writes
-`redo:B:<n>` with B's values again. The stacks are replayed from the append-only
-history, so they survive a restart and a second desk on the same store sees them.
-Each checker undoes their own changes only, and a claim someone else has changed since
-is left as they made it (the undo says how many were kept).
+"""Queries behind the triage desk: inbox pages, the review queue, claim filters and
+search (undo and redo are in `store.verdicts`).
 """
 
 from __future__ import annotations
 
-import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from store import pgsearch
 from store.articles import ARTICLE_SUMMARY_SELECT
@@ -89,12 +81,6 @@ class SearchHit:
     text: str
     article_title: str
     kind: str = "claim"
-
-
-@dataclass
-class UndoState:
-    undo: list[str] = field(default_factory=list)
-    redo: list[str] = field(default_factory=list)
 
 
 # -- inbox ------------------------------------------------------------------------
@@ -335,109 +321,6 @@ def search_desk(store: Store, text: str, claim_limit: int = 100,
                 article_limit: int = 20) -> list[SearchHit]:
     """What the desk's `/` search lists: matching articles first, then claims."""
     return search_articles(store, text, article_limit) + search_claims(store, text, claim_limit)
-
-
-# -- undo and redo ------------------------------------------------------------------------
-
-
-def _batches(store: Store, checker: str) -> list[str]:
-    """Every batch id of `checker`'s changes, in the order they were written."""
-    rows = store.query(
-        "SELECT batch, max(id) AS last FROM verdict_history WHERE batch != '' AND checker = ? "
-        "GROUP BY batch ORDER BY last",
-        [checker],
-    )
-    return [r["batch"] for r in rows]
-
-
-def undo_state(store: Store, checker: str = "") -> UndoState:
-    """Replay `checker`'s history into undo and redo stacks of original batch ids."""
-    state = UndoState()
-    for batch in _batches(store, checker):
-        kind, _, rest = batch.partition(":")
-        if kind in ("undo", "redo"):
-            original = rest.rsplit(":", 1)[0]
-            source, target = (state.undo, state.redo) if kind == "undo" else (state.redo, state.undo)
-            if original in source:
-                source.remove(original)
-            target.append(original)
-        else:
-            state.undo.append(batch)
-            state.redo.clear()
-    return state
-
-
-@dataclass(frozen=True)
-class UndoOutcome:
-    """What an undo or redo did: the claims it changed, and those it left alone because
-    someone else changed them after the change being undone or redone."""
-
-    changed: list[int]
-    kept: list[int]
-
-
-def _batch_states(store: Store, batch: str) -> tuple[dict[int, tuple], dict[int, tuple]]:
-    """Each claim's (verdict, note) before and after `batch` (several rows for one claim:
-    the earliest holds the state before, the latest the state after)."""
-    before: dict[int, tuple[str | None, str]] = {}
-    after: dict[int, tuple[str | None, str]] = {}
-    for row in store.query(
-        "SELECT claim_id, verdict, note, previous_verdict, previous_note "
-        "FROM verdict_history WHERE batch = ? ORDER BY id",
-        [batch],
-    ):
-        before.setdefault(row["claim_id"], (row["previous_verdict"], row["previous_note"]))
-        after[row["claim_id"]] = (row["verdict"], row["note"])
-    return before, after
-
-
-def _current_states(store: Store, claim_ids: list[int]) -> dict[int, tuple[str | None, str]]:
-    marks = ", ".join("?" for _ in claim_ids)
-    rows = store.query(f"SELECT claim_id, verdict, note FROM verdicts WHERE claim_id IN ({marks})", claim_ids)
-    found = {r["claim_id"]: (r["verdict"], r["note"]) for r in rows}
-    return {cid: found.get(cid, (None, "")) for cid in claim_ids}
-
-
-def _restore(store: Store, prefix: str, original: str, expected: dict[int, tuple],
-             wanted: dict[int, tuple], checker: str) -> UndoOutcome:
-    """Set each claim to `wanted` where it still holds `expected`; keep the others as
-    they are, with a history row that changes nothing, so the undo batch names every
-    claim of the original and the stacks move past it even when nothing changed."""
-    current = _current_states(store, list(wanted))
-    changed = [cid for cid in wanted if current[cid] == expected[cid]]
-    kept = [cid for cid in wanted if current[cid] != expected[cid]]
-    batch = f"{prefix}:{original}:{uuid.uuid4().hex[:8]}"
-    with store.write():
-        for claim_id in changed:
-            verdict, note = wanted[claim_id]
-            store.record_verdict(claim_id, verdict, note=note, checker=checker, batch=batch)
-        for claim_id in kept:
-            store.record_unchanged(claim_id, checker=checker, batch=batch)
-    return UndoOutcome(changed, kept)
-
-
-def undo_last(store: Store, checker: str = "") -> UndoOutcome:
-    """Undo `checker`'s latest verdict change not yet undone."""
-    return _take_step(store, checker, "undo")
-
-
-def redo_last(store: Store, checker: str = "") -> UndoOutcome:
-    """Redo `checker`'s latest undone change."""
-    return _take_step(store, checker, "redo")
-
-
-def _take_step(store: Store, checker: str, direction: str) -> UndoOutcome:
-    """Move the newest batch of `checker`'s `direction` stack ("undo" or "redo") back to the
-    states before it (undo) or forward to the states after it (redo)."""
-    with store.write():
-        state = undo_state(store, checker)
-        stack = state.undo if direction == "undo" else state.redo
-        if not stack:
-            return UndoOutcome([], [])
-        original = stack[-1]
-        before, after = _batch_states(store, original)
-        expected, wanted = (after, before) if direction == "undo" else (before, after)
-        return _restore(store, direction, original, expected, wanted, checker)
 
 
 def sources(store: Store) -> list[str]:

@@ -25,7 +25,7 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 
 from store import Store, queue
-from store import team
+from store import team, verdicts
 from store.changes import ChangeBatch
 from store.errors import ClaimdeskError, StoreUnreachable, VerdictConflict
 from store.models import Claim, Match
@@ -576,13 +576,13 @@ class ClaimdeskApp(App):
         )
 
     def undo_verdict(self) -> None:
-        self._take_undo_step("Undo", queue.undo_last, "Undid")
+        self._take_undo_step("Undo", verdicts.undo_last, "Undid")
 
     def redo_verdict(self) -> None:
-        self._take_undo_step("Redo", queue.redo_last, "Redid")
+        self._take_undo_step("Redo", verdicts.redo_last, "Redid")
 
-    def _take_undo_step(self, label: str, step: Callable[[Store, str], queue.UndoOutcome], done: str) -> None:
-        """Queue `step` (`queue.undo_last` or `redo_last`) for this checker and say what it did."""
+    def _take_undo_step(self, label: str, step: Callable[[Store, str], verdicts.UndoOutcome], done: str) -> None:
+        """Queue `step` (`verdicts.undo_last` or `redo_last`) for this checker and say what it did."""
         checker = self.checker
 
         def run(store: Store) -> list[int]:

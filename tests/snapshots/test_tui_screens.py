@@ -136,10 +136,10 @@ def _with_history(store: Store, monkeypatch: pytest.MonkeyPatch) -> int:
     """The conflicting claim, judged, annotated, its note removed and judged again, with
     evidence; each change a minute after the last (the history is append-only, so the
     clock is fixed instead of the rows)."""
-    import store.db as store_db
+    import store.verdicts as store_verdicts
 
     minutes = iter(range(60))
-    monkeypatch.setattr(store_db, "now_iso", lambda: f"2018-01-21T10:{next(minutes):02d}:00+00:00")
+    monkeypatch.setattr(store_verdicts, "now_iso", lambda: f"2018-01-21T10:{next(minutes):02d}:00+00:00")
     claim = store.claims_for_article(store.list_articles()[-1].id)[1]
     store.record_verdict([claim.id], "unverified", checker="ana")
     store.set_note(claim.id, "Two sources say 50, not 15", checker="ana")

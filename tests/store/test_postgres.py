@@ -13,7 +13,7 @@ import psycopg
 import pytest
 
 import operations
-from store import Store, StoreError, engine, queue
+from store import Store, StoreError, engine, queue, verdicts
 from store import schema as schema_module
 from store.doctor import check_store
 from store.errors import StoreUnreachable
@@ -30,7 +30,7 @@ def _seed(store: Store) -> None:
     store.record_verdict(claims[0].id, "contested", note="no source — “quoted”", checker="ana")
     store.record_verdict(claims[1].id, "corroborated", checker="ben")
     store.record_verdict(claims[1].id, "unverified", checker="ben")
-    queue.undo_last(store, "ben")
+    verdicts.undo_last(store, "ben")
     store.add_evidence(claims[0].id, "https://example.org/evidence", checker="ana")
     from store import feeds
 

@@ -114,7 +114,7 @@ def test_article_titles_and_text_are_full_text_searchable(store: Store) -> None:
 
 
 def test_each_checker_undoes_and_redoes_only_their_own_changes(store) -> None:
-    from store import queue
+    from store import verdicts
 
     article, _ = store.add_article(ArticleDraft(title="t", text="One. Two."), [
         ClaimDraft(text="One.", start=0, end=4, checkworthy=True, score=0.9),
@@ -123,14 +123,14 @@ def test_each_checker_undoes_and_redoes_only_their_own_changes(store) -> None:
     first, second = (c.id for c in store.claims_for_article(article))
     store.record_verdict(first, "corroborated", checker="ana")
     store.record_verdict(second, "contested", checker="ben")
-    outcome = queue.undo_last(store, "ana")
+    outcome = verdicts.undo_last(store, "ana")
     assert (outcome.changed, outcome.kept) == ([first], [])
     assert store.get_claim(first).verdict is None
     assert store.get_claim(second).verdict == "contested"
-    assert queue.redo_last(store, "ben").changed == []  # ben undid nothing
+    assert verdicts.redo_last(store, "ben").changed == []  # ben undid nothing
     # ben changes ana's claim after her undo: her redo leaves ben's verdict alone.
     store.record_verdict(first, "unverified", checker="ben")
-    outcome = queue.redo_last(store, "ana")
+    outcome = verdicts.redo_last(store, "ana")
     assert (outcome.changed, outcome.kept) == ([], [first])
     assert store.get_claim(first).verdict == "unverified"
-    assert queue.redo_last(store, "ana").changed == [] and queue.undo_state(store, "ana").redo == []
+    assert verdicts.redo_last(store, "ana").changed == [] and verdicts.undo_state(store, "ana").redo == []
