@@ -270,10 +270,10 @@ def shell_launches(db: Path, runs: int) -> tuple[list[float], list[float], list[
         raise SystemExit(f"{command} is missing: install claimdesk into this venv (make .venv/.installed).")
     store = Store(db)
     try:
-        from store import queue
+        from store import inbox
 
-        [newest] = queue.inbox_page(store, offset=0, limit=1, sort="newest",
-                                    filters=queue.ClaimFilter(), include_archived=False)
+        [newest] = inbox.inbox_page(store, offset=0, limit=1, sort="newest",
+                                    filters=inbox.ClaimFilter(), include_archived=False)
         total = store.count("articles")
     finally:
         store.close()

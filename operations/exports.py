@@ -9,9 +9,9 @@ from typing import TextIO
 
 import matchers
 import reports
-from store import ExportFilter, Store, queue
+from store import ExportFilter, Store, inbox
 from store.models import VERDICTS, VerdictRecord
-from store.queue import ClaimFilter
+from store.inbox import ClaimFilter
 
 
 def export_report(
@@ -46,7 +46,7 @@ def export_in_view(
     the export filter narrowed to the claims that the desk's filter lets through."""
     named = tuple(v for v in filters.verdicts if v in VERDICTS)
     only_open = bool(filters.verdicts) and not named  # only "no verdict" in view: nothing judged
-    allowed = set() if only_open else set(queue.filtered_claim_ids(store, filters, article_id))
+    allowed = set() if only_open else set(inbox.filtered_claim_ids(store, filters, article_id))
     export_filter = ExportFilter(article_id=article_id, source=filters.source or None, verdicts=named)
     return export_report_file(store, fmt, path, export_filter, claim_ids=allowed)
 

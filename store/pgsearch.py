@@ -1,5 +1,5 @@
 """Full-text search on PostgreSQL: the `search` tsvector columns the schema adds, and the
-queries `store/search.py` and `store/queue.py` run on them in place of FTS5's.
+queries `store/search.py` runs on them in place of FTS5's.
 
 Each searched table has a stored generated column `search` (title and text weighted
 apart, as FTS5's column weights do) with a GIN index; the server keeps it current, so

@@ -21,7 +21,7 @@ from store.models import VERDICTS, ReviewItem, ReviewSide
 PRESENCE_TTL = 15.0  # seconds a heartbeat counts for
 HEARTBEAT_SECONDS = 5.0  # how often a desk renews its row
 # The near-duplicate threshold the desk offers a verdict's duplicates at
-# (`store.queue.near_duplicates`): a disagreement between claims this close is a conflict.
+# (`store.inbox.near_duplicates`): a disagreement between claims this close is a conflict.
 DUPLICATE_MIN_SCORE = 90.0
 
 

@@ -24,12 +24,12 @@ from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.screen import Screen
 
-from store import Store, queue
+from store import Store, inbox, search
 from store import team, verdicts
 from store.changes import ChangeBatch
 from store.errors import ClaimdeskError, StoreUnreachable, VerdictConflict
+from store.inbox import ClaimFilter
 from store.models import Claim, Match
-from store.queue import ClaimFilter
 from store.rematch import count_stale_claims
 from tui.messages import (
     DuplicatesFound,
@@ -308,9 +308,9 @@ class ClaimdeskApp(App):
         # Twice: a connection the server dropped fails once, then is opened again.
         for attempt in range(2):
             try:
-                mine = queue.my_open_count(reader, self.checker) if self.checker else 0
+                mine = inbox.my_open_count(reader, self.checker) if self.checker else 0
                 has_mine = mine > 0 or bool(self.checker and team.has_assignments(reader, self.checker))
-                counts = (queue.remaining_count(reader), count_stale_claims(reader))
+                counts = (inbox.remaining_count(reader), count_stale_claims(reader))
                 break
             except StoreUnreachable:
                 if attempt:
@@ -393,7 +393,7 @@ class ClaimdeskApp(App):
 
     def _offer_duplicates(self, claim_id: int, verdict: str | None) -> None:
         """Runs on the writer thread: near-duplicates of a judged claim get offered."""
-        duplicates = queue.near_duplicates(self.store, claim_id)
+        duplicates = inbox.near_duplicates(self.store, claim_id)
         if duplicates and verdict:
             claims = [self.store.get_claim(cid) for cid in duplicates]
             self.post_message(DuplicatesFound(claims, verdict))
@@ -632,7 +632,7 @@ class ClaimdeskApp(App):
 
     def open_next_unjudged(self, current: int | None, backwards: bool = False) -> None:
         mine = self.checker if self.mine_first and self.mine_open is not None else ""
-        item = queue.next_unjudged(self.reader, current, backwards=backwards, mine=mine)
+        item = inbox.next_unjudged(self.reader, current, backwards=backwards, mine=mine)
         if item is None:
             self.notify("No claims left without a verdict.", timeout=3)
             return
@@ -681,7 +681,7 @@ class ClaimdeskApp(App):
             if filters is not None:
                 self.set_filter(filters)
 
-        self.push_screen(FilterScreen(self.filters, queue.sources(self.reader), queue.speakers(self.reader)),
+        self.push_screen(FilterScreen(self.filters, inbox.sources(self.reader), inbox.speakers(self.reader)),
                          apply)
 
     def open_feeds(self) -> None:
@@ -728,7 +728,7 @@ class ClaimdeskApp(App):
         self.count_remaining()
 
     def open_search(self) -> None:
-        def go(hit: queue.SearchHit | None) -> None:
+        def go(hit: search.SearchHit | None) -> None:
             if hit is not None:
                 self.open_article(hit.article_id, hit.claim_id)
 

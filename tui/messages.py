@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from textual.message import Message
 
 from store.models import Claim, Match
-from store.queue import SearchHit
+from store.search import SearchHit
 
 
 @dataclass

@@ -17,7 +17,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import TypeVar
 
-from store import Store, queue
+from store import Store, inbox
 from store.engine import BUSY_TIMEOUT_MS
 from store.errors import StoreError
 
@@ -173,10 +173,10 @@ class StoreWriter:
 
     def _run_queued(self, write: PendingWrite) -> None:
         try:
-            before = (queue.open_claim_count(self.store, write.claim_ids)
+            before = (inbox.open_claim_count(self.store, write.claim_ids)
                       if write.claim_ids is not None else None)
             touched = write.run(self.store)
-            after = (queue.open_claim_count(self.store, write.claim_ids)
+            after = (inbox.open_claim_count(self.store, write.claim_ids)
                      if write.claim_ids is not None else None)
         # Any failure keeps the write pending: a store error (busy, full disk) is waited
         # out with a retry, and even a bug must not end the only thread that writes.

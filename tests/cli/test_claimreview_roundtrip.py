@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from store import Store
-from store import queue
+from store import inbox
 from tests.conftest import SAMPLE_ARTICLE
 from tui.cli import main
 
@@ -14,7 +14,7 @@ def test_claimreview_export_round_trips_through_import(tmp_path: Path, capsys) -
     desk = str(tmp_path / "desk.db")
     assert main(["--db", desk, "ingest", str(SAMPLE_ARTICLE), "--no-match"]) == 0
     store = Store(desk)
-    claims = store.claims_for_article(queue.inbox_page(store)[0].id)
+    claims = store.claims_for_article(inbox.inbox_page(store)[0].id)
     judged = {claims[0].id: "contested", claims[1].id: "corroborated", claims[2].id: "unverified"}
     for claim_id, verdict in judged.items():
         store.record_verdict(claim_id, verdict, checker="ana")

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from store import Store
-from store import queue
+from store import inbox
 from tests.conftest import SAMPLE_ARTICLE
 from tui.cli import build_parser, main
 
@@ -288,7 +288,7 @@ def test_match_usage_errors(capsys, db, argv, words) -> None:
 def _ingested_claim(capsys, db) -> int:
     run(capsys, "--db", db, "ingest", str(SAMPLE_ARTICLE), "--no-match")
     store = Store(db)
-    return store.claims_for_article(queue.inbox_page(store)[0].id)[0].id
+    return store.claims_for_article(inbox.inbox_page(store)[0].id)[0].id
 
 
 def test_verdict_is_recorded_with_history(capsys, db) -> None:
@@ -363,7 +363,7 @@ def test_demo_seeds_article_and_labelled_references(capsys, db) -> None:
     assert store.count("articles") == 1
     sources = {r["source"] for r in store.query("SELECT DISTINCT source FROM reference_claims")}
     assert sources and all("demo" in s.lower() for s in sources)
-    claims = store.claims_for_article(queue.inbox_page(store)[0].id)
+    claims = store.claims_for_article(inbox.inbox_page(store)[0].id)
     assert any(store.saved_matches(c.id) for c in claims)
 
 
@@ -398,7 +398,7 @@ def test_json_export_counts_corroborating_sources(capsys, db, references_file) -
     run(capsys, "--db", db, "import", str(references_file))
     run(capsys, "--db", db, "ingest", str(SAMPLE_ARTICLE))
     store = Store(db)
-    [astana] = [c for c in store.claims_for_article(queue.inbox_page(store)[0].id) if "Astana" in c.text]
+    [astana] = [c for c in store.claims_for_article(inbox.inbox_page(store)[0].id) if "Astana" in c.text]
     run(capsys, "--db", db, "verdict", str(astana.id), "corroborated")
     _, out, _ = run(capsys, "--db", db, "export", "--format", "json")
     [record] = json.loads(out)

@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 
 from store import Store
 from store.models import Candidate, Match
-from store.queue import ClaimFilter
+from store.inbox import ClaimFilter
 from tests.tui.conftest import seed_store
 from tests.tui.helpers import settle
 from tui.app import make_app

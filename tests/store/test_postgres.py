@@ -13,7 +13,7 @@ import psycopg
 import pytest
 
 import operations
-from store import Store, StoreError, engine, queue, verdicts
+from store import Store, StoreError, engine, search, verdicts
 from store import schema as schema_module
 from store.doctor import check_store
 from store.errors import StoreUnreachable
@@ -188,7 +188,7 @@ def test_copy_round_trip_sqlite_postgres_sqlite_keeps_every_row_and_export(
     assert all(f.ok for f in check_store(copied))
     # The copies are stores to work on: search finds, and new rows get new ids.
     claim = copied.claims_for_article(copied.list_articles()[0].id)[0]
-    assert queue.search_claims(copied, claim.text.split()[0])
+    assert search.search_claims(copied, claim.text.split()[0])
     copied.close()
     on_server = Store(postgres_url)
     article_id, created = on_server.add_article(ArticleDraft(title="New", text="A new article."), [])

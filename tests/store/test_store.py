@@ -106,11 +106,11 @@ def test_file_that_is_not_a_database_is_refused_untouched(tmp_path) -> None:
 
 def test_article_titles_and_text_are_full_text_searchable(store: Store) -> None:
     _article(store, text="The bridge over the Danube reopened in May. Traffic resumed.")
-    from store import queue
+    from store import search
 
-    assert [hit.article_id for hit in queue.search_articles(store, "danube")] == [1]
-    assert [hit.article_id for hit in queue.search_articles(store, "reopen")] == [1]  # stemmed
-    assert queue.search_articles(store, "rhine") == []
+    assert [hit.article_id for hit in search.search_articles(store, "danube")] == [1]
+    assert [hit.article_id for hit in search.search_articles(store, "reopen")] == [1]  # stemmed
+    assert search.search_articles(store, "rhine") == []
 
 
 def test_each_checker_undoes_and_redoes_only_their_own_changes(store) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from store import ExportFilter, Store, queue, team
+from store import ExportFilter, Store, inbox, team
 from store.changes import ChangeBatch, watch_changes
 from store.errors import StoreUnreachable, UnknownIdError, VerdictConflict
 from store.models import Match, Candidate
@@ -111,14 +111,14 @@ def test_presence_counts_until_its_heartbeat_expires(two, monkeypatch) -> None:
 
 def test_mine_first_walks_my_articles_then_the_rest(two) -> None:
     store, _, ids = two
-    assert queue.next_unjudged(store, None).article_id == ids["second"]  # newest first
+    assert inbox.next_unjudged(store, None).article_id == ids["second"]  # newest first
     team.assign_article(store, ids["first"], "ana", by="ed")
-    item = queue.next_unjudged(store, None, mine="ana")
+    item = inbox.next_unjudged(store, None, mine="ana")
     assert item.article_id == ids["first"]
     for claim in store.claims_for_article(ids["first"]):
         store.record_verdict(claim.id, "unverified", checker="ana")
-    assert queue.next_unjudged(store, item.claim_id, mine="ana").article_id == ids["second"]
-    assert queue.my_open_count(store, "ana") == 0
+    assert inbox.next_unjudged(store, item.claim_id, mine="ana").article_id == ids["second"]
+    assert inbox.my_open_count(store, "ana") == 0
     with pytest.raises(UnknownIdError):
         team.assign_article(store, 999, "ana")
 

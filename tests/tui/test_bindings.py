@@ -13,7 +13,7 @@ from textual.widgets import Input, TextArea
 
 from store import Store
 from store.models import Candidate, Match, ReferenceDraft
-from store.queue import ClaimFilter
+from store.inbox import ClaimFilter
 from tests.tui.helpers import running_desk, settle, static_text, store_held_by_another_writer, table_text
 from tui.app import ClaimdeskApp
 from tui.screens.article import ArticleScreen

@@ -9,7 +9,7 @@ import pytest
 
 from ingest.demo import demo_references_path
 from store import Store
-from store import queue
+from store import inbox
 from tests.conftest import SAMPLE_ARTICLE
 from tests.tui.helpers import running_desk, settle, static_text, table_text
 import operations
@@ -154,7 +154,7 @@ async def test_shift_s_puts_the_most_check_worthy_claims_first_and_back(sample_s
 
 
 async def test_the_filter_form_keeps_one_speakers_lines_of_a_transcript(store: Store, tmp_path) -> None:
-    from store.queue import ClaimFilter, filtered_claim_ids, speakers
+    from store.inbox import ClaimFilter, filtered_claim_ids, speakers
     from tui.screens.filter import FilterScreen
     from tui.widgets.filter_bar import FilterBar
 
@@ -187,7 +187,7 @@ async def test_the_filter_form_keeps_one_speakers_lines_of_a_transcript(store: S
 async def test_i_adds_a_transcript_file_read_with_its_speakers(store: Store, tmp_path) -> None:
     from textual.widgets import Input
 
-    from store.queue import speakers
+    from store.inbox import speakers
 
     path = tmp_path / "town-hall.txt"
     path.write_text("Chris Wallace: (01:20)\nGood evening. What is your record on jobs?\n"
@@ -206,7 +206,7 @@ async def test_i_adds_a_transcript_file_read_with_its_speakers(store: Store, tmp
         await settle(pilot)
         assert isinstance(app.screen, InboxScreen)
         assert "town-hall.txt" in table_text(app.screen.query_one(InboxTable))
-    [article] = queue.inbox_page(store)
+    [article] = inbox.inbox_page(store)
     claims = store.claims_for_article(article.id, checkworthy_only=False)
     assert [(c.speaker, c.text) for c in claims][-2:] == [
         ("Donald Trump", "We built the biggest economy in history."),

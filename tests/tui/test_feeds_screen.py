@@ -10,7 +10,7 @@ import httpx
 
 from store import Store
 from store import feeds as feed_store
-from store import queue
+from store import inbox
 from tests.tui.helpers import settle, store_held_by_another_writer, table_text
 from tui.app import make_app
 from tui.screens.feeds import FeedsScreen
@@ -83,7 +83,7 @@ async def test_add_page_by_url_and_refuse_a_bad_one(store: Store) -> None:
         await _type(pilot, "https://ledger.example/articles/ferry")
         await pilot.press("enter")
         await settle(pilot)
-        [article] = queue.inbox_page(store)
+        [article] = inbox.inbox_page(store)
         assert article.title == "Harbour authority reports record cargo volumes"
         assert store.claims_for_article(article.id)
 

@@ -147,9 +147,9 @@ def test_a_suggestion_never_contradicts_the_rating_of_the_match_it_cites(matches
 
 
 def test_the_desk_marks_conflicts_from_matches_as_close_as_the_same_claim() -> None:
-    from store import queue
+    from store import inbox
 
-    assert queue.CONFLICT_MIN_SCORE == SAME_CLAIM_SCORE
+    assert inbox.CONFLICT_MIN_SCORE == SAME_CLAIM_SCORE
 
 
 def test_a_debate_line_is_matched_with_its_speaker_and_the_line_it_leans_on() -> None:

@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Header, Static
 
-from store import queue, team
+from store import inbox, team
 from store.changes import ChangeBatch
 from store.errors import ClaimdeskError, StoreUnreachable
 from store.models import Article, Claim
@@ -167,11 +167,11 @@ class ArticleScreen(DeskScreen):
         claims = store.claims_for_article(self.article_id)
         filters = self.desk.filters
         if filters.active:
-            allowed = set(queue.filtered_claim_ids(store, filters, self.article_id))
+            allowed = set(inbox.filtered_claim_ids(store, filters, self.article_id))
             claims = [c for c in claims if c.id in allowed]
         if self.by_score:
             claims.sort(key=lambda c: -c.score)  # stable: equal scores keep the article's order
-        conflicts = queue.claims_with_conflicts(store, [c.id for c in claims])
+        conflicts = inbox.claims_with_conflicts(store, [c.id for c in claims])
         current = claim_id or self.shown_claim_id
         self.shown_claim_id = None
         claim_list = self.claim_list
@@ -249,7 +249,7 @@ class ArticleScreen(DeskScreen):
         if claim is None or claim.id != message.claim_id:
             return
         self.match_panel.show_matches(claim.text, message.matches, message.suggestion)
-        has_conflict = bool(queue.claims_with_conflicts(self.desk.reader, [claim.id]))
+        has_conflict = bool(inbox.claims_with_conflicts(self.desk.reader, [claim.id]))
         if has_conflict != (claim.id in self.claim_list.conflicts):
             self.claim_list.conflicts ^= {claim.id}
             self.claim_list.update_claim(claim, ("text",))

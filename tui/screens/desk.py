@@ -10,7 +10,7 @@ from textual.screen import Screen
 
 from store.changes import ChangeBatch
 from store.models import Claim
-from store.queue import ClaimFilter
+from store.inbox import ClaimFilter
 from tui.messages import StoreChanged
 from tui.widgets.filter_bar import FilterBar
 from tui.widgets.key_hints import KeyHints

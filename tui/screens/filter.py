@@ -15,7 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Checkbox, Input, Label, Select, Static
 
 from store.models import VERDICTS
-from store.queue import UNJUDGED, ClaimFilter
+from store.inbox import UNJUDGED, ClaimFilter
 from tui.widgets.literal import literal, one_line
 
 DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Header
 
-from store import queue, team
+from store import inbox, team
 from store.changes import ChangeBatch
 from store.models import Claim
 from tui.messages import StoreChanged
@@ -17,7 +17,7 @@ from tui.widgets.key_hints import KeyHints
 from tui.widgets.inbox_table import InboxTable
 
 PAGE_SIZE = 60  # about two screens: the first paint reads no more
-SORT_ORDER = list(queue.INBOX_SORTS)
+SORT_ORDER = list(inbox.INBOX_SORTS)
 
 
 class InboxScreen(DeskScreen):
@@ -65,7 +65,7 @@ class InboxScreen(DeskScreen):
         store = self.desk.reader
         table = self.table
         table.clear()
-        self.total = queue.count_articles(store, self.desk.filters, self.include_archived)
+        self.total = inbox.count_articles(store, self.desk.filters, self.include_archived)
         self.loaded = 0
         self.load_more()
         if keep_article is not None:
@@ -78,7 +78,7 @@ class InboxScreen(DeskScreen):
     def load_more(self) -> None:
         if self.loaded and self.loaded >= self.total:
             return
-        page = queue.inbox_page(
+        page = inbox.inbox_page(
             self.desk.reader, offset=self.loaded, limit=PAGE_SIZE, sort=self.sort,
             filters=self.desk.filters, include_archived=self.include_archived,
         )
@@ -121,7 +121,7 @@ class InboxScreen(DeskScreen):
         """Update the counts of the loaded rows (after verdicts elsewhere): one query,
         and only the rows that changed are redrawn."""
         ids = [int(key.value) for key in self.table.rows if key.value is not None]
-        for summary in queue.article_summaries(self.desk.reader, ids).values():
+        for summary in inbox.article_summaries(self.desk.reader, ids).values():
             self.table.update_article(summary)
 
     def store_changed(self, message: StoreChanged) -> None:
@@ -186,13 +186,13 @@ class InboxScreen(DeskScreen):
 
     def action_mark_done(self) -> None:
         article_id = self.table.current_article_id
-        summary = article_id and queue.article_summary(self.desk.reader, article_id)
+        summary = article_id and inbox.article_summary(self.desk.reader, article_id)
         if summary:
             self._set_status("inbox" if summary.status == "done" else "done")
 
     def action_archive_article(self) -> None:
         article_id = self.table.current_article_id
-        summary = article_id and queue.article_summary(self.desk.reader, article_id)
+        summary = article_id and inbox.article_summary(self.desk.reader, article_id)
         if summary:
             self._set_status("inbox" if summary.status == "archived" else "archived")
 

@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import DataTable, Input, Static
 
-from store import queue
+from store import search
 from tui.messages import SearchResults
 from tui.widgets.literal import literal, one_line
 from tui.words import counted
@@ -24,7 +24,7 @@ TYPING_PAUSE = 0.12
 KIND_MARKS = {"article": Text("article", style="bold cyan"), "claim": Text("claim", style="dim")}
 
 
-class SearchScreen(ModalScreen[queue.SearchHit | None]):
+class SearchScreen(ModalScreen[search.SearchHit | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Close search", id="search.cancel"),
         Binding("down", "focus_results", "Results", show=False, id="search.results"),
@@ -32,7 +32,7 @@ class SearchScreen(ModalScreen[queue.SearchHit | None]):
 
     def __init__(self) -> None:
         super().__init__()
-        self.hits: list[queue.SearchHit] = []
+        self.hits: list[search.SearchHit] = []
         self._pending: Timer | None = None
 
     def compose(self) -> ComposeResult:
@@ -62,7 +62,7 @@ class SearchScreen(ModalScreen[queue.SearchHit | None]):
     @work(thread=True, exclusive=True, group="search", exit_on_error=False,
           description="Search articles and claims")
     def run_search(self, text: str) -> None:
-        hits = queue.search_desk(self.app.reader, text)  # type: ignore[attr-defined]
+        hits = search.search_desk(self.app.reader, text)  # type: ignore[attr-defined]
         self.post_message(SearchResults(text, hits))
 
     def on_search_results(self, message: SearchResults) -> None:

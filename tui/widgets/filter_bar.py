@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from store.queue import ClaimFilter
+from store.inbox import ClaimFilter
 from tui.widgets.literal import literal
 from tui.words import counted
 

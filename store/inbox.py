@@ -1,18 +1,17 @@
-"""Queries behind the triage desk: inbox pages, the review queue, claim filters and
-search (undo and redo are in `store.verdicts`).
+"""Queries behind the triage desk's lists: inbox pages, the desk's claim filter, the
+review queue (what is left to judge, and the next open claim), near-duplicates, and
+the sources and speakers the filter form offers. The desk's search is in
+`store.search`, undo and redo in `store.verdicts`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from store import pgsearch
 from store.articles import ARTICLE_SUMMARY_SELECT
 from store.db import Store
-from store.engine import SQLITE
 from store.filters import CONFLICT_MIN_SCORE, CONFLICTS, PUBLISHED, UNJUDGED, conflicts_condition, filter_conditions  # noqa: F401 (re-exported)
 from store.models import ArticleSummary
-from store.search import FTS_SEPARATORS
 
 INBOX_SORTS: dict[str, str] = {
     "newest": "a.id DESC",
@@ -69,18 +68,6 @@ class ClaimFilter:
 class QueueItem:
     claim_id: int
     article_id: int
-
-
-@dataclass(frozen=True)
-class SearchHit:
-    """A claim, or an article (`kind` "article", no claim: `text` is a snippet of the
-    article around the words found)."""
-
-    claim_id: int | None
-    article_id: int
-    text: str
-    article_title: str
-    kind: str = "claim"
 
 
 # -- inbox ------------------------------------------------------------------------
@@ -250,77 +237,6 @@ def _next_open(store: Store, current_claim_id: int | None, backwards: bool,
     rows = store.query(f"SELECT c.id, c.article_id {_QUEUE_FROM} {scope} ORDER BY {order} LIMIT 1",
                        scope_params)
     return QueueItem(rows[0]["id"], rows[0]["article_id"]) if rows else None
-
-
-# -- search ---------------------------------------------------------------------------------
-
-
-def fts_phrase_query(text: str) -> str:
-    """Typed words as an FTS5 query: each word quoted (so no FTS5 syntax can be
-    injected), the last one a prefix so results come as the checker types. Words are
-    split where the index's tokenizer splits them (at anything not a letter or digit),
-    so "al-Duhur" finds "al-Duhur"."""
-    words = [w for w in FTS_SEPARATORS.split(text) if w]
-    if not words:
-        return ""
-    quoted = [f'"{w}"' for w in words]
-    quoted[-1] += "*"
-    return " ".join(quoted)
-
-
-def search_claims(store: Store, text: str, limit: int = 100) -> list[SearchHit]:
-    """Check-worthy claims whose text holds the typed words (full-text index), best first."""
-    query = fts_phrase_query(text)
-    if not query:
-        return []
-    if store.engine != SQLITE:
-        rows = pgsearch.search_claims(store, [w for w in FTS_SEPARATORS.split(text) if w], limit)
-        return [SearchHit(row["id"], row["article_id"], row["text"], row["title"]) for row in rows]
-    return [
-        SearchHit(row["id"], row["article_id"], row["text"], row["title"])
-        for row in store.query(
-            """SELECT c.id, c.article_id, c.text, a.title FROM claims_fts
-               JOIN claims c ON c.id = claims_fts.rowid JOIN articles a ON a.id = c.article_id
-               WHERE claims_fts MATCH ? AND c.checkworthy = 1 AND a.status != 'archived'
-               ORDER BY bm25(claims_fts) LIMIT ?""",
-            [query, limit],
-        )
-    ]
-
-
-# A title match counts five times a match in the body.
-ARTICLE_WEIGHTS = (5.0, 1.0)
-SNIPPET_WORDS = 16
-
-
-def search_articles(store: Store, text: str, limit: int = 20) -> list[SearchHit]:
-    """Articles whose title or text holds the typed words (the articles_fts index),
-    best first, each with a snippet of its text around them."""
-    query = fts_phrase_query(text)
-    if not query:
-        return []
-    if store.engine != SQLITE:
-        words = [w for w in FTS_SEPARATORS.split(text) if w]
-        rows = pgsearch.search_articles(store, words, limit, SNIPPET_WORDS)
-        return [SearchHit(None, row["id"], row["snippet"], row["title"], kind="article")
-                for row in rows]
-    return [
-        SearchHit(None, row["id"], row["snippet"], row["title"], kind="article")
-        for row in store.query(
-            f"""SELECT a.id, a.title,
-                       snippet(articles_fts, 1, '', '', '…', {SNIPPET_WORDS}) AS snippet
-                FROM articles_fts JOIN articles a ON a.id = articles_fts.rowid
-                WHERE articles_fts MATCH ? AND a.status != 'archived'
-                ORDER BY bm25(articles_fts, ?, ?) LIMIT ?""",
-            [query, *ARTICLE_WEIGHTS, limit],
-        )
-    ]
-
-
-def search_desk(store: Store, text: str, claim_limit: int = 100,
-                article_limit: int = 20) -> list[SearchHit]:
-    """What the desk's `/` search lists: matching articles first, then claims."""
-    return search_articles(store, text, article_limit) + search_claims(store, text, claim_limit)
 
 
 def sources(store: Store) -> list[str]:
