@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import store.connection as store_connection
-import store.db as store_db
+import store.references as store_references
 from store import Store, StoreError, open_store
 from store.models import ReferenceDraft
 from store.schema import MIGRATIONS, SCHEMA_VERSION
@@ -251,7 +251,7 @@ def test_hex_reference_keys_become_binary_and_still_find_duplicates(
     stored = ReferenceDraft(text="The bridge cost  4 million.", source="Checker", url="https://c.example/1")
     monkeypatch.setattr(store_connection, "MIGRATIONS", MIGRATIONS[:9])
     monkeypatch.setattr(store_connection, "SCHEMA_VERSION", 9)
-    monkeypatch.setattr(store_db, "reference_key", _hex_reference_key)
+    monkeypatch.setattr(store_references, "reference_key", _hex_reference_key)
     old = Store(store_location)
     assert old.add_reference_claims([stored]) == (1, 0)
     old.close()
