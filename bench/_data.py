@@ -36,6 +36,17 @@ def _require(folder: Path) -> Path:
     return folder
 
 
+def _relevant_ids(qrels: Path) -> dict[str, set[str]]:
+    """A TREC qrels file (query, 0, document, relevance) as the relevant documents of
+    each query."""
+    relevant: dict[str, set[str]] = defaultdict(set)
+    for line in qrels.read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 4 and parts[3].strip() == "1":
+            relevant[parts[0]].add(parts[2])
+    return relevant
+
+
 @dataclass(frozen=True)
 class VerifiedClaim:
     id: str
@@ -61,11 +72,7 @@ def checkthat_verified_claims() -> list[VerifiedClaim]:
 def checkthat_tweets(split: str) -> list[Tweet]:
     """The tweets of one split ("train" or "dev") with their relevant claim ids."""
     folder = _require(CHECKTHAT_2020_TASK2) / split
-    relevant: dict[str, set[str]] = defaultdict(set)
-    for line in (folder / "tweet-vclaim-pairs.qrels").read_text(encoding="utf-8").splitlines():
-        parts = line.split("\t")
-        if len(parts) >= 4 and parts[3].strip() == "1":
-            relevant[parts[0]].add(parts[2])
+    relevant = _relevant_ids(folder / "tweet-vclaim-pairs.qrels")
     with (folder / "tweets.queries.tsv").open(encoding="utf-8", newline="") as handle:
         rows = list(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))
     return [
@@ -214,11 +221,7 @@ def checkthat_2a_tweets(split: str) -> list[Tweet]:
     """The 2020 task 2 tweets of `split` with their relevant claims in the 2022 2A
     collection (2A's train queries are the 2020 train and dev tweets under new ids)."""
     folder = _require(CHECKTHAT_2022_2A)
-    relevant: dict[str, set[str]] = defaultdict(set)
-    for line in (folder / "CT2022-Task2A-EN-Train_QRELs.tsv").read_text(encoding="utf-8").splitlines():
-        parts = line.split("\t")
-        if len(parts) >= 4 and parts[3].strip() == "1":
-            relevant[parts[0]].add(parts[2])
+    relevant = _relevant_ids(folder / "CT2022-Task2A-EN-Train_QRELs.tsv")
     with (folder / "CT2022-Task2A-EN-Train-Dev_Queries.tsv").open(encoding="utf-8", newline="") as handle:
         by_text = {_normal_words(r[1]): r[0] for r in csv.reader(handle, delimiter="\t") if len(r) >= 2}
     tweets = []
@@ -257,11 +260,7 @@ def checkthat_2b_sentences(split: str) -> list[DebateSentence]:
     """The 2B sentences of `split` ("train" or "dev") whose transcript is on disk."""
     folder = _require(CHECKTHAT_2022_2B)
     name = {"train": "Train", "dev": "Dev"}[split]
-    relevant: dict[str, set[str]] = defaultdict(set)
-    for line in (folder / f"CT2022-Task2B-EN-{name}_QRELs.tsv").read_text(encoding="utf-8").splitlines():
-        parts = line.split("\t")
-        if len(parts) >= 4 and parts[3].strip() == "1":
-            relevant[parts[0]].add(parts[2])
+    relevant = _relevant_ids(folder / f"CT2022-Task2B-EN-{name}_QRELs.tsv")
     with (folder / "CT2022-Task2B-EN-Train-Dev_Queries.tsv").open(encoding="utf-8", newline="") as handle:
         texts = {r[0]: r[1] for r in csv.reader(handle, delimiter="\t") if len(r) >= 2}
     transcripts: dict[str, list[list[str]]] = {}
