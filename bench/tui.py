@@ -98,12 +98,12 @@ def build_store(path: Path, articles: int, per_article: int) -> Store:
 
 
 def summary(name: str, samples: list[float], baseline: list[float] | None = None) -> str:
-    p50, p95 = statistics.median(samples), p95(samples)
-    line = f"{name:<40} n={len(samples):<3} median {p50 * 1000:7.1f} ms   p95 {p95 * 1000:7.1f} ms"
+    s50, s95 = statistics.median(samples), p95(samples)
+    line = f"{name:<40} n={len(samples):<3} median {s50 * 1000:7.1f} ms   p95 {s95 * 1000:7.1f} ms"
     if baseline:
         b50, b95 = statistics.median(baseline), p95(baseline)
-        line += (f"   net of baseline: median {(p50 - b50) * 1000:6.1f} ms, p95 {(p95 - b95) * 1000:6.1f} ms"
-                 f"   (ratio {p50 / b50:5.1f}x median, {p95 / b95:5.1f}x p95)")
+        line += (f"   net of baseline: median {(s50 - b50) * 1000:6.1f} ms, p95 {(s95 - b95) * 1000:6.1f} ms"
+                 f"   (ratio {s50 / b50:5.1f}x median, {s95 / b95:5.1f}x p95)")
     return line
 
 
