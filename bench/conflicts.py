@@ -14,20 +14,30 @@ flag (target at most 10%), per kind.
 Built contradictions (`build_contradictions`, deterministic for a seed): from each true
 pair, one side (chosen at random) gets its core changed in one of four ways, each only
 where both sides state that core, so that the result really contradicts the other side:
-- number: a quantity both sides give is multiplied by 2-5 on one side;
+- number: a quantity both sides give is multiplied by 2-5 on one side. A number that
+  names something ("No. 13", "jersey 13", "an 800 number", "#13", "Public Law 107") is
+  not a quantity, and the day of a date ("September 11", "24 March") is part of a date:
+  both are left alone;
 - date: a year both sides give moves by 1-3 years (or a month both give becomes another);
-  A number that names something ("No. 13", "jersey 13", "an 800 number", "#13") is
-  not a quantity and is left alone;
+  only a month in a date ("March 24", "in March", "last September") is changed, not a
+  month word inside a name ("Women's March", "March for Our Lives");
 - actor: a name both sides give is replaced, on one side, by a name of the same type
   neither side has: a person by a person (one named by a title, "President Trump", or
   by first and last name somewhere in the pair), a place by a place (a short list of
   countries, states and cities). A title stays ("President Obama" -> "President
   Sanders"); a capitalised word of no known type (a product, a film, a holiday, a
-  demonym, a title alone) is not changed;
+  demonym, a title alone) is not changed, nor a first name before an initial ("Michael
+  J. Fox"); a name with inner capitals or a hyphen ("McCain", "Ocasio-Cortez") is one
+  name; a full name that shows a word is a surname does not start with a function
+  word ("When Wikileaks") nor hold a place's or organisation's word ("Port Melbourne");
 - negation: the first predicate both sides state un-negated gets "not" after its
   auxiliary ("was approved" -> "was not approved") or "never" before it ("killed" ->
   "never killed"); only a content word takes "not" after an auxiliary, and after
   "has/have/had" only a past participle ("has not more", "do not they" are not built).
+Hashtags and handles used as labels (a trailing "#Soros #ConfirmKavanaugh", not "#Canada
+discovered ...") state nothing: a value only they hold counts as stated by neither side
+and is never changed. Each pair and kind has its own seeded generator, so the pairs
+built one way do not move when another way changes.
 Printed: per kind, how many pairs could be changed that way and the share flagged with
 that kind (target at least 90%), then examples of what is still wrong on both sides.
 """
@@ -126,7 +136,7 @@ _SIGNATURE = re.compile(r"\s*[\u2014\u2013]\s*[^\u2014\u2013\n]{0,80}?\(@\w{1,30
 # Words after which a number names something rather than counting it.
 _IDENTIFIER_WORDS = frozenset(
     "no number jersey route highway flight room article section chapter amendment episode "
-    "interstate i model version bill h.r. hr channel".split()
+    "interstate i model version bill h.r. hr channel law".split()
 )
 _RAW_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\d])")
 _AUXILIARIES = r"is|are|was|were|has|have|had|will|would|can|could|should|does|do|did"
@@ -134,7 +144,6 @@ _AUX_PREDICATE = re.compile(rf"\b({_AUXILIARIES})\s+([a-z]{{3,}})\b")
 # Past participles after "has/have/had" ("has approved", "have known", "had taken").
 _PARTICIPLE = re.compile(r"(?:ed|en|wn|ne|ght|ung|ot|ut|id|ade|ept|elt|ent|ood|un)$")
 _PAST_PREDICATE = re.compile(r"(?<![\w'-])([a-z]{3,}ed)\b")
-_CAPITALISED_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+){0,2}\b")
 _MONTH_NAMES = ["January", "February", "March", "April", "May", "June", "July", "August",
                 "September", "October", "November", "December"]
 
@@ -146,6 +155,32 @@ def _body(text: str) -> tuple[str, str]:
 
 
 def _claim_tokens(text: str) -> Analysis:
+    return analyse(text)
+
+
+def _is_label(text: str, position: int) -> bool:
+    """Whether the word at `position` is a hashtag or handle used as a label ("... in
+    line. #Soros #ConfirmKavanaugh"), not as a word of the sentence ("#Canada
+    discovered", "your website to #Israel"): a label states nothing."""
+    start = position
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1
+    if text[start : start + 1] not in ("#", "@"):
+        return False
+    end = position
+    while end < len(text) and not text[end].isspace():
+        end += 1
+    words_before = text[:start].split()
+    inline_before = bool(words_before) and words_before[-1][:1] not in ("#", "@") and words_before[-1][-1].islower()
+    inline_after = re.match(r"\s+[a-z]", text[end:]) is not None
+    return not (inline_before or inline_after)
+
+
+def _stated(text: str) -> Analysis:
+    """`text` analysed without its label hashtags and handles: what it states."""
+    labels = [m for m in re.finditer(r"[#@]\w+", text) if _is_label(text, m.start() + 1)]
+    for found in reversed(labels):
+        text = text[: found.start()] + " " + text[found.end():]
     return analyse(text)
 
 
@@ -165,6 +200,12 @@ def _change_number(body: str, other: Analysis, rng: random.Random) -> tuple[str,
             continue  # a year: changed as a date
         if {body[found.end():found.end() + 1], body[max(0, found.start() - 1):found.start()]} & set("/-:#"):
             continue  # part of "9/11", "1/3", a phone number, a time or "#13"
+        if _is_label(body, found.start()):
+            continue
+        preceding_word = body[max(0, found.start() - 12):found.start()].split()[-1:]
+        following_word = body[found.end():found.end() + 12].split()[:1]
+        if any(w.strip(".,").lower() in MONTHS for w in preceding_word + following_word):
+            continue  # the day of a date ("September 11", "24 March"): a date, not a quantity
         preceding = body[max(0, found.start() - 12):found.start()].lower().split()
         following = body[found.end():found.end() + 12].lower().split()
         if (preceding and preceding[-1].rstrip(".") in _IDENTIFIER_WORDS) or (following and following[0] in ("number", "numbers")):
@@ -183,15 +224,34 @@ def _change_number(body: str, other: Analysis, rng: random.Random) -> tuple[str,
     return None
 
 
+# Words before a month that make it a date ("in March", "last September").
+_MONTH_CUES = frozenset("in on since until by during last next this early late mid from of before after".split())
+
+
+def _month_in_date(body: str, found: re.Match[str]) -> bool:
+    """Whether a month word is a date ("March 24", "24 March", "in March 2018"), not
+    part of a name ("Women's March", "March for Our Lives")."""
+    before = body[max(0, found.start() - 16) : found.start()].split()[-1:]
+    after = body[found.end() : found.end() + 8].split()[:1]
+    if after and re.match(r"\d", after[0]):
+        return True
+    if before and re.match(r"\d", before[0]):
+        return True
+    return bool(before) and before[0].lower() in _MONTH_CUES
+
+
 def _change_date(body: str, other: Analysis, rng: random.Random) -> tuple[str, str, str] | None:
     mine = _claim_tokens(body)
     other_years = {t.norm for t in other.tokens if t.is_year and not t.is_byline}
     shared_years = {t.norm for t in mine.tokens if t.is_year} & other_years
-    for year in sorted(shared_years, key=body.find):
+    for found in re.finditer(r"(?<![\w.,])(?:19|20)\d\d(?![\w.,]\d|\w)", body):
+        year = found.group(0)
+        if year not in shared_years or _is_label(body, found.start()):
+            continue
         for _ in range(10):
             new_year = str(int(year) + rng.choice((-3, -2, -1, 1, 2, 3)))
             if new_year not in other_years and new_year not in body:
-                return re.sub(rf"\b{year}\b", new_year, body), year, new_year
+                return re.sub(rf"(?<![\w.,]){year}(?![\w.,]\d|\w)", new_year, body), year, new_year
     other_months = {MONTHS[t.norm] for t in other.tokens if t.is_month and not t.is_byline}
     for token in mine.tokens:
         if token.is_month and MONTHS[token.norm] in other_months:
@@ -199,10 +259,9 @@ def _change_date(body: str, other: Analysis, rng: random.Random) -> tuple[str, s
             choices = [m for m in range(1, 13) if m not in other_months and abs(m - number) >= 2]
             new_month = _MONTH_NAMES[rng.choice(choices) - 1]
             pattern = re.compile(rf"\b{re.escape(token.norm)}\b\.?", re.I)
-            found = pattern.search(body)
-            if found is None:
-                continue
-            return body[: found.start()] + new_month + body[found.end():], found.group(0), new_month
+            for found in pattern.finditer(body):
+                if _month_in_date(body, found) and not _is_label(body, found.start()):
+                    return body[: found.start()] + new_month + body[found.end():], found.group(0), new_month
     return None
 
 
@@ -243,7 +302,21 @@ TITLES = frozenset(
 # First words of names that are not people ("Hurricane Dorian", "Clinton Foundation" is
 # caught by its last word not standing alone).
 NOT_PERSON_HEADS = frozenset("hurricane storm operation fort camp lake mount river the".split())
-_NAME_RUN = re.compile(r"\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*\b")
+# Words that make a capitalised run a place or an organisation, not a person's name
+# ("Port Melbourne", "Trump Tower Pyongyang", "Native American").
+NOT_PERSON_WORDS = frozenset(
+    """port tower native county city state beach bay club street avenue university college
+    school party house news times post airport island park center centre church foundation
+    institute department court bridge hall arena square valley""".split()
+)
+# One word of a name: "Trump", "McConnell", "DeSantis", "Ocasio-Cortez", "O'Rourke".
+_NAME_WORD = r"(?:[A-Z][a-z]*(?:[A-Z][a-z]+)+|[A-Z][a-z]+)(?:['-][A-Z][a-z]+)*"
+_NAME_RUN = re.compile(rf"(?<![\w'-]){_NAME_WORD}(?:\s+{_NAME_WORD})*(?![\w'-])")
+# A first name before an initial ("Michael J. Fox", "George H. W. Bush"): the person is
+# named by the whole, and swapping the first name alone makes no other person.
+_INITIAL_AFTER = re.compile(r"\s+[A-Z]\.")
+# A trailing list of hashtags and handles labels a tweet; it states nothing.
+_TAG_LIST_REST = re.compile(r"\w*(?:[\s.,!?…]+(?:[#@]\w+|pic\.twitter\.com/\S*|https?://\S+))*[\s.,!?…]*$")
 
 
 def _actor_type(run: str, before: str, body: str, other_text: str) -> str | None:
@@ -251,12 +324,22 @@ def _actor_type(run: str, before: str, body: str, other_text: str) -> str | None
     lowered = run.lower()
     if lowered in KNOWN_PLACE_RUNS or (" " not in run and lowered in KNOWN_PLACES):
         return "place"
+    if " " not in run and any(lowered.startswith(place) for place in KNOWN_PLACES):
+        return None  # a demonym ("American", "Iranian"): a people, not an actor swapped for a name
+    if set(lowered.split()) & NOT_PERSON_WORDS:
+        return None
     last = run.split()[-1]
     titled = before.split()[-1:] and before.split()[-1].lower().rstrip(".") in TITLES
     if titled:
         return "person"
     names = [m for text in (body, other_text) for m in _NAME_RUN.finditer(text)]
-    full_names = [m.group(0).split() for m in names if m.group(0) != run]
+    # A full name elsewhere: its first word no function word opening a sentence ("When
+    # Wikileaks", "Were Muslims") and no word of a place or organisation ("Port Melbourne").
+    full_names = [
+        m.group(0).split() for m in names
+        if m.group(0) != run and m.group(0).split()[0].lower() not in STOPWORDS
+        and not set(m.group(0).lower().split()) & NOT_PERSON_WORDS
+    ]
     if " " in run:
         # "Hillary Clinton" is a person when "Clinton" alone names her elsewhere.
         alone = [m for m in names if m.group(0) == last]
@@ -286,6 +369,8 @@ def _change_actor(body: str, other: Analysis, rng: random.Random, other_text: st
             continue  # a sentence opener may be a common word
         if words[0].lower() in MONTHS:
             continue
+        if _INITIAL_AFTER.match(body, found.end()) or _is_label(body, run_start):
+            continue
         stems = {t.stem for t in analyse(run).tokens}
         if not stems or not stems <= other_names:
             continue
@@ -303,10 +388,12 @@ def _change_actor(body: str, other: Analysis, rng: random.Random, other_text: st
                 break
         else:
             continue
-        changed = re.sub(rf"\b{re.escape(run)}\b", replacement, body)
+        # "the United States" -> "Germany", not "the Germany".
+        article = r"(?:\b[Tt]he\s+)?" if run.lower() in ("united states", "united kingdom") else ""
+        changed = re.sub(rf"{article}(?<![\w'-]){re.escape(run)}(?![\w'-])", replacement, body)
         if kind == "person":
             # The name's last word alone ("Trump's") is the same person: it changes too.
-            changed = re.sub(rf"\b{re.escape(words[-1])}\b", replacement.split()[-1], changed)
+            changed = re.sub(rf"(?<![\w'-]){re.escape(words[-1])}(?![\w'-])", replacement.split()[-1], changed)
         return changed, run, replacement
     return None
 
@@ -344,7 +431,6 @@ def _change_negation(body: str, other: Analysis, rng: random.Random) -> tuple[st
 def build_contradictions(pairs: list[Pair], seed: int = SEED) -> list[Contradiction]:
     """For each pair and kind, the pair with one side's core changed (see the module
     docstring); a pair that cannot be changed a way is left out of that kind."""
-    rng = random.Random(seed)
     changers: dict[str, Callable] = {
         "number": _change_number,
         "date": _change_date,
@@ -354,15 +440,19 @@ def build_contradictions(pairs: list[Pair], seed: int = SEED) -> list[Contradict
     built = []
     for pair in pairs:
         for kind in KINDS:
+            # One generator per pair and kind: a change to how one kind is built leaves
+            # the pairs built the other ways as they were.
+            rng = random.Random(f"{seed}|{kind}|{pair.query}|{pair.match}")
             sides = ["query", "match"]
             rng.shuffle(sides)
             for side in sides:
                 text, other_text = (pair.query, pair.match) if side == "query" else (pair.match, pair.query)
                 body, signature = _body(text)
+                other = _stated(other_text)
                 if kind == "entity":
-                    changed = _change_actor(body, analyse(other_text), rng, other_text)
+                    changed = _change_actor(body, other, rng, other_text)
                 else:
-                    changed = changers[kind](body, analyse(other_text), rng)
+                    changed = changers[kind](body, other, rng)
                 if changed is None:
                     continue
                 new_body, before, after = changed
