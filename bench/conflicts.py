@@ -15,8 +15,8 @@ Built contradictions (`build_contradictions`, deterministic for a seed): from ea
 pair, one side (chosen at random) gets its core changed in one of four ways, each only
 where both sides state that core, so that the result really contradicts the other side:
 - number: a quantity both sides give is multiplied by 2-5 on one side. A number that
-  names something ("No. 13", "jersey 13", "an 800 number", "#13", "Public Law 107") is
-  not a quantity, and the day of a date ("September 11", "24 March") is part of a date:
+  names something ("No. 13", "jersey 13", "an 800 number", "#13", "Public Law 107",
+  "Area 51", "Incredibles 2") is not a quantity, and the day of a date ("September 11", "24 March") is part of a date:
   both are left alone;
 - date: a year both sides give moves by 1-3 years (or a month both give becomes another);
   only a month in a date ("March 24", "in March", "last September") is changed, not a
@@ -138,6 +138,9 @@ _IDENTIFIER_WORDS = frozenset(
     "no number jersey route highway flight room article section chapter amendment episode "
     "interstate i model version bill h.r. hr channel law".split()
 )
+# A number right after a capitalised word (not opening a sentence) or after another
+# number and a dash names something: "Area 51", "Incredibles 2", "Public Law 107 - 296".
+_NAMED_NUMBER = re.compile(r"(?:(?<![.!?:]\s)(?<!^)\b[A-Z][A-Za-z]+|\d\s*[-\u2013])\s?$")
 _RAW_NUMBER = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?![\d])")
 _AUXILIARIES = r"is|are|was|were|has|have|had|will|would|can|could|should|does|do|did"
 _AUX_PREDICATE = re.compile(rf"\b({_AUXILIARIES})\s+([a-z]{{3,}})\b")
@@ -206,6 +209,8 @@ def _change_number(body: str, other: Analysis, rng: random.Random) -> tuple[str,
         following_word = body[found.end():found.end() + 12].split()[:1]
         if any(w.strip(".,").lower() in MONTHS for w in preceding_word + following_word):
             continue  # the day of a date ("September 11", "24 March"): a date, not a quantity
+        if _NAMED_NUMBER.search(body, 0, found.start()):
+            continue  # part of a name ("Area 51", "Incredibles 2", "Public Law 107 - 296")
         preceding = body[max(0, found.start() - 12):found.start()].lower().split()
         following = body[found.end():found.end() + 12].lower().split()
         if (preceding and preceding[-1].rstrip(".") in _IDENTIFIER_WORDS) or (following and following[0] in ("number", "numbers")):

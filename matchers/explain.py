@@ -38,6 +38,9 @@ ANCHOR_WINDOW = 3
 # Two numbers this close (relative to the larger) are one figure, rounded differently
 # ("$3.6M" / "$4 million", "92.3 percent" / "92 percent").
 NUMBER_TOLERANCE = 0.1
+# When each side states one figure only, figures this many times apart are taken for
+# different quantities ("13 years" / "$33 million"), not one figure misstated.
+SOLE_FIGURE_RATIO = 10
 # A name differing from another over more words than this is no longer a name in the
 # same place but a different passage.
 MAX_NAME_WORDS = 4
@@ -134,6 +137,39 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) <= NUMBER_TOLERANCE * max(abs(a), abs(b))
 
 
+# Words that join the figures of a list or range ("30, 40, sometimes 50", "70 to 80",
+# "between 2 and 3").
+_RANGE_WORDS = frozenset("to and or sometimes through till until even maybe perhaps nearly almost up".split())
+
+
+def _ranges(side: _Side) -> dict[int, tuple[float, float]]:
+    """For each number in a list or range, by position, the list's lowest and highest
+    figure: numbers in a row with only joining words between them."""
+    ranges: dict[int, tuple[float, float]] = {}
+    group: list[tuple[int, float]] = []
+    between = 0
+    for token in side.tokens:
+        value = _number_value(token) if token.is_number else None
+        if value is not None:
+            group.append((token.position, value))
+            between = 0
+            continue
+        if group and token.norm in _RANGE_WORDS and between < 2:
+            between += 1
+            continue
+        _close_range(group, ranges)
+        group, between = [], 0
+    _close_range(group, ranges)
+    return ranges
+
+
+def _close_range(group: list[tuple[int, float]], ranges: dict[int, tuple[float, float]]) -> None:
+    if len(group) > 1:
+        values = [v for _, v in group]
+        for position, _ in group:
+            ranges[position] = (min(values), max(values))
+
+
 def _quantities(side: _Side) -> list[tuple[Token, float, int]]:
     """Each number that counts something, with its value and content index: not a
     year, and not a day next to a month ("20 March")."""
@@ -161,33 +197,66 @@ def _number_conflicts(q: _Side, m: _Side) -> list[dict]:
     m_values = [v for _, v, _ in m_numbers]
     q_slots = [q.context(qi, qi) for _, _, qi in q_numbers]
     m_slots = [m.context(mi, mi) for _, _, mi in m_numbers]
+    q_ranges, m_ranges = _ranges(q), _ranges(m)
     for q_token, q_value, q_slot in zip(q_numbers, q_values, q_slots):
         if any(_close(q_value, v) for v in m_values):
             continue
+        q_low, q_high = q_ranges.get(q_token[0].position, (q_value, q_value))
         for m_token, m_value, m_slot in zip(m_numbers, m_values, m_slots):
             if any(_close(m_value, v) for v in q_values) or not _same_slot(q_slot, m_slot):
                 continue
             # A list or range on one side ("30, 40, sometimes 50 percent") holds any
             # figure between its ends.
-            q_range = [v for v, slot in zip(q_values, q_slots) if _same_slot(slot, m_slot)]
-            m_range = [v for v, slot in zip(m_values, m_slots) if _same_slot(slot, q_slot)]
-            if min(q_range) <= m_value <= max(q_range) or min(m_range) <= q_value <= max(m_range):
+            m_low, m_high = m_ranges.get(m_token[0].position, (m_value, m_value))
+            if q_low <= m_value <= q_high or m_low <= q_value <= m_high:
                 continue
             flag = _flag("number", q_token[0].norm, m_token[0].norm)
             if flag not in flags:
                 flags.append(flag)
             break
+    if not flags:
+        flags = _sole_value_conflict("number", q_numbers, m_numbers, q_ranges, m_ranges)
     return flags
+
+
+def _sole_value_conflict(kind: str, q_values: list[tuple[Token, float, int]], m_values: list[tuple[Token, float, int]],
+                         q_ranges: dict[int, tuple[float, float]], m_ranges: dict[int, tuple[float, float]]) -> list[dict]:
+    """A flag when each side gives one figure only, the two differ and are of one order
+    of magnitude: two matched claims stating one figure each state it for the same
+    thing, however differently they word around it ("had an IQ of 336" / "intelligence
+    quotient was measured at 168")."""
+    q_distinct = {v for _, v, _ in q_values}
+    m_distinct = {v for _, v, _ in m_values}
+    if len(q_distinct) != 1 or len(m_distinct) != 1 or q_ranges or m_ranges:
+        return []
+    (q_token, q_value, _), (m_token, m_value, _) = q_values[0], m_values[0]
+    if _close(q_value, m_value) or q_value <= 0 or m_value <= 0:
+        return []
+    if kind == "number" and max(q_value, m_value) >= SOLE_FIGURE_RATIO * min(q_value, m_value):
+        return []  # "33" / "$33 million": not one quantity
+    return [_flag(kind, q_token.norm, m_token.norm)]
 
 
 # -- dates ---------------------------------------------------------------------------
 
 
+def _named_years(side: _Side) -> set[int]:
+    """Positions of years that are part of a name ("the Refugee Act of 1980")."""
+    tokens = side.tokens
+    return {
+        tokens[i].position for i in range(2, len(tokens))
+        if tokens[i].is_year and tokens[i - 1].norm == "of" and tokens[i - 2].is_capitalised
+    }
+
+
 def _date_conflicts(q: _Side, m: _Side) -> list[dict]:
     flags: list[dict] = []
+    q_named, m_named = _named_years(q), _named_years(m)
     for is_kind, key in ((lambda t: t.is_year, lambda t: t.norm), (lambda t: t.is_month, lambda t: MONTHS[t.norm])):
-        q_dates = [(t, key(t), q.index[t.position]) for t in q.tokens if is_kind(t) and t.position in q.index]
-        m_dates = [(t, key(t), m.index[t.position]) for t in m.tokens if is_kind(t) and t.position in m.index]
+        q_dates = [(t, key(t), q.index[t.position]) for t in q.tokens
+                   if is_kind(t) and t.position in q.index and t.position not in q_named]
+        m_dates = [(t, key(t), m.index[t.position]) for t in m.tokens
+                   if is_kind(t) and t.position in m.index and t.position not in m_named]
         q_keys = {k for _, k, _ in q_dates}
         m_keys = {k for _, k, _ in m_dates}
         for q_token, q_key, qi in q_dates:
@@ -201,6 +270,9 @@ def _date_conflicts(q: _Side, m: _Side) -> list[dict]:
                 if flag not in flags:
                     flags.append(flag)
                 break
+        if not flags and len(q_keys) == 1 and len(m_keys) == 1 and q_keys != m_keys and q_dates[0][0].is_year:
+            # One year on each side, differing: the year of what both describe.
+            flags.append(_flag("date", q_dates[0][0].norm, m_dates[0][0].norm))
         if flags:  # a different year already says the dates differ
             break
     return flags

@@ -36,10 +36,11 @@ _QUOTES = str.maketrans(
 
 _URL = re.compile(r"(?:https?://|www\.)\S+|pic\.twitter\.com/\S*|\b[\w-]+\.(?:com|org|net|gov|co|ly|be)/\S*", re.I)
 # The byline Twitter appends to an embedded tweet: "— Name (@handle) January 6, 2020".
-# The name may not contain a dash, so the match starts at the byline's own dash.
+# The name may not contain a dash, so the match starts at the byline's own dash. A tweet
+# exported inside quotes keeps its closing quote after the byline.
 _SIGNATURE = re.compile(
     r"\s*[\u2014\u2013]\s*([^\u2014\u2013\n]{0,80}?)\s*\(@\w{1,30}\)\s*"
-    r"(?:[A-Z][a-z]+\.? \d{1,2}, \d{4})?\s*$"
+    r"(?:[A-Z][a-z]+\.? \d{1,2}, \d{4})?\s*\"?\s*$"
 )
 _HANDLE = re.compile(r"(?<![\w@])@\w{1,30}")
 _HANDLE_WORD = re.compile(r"@(\w+)")
@@ -344,6 +345,7 @@ def _analyse_cached(text: str, for_search: bool) -> Analysis:
 
 
 _new_tuple = tuple.__new__
+_CURRENCY = frozenset("$£€¥")
 
 
 @lru_cache(maxsize=65_536)
@@ -413,6 +415,8 @@ def _analyse(text: str, for_search: bool) -> Analysis:
             at_start = False
         previous_end = previous_end_next
         (norm, stem, entity_inside, entity_at_start, *roles) = _word_roles(found.group(0))
+        if roles[2] and start and surface[start - 1] in _CURRENCY:
+            roles = [roles[0], True, False, *roles[3:]]  # "$2000" is an amount, not a year
         tokens.append(
             _new_tuple(
                 Token,
