@@ -26,11 +26,13 @@ a conflict: who posted a claim is not what it claims.
 
 from __future__ import annotations
 
+import os.path
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 
-from matchers.normalise import MONTHS, Analysis, Token, analyse
+from matchers.normalise import MONTHS, Analysis, Token, analyse, light_stem
+from matchers.places import LONGEST_PLACE, PLACE_KINDS
 
 MAX_LISTED_WORDS = 20
 # How far (in content words) a value may sit from the shared word that anchors it.
@@ -60,14 +62,19 @@ _TITLES = frozenset(
     """president senator governor representative speaker minister secretary mayor king
     queen prince pope chancellor judge justice sheriff general""".split()
 )
+# Words before a name that make it a person's, on its own side ("Senator Warren",
+# "former Vice President Biden", "Rep. Omar").
+_PERSON_TITLES = _TITLES | frozenset(
+    """vice former rep sen mr mrs ms dr doctor congressman congresswoman chairman
+    chairwoman director ambassador attorney commissioner lady""".split()
+)
+# Verbs after a name that make it a person's ("Putin said").
+_SPEECH_VERBS = frozenset("said says told tweeted claimed announced wrote stated admitted".split())
 # Names written as different words for the same place.
-_NAME_ALIASES: dict[str, frozenset[str]] = {
-    "america": frozenset({"states"}),
-    "american": frozenset({"states"}),
-    "americans": frozenset({"states"}),
-    "britain": frozenset({"kingdom", "england"}),
-    "british": frozenset({"kingdom", "britain", "england"}),
-}
+_ALIAS_GROUPS = (
+    ("america", "american", "americans", "states"),
+    ("britain", "british", "kingdom", "england", "english"),
+)
 
 
 @lru_cache(maxsize=65_536)
@@ -384,11 +391,32 @@ def _known_to(token: Token, other: _Side) -> bool:
     stem = _key(token.stem)
     if stem in other.known:
         return True
-    if len(stem) >= 4 and any(
-        len(name) >= 4 and (name.startswith(stem) or stem.startswith(name)) for name in other.capitalised
-    ):
+    if any(_same_name_start(stem, name) for name in other.capitalised):
         return True
-    return bool(_NAME_ALIASES.get(token.norm, frozenset()) & other.known)
+    return bool(_aliases().get(stem, frozenset()) & other.known)
+
+
+@lru_cache(maxsize=1)
+def _aliases() -> dict[str, frozenset[str]]:
+    """Each alias's comparison key, with the keys of its group ("america" / "states")."""
+    found: dict[str, frozenset[str]] = {}
+    for group in _ALIAS_GROUPS:
+        keys = frozenset(_key(light_stem(word)) for word in group)
+        for key in keys:
+            found[key] = keys - {key}
+    return found
+
+
+def _same_name_start(a: str, b: str) -> bool:
+    """One name's start ("Iran" / "Iranian", "Obama" / "Obamacare"), or a people's
+    adjective sharing all but the last letter of its country's name ("China" /
+    "Chinese", "Mexico" / "Mexican")."""
+    if len(a) < 4 or len(b) < 4:
+        return False
+    if a.startswith(b) or b.startswith(a):
+        return True
+    shared = len(os.path.commonprefix((a, b)))
+    return shared >= 4 and shared >= min(len(a), len(b)) - 1
 
 
 def _unknown_names(side: _Side, other: _Side, same: set[int]) -> list[tuple[list[Token], str]]:
@@ -454,6 +482,84 @@ def _same_place(q: tuple[list[str], list[str]], m: tuple[list[str], list[str]]) 
     return (left or right) and (left or not (q_before or m_before)) and (right or not (q_after or m_after))
 
 
+def _place_kind(words: list[str]) -> str | None:
+    """"country", "state" or "city" when the words are place names end to end, by the
+    first ("el paso texas": a city); None for other words, and for a list of places of
+    one kind ("kuwait qatar oman"), which names no one place."""
+    kinds = []
+    start = 0
+    while start < len(words):
+        for end in range(min(len(words), start + LONGEST_PLACE), start, -1):
+            kind = PLACE_KINDS.get(" ".join(words[start:end]))
+            if kind:
+                kinds.append(kind)
+                start = end
+                break
+        else:
+            return None
+    if len(kinds) != len(set(kinds)):
+        return None
+    return kinds[0]
+
+
+def _name_type(side: _Side, run: list[Token]) -> str | None:
+    """"person", a kind of place ("country", "state", "city") or None (not known) for a
+    run of capitalised words, from the text around it: a place by its name; a person by a title before it ("Senator
+    Warren"), a verb of speech after it ("Putin said"), or a first and last name whose
+    last name stands alone elsewhere in the text ("Mike Pence ... Pence")."""
+    words = [t.norm for t in run]
+    # "United States President Donald Trump": the name after the last title.
+    titles = [i for i, word in enumerate(words[:-1]) if word in _PERSON_TITLES]
+    titled = bool(titles)
+    if titled:
+        words, run = words[titles[-1] + 1 :], run[titles[-1] + 1 :]
+    place = _place_kind(words)
+    if place:
+        return place
+    tokens = side.tokens
+    first = next(i for i, t in enumerate(tokens) if t.position == run[0].position)
+    last = first + len(run) - 1
+    while last + 1 < len(tokens) and tokens[last].position != run[-1].position:
+        last += 1
+    if titled or (first and tokens[first - 1].norm in _PERSON_TITLES):
+        return "person"
+    if last + 1 < len(tokens) and tokens[last + 1].norm in _SPEECH_VERBS:
+        return "person"
+    if 2 <= len(run) <= 3 and all(t.is_entity for t in run):
+        inside = {t.position for t in run}
+        if any(t.stem == run[-1].stem and t.position not in inside for t in tokens):
+            return "person"
+    return None
+
+
+def _typed_conflict(q: _Side, m: _Side, q_names: list, m_names: list) -> list[dict]:
+    """A person the query names against another person the match names, or a place
+    against a place, neither named on the other side: the claims put a different actor
+    in the one role (two matched claims about "Texas" and "Ohio" name different places,
+    wherever each sentence puts them)."""
+    m_typed = [(run, _name_type(m, run)) for run, _ in m_names]
+    for q_run, _ in q_names:
+        q_type = _name_type(q, q_run)
+        if q_type is None:
+            continue
+        for m_run, m_type in m_typed:
+            if m_type == q_type or {q_type, m_type} == {"country", "state"} and not (
+                _US & {_name_text(q_run), _name_text(m_run)}
+            ):
+                return [_flag("entity", _name_text(q_run), _name_text(m_run))]
+    return []
+
+
+# The country that holds the states: "Texas" is in it, not set against it.
+_US = frozenset({"united states", "america", "united states america"})
+
+
+def _name_text(run: list[Token]) -> str:
+    words = [t.norm for t in run]
+    titles = [i for i, word in enumerate(words[:-1]) if word in _PERSON_TITLES]
+    return " ".join(words[titles[-1] + 1 :] if titles else words)
+
+
 def _entity_conflicts(q: _Side, m: _Side) -> list[dict]:
     flags: list[dict] = []
     q_same = _acronym_positions(q, m) | _expanded_positions(q, m)
@@ -485,7 +591,7 @@ def _entity_conflicts(q: _Side, m: _Side) -> list[dict]:
             paired.add(n)
             flags.append(_flag("entity", " ".join(t.norm for t in q_run), " ".join(t.norm for t in m_run)))
             break
-    return flags
+    return flags or _typed_conflict(q, m, q_names, m_names)
 
 
 def find_conflicts(query: str | Analysis, text: str | Analysis) -> list[dict]:
