@@ -20,7 +20,8 @@ where both sides state that core, so that the result really contradicts the othe
   both are left alone;
 - date: a year both sides give moves by 1-3 years (or a month both give becomes another);
   only a month in a date ("March 24", "in March", "last September") is changed, not a
-  month word inside a name ("Women's March", "March for Our Lives");
+  month word inside a name ("Women's March", "March for Our Lives"), nor a year inside
+  a name ("the Refugee Act of 1980");
 - actor: a name both sides give is replaced, on one side, by a name of the same type
   neither side has: a person by a person (one named by a title, "President Trump", or
   by first and last name somewhere in the pair), a place by a place (a short list of
@@ -32,8 +33,9 @@ where both sides state that core, so that the result really contradicts the othe
   word ("When Wikileaks") nor hold a place's or organisation's word ("Port Melbourne");
 - negation: the first predicate both sides state un-negated gets "not" after its
   auxiliary ("was approved" -> "was not approved") or "never" before it ("killed" ->
-  "never killed"); only a content word takes "not" after an auxiliary, and after
-  "has/have/had" only a past participle ("has not more", "do not they" are not built).
+  "never killed"), only a predicate the other side never denies; only a content word
+  takes "not" after an auxiliary, and after "has/have/had" only a past participle ("has
+  not more", "do not they" are not built).
 Hashtags and handles used as labels (a trailing "#Soros #ConfirmKavanaugh", not "#Canada
 discovered ...") state nothing: a value only they hold counts as stated by neither side
 and is never changed. Each pair and kind has its own seeded generator, so the pairs
@@ -229,6 +231,8 @@ def _change_number(body: str, other: Analysis, rng: random.Random) -> tuple[str,
     return None
 
 
+# "Act of 1996", "Plan of 2017": a year inside a name.
+_NAMED_YEAR = re.compile(r"\b[A-Z][\w'-]*\s+of\s+$")
 # Words before a month that make it a date ("in March", "last September").
 _MONTH_CUES = frozenset("in on since until by during last next this early late mid from of before after".split())
 
@@ -253,6 +257,8 @@ def _change_date(body: str, other: Analysis, rng: random.Random) -> tuple[str, s
         year = found.group(0)
         if year not in shared_years or _is_label(body, found.start()):
             continue
+        if _NAMED_YEAR.search(body, 0, found.start()):
+            continue  # part of a name ("the Refugee Act of 1980"), not the date of an event
         for _ in range(10):
             new_year = str(int(year) + rng.choice((-3, -2, -1, 1, 2, 3)))
             if new_year not in other_years and new_year not in body:
@@ -404,8 +410,11 @@ def _change_actor(body: str, other: Analysis, rng: random.Random, other_text: st
 
 
 def _change_negation(body: str, other: Analysis, rng: random.Random) -> tuple[str, str, str] | None:
-    stated = {t.stem for i, t in enumerate(other.tokens)
-              if not t.is_byline and not any(n.is_negation for n in other.tokens[max(0, i - 4) : i])}
+    negated = {t.stem for i, t in enumerate(other.tokens)
+               if any(n.is_negation for n in other.tokens[max(0, i - 4) : i])}
+    # A predicate the other side states, and never denies: one it both states and denies
+    # ("was proud to wear it ... didn't wear it again") is not contradicted by "not".
+    stated = {t.stem for t in other.tokens if not t.is_byline} - negated
     mine = _claim_tokens(body)
     if any(t.is_negation for t in mine.tokens):
         return None  # a predicate already negated somewhere: the change would be unclear

@@ -51,7 +51,7 @@ _NAME_CONNECTORS = frozenset("al el bin ibn de del der van von la le da di du of
 # Words a negation passes over to reach what it negates ("does not even cause").
 _NEGATION_SKIP = frozenset(
     """be been being is are was were am do does did have has had to a an the any ever even
-    really yet always actually just also very so much longer""".split()
+    really yet always actually just also very so much longer now""".split()
 )
 # Verbs in the stopword list that a negation still negates ("never said").
 _STATED = frozenset("said says say get got".split())
