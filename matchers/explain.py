@@ -453,6 +453,12 @@ def _unknown_names(side: _Side, other: _Side, same: set[int]) -> list[tuple[list
             if known[i] and run[i].norm in _TITLES:
                 title, run, known = run[i].stem, run[i + 1 :], known[i + 1 :]
                 break
+        else:
+            # "U.S. Vice President Bill Gates": too long for a name; the name is what
+            # follows the office.
+            offices = [i for i, t in enumerate(run[:-1]) if t.norm in _PERSON_TITLES]
+            if offices and len(run) > MAX_NAME_WORDS:
+                run, known = run[offices[-1] + 1 :], known[offices[-1] + 1 :]
         while known[0]:
             run, known = run[1:], known[1:]
         if len(run) <= MAX_NAME_WORDS and all(t.position in side.index for t in run) and not any(known):
@@ -525,7 +531,8 @@ def _name_type(side: _Side, run: list[Token]) -> str | None:
         return "person"
     if last + 1 < len(tokens) and tokens[last + 1].norm in _SPEECH_VERBS:
         return "person"
-    if 2 <= len(run) <= 3 and all(t.is_entity for t in run):
+    # (The first name may open a sentence: "Mike Pence is visiting".)
+    if 2 <= len(run) <= 3 and all(t.is_entity for t in run[1:]):
         inside = {t.position for t in run}
         if any(t.stem == run[-1].stem and t.position not in inside for t in tokens):
             return "person"

@@ -144,3 +144,94 @@ def test_no_flag_has_an_empty_side(query_words: list[str], text_words: list[str]
         assert set(flag) == {"kind", "query", "match"}
         assert flag["kind"] in {"number", "date", "negation", "entity"}
         assert flag["query"].strip() and flag["match"].strip()
+
+
+# -- numbers and dates written differently, one figure a side, lists ------------------------
+
+
+def test_numbers_in_different_formats_are_compared_as_values() -> None:
+    assert {"kind": "number", "query": "1500000", "match": "2000000"} in find_conflicts(
+        "The rally drew 1.5 million people to the capital.", "The rally drew 2 million people to the capital.")
+    assert {"kind": "number", "query": "50", "match": "60"} in find_conflicts(
+        "Unemployment among youth is 50% in the city.", "Unemployment among youth is 60 percent in the city.")
+    assert kinds("The rally drew 1.5 million people to the capital.",
+                 "The rally drew 1,500,000 people to the capital.") == []
+
+
+def test_an_amount_after_a_currency_sign_is_no_year() -> None:
+    flags = find_conflicts("He got a $400 fine and will not have to register.",
+                           "Jacob Anderson received only a $2000 fine and deferred probation.")
+    assert {"kind": "number", "query": "400", "match": "2000"} in flags
+
+
+def test_one_figure_on_each_side_is_one_quantity_however_worded() -> None:
+    flags = find_conflicts("Marilyn Monroe had an IQ of 336.", "Marilyn Monroe's intelligence quotient was measured at 168.")
+    assert {"kind": "number", "query": "336", "match": "168"} in flags
+    # The same figure, and figures an order of magnitude apart, are not set against each other.
+    assert kinds("Marilyn Monroe had an IQ of 168.", "Marilyn Monroe's intelligence quotient was measured at 168.") == []
+    assert kinds("Puerto Rico was already suffering, and Trump walked away after 13 years of promises.",
+                 "Donald Trump bankrupted a golf course in Puerto Rico, leaving taxpayers $33 million in debt.") == []
+
+
+def test_only_numbers_joined_as_a_list_make_a_range() -> None:
+    # "16 percent and 21 percent" pairs figures with names; it is no range holding 8.
+    flags = find_conflicts("Omar is polling at 8%, Cortez at 21%.",
+                           "Reps. Omar and Ocasio-Cortez are polling at 16 percent and 21 percent respectively.")
+    assert {"kind": "number", "query": "8", "match": "16"} in flags
+    assert kinds("Workers there work 70 to 80 hours a week.", "Workers there work 75 hours a week.") == []
+
+
+def test_one_year_on_each_side_is_the_date_of_what_both_describe() -> None:
+    flags = find_conflicts("Wayne LaPierre in 1999, before gun makers sold more guns.",
+                           "In 1996, Wayne LaPierre of the NRA said there should be no guns in schools.")
+    assert {"kind": "date", "query": "1999", "match": "1996"} in flags
+
+
+def test_a_year_inside_a_name_or_a_quoted_byline_is_no_date() -> None:
+    assert kinds("Elizabeth Holtzman, a drafter of the Refugee Act of 1980, resigns from the council.",
+                 "In 2018, former Congresswoman Elizabeth Holtzman resigned from the council.") == []
+    # A tweet exported inside quotes: its byline still ends it.
+    assert kinds('"Rain fell for 40 days in Texas. — Jane Roe (@janeroe) August 4, 2019"',
+                 "It rained for 40 days in Texas in 2018.") == []
+
+
+def test_a_negation_passes_over_now() -> None:
+    flags = find_conflicts("Veterans' unemployment is not actually now lower than the general population.",
+                           "Veterans' unemployment is actually now lower than the general population.")
+    assert {"kind": "negation", "query": "not lower", "match": "lower"} in flags
+
+
+# -- people and places set against each other --------------------------------------------
+
+
+def test_a_place_against_a_place_is_an_entity_conflict_wherever_each_sentence_puts_it() -> None:
+    flags = find_conflicts("Wearing a clown mask could cost you a $50,000 fine in Texas.",
+                           "Clown masks have been banned in Florida, and wearing one can result in a $50,000 fine.")
+    assert {"kind": "entity", "query": "texas", "match": "florida"} in flags
+    assert "entity" in kinds("Protestors in Italy have got wearable projectors to avoid facial recognition.",
+                             "A video shows protesters in Hong Kong using wearable projectors.")
+
+
+def test_a_person_against_a_person_is_an_entity_conflict() -> None:
+    flags = find_conflicts(
+        "Mike Pence is visiting Iceland and everyone is flying the gay flag. All Pence will see is rainbows.",
+        "U.S. Vice President Bill Gates was greeted by rainbow flags on his visit to Reykjavik, Iceland.")
+    assert {"kind": "entity", "query": "mike pence", "match": "bill gates"} in flags
+
+
+def test_a_place_inside_the_other_or_a_list_of_places_is_no_conflict() -> None:
+    # A city and its country, a state and the United States.
+    assert kinds("We paid $400 million in cash as a ransom for Americans held by the mullahs in Tehran.",
+                 'The Obama administration gave Iran "$400 million in ransom payment cash."') == []
+    assert kinds("Texas discovered that 58,000 non-citizens voted in its elections.",
+                 "58,000 non-citizens voted in elections held across the United States, officials said.") == []
+    # A list of countries names no one place to set against another.
+    assert kinds("Hillary took millions from Kuwait, Qatar, Oman and other countries.",
+                 "The Clintons' foundation took millions from foreign governments including Saudi Arabia.") == []
+
+
+def test_a_country_and_its_people_are_one_name() -> None:
+    assert kinds("Then she let China steal hundreds of billions of dollars in intellectual property.",
+                 "The Chinese last year probably stole $360 billion in intellectual property from the United States.") == []
+    assert kinds("America has the cleanest air in the world.",
+                 "The United States was ranked as having the cleanest air in the world.") == []
