@@ -322,7 +322,7 @@ NOT_PERSON_WORDS = frozenset(
 )
 # One word of a name: "Trump", "McConnell", "DeSantis", "Ocasio-Cortez", "O'Rourke".
 _NAME_WORD = r"(?:[A-Z][a-z]*(?:[A-Z][a-z]+)+|[A-Z][a-z]+)(?:['-][A-Z][a-z]+)*"
-_NAME_RUN = re.compile(rf"(?<![\w'-]){_NAME_WORD}(?:\s+{_NAME_WORD})*(?![\w'-])")
+_NAME_RUN = re.compile(rf"(?<![\w'-]){_NAME_WORD}(?:\s+{_NAME_WORD})*(?!\w|-\w|'(?!s\b)\w)")
 # A first name before an initial ("Michael J. Fox", "George H. W. Bush"): the person is
 # named by the whole, and swapping the first name alone makes no other person.
 _INITIAL_AFTER = re.compile(r"\s+[A-Z]\.")
@@ -344,11 +344,12 @@ def _actor_type(run: str, before: str, body: str, other_text: str) -> str | None
     if titled:
         return "person"
     names = [m for text in (body, other_text) for m in _NAME_RUN.finditer(text)]
-    # A full name elsewhere: its first word no function word opening a sentence ("When
-    # Wikileaks", "Were Muslims") and no word of a place or organisation ("Port Melbourne").
+    # A full name elsewhere: two or three words ("Chef Jamie Oliver Proves McDonald" is a
+    # headline), its first word no function word opening a sentence ("When Wikileaks",
+    # "Were Muslims") and no word of a place or organisation ("Port Melbourne").
     full_names = [
         m.group(0).split() for m in names
-        if m.group(0) != run and m.group(0).split()[0].lower() not in STOPWORDS
+        if m.group(0) != run and len(m.group(0).split()) <= 3 and m.group(0).split()[0].lower() not in STOPWORDS
         and not set(m.group(0).lower().split()) & NOT_PERSON_WORDS
     ]
     if " " in run:
@@ -363,7 +364,8 @@ def _actor_type(run: str, before: str, body: str, other_text: str) -> str | None
 
 def _change_actor(body: str, other: Analysis, rng: random.Random, other_text: str = "") -> tuple[str, str, str] | None:
     mine = _claim_tokens(body)
-    other_names = {t.stem for t in other.tokens if t.is_capitalised and not t.is_byline}
+    # "McCain's" names McCain (the stemmer keeps a possessive on a word with an apostrophe).
+    other_names = {t.stem.removesuffix("'s") for t in other.tokens if t.is_capitalised and not t.is_byline}
     other_words = {t.stem for t in other.tokens}
     for found in _NAME_RUN.finditer(body):
         words = found.group(0).split()
@@ -401,10 +403,11 @@ def _change_actor(body: str, other: Analysis, rng: random.Random, other_text: st
             continue
         # "the United States" -> "Germany", not "the Germany".
         article = r"(?:\b[Tt]he\s+)?" if run.lower() in ("united states", "united kingdom") else ""
-        changed = re.sub(rf"{article}(?<![\w'-]){re.escape(run)}(?![\w'-])", replacement, body)
+        changed = re.sub(rf"{article}(?<![\w'-]){re.escape(run)}(?!\w|-\w|'(?!s\b)\w)", replacement, body)
         if kind == "person":
             # The name's last word alone ("Trump's") is the same person: it changes too.
-            changed = re.sub(rf"(?<![\w'-]){re.escape(words[-1])}(?![\w'-])", replacement.split()[-1], changed)
+            changed = re.sub(rf"(?<![\w'-]){re.escape(words[-1])}(?!\w|-\w|'(?!s\b)\w)", replacement.split()[-1],
+                             changed)
         return changed, run, replacement
     return None
 

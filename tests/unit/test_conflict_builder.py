@@ -44,3 +44,50 @@ def test_an_identifier_is_not_changed_as_a_quantity() -> None:
     other = "A video shows his jersey number changing from No. 13 to 14."
     assert conflicts._change_number("His jersey changes from No. 13 to No. 14 after the dunk.", analyse(other),
                                     random.Random(1)) is None
+
+
+def test_a_day_of_a_date_and_a_number_in_a_name_are_not_changed_as_quantities() -> None:
+    other = "Donald Trump helped search the rubble after the September 11 attacks."
+    assert conflicts._change_number("Trump helped clear rubble on September 11.", analyse(other),
+                                    random.Random(1)) is None
+    other = 'Photographs show a large crowd at the "Area 51 Raid."'
+    assert conflicts._change_number("Here is this morning's Area 51 gathering.", analyse(other),
+                                    random.Random(1)) is None
+
+
+def test_a_label_hashtag_states_nothing_but_a_hashtag_in_a_sentence_does() -> None:
+    assert conflicts._is_label("Proof the protestors were paid. #Soros #ConfirmKavanaugh", 32)
+    assert not conflicts._is_label("#Canada discovered a mummified dinosaur", 1)
+    assert not conflicts._is_label("Thank you for reopening your website to #Israel #target", 41)
+    # A year only a label holds is no year the text states.
+    other = "Looks like her shoes are matching here from earlier today… #GE2019 #UKElection"
+    assert conflicts._change_date("She was photographed wearing mismatched shoes in 2019.",
+                                  conflicts._stated(other), random.Random(1)) is None
+
+
+def test_a_month_inside_a_name_and_a_year_inside_a_name_are_not_dates() -> None:
+    other = "If you took part in a #WomensMarch anywhere, text COUNT ME to 89800!"
+    assert conflicts._change_date("The Women's March on Washington is tallying attendees by text.",
+                                  analyse(other), random.Random(1)) is None
+    other = "The Illegal Immigration and Responsibility Act of 1996 says non-citizens who vote must be deported."
+    assert conflicts._change_date("The Immigrant Responsibility Act of 1996 says non-citizens who vote must go.",
+                                  analyse(other), random.Random(1)) is None
+    changed = conflicts._change_date("The law passed in March 2018.", analyse("It passed in March."), random.Random(1))
+    assert changed is not None and changed[1] == "March"
+
+
+def test_a_first_name_before_an_initial_is_not_swapped_and_inner_capitals_are_one_name() -> None:
+    other = "Radio host Rush Limbaugh once claimed that actor Michael J. Fox was exaggerating."
+    changed = conflicts._change_actor("Rush Limbaugh mocked Michael J. Fox by shaking.", analyse(other),
+                                      random.Random(1), other)
+    assert changed is None or changed[1] != "Michael"
+    other = "Senator John McCain's final words attacked President Donald Trump."
+    changed = conflicts._change_actor("Rick Davis reads John McCain's final words; McCain never quit.", analyse(other),
+                                      random.Random(1), other)
+    assert changed is not None and changed[1] == "John McCain"
+
+
+def test_a_predicate_the_other_side_also_denies_is_not_negated() -> None:
+    other = "He was proud to wear it, but he didn't wear it to school again."
+    assert conflicts._change_negation("Students beat a classmate because he was wearing a hat.", analyse(other),
+                                      random.Random(1)) is None
