@@ -310,11 +310,35 @@ def _negated(side: _Side) -> list[tuple[Token, Token]]:
     return found
 
 
+# Irregular past forms, by their verb: "didn't pay" denies "paid". Verbs that say little
+# on their own ("say", "make", "go", "take", "give", "come", "see") are left out: two
+# claims use them of different things too often.
+_IRREGULAR_PAST = {
+    past: verb
+    for verb, forms in {
+        "pay": "paid", "win": "won", "lose": "lost", "build": "built", "sell": "sold",
+        "buy": "bought", "tell": "told", "write": "wrote written", "meet": "met", "hold": "held",
+        "send": "sent", "spend": "spent", "steal": "stole stolen", "wear": "wore worn",
+        "break": "broke broken", "drive": "drove driven", "fight": "fought", "lead": "led",
+        "shoot": "shot", "speak": "spoke spoken", "teach": "taught", "throw": "threw thrown",
+        "hide": "hid hidden", "fly": "flew flown", "know": "knew known", "eat": "ate eaten",
+        "choose": "chose chosen", "keep": "kept", "leave": "left", "find": "found",
+    }.items()
+    for past in forms.split()
+}
+
+
+def _verb(stem: str) -> str:
+    return _IRREGULAR_PAST.get(stem, stem)
+
+
 def _affirmed(side: _Side, stem: str) -> Token | None:
-    """A word of `side` with `stem` that no negation just before it negates."""
+    """A word of `side` with `stem` (or its verb's other form) that no negation just
+    before it negates."""
     tokens = side.tokens
+    verb = _verb(stem)
     for i, token in enumerate(tokens):
-        if token.stem == stem and not any(t.is_negation for t in tokens[max(0, i - 4) : i]):
+        if _verb(token.stem) == verb and not any(t.is_negation for t in tokens[max(0, i - 4) : i]):
             return token
     return None
 
@@ -322,9 +346,9 @@ def _affirmed(side: _Side, stem: str) -> Token | None:
 def _negation_conflicts(q: _Side, m: _Side) -> list[dict]:
     flags: list[dict] = []
     for negating, other, negated_is_query in ((q, m, True), (m, q, False)):
-        other_negated = {word.stem for _, word in _negated(other)}
+        other_negated = {_verb(word.stem) for _, word in _negated(other)}
         for negation, word in _negated(negating):
-            if word.stem in other_negated:
+            if _verb(word.stem) in other_negated:
                 continue
             stated = _affirmed(other, word.stem)
             if stated is None:

@@ -235,3 +235,11 @@ def test_a_country_and_its_people_are_one_name() -> None:
                  "The Chinese last year probably stole $360 billion in intellectual property from the United States.") == []
     assert kinds("America has the cleanest air in the world.",
                  "The United States was ranked as having the cleanest air in the world.") == []
+
+
+def test_every_way_of_denying_a_predicate_is_a_negation() -> None:
+    assert {"kind": "negation", "query": "didn't pay", "match": "paid"} in find_conflicts(
+        "Trump didn't pay back the $33 million bond.", "Trump paid back the $33 million bond.")
+    assert "negation" in kinds("The store no longer sells guns.", "The store sells guns.")
+    assert "negation" in kinds("The vaccine isn't approved by the FDA.", "The vaccine is approved by the FDA.")
+    assert "negation" in kinds("Obama never signed the order.", "Obama signed the order.")
