@@ -10,15 +10,20 @@ sides share next to the value ("killed 15 troops" / "killed 50 troops": "killed"
 "troops"). The kinds:
 
 - "number": different numbers for the same quantity (anchored by a word before or
-  after); numbers within `NUMBER_TOLERANCE` of each other, or one inside the range
-  the other side lists, are the same figure rounded;
-- "date": years (or months) in the same anchored place that the other side lacks;
-- "negation": a negated predicate ("does not cause") that the other side states
-  without negation ("causes"); a negation of something the other side does not say
-  is not a conflict;
+  after), or the one figure each side gives (within a factor of `SOLE_FIGURE_RATIO`);
+  numbers within `NUMBER_TOLERANCE` of each other, or one inside a list or range the
+  other side gives ("30, 40, sometimes 50"), are the same figure rounded;
+- "date": years (or months) in the same anchored place that the other side lacks, or
+  the one year each side gives; a year inside a name ("Refugee Act of 1980") is none;
+- "negation": a negated predicate ("does not cause", "didn't pay") that the other side
+  states without negation ("causes", "paid"); a negation of something the other side
+  does not say is not a conflict;
 - "entity": a different name in the same anchored place ("Obama signed" / "Trump
-  signed"), neither name appearing on the other side. An acronym and the words it
-  stands for ("SAA" / "Syrian Arab Army") are one name.
+  signed") or after the same office, neither name appearing on the other side; or a
+  person against a person, a place against a place of a comparable kind (see
+  `_name_type`), neither on the other side, wherever each sentence puts them. An
+  acronym and the words it stands for ("SAA" / "Syrian Arab Army"), a country and its
+  people ("China" / "Chinese") are one name.
 
 Words a tweet's signature or @handles put in (`Token.is_byline`) are never part of
 a conflict: who posted a claim is not what it claims.
