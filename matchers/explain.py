@@ -37,6 +37,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from matchers.normalise import MONTHS, Analysis, Token, analyse, light_stem
+from matchers.given_names import GIVEN_NAMES
 from matchers.places import LONGEST_PLACE, PLACE_KINDS
 
 MAX_LISTED_WORDS = 20
@@ -72,6 +73,13 @@ _TITLES = frozenset(
 _PERSON_TITLES = _TITLES | frozenset(
     """vice former rep sen mr mrs ms dr doctor congressman congresswoman chairman
     chairwoman director ambassador attorney commissioner lady""".split()
+)
+# Words that make a capitalised run a place or an institution even after a given name
+# ("Travis County", "Ted Cruz campaign").
+_INSTITUTION_WORDS = frozenset(
+    """county city club party house state university college school church street avenue
+    park center centre department office foundation institute court bridge hall arena
+    square valley beach bay port tower airport news times post campaign administration""".split()
 )
 # Verbs after a name that make it a person's ("Putin said").
 _SPEECH_VERBS = frozenset("said says told tweeted claimed announced wrote stated admitted".split())
@@ -540,8 +548,9 @@ def _place_kind(words: list[str]) -> str | None:
 def _name_type(side: _Side, run: list[Token]) -> str | None:
     """"person", a kind of place ("country", "state", "city") or None (not known) for a
     run of capitalised words, from the text around it: a place by its name; a person by a title before it ("Senator
-    Warren"), a verb of speech after it ("Putin said"), or a first and last name whose
-    last name stands alone elsewhere in the text ("Mike Pence ... Pence")."""
+    Warren"), a verb of speech after it ("Putin said"), or a first and last name: a
+    common given name first ("Nancy Pelosi"), or a last name that stands alone elsewhere
+    in the text ("Mike Pence ... Pence")."""
     words = [t.norm for t in run]
     # "United States President Donald Trump": the name after the last title.
     titles = [i for i, word in enumerate(words[:-1]) if word in _PERSON_TITLES]
@@ -562,6 +571,8 @@ def _name_type(side: _Side, run: list[Token]) -> str | None:
         return "person"
     # (The first name may open a sentence: "Mike Pence is visiting".)
     if 2 <= len(run) <= 3 and all(t.is_entity for t in run[1:]):
+        if words[0] in GIVEN_NAMES and not _INSTITUTION_WORDS.intersection(words):
+            return "person"
         inside = {t.position for t in run}
         if any(t.stem == run[-1].stem and t.position not in inside for t in tokens):
             return "person"

@@ -243,3 +243,12 @@ def test_every_way_of_denying_a_predicate_is_a_negation() -> None:
     assert "negation" in kinds("The store no longer sells guns.", "The store sells guns.")
     assert "negation" in kinds("The vaccine isn't approved by the FDA.", "The vaccine is approved by the FDA.")
     assert "negation" in kinds("Obama never signed the order.", "Obama signed the order.")
+
+
+def test_a_given_name_makes_a_person_and_an_institution_word_does_not() -> None:
+    flags = find_conflicts("Vice President Joe Biden was refused service at the cookie shop in 2012.",
+                           "The owner of the cookie store refused service to Nancy Pelosi in 2012 in Radford.")
+    assert {"kind": "entity", "query": "joe biden", "match": "nancy pelosi"} in flags
+    # "Travis County" is a place, not a person named Travis.
+    assert kinds("It looks like a summons from Travis County, but it asks for money.",
+                 "Sen. Ted Cruz's campaign has sent letters made up to resemble a legal summons.") == []
