@@ -88,6 +88,13 @@ _PAST_WORDS = _words(
     created built closed opened invaded fired joined spent paid raised received sent founded declared"""
 )
 _PAST_PHRASES = re.compile(r"\b(?:has|have) been\b")
+# The words a phrase of each pattern above holds: its search runs only when one is among the
+# sentence's words (a set look-up), which spares most sentences a regular expression each.
+_DATE_PHRASE_WORDS = _words("last this past")
+_CAUSATION_PHRASE_WORDS = _words("due led lead leads result resulted results as thanks responsible linked associated risk so")
+_PREDICTION_PHRASE_WORDS = _words("going expected plan plans set next by coming")
+_OPINION_PHRASE_WORDS = _words("i i'd my we ought it's let's let")
+_DIGIT = re.compile(r"\d")
 # The topics fact-checkers pick claims on (harms, health, crime, money): words, not phrases.
 _HARM_WORDS = _words(
     """kill killed kills killing died dead death deaths dying die dies injured injuries wounded victim victims
@@ -244,7 +251,9 @@ def signals(text: str) -> tuple[str, ...]:
     found: list[str] = []
     if not disjoint(_QUANTITY_WORDS) or _NUMBER.search(text):
         found.append("quantity")
-    if not disjoint(_DATE_WORDS) or _DATE_PHRASES.search(lower):
+    if not disjoint(_DATE_WORDS) or (
+        (not disjoint(_DATE_PHRASE_WORDS) or _DIGIT.search(lower)) and _DATE_PHRASES.search(lower)
+    ):
         found.append("date")
     inflected = [w for w in words if len(w) > 4 and w.endswith(("ed", "es"))]
     if (
@@ -258,13 +267,15 @@ def signals(text: str) -> tuple[str, ...]:
         len(w) > 4 and w.endswith("est") and w not in _NOT_SUPERLATIVE for w in words
     ):
         found.append("comparison")
-    if not disjoint(_CAUSATION_WORDS) or _CAUSATION_PHRASES.search(lower):
+    if not disjoint(_CAUSATION_WORDS) or (not disjoint(_CAUSATION_PHRASE_WORDS) and _CAUSATION_PHRASES.search(lower)):
         found.append("causation")
-    if not disjoint(_PREDICTION_WORDS) or _PREDICTION_PHRASES.search(lower):
+    if not disjoint(_PREDICTION_WORDS) or (
+        not disjoint(_PREDICTION_PHRASE_WORDS) and _PREDICTION_PHRASES.search(lower)
+    ):
         found.append("prediction")
     if not disjoint(_LAW_WORDS):
         found.append("law or rule")
-    if not disjoint(_PAST_WORDS) or any(w.endswith("ed") for w in inflected) or _PAST_PHRASES.search(lower):
+    if not disjoint(_PAST_WORDS) or any(w.endswith("ed") for w in inflected) or ("been" in words and _PAST_PHRASES.search(lower)):
         found.append("past event")
     if not disjoint(_HARM_WORDS):
         found.append("harm")
@@ -278,7 +289,7 @@ def signals(text: str) -> tuple[str, ...]:
         found.append("sweeping claim")
     if text.rstrip().endswith(_QUESTION_ENDS):
         found.append("question")
-    if not disjoint(_OPINION_WORDS) or _OPINION_PHRASES.search(lower):
+    if not disjoint(_OPINION_WORDS) or (not disjoint(_OPINION_PHRASE_WORDS) and _OPINION_PHRASES.search(lower)):
         found.append("opinion")
     if sequence and (sequence[0] in _IMPERATIVE_WORDS or lower.lstrip().startswith("do not ")):
         found.append("imperative")

@@ -16,6 +16,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
 from pathlib import Path
 
 MODEL_PATH = Path(__file__).resolve().parent / "checkworthy.json"
@@ -100,22 +101,28 @@ class Model:
     transcript_weights: dict[str, float] = field(default_factory=dict)
     lexical_scale: float = LEXICAL_SCALE
 
+    def __post_init__(self) -> None:
+        # Word and word-pair weights keyed by the word and by the pair of words, so that
+        # scoring looks them up without building a feature name per word.
+        words, pairs = {}, {}
+        for name, weight in self.weights.items():
+            if name.startswith("w:"):
+                words[name[2:]] = weight
+            elif name.startswith("b:"):
+                first, _, second = name[2:].partition(" ")
+                pairs[first, second] = weight
+        object.__setattr__(self, "_word_weights", words)
+        object.__setattr__(self, "_pair_weights", pairs)
+
     def logit(self, text: str, signals: tuple[str, ...]) -> float:
         """`bias` plus weight times value over `feature_values(text, signals)`, without building that list."""
-        get = self.weights.get
         words = tokens(text)
         distinct = set(words)
-        lexical = 0.0
-        for w in distinct:
-            lexical += get("w:" + w, 0.0)
-        previous = "b:<s> "
-        pairs = set()
-        for w in words:
-            pairs.add(previous + w)
-            previous = "b:" + w + " "
-        for pair in pairs:
-            lexical += get(pair, 0.0)
+        pairs = set(zip(["<s>", *words], words))
+        zeros = repeat(0.0)
+        lexical = sum(map(self._word_weights.get, distinct, zeros)) + sum(map(self._pair_weights.get, pairs, zeros))
         total = self.bias + lexical * lexical_value(len(distinct) + len(pairs), self.lexical_scale)
+        get = self.weights.get
         for name in signals:
             total += get("s:" + name, 0.0)
         return total + get(_length_feature(len(words)), 0.0) + get(_capitals_feature(text), 0.0)
