@@ -141,3 +141,30 @@ def test_the_new_topic_signals_fire_on_their_words():
     for reason, text in cases.items():
         assert reason in checkworthy.signals(text), reason
     assert "named entity with action" not in checkworthy.signals("However got thrown out of it.")
+
+
+# Each sentence holds its signal only as a phrase (no single word of the signal's own list),
+# so the phrase patterns must still run when one of their words is present.
+PHRASE_ONLY = [
+    ("Ferry fares went up due to the harbour works.", "causation"),
+    ("The closure was associated with a rise in flooding.", "causation"),
+    ("The council is set to approve the new depot.", "prediction"),
+    ("Bus lanes come to the ring road by 2031.", "prediction"),
+    ("Lighthouse keepers earned more in the past.", "date"),
+    ("Turnout in the ward jumped this year.", "date"),
+    ("The depot opens at 6 am.", "date"),
+    ("The old quay has been a car park.", "past event"),
+    ("We have to talk about the ferry timetable.", "opinion"),
+    ("In my view the harbour plan goes too far.", "opinion"),
+]
+
+
+@pytest.mark.parametrize(("text", "reason"), PHRASE_ONLY)
+def test_signals_found_through_a_phrase_alone(text: str, reason: str):
+    assert reason in checkworthy.signals(text)
+
+
+def test_phrase_words_alone_do_not_make_the_phrase_signal():
+    assert "causation" not in checkworthy.signals("The ferry was due at noon, so we waited.")
+    assert "prediction" not in checkworthy.signals("The set was built by hand.")
+    assert "past event" not in checkworthy.signals("Been there, seen the quay.")
