@@ -263,9 +263,9 @@ def signals(text: str) -> tuple[str, ...]:
         found.append("named entity with action")
     if not disjoint(_ATTRIBUTION_WORDS) or "according to" in lower:
         found.append("attribution")
-    if not disjoint(_COMPARISON_WORDS) or any(
+    if not disjoint(_COMPARISON_WORDS) or ("est" in lower and any(
         len(w) > 4 and w.endswith("est") and w not in _NOT_SUPERLATIVE for w in words
-    ):
+    )):
         found.append("comparison")
     if not disjoint(_CAUSATION_WORDS) or (not disjoint(_CAUSATION_PHRASE_WORDS) and _CAUSATION_PHRASES.search(lower)):
         found.append("causation")
