@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import textual._wait
 
 from store import Store
 from tests.pgserver import HOW_TO_GET, PostgresServer, find_binaries
@@ -16,6 +17,12 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHARED = PROJECT_ROOT.parent / "shared"
 SAMPLE_ARTICLE = SHARED / "seeds" / "sample-article.txt"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+# Pilot waits for the desk to go idle after every key and pause, judging idleness by the
+# process's CPU time over windows of this length (Textual's default is 20 ms, at least
+# two windows a key). Shorter windows see the same idle moments sooner; what the tests
+# must wait for (writes, workers) they wait for explicitly (tests/tui/helpers.settle).
+textual._wait.SLEEP_GRANULARITY = 1 / 200
 
 
 @pytest.fixture(scope="session")

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager
 
 from textual.pilot import Pilot
@@ -35,6 +34,16 @@ async def settle(pilot: Pilot) -> None:
         await writes_settled(pilot)
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+
+
+async def eventually(pilot: Pilot, condition: Callable[[], bool], within: float) -> None:
+    """Let the desk run until `condition()` holds or `within` seconds have passed, for
+    what arrives on a timer (another desk's change, a retry); the caller then asserts
+    what it needs."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while not condition() and loop.time() < deadline:
+        await pilot.pause(0.01)
 
 
 @asynccontextmanager

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import time
 
+import pytest
 from textual.widgets import Static
 
+import store.engine as engine_module
+import tui.app
 from store import Store
 from tests.tui.conftest import seed_store
-from tests.tui.helpers import DESK_SIZE, settle, static_text, table_text
-from tui.app import UNREACHABLE_RETRY_SECONDS, make_app
+from tests.tui.helpers import DESK_SIZE, eventually, settle, static_text, table_text
+from tui.app import make_app
 from tui.screens.article import ArticleScreen
 from tui.settings import Settings
 from tui.widgets.claim_list import ClaimList
@@ -22,7 +25,11 @@ RECOVERY_WAIT = 20.0
 
 
 async def test_verdicts_given_while_the_server_is_down_are_written_when_it_returns(
-        postgres_url, postgres_server) -> None:
+        postgres_url, postgres_server, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The desk retries, and the store reconnects, ten times as often as they would, so
+    # the test sees a retry fail (and the one that succeeds) sooner.
+    monkeypatch.setattr(tui.app, "UNREACHABLE_RETRY_SECONDS", tui.app.UNREACHABLE_RETRY_SECONDS / 10)
+    monkeypatch.setattr(engine_module, "RECONNECT_SECONDS", engine_module.RECONNECT_SECONDS / 10)
     seeding = Store(postgres_url)
     ids = seed_store(seeding)
     seeding.close()
@@ -35,6 +42,9 @@ async def test_verdicts_given_while_the_server_is_down_are_written_when_it_retur
             await settle(pilot)
             assert isinstance(app.screen, ArticleScreen) and app.screen.article_id == ids["first"]
 
+            retries = []
+            retry = app.writer.retry
+            app.writer.retry = lambda: (retries.append(time.monotonic()), retry())
             postgres_server.shut_down()
             try:
                 await pilot.press("x")  # first claim contested
@@ -42,7 +52,9 @@ async def test_verdicts_given_while_the_server_is_down_are_written_when_it_retur
                 await pilot.press("j", "c")  # second claim corroborated
                 await settle(pilot)
                 # Through at least one retry that fails while the server is down.
-                await pilot.pause(UNREACHABLE_RETRY_SECONDS + 0.5)
+                await eventually(pilot, lambda: bool(retries), RECOVERY_WAIT)
+                await settle(pilot)
+                assert retries
 
                 bar = static_text(app.screen.query_one(FilterBar))
                 assert "Store unreachable" in bar and "2 changes pending" in bar
@@ -64,10 +76,10 @@ async def test_verdicts_given_while_the_server_is_down_are_written_when_it_retur
             finally:
                 postgres_server.start()
 
-            deadline = time.monotonic() + RECOVERY_WAIT
-            while app.pending_writes or app.store_unreachable:
-                assert time.monotonic() < deadline, "the desk did not write its pending changes"
-                await pilot.pause(0.1)
+            await eventually(pilot, lambda: not (app.pending_writes or app.store_unreachable),
+                             RECOVERY_WAIT)
+            assert not (app.pending_writes or app.store_unreachable), \
+                "the desk did not write its pending changes"
             await settle(pilot)
             assert any("The store is back" in n.message for n in app._notifications)
             bar = static_text(app.screen.query_one(FilterBar))

@@ -14,19 +14,27 @@ from textual.widgets import DataTable, Static
 
 from store import Store, team
 from tests.tui.conftest import seed_store
-from tests.tui.helpers import DESK_SIZE, settle, static_text, table_text
+from tests.tui.helpers import DESK_SIZE, eventually, settle, static_text, table_text
 from tui.app import ClaimdeskApp, make_app
 from tui.screens.article import ArticleScreen
 from tui.screens.conflict import ConflictScreen
 from tui.screens.inbox import InboxScreen
 from tui.screens.review import ReviewScreen
 from tui.settings import Settings
+import tui.team
 from tui.team import POLL_SECONDS
 from tui.widgets.claim_list import ClaimList
 from tui.widgets.inbox_table import InboxTable
 
-# A colleague's change must be on screen within this: four polls.
+# A colleague's change must be on screen within this: four polls at the desk's interval.
 LIVE_WAIT = 4 * POLL_SECONDS
+
+
+@pytest.fixture(autouse=True)
+def quick_polls(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The desks here poll five times as often as a real desk, so a change shows sooner
+    than LIVE_WAIT; the tests wait for it to show, not for a fixed time."""
+    monkeypatch.setattr(tui.team, "POLL_SECONDS", POLL_SECONDS / 5)
 
 
 @pytest.fixture
@@ -77,7 +85,9 @@ async def test_a_verdict_and_a_note_appear_on_the_other_desk_without_a_key(share
 
         await ana_pilot.press("x")  # ana: first claim contested
         await settle(ana_pilot)
-        await bo_pilot.pause(LIVE_WAIT)
+        await eventually(bo_pilot, lambda: "contested" in claim_rows(bo)[0]
+                         and "Remaining: 3" in static_text(bo.screen.query_one("#filter-bar", Static)),
+                         LIVE_WAIT)
         assert "contested" in claim_rows(bo)[0]
         assert bo.screen.query_one(ClaimList).cursor_row == cursor_before
         assert "Remaining: 3" in static_text(bo.screen.query_one("#filter-bar", Static))
@@ -88,7 +98,8 @@ async def test_a_verdict_and_a_note_appear_on_the_other_desk_without_a_key(share
         await ana_pilot.press(*"see wire", "ctrl+s")
         await settle(ana_pilot)
         assert store.get_claim(second.id).note == "see wire"
-        await bo_pilot.pause(LIVE_WAIT)
+        await eventually(bo_pilot, lambda: "see wire" in static_text(bo.screen.query_one("#claim-context")),
+                         LIVE_WAIT)
         assert "see wire" in static_text(bo.screen.query_one("#claim-context"))
 
 
@@ -96,7 +107,8 @@ async def test_the_inbox_shows_new_articles_and_who_is_on_them(shared) -> None:
     path, ids = shared
     async with desk(path, "ana") as (ana, ana_pilot, store), desk(path, "bo") as (bo, bo_pilot, _):
         await open_first_article(ana_pilot)
-        await bo_pilot.pause(LIVE_WAIT)
+        await eventually(bo_pilot, lambda: "[ana on it] Rebels announce offensive"
+                         in table_text(bo.screen.query_one(InboxTable)), LIVE_WAIT)
         assert "[ana on it] Rebels announce offensive" in table_text(bo.screen.query_one(InboxTable))
 
         from store.models import ArticleDraft
@@ -105,7 +117,8 @@ async def test_the_inbox_shows_new_articles_and_who_is_on_them(shared) -> None:
         text = "Late report\n\nThe bridge at Raqqa was destroyed on 3 May."
         store.add_article(ArticleDraft(title="Late report", text=text, source="Wire"),
                           claim_drafts(text, ["The bridge at Raqqa was destroyed on 3 May."]))
-        await bo_pilot.pause(LIVE_WAIT)
+        await eventually(bo_pilot, lambda: "Late report"
+                         in table_text(bo.screen.query_one(InboxTable)).splitlines()[0], LIVE_WAIT)
         assert "Late report" in table_text(bo.screen.query_one(InboxTable)).splitlines()[0]
 
         # Opening it anyway is allowed, and says so; each desk names the other.
@@ -115,13 +128,14 @@ async def test_the_inbox_shows_new_articles_and_who_is_on_them(shared) -> None:
         assert any("ana is on this article; you are opening it too" in n.message
                    for n in bo._notifications)
         assert "ana is on this article" in article_title(bo)
-        await ana_pilot.pause(LIVE_WAIT)
+        await eventually(ana_pilot, lambda: "bo is on this article" in article_title(ana), LIVE_WAIT)
         assert "bo is on this article" in article_title(ana)
 
         # Leaving the article clears it on the other desk.
         await bo_pilot.press("escape")
         await settle(bo_pilot)
-        await ana_pilot.pause(LIVE_WAIT + POLL_SECONDS)
+        await eventually(ana_pilot, lambda: "bo is on this article" not in article_title(ana),
+                         LIVE_WAIT + POLL_SECONDS)
         assert "bo is on this article" not in article_title(ana)
 
 
@@ -149,8 +163,12 @@ async def test_a_clash_shows_both_verdicts_and_the_checker_decides(shared) -> No
         assert store.get_claim(claim.id).verdict == "contested"
         assert [(h.checker, h.verdict) for h in store.verdict_history(claim.id)] == [
             ("ana", "corroborated"), ("bo", "contested")]
-        await ana_pilot.pause(LIVE_WAIT)
+        await eventually(ana_pilot, lambda: "contested" in claim_rows(ana)[0], LIVE_WAIT)
         assert "contested" in claim_rows(ana)[0]
+
+
+def review_rows(app: ClaimdeskApp) -> list[str]:
+    return table_text(app.screen.query_one("#review-table", DataTable)).splitlines()
 
 
 def claim_rows_of(app: ClaimdeskApp) -> list[str]:
@@ -175,8 +193,8 @@ async def test_the_review_queue_lists_disagreements_and_one_key_settles(shared) 
         await ana_pilot.press("j", "j", "r")
         await settle(ana_pilot)
         assert "⚑" in claim_rows(ana)[2]
-        await ed_pilot.pause(LIVE_WAIT)
-        rows = table_text(ed.screen.query_one("#review-table", DataTable)).splitlines()
+        await eventually(ed_pilot, lambda: len(review_rows(ed)) == 2, LIVE_WAIT)
+        rows = review_rows(ed)
         assert len(rows) == 2
         assert rows[0].startswith("marked") and "(ana)" not in rows[0]
         assert rows[1].startswith("checkers differ")
@@ -193,7 +211,8 @@ async def test_the_review_queue_lists_disagreements_and_one_key_settles(shared) 
         assert store.get_claim(first[2].id).verdict == "corroborated"
         assert "nothing to decide" in static_text(ed.screen.query_one("#review-title", Static))
         assert team.review_requested(store, [first[2].id]) == set()
-        await ana_pilot.pause(LIVE_WAIT)
+        await eventually(ana_pilot, lambda: "⚑" not in claim_rows(ana)[2]
+                         and "corroborated" in claim_rows(ana)[2], LIVE_WAIT)
         assert "⚑" not in claim_rows(ana)[2] and "corroborated" in claim_rows(ana)[2]
 
 
@@ -207,7 +226,8 @@ async def test_assign_key_and_tab_through_my_claims_first(shared) -> None:
         await settle(ed_pilot)
         assert team.assignees(store, [ids["first"]]) == {ids["first"]: "ana"}
         assert "[→ ana] Rebels" in table_text(ed.screen.query_one(InboxTable))
-        await ana_pilot.pause(LIVE_WAIT)
+        await eventually(ana_pilot, lambda: "Mine: 3 open"
+                         in static_text(ana.screen.query_one("#filter-bar", Static)), LIVE_WAIT)
         await settle(ana_pilot)
         assert "Mine: 3 open" in static_text(ana.screen.query_one("#filter-bar", Static))
         # Tab goes to ana's article first, though the other article is newer.
@@ -235,13 +255,14 @@ async def test_two_desks_on_postgresql_see_each_others_verdicts(shared_postgres)
         await open_first_article(bo_pilot)
         await ana_pilot.press("x")  # ana: first claim contested
         await settle(ana_pilot)
-        await bo_pilot.pause(LIVE_WAIT)
+        await eventually(bo_pilot, lambda: "contested" in claim_rows(bo)[0]
+                         and "ana is on this article" in article_title(bo), LIVE_WAIT)
         assert "contested" in claim_rows(bo)[0]
         assert "ana is on this article" in article_title(bo)
 
         await bo_pilot.press("j", "c")  # bo: second claim corroborated
         await settle(bo_pilot)
-        await ana_pilot.pause(LIVE_WAIT)
+        await eventually(ana_pilot, lambda: "corroborated" in claim_rows(ana)[1], LIVE_WAIT)
         assert "corroborated" in claim_rows(ana)[1]
         first, second = store.claims_for_article(ids["first"])[:2]
         assert [(h.verdict, h.checker) for h in store.verdict_history(first.id)] == [("contested", "ana")]
