@@ -9,7 +9,7 @@
 - `load_rerank_trees()`: the trees shipped in `matchers/model/rerank_trees.json`
   (None when the file is absent, so the linear score serves alone).
 
-The trees are fitted by `bench/matching.py --tune` (LightGBM's LambdaRank on the
+The trees are fitted by `matchers/model/train.py` (LightGBM's LambdaRank on the
 CheckThat! 2020 task 2 train split, starting from the linear score) and evaluated here
 in plain Python, so matching needs no library beyond its own. `matchers.rank` adds
 `predict(row) / scale` to the linear score and maps the sum into (0, 1) by `linked`,
