@@ -150,7 +150,13 @@ class StoreWriter:
             if isinstance(write, _WorkerWrite):
                 self._run_for_worker(write)
             else:
-                self._run_queued(write)
+                try:
+                    self._run_queued(write)
+                finally:
+                    # Done only once its outcome is announced: `settled` never holds
+                    # while a message about a write is still to be posted.
+                    with self._lock:
+                        self._writing = False
         with self._lock:  # a worker still waiting is told, not left hanging
             waiting = [w for w in self._pending if isinstance(w, _WorkerWrite)]
         for write in waiting:
@@ -182,13 +188,11 @@ class StoreWriter:
         # out with a retry, and even a bug must not end the only thread that writes.
         except Exception as exc:
             with self._lock:
-                self._writing = False
                 self._paused = True
                 pending = self._pending_count()
             self._on_failed(write, exc, pending)
             return
         with self._lock:
             self._pending.popleft()
-            self._writing = False
         delta = after - before if before is not None and after is not None else None
         self._on_written(write, touched, 0 if not write.counts_change else delta)
