@@ -17,10 +17,11 @@ if TYPE_CHECKING:
     import httpx
 
 from ingest.claims import line_claims, speaker_lines, speech_claims, with_claims
-from ingest.errors import IngestError
+from ingest.errors import IngestError, source_path, unreadable
 from ingest.extract import extract_article
 from ingest.text import DecodedText, decode_text
 from store.models import ArticleDraft, ClaimDraft
+from store.values import names_http_url
 
 # Larger files are refused rather than split for minutes: articles are kilobytes.
 MAX_SOURCE_BYTES = 20 * 1024 * 1024
@@ -76,7 +77,7 @@ def load_source(
         return with_claims(_lines_draft(source, stdin=stdin, client=client), split=LINE_FORMS[form])
     if form not in ("article", "auto"):
         raise ValueError(f"Unknown source form {form!r}.")
-    if source.startswith(("http://", "https://")):  # web pages are articles
+    if names_http_url(source):  # web pages are articles
         from ingest.fetch import fetch_source  # fetching lives apart: httpx, limits, redirects
 
         return fetch_source(source, client=client)
@@ -97,7 +98,7 @@ def load_lines(source: str, *, stdin: BinaryIO | None = None) -> list[ClaimDraft
 
 def _lines_draft(source: str, *, stdin: BinaryIO | None, client: httpx.Client | None = None) -> ArticleDraft:
     """`source` read for its lines: a page's extracted text, or a file's text as it is."""
-    if source.startswith(("http://", "https://")):
+    if names_http_url(source):
         from ingest.fetch import fetch_document, fetched_article
 
         return fetched_article(fetch_document(source, client, kind="article"))
@@ -131,17 +132,11 @@ def read_source_bytes(
         if len(data) > max_bytes:
             raise error(f"Standard input is {limit}.")
         return data, "standard input", None
-    path = Path(source).expanduser()
-    if not path.exists():
-        raise error(f"{source} does not exist.")
-    if path.is_dir():
-        raise error(f"{source} is a folder, not a file.")
+    path = source_path(source, error)
     try:
         if path.stat().st_size > max_bytes:
             raise error(f"{source} is {limit}.")
         data = path.read_bytes()
-    except PermissionError as exc:
-        raise error(f"{source} cannot be read: permission denied.") from exc
     except OSError as exc:
-        raise error(f"{source} cannot be read ({exc.strerror or exc}).") from exc
+        raise unreadable(source, exc, error) from exc
     return data, source, _EXTENSION_KINDS.get(path.suffix.lower())

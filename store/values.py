@@ -1,5 +1,5 @@
 """Checks and parsers for values the data model holds, shared by every layer: whether a
-text is an http(s) URL, and the calendar date a text gives."""
+text is (or is meant as) an http(s) URL, and the calendar date a text gives."""
 
 from __future__ import annotations
 
@@ -30,6 +30,13 @@ def http_url_problem(url: str) -> str | None:
 
 def is_http_url(url: str) -> bool:
     return http_url_problem(url) is None
+
+
+def names_http_url(text: str) -> bool:
+    """Whether `text` is meant as an http(s) URL: it starts with the scheme, in any case
+    ("HTTP://X" is one). Where a path or a URL is accepted, this decides which it is;
+    `http_url_problem` then says what else may be wrong with it."""
+    return text[:8].lower().startswith(("http://", "https://"))
 
 
 # -- dates -----------------------------------------------------------------------------

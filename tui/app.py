@@ -31,6 +31,7 @@ from store.errors import ClaimdeskError, StoreUnreachable, VerdictConflict
 from store.inbox import ClaimFilter
 from store.models import Claim, Match
 from store.rematch import count_stale_claims
+from store.values import names_http_url
 from tui.messages import (
     DuplicatesFound,
     EmbeddingProgress,
@@ -704,7 +705,7 @@ class ClaimdeskApp(App):
     def ingest_url(self, url: str) -> None:
         import operations
 
-        source = url if url.startswith(("http://", "https://")) else str(Path(url).expanduser())
+        source = url if names_http_url(url) else str(Path(url).expanduser())
         try:
             result = operations.ingest_source(self.background_reader, source, client=self.http_client,
                                               semantic=self.settings.semantic, form="auto",

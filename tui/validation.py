@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from store.values import http_url_problem
+from store.values import http_url_problem, names_http_url
 
 
 def validate_url(answer: str) -> str | None:
@@ -20,7 +20,7 @@ def validate_url(answer: str) -> str | None:
 
 def validate_url_or_file(answer: str) -> str | None:
     """An error sentence unless `answer` is an http(s) URL (`validate_url`) or a file here."""
-    if answer.lower().startswith(("http://", "https://")):
+    if names_http_url(answer):
         return validate_url(answer)
     try:
         is_file = Path(answer).expanduser().is_file()

@@ -17,6 +17,7 @@ import orjson
 from ingest.ratings import normalise_rating
 from ingest.text import neutralise_controls
 from store.models import VERDICTS, ReferenceDraft
+from store.values import names_http_url
 
 MAX_TEXT_CHARS = 10_000
 MAX_FIELD_CHARS = 2_000
@@ -113,7 +114,7 @@ def claim_text(value: Any, key: str = "text") -> str:
 
 
 def web_url(value: str, key: str = "url") -> str:
-    if value and not value.lower().startswith(("http://", "https://")):
+    if value and not names_http_url(value):
         raise RowError(f"has a \"{key}\" that is not an http(s) URL: {value[:80]!r}")
     return value
 
@@ -151,7 +152,7 @@ def plain_draft(row: dict) -> ReferenceDraft:
         get = fields.get
     rating = get("rating", "")
     url = get("url", "")
-    if url and not url.lower().startswith(("http://", "https://")):
+    if url and not names_http_url(url):
         web_url(url)
     explicit = get("normalised_rating")
     # Positional arguments, in the dataclass's field order: cheaper, once per row.

@@ -12,11 +12,11 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any, BinaryIO, TextIO
 
-from ingest.errors import FetchError, ImportFormatError, IngestError
+from ingest.errors import FetchError, ImportFormatError, IngestError, source_path, unreadable
 from ingest.text import decode_bytes, neutralise_controls, stream_decoder
+from store.values import names_http_url
 
 # Small files are decoded whole, as before streaming existed: the same text, the same guess.
 WHOLE_BYTES = 8 * 1024 * 1024
@@ -177,22 +177,16 @@ class SourceText:
 def open_source(source: str, *, stdin: BinaryIO | TextIO | None = None, client: Any = None) -> SourceText:
     """The text of a path, "-" (standard input) or an http(s) URL; every failure is an
     `ImportFormatError` naming the source."""
-    if source.lower().startswith(("http://", "https://")):
+    if names_http_url(source):
         return _fetched(source, client)
     if source == "-":
         stream = stdin if stdin is not None else sys.stdin.buffer
         return _opened("standard input", "", stream, total_bytes=None, owned=None)
-    path = Path(source).expanduser()
-    if not path.exists():
-        raise ImportFormatError(f"{source} does not exist.")
-    if path.is_dir():
-        raise ImportFormatError(f"{source} is a folder, not a file.")
+    path = source_path(source, ImportFormatError)
     try:
         handle = path.open("rb")
-    except PermissionError as exc:
-        raise ImportFormatError(f"{source} cannot be read: permission denied.") from exc
     except OSError as exc:
-        raise ImportFormatError(f"{source} cannot be read ({exc.strerror or exc}).") from exc
+        raise unreadable(source, exc, ImportFormatError) from exc
     try:
         size = os.fstat(handle.fileno()).st_size
         extension = path.suffix.lower().lstrip(".")

@@ -100,7 +100,8 @@ async def test_inbox_keys_open_feeds_and_add_a_page(store: Store) -> None:
     async with app.run_test(size=(130, 36)) as pilot:
         await settle(pilot)
         await pilot.press("i")
-        await _type(pilot, "https://ledger.example/articles/harbour")
+        # A scheme in capitals is a URL as well (not a file of that name).
+        await _type(pilot, "HTTPS://ledger.example/articles/harbour")
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, InboxScreen)

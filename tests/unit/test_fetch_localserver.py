@@ -20,6 +20,7 @@ import pytest
 from ingest.errors import FetchError, ImportFormatError
 from ingest.fetch import fetch_document, fetch_source, make_http_client
 from ingest.references import read_references
+from ingest.sources import load_lines, load_source
 from tests.conftest import FIXTURES, PROJECT_ROOT
 from tests.localserver import LocalServer, Route, redirect, send
 
@@ -158,6 +159,17 @@ def test_closed_port_is_a_connection_error() -> None:
         url = closed.url("/x")
     with pytest.raises(FetchError, match=f"^Could not connect to {url}"):
         fetch_document(url)
+
+
+def test_a_scheme_in_capitals_is_fetched_like_any_url(server: LocalServer) -> None:
+    """"HTTP://..." is a URL wherever a path or a URL is taken, never a file of that name."""
+    shouted = server.url("/article").replace("http://", "HTTP://", 1)
+    assert shouted.startswith("HTTP://")
+    draft, claims = load_source(shouted)
+    assert "4.2 million containers" in draft.text and claims
+    assert any("4.2 million containers" in claim.text for claim in load_lines(shouted))
+    [reference] = read_references(server.url("/claimreview").replace("http://", "HTTP://", 1))
+    assert reference.text == "The northern dam burst and flooded three villages on Monday."
 
 
 def test_reference_claims_imported_from_a_page_url(server: LocalServer) -> None:
