@@ -44,6 +44,8 @@ def _claims_file(path: Path) -> Path:
     return path
 
 
+# 30,000 claims imported twice around a kill: `make test-slow` runs it.
+@pytest.mark.slow
 @pytest.mark.timeout(120)
 @pytest.mark.parametrize("stop", [signal.SIGKILL, signal.SIGINT], ids=["killed", "ctrl-c"])
 def test_an_interrupted_import_keeps_whole_batches_and_the_next_one_adds_the_rest(
@@ -143,6 +145,8 @@ SMALL_EMBEDDING_BATCHES = (
 )
 
 
+# An import interrupted in another process, then a desk embedding 5,000 claims.
+@pytest.mark.slow
 @pytest.mark.timeout(180)
 def test_ctrl_c_while_embedding_keeps_the_import_searchable_and_the_desk_embeds_the_rest(
     tmp_path: Path,

@@ -147,6 +147,8 @@ async def test_verdict_made_while_another_writer_holds_the_store_stays_pending_t
         s.close()
 
 
+# A 30,000-claim import in another process while the desk writes: `make test-slow` runs it.
+@pytest.mark.slow
 @pytest.mark.timeout(120)
 async def test_desk_and_command_line_import_write_at_the_same_time(hostile_db: Path, tmp_path: Path) -> None:
     rows = 30_000
@@ -188,6 +190,8 @@ async def test_desk_and_command_line_import_write_at_the_same_time(hostile_db: P
         s.close()
 
 
+# 10,000 claims on one article, all judged at once: `make test-slow` runs it.
+@pytest.mark.slow
 @pytest.mark.timeout(120)
 async def test_article_with_ten_thousand_claims_stays_usable(tmp_path: Path) -> None:
     from store.models import ArticleDraft, ClaimDraft
