@@ -13,7 +13,6 @@ confirms it a few milliseconds later.
 from __future__ import annotations
 
 import threading
-import webbrowser
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -50,7 +49,6 @@ from tui.screens.filter import FilterScreen
 from tui.screens.help import HelpScreen, binding_rows
 from tui.screens.history import HistoryScreen
 from tui.screens.inbox import InboxScreen
-from tui.screens.note import NoteScreen
 from tui.screens.prompt import PromptScreen, not_empty
 from tui.screens.search import SearchScreen
 from tui.settings import Settings, load_settings, save_settings
@@ -538,6 +536,10 @@ class ClaimdeskApp(App):
                                        article_ids=(article_id,)))
 
     def edit_note(self, claim: Claim) -> None:
+        # Imported when first used: its text area is the heaviest widget, and the launch
+        # does not need it.
+        from tui.screens.note import NoteScreen
+
         checker = self.checker
 
         def save(note: str | None) -> None:
@@ -651,6 +653,8 @@ class ClaimdeskApp(App):
 
     def open_url(self, url: str) -> None:
         """Open a match's URL in the browser: http(s) only, never through a shell."""
+        import webbrowser  # imported when first used: the launch does not need it
+
         error = validate_url(url)
         if error:
             self.notify(error, title="Not opened", severity="warning", markup=False)

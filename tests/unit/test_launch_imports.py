@@ -12,7 +12,9 @@ import sys
 HEAVY = ("operations", "ingest.claims", "ingest.extract", "ingest.checkworthy", "matchers",
          "reports", "trafilatura", "lxml", "httpx", "feedparser", "charset_normalizer",
          # sqlite_utils and what it imports: the store builds its wrapper only to migrate.
-         "sqlite_utils", "sqlite_fts4", "click", "pluggy", "dateutil", "numpy")
+         "sqlite_utils", "sqlite_fts4", "click", "pluggy", "dateutil", "numpy",
+         # The note editor's text area and the browser opener: only their keys need them.
+         "textual.widgets._text_area", "webbrowser")
 
 
 def test_launching_the_desk_imports_nothing_heavy() -> None:
