@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pytest
 import textual._wait
 
 from store import Store
-from tests.pgserver import HOW_TO_GET, PostgresServer, find_binaries
+from tests.pgserver import HOW_TO_GET, PostgresServer, find_binaries, shared_server, stop_shared_server
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SHARED = PROJECT_ROOT.parent / "shared"
@@ -48,17 +49,53 @@ def store(tmp_path: Path, empty_store_file: Path) -> Store:
     s.close()
 
 
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
-    """One throwaway PostgreSQL server for the whole run (Unix socket only). Without the
-    server's programs the tests that need it skip, unless CLAIMDESK_REQUIRE_POSTGRES is
-    set (as CI sets it), where they fail."""
+# A folder the test processes of one run share (pytest-xdist's workers and the process
+# that starts them): the shared PostgreSQL server is found there.
+RUN_FOLDER = pytest.StashKey[Path]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if hasattr(config, "workerinput"):
+        config.stash[RUN_FOLDER] = Path(config.workerinput["claimdesk_run_folder"])
+    else:
+        config.stash[RUN_FOLDER] = Path(tempfile.mkdtemp(prefix="claimdesk-test-run-"))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_configure_node(node) -> None:
+    """pytest-xdist: each worker is told the run's folder."""
+    node.workerinput["claimdesk_run_folder"] = str(node.config.stash[RUN_FOLDER])
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if not hasattr(config, "workerinput") and RUN_FOLDER in config.stash:
+        folder = config.stash[RUN_FOLDER]
+        stop_shared_server(folder)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def postgres_binaries() -> dict[str, str]:
+    """The server's programs. Without them the tests that need a server skip, unless
+    CLAIMDESK_REQUIRE_POSTGRES is set (as CI sets it), where they fail."""
     binaries = find_binaries()
     if binaries is None:
         if os.environ.get("CLAIMDESK_REQUIRE_POSTGRES"):
             pytest.fail(HOW_TO_GET)
         pytest.skip(HOW_TO_GET)
-    server = PostgresServer(binaries)
+    return binaries
+
+
+@pytest.fixture(scope="session")
+def postgres_server(pytestconfig: pytest.Config) -> PostgresServer:
+    """One throwaway PostgreSQL server (Unix socket only) for the whole run, shared by
+    its test processes; the process that started them stops it at the end."""
+    return shared_server(postgres_binaries(), pytestconfig.stash[RUN_FOLDER])
+
+
+@pytest.fixture
+def private_postgres_server() -> Iterator[PostgresServer]:
+    """A throwaway server of the test's own, for a test that stops and starts it."""
+    server = PostgresServer(postgres_binaries())
     yield server
     server.stop()
 

@@ -4,11 +4,12 @@ removed afterwards.
 
 Run as root, the server runs as the `postgres` system user (PostgreSQL refuses root), so
 both folders are given to that user. Each caller gets its own database or schema; the
-server is shared.
+server is shared, across the test processes of one run too (`shared_server`).
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import pwd
 import shutil
@@ -41,23 +42,27 @@ def find_binaries() -> dict[str, str] | None:
 
 
 class PostgresServer:
-    """A running throwaway server; `url(dbname)` addresses one of its databases."""
+    """A running throwaway server; `url(dbname)` addresses one of its databases. Given the
+    folder of a server already running (`running_in`), it is that server."""
 
-    def __init__(self, binaries: dict[str, str]) -> None:
+    def __init__(self, binaries: dict[str, str], running_in: Path | None = None) -> None:
         self.binaries = binaries
-        self.root = Path(tempfile.mkdtemp(prefix="claimdesk-pg-"))
+        self.root = running_in or Path(tempfile.mkdtemp(prefix="claimdesk-pg-"))
         self.data = self.root / "data"
         self.socket_dir = self.root / "socket"
-        self.socket_dir.mkdir()
+        self.log = self.root / "server.log"
         self.as_user: list[str] = []
         self.user = pwd.getpwuid(os.getuid()).pw_name
+        if os.getuid() == 0:
+            self.as_user = ["runuser", "-u", "postgres", "--"]
+            self.user = "postgres"
+        if running_in is not None:
+            return
+        self.socket_dir.mkdir()
         if os.getuid() == 0:
             account = pwd.getpwnam("postgres")
             for path in (self.root, self.socket_dir):
                 os.chown(path, account.pw_uid, account.pw_gid)
-            self.as_user = ["runuser", "-u", "postgres", "--"]
-            self.user = "postgres"
-        self.log = self.root / "server.log"
         self._run(self.binaries["initdb"], "-D", str(self.data), "-A", "trust", "-U", self.user,
                   "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")
         self.start()
@@ -105,3 +110,25 @@ class PostgresServer:
                 self._run(self.binaries["pg_ctl"], "-D", str(self.data), "-m", "immediate", "-w", "stop")
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+def shared_server(binaries: dict[str, str], folder: Path) -> PostgresServer:
+    """The one server of a test run whose processes share `folder`: the first process to
+    ask starts it, the others use it (a lock on a file in `folder` orders them);
+    `stop_shared_server` stops it once the run is over."""
+    started = folder / "postgres-root"
+    with (folder / "postgres.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if started.exists():
+            return PostgresServer(binaries, running_in=Path(started.read_text(encoding="utf-8")))
+        server = PostgresServer(binaries)
+        started.write_text(str(server.root), encoding="utf-8")
+        return server
+
+
+def stop_shared_server(folder: Path) -> None:
+    """Stop the server `shared_server` started in `folder`, if any process started one."""
+    started = folder / "postgres-root"
+    binaries = find_binaries()
+    if started.exists() and binaries is not None:
+        PostgresServer(binaries, running_in=Path(started.read_text(encoding="utf-8"))).stop()

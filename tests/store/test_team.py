@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+import store.engine as engine_module
 from store import ExportFilter, Store, inbox, team
 from store.changes import ChangeBatch, watch_changes
 from store.errors import StoreUnreachable, UnknownIdError, VerdictConflict
@@ -216,32 +217,41 @@ def test_postgres_watch_reads_the_log_only_when_notified(two_on_postgres) -> Non
 
 
 def test_postgres_watch_and_writes_come_back_after_the_server_restarts(
-        two_on_postgres, postgres_server) -> None:
-    writer, reader, ids = two_on_postgres
-    watch = watch_changes(reader)
-    claim = writer.claims_for_article(ids["first"])[0]
-    postgres_server.shut_down()
+        private_postgres_server, monkeypatch: pytest.MonkeyPatch) -> None:
+    postgres_server = private_postgres_server  # stopped midway: not the run's shared one
+    # The connections try again after a failure ten times as often as they would.
+    monkeypatch.setattr(engine_module, "RECONNECT_SECONDS", engine_module.RECONNECT_SECONDS / 10)
+    url = postgres_server.new_database()
+    writer, reader = Store(url), Store(url)
     try:
-        with pytest.raises(StoreUnreachable, match="cannot be reached.*nothing was changed"):
-            writer.record_verdict(claim.id, "contested", checker="ana")
-        with pytest.raises(StoreUnreachable, match="cannot be reached"):
-            for _ in range(3):  # the first look may only find the server's goodbye
-                watch.poll()
-        with pytest.raises(StoreUnreachable):
-            reader.get_claim(claim.id)
-    finally:
-        postgres_server.start()
-    # The connections are opened again on their next use (no sooner than a second after
-    # the last failed try).
-    deadline = time.monotonic() + ARRIVAL_WAIT
-    while True:
+        ids = seed_store(writer)
+        watch = watch_changes(reader)
+        claim = writer.claims_for_article(ids["first"])[0]
+        postgres_server.shut_down()
         try:
-            writer.record_verdict(claim.id, "contested", checker="ana")
-            break
-        except StoreUnreachable:
-            assert time.monotonic() < deadline
-            time.sleep(0.1)
-    batch = next_batch(watch)
-    assert [(c.kind, c.claim_id) for c in batch.changes] == [("verdict", claim.id)]
-    assert reader.get_claim(claim.id).verdict == "contested"
-    watch.close()
+            with pytest.raises(StoreUnreachable, match="cannot be reached.*nothing was changed"):
+                writer.record_verdict(claim.id, "contested", checker="ana")
+            with pytest.raises(StoreUnreachable, match="cannot be reached"):
+                for _ in range(3):  # the first look may only find the server's goodbye
+                    watch.poll()
+            with pytest.raises(StoreUnreachable):
+                reader.get_claim(claim.id)
+        finally:
+            postgres_server.start()
+        # The connections are opened again on their next use (no sooner than
+        # RECONNECT_SECONDS after the last failed try).
+        deadline = time.monotonic() + ARRIVAL_WAIT
+        while True:
+            try:
+                writer.record_verdict(claim.id, "contested", checker="ana")
+                break
+            except StoreUnreachable:
+                assert time.monotonic() < deadline
+                time.sleep(0.01)
+        batch = next_batch(watch)
+        assert [(c.kind, c.claim_id) for c in batch.changes] == [("verdict", claim.id)]
+        assert reader.get_claim(claim.id).verdict == "contested"
+        watch.close()
+    finally:
+        writer.close()
+        reader.close()

@@ -25,7 +25,9 @@ RECOVERY_WAIT = 20.0
 
 
 async def test_verdicts_given_while_the_server_is_down_are_written_when_it_returns(
-        postgres_url, postgres_server, monkeypatch: pytest.MonkeyPatch) -> None:
+        private_postgres_server, monkeypatch: pytest.MonkeyPatch) -> None:
+    postgres_server = private_postgres_server  # stopped midway: not the run's shared one
+    postgres_url = postgres_server.new_database()
     # The desk retries, and the store reconnects, ten times as often as they would, so
     # the test sees a retry fail (and the one that succeeds) sooner.
     monkeypatch.setattr(tui.app, "UNREACHABLE_RETRY_SECONDS", tui.app.UNREACHABLE_RETRY_SECONDS / 10)
