@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager, contextmanager
 
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
+from textual.worker import WorkerCancelled, WorkerState
 
 from store import Store
 from tui.app import ClaimdeskApp, make_app
@@ -27,13 +28,43 @@ async def writes_settled(pilot: Pilot, timeout: float = 30.0) -> None:
         await asyncio.sleep(0.002)
 
 
+async def workers_finished(pilot: Pilot) -> None:
+    """Wait for every worker of the desk. One cancelled because a newer one took its place
+    (an exclusive group, such as the remaining count) has nothing left to wait for."""
+    for worker in list(pilot.app.workers):
+        try:
+            await worker.wait()
+        except WorkerCancelled:
+            pass
+
+
+def quiet(pilot: Pilot) -> bool:
+    """Nothing left for the desk to do: no write to run, no worker running, no message
+    waiting in the app or on the screen."""
+    app = pilot.app
+    if not getattr(app, "writes_settled", True):
+        return False
+    if any(worker.state in (WorkerState.PENDING, WorkerState.RUNNING) for worker in app.workers):
+        return False
+    return all(pump.message_queue_size == 0 for pump in (app, *app.screen.walk_children(with_self=True)))
+
+
 async def settle(pilot: Pilot) -> None:
     """Wait until every write and worker (matching, counting) is done and the screen has
-    caught up with the messages they posted."""
-    for _ in range(3):
+    caught up with the messages they posted, and with what those messages set off (a
+    failed write's notification, a dialog's answer): three rounds, then more until the
+    desk is quiet."""
+    for round_ in range(SETTLE_ROUNDS):
         await writes_settled(pilot)
-        await pilot.app.workers.wait_for_complete()
+        await workers_finished(pilot)
         await pilot.pause()
+        if round_ >= 2 and quiet(pilot):
+            return
+    raise TimeoutError(f"The desk was still busy after {SETTLE_ROUNDS} rounds of settling.")
+
+
+# A bound on settling, far above the few rounds a key press sets off.
+SETTLE_ROUNDS = 200
 
 
 async def eventually(pilot: Pilot, condition: Callable[[], bool], within: float) -> None:

@@ -127,7 +127,7 @@ async def test_follow_and_unfollow_wait_for_a_busy_store_on_the_writer(store: St
             await settle(pilot)
             assert app.is_running and app.pending_writes == 1
             assert any("Following https://ledger.example/rss is not stored yet" in n.message
-                       for n in app._notifications)
+                       for n in app._notifications), [n.message for n in app._notifications]
         await pilot.press("ctrl+r")
         await settle(pilot)
         assert app.pending_writes == 0
