@@ -17,16 +17,21 @@ $(INSTALLED): pyproject.toml
 run: $(INSTALLED)
 	$(VENV)/bin/claimdesk $(ARGS)
 
-# One test process per core (pytest-xdist); `make test WORKERS=0` runs them in this one.
-WORKERS ?= auto
+# Two test processes per core (pytest-xdist): most of the suite's time is the desk's
+# Pilot tests and child processes waiting, which other processes can use.
+# `make test WORKERS=0` runs the tests in this one process.
+WORKERS ?= $(shell $(PYTHON) -c 'import os; print(2 * (os.cpu_count() or 1))')
+# The test processes keep compiled modules (and pytest its rewritten test modules) for
+# the next run, even where the environment says not to write bytecode.
+TEST_ENV := PYTHONDONTWRITEBYTECODE=
 
 test: $(INSTALLED)
-	$(VENV)/bin/python -m pytest -n $(WORKERS) $(PYTEST_ARGS)
+	$(TEST_ENV) $(VENV)/bin/python -m pytest -n $(WORKERS) $(PYTEST_ARGS)
 
 # The heavy cases (marked slow): large inputs, kills, many processes. pytest exits 5 when
 # no test is marked slow, which is not a failure.
 test-slow: $(INSTALLED)
-	$(VENV)/bin/python -m pytest -n $(WORKERS) -m slow $(PYTEST_ARGS) || [ $$? -eq 5 ]
+	$(TEST_ENV) $(VENV)/bin/python -m pytest -n $(WORKERS) -m slow $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 test-all: test test-slow
 
