@@ -17,10 +17,8 @@ $(INSTALLED): pyproject.toml
 run: $(INSTALLED)
 	$(VENV)/bin/claimdesk $(ARGS)
 
-# Two test processes per core (pytest-xdist): most of the suite's time is the desk's
-# Pilot tests and child processes waiting, which other processes can use.
-# `make test WORKERS=0` runs the tests in this one process.
-WORKERS ?= $(shell $(PYTHON) -c 'import os; print(2 * (os.cpu_count() or 1))')
+# One test process per core (pytest-xdist); `make test WORKERS=0` runs them in this one.
+WORKERS ?= auto
 # The test processes keep compiled modules (and pytest its rewritten test modules) for
 # the next run, even where the environment says not to write bytecode.
 TEST_ENV := PYTHONDONTWRITEBYTECODE=
