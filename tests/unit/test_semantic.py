@@ -155,6 +155,48 @@ def test_stored_vectors_round_trip_and_rank_as_fresh_ones() -> None:
 # -- embeddings -------------------------------------------------------------------------
 
 
+TOKENIZER_EDGE_TEXTS = [
+    "Says 30,000 people (1.2%) got the \"vaccine\" - 100% SAFE!?",
+    "a-b_c`d^e~f|g\\h{i}j@k#l$m&n*o+p=q<r>s/t;u:v'w",
+    "internationalisation " + "x" * 130 + " supercalifragilistic",
+    "Tabs\tand\nnewlines go through the tokenizer",
+    "Café, naïve Zürich; ÉCOLE and Ünïcode",
+    "Full-width ＦＵＬＬ and emoji 😀 and zero\u200bwidth",
+    "An [UNK] token, [CLS] and [unk] written out",
+    "",
+    "   ",
+    "A claim about 15 troops.",
+]
+
+
+def test_token_ids_are_the_tokenizers_own() -> None:
+    # Printable ASCII is split and looked up word by word; the ids must be exactly what
+    # the tokenizer gives for the whole text, twice (the second time from the word memory).
+    model = semantic.load_model()
+    expected = [e.ids for e in model.tokenizer.encode_batch(TOKENIZER_EDGE_TEXTS, add_special_tokens=False)]
+    assert model.token_ids(TOKENIZER_EDGE_TEXTS) == expected
+    assert model.token_ids(TOKENIZER_EDGE_TEXTS) == expected
+    long_text = "word " * (semantic.MAX_TOKENS + 50)
+    assert model.token_ids([long_text]) == [model.tokenizer.encode(long_text, add_special_tokens=False).ids]
+    assert len(model.token_ids([long_text])[0]) == semantic.MAX_TOKENS
+
+
+def test_embeddings_are_the_normalised_mean_of_the_known_pieces() -> None:
+    model = semantic.load_model()
+    vectors = model.embed(TOKENIZER_EDGE_TEXTS)
+    for text, vector in zip(TOKENIZER_EDGE_TEXTS, vectors):
+        ids = [i for i in model.tokenizer.encode(text, add_special_tokens=False).ids if i != model.unknown_id]
+        if not ids:
+            assert not vector.any()
+            continue
+        mean = model.table[ids].astype(np.float64).mean(axis=0)
+        assert np.allclose(vector, mean / np.linalg.norm(mean), atol=1e-5)
+    # One text alone embeds as it does in a batch.
+    assert np.allclose(model.embed(TOKENIZER_EDGE_TEXTS[:1])[0], vectors[0], atol=1e-6)
+
+
+
+
 def test_a_paraphrase_is_closer_than_a_claim_on_another_topic() -> None:
     scores = semantic_scores(
         "Fifteen soldiers were sent to the border by the president.",
