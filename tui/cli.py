@@ -262,10 +262,12 @@ def _after_import(store: Store, newest: int, out: TextIO) -> None:
     stage = "embedding"
     try:
         progress.label = "embedding reference claims for semantic matching"
+        progress.finished = "embedded reference claims"
         operations.embed_references(store, on_progress=progress.update)
         progress.end()
         stage = "re-matching"
         progress.label = "re-matching stored claims the new ones may match"
+        progress.finished = "re-matched stored claims"
         # The stored claims the new references could match carry them before this exits.
         summary = operations.rematch_after_references(store, newest, on_progress=progress.update).summary()
         progress.end()
@@ -284,23 +286,50 @@ def _after_import(store: Store, newest: int, out: TextIO) -> None:
         print(summary, file=out)
 
 
+# On a stderr that is not a terminal (a log, a pipe), a stage of at least this many
+# claims says when it starts and when it ends, one line each: a long silent wait is
+# otherwise indistinguishable from a hang. Shorter stages stay silent.
+ANNOUNCED_STAGE_CLAIMS = 10_000
+
+
 class _ProgressLine:
-    """`label: done/total` rewritten in place on stderr, when stderr is a terminal."""
+    """`label: done/total` rewritten in place on stderr, when stderr is a terminal;
+    otherwise, for a long stage, one line when it starts and one when it ends
+    (`ANNOUNCED_STAGE_CLAIMS`). `label` says what is done ("embedding reference claims
+    for semantic matching"), `finished` what was done ("embedded")."""
 
     def __init__(self) -> None:
         self.label = ""
+        self.finished = ""
         self._shown = sys.stderr is not None and sys.stderr.isatty()
         self._open = False
+        self._announced: tuple[float, int] | None = None  # (started, done then)
+        self._last = (0, 0)
 
     def update(self, done: int, total: int) -> None:
+        self._last = (done, total)
         if self._shown:
             print(f"\r{self.label}: {done:,}/{total:,}", end="", file=sys.stderr, flush=True)
             self._open = True
+        elif self._announced is None and sys.stderr is not None and total - done >= ANNOUNCED_STAGE_CLAIMS:
+            import time
+
+            self._announced = (time.perf_counter(), done)
+            _error(f"{self.label}: {total - done:,} to do ({done:,} of {total:,} done before); "
+                   "ctrl+c stops here and keeps what is done")
 
     def end(self) -> None:
         if self._open:
             print(file=sys.stderr, flush=True)
             self._open = False
+        if self._announced is not None:
+            import time
+
+            started, before = self._announced
+            done, total = self._last
+            _error(f"{self.finished or self.label}: {done - before:,} in "
+                   f"{time.perf_counter() - started:.1f} s ({done:,} of {total:,})")
+            self._announced = None
 
 
 class _ImportProgressBar:

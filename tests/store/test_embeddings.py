@@ -114,3 +114,28 @@ def test_import_command_embeds_after_the_claims_are_stored(tmp_path, capsys) -> 
     store = Store(db)
     assert store.embedding_progress(semantic.model_name()) == (3, 3)
     store.close()
+
+
+def test_a_long_embedding_stage_says_on_stderr_when_it_starts_and_ends(tmp_path, capsys, monkeypatch) -> None:
+    # stderr is not a terminal here (captured), as in a log or a pipe: no progress line
+    # rewritten in place, but a stage long enough to look like a hang names itself.
+    import tui.cli
+    from tui.cli import main
+
+    monkeypatch.setattr(tui.cli, "ANNOUNCED_STAGE_CLAIMS", 3)
+    db = tmp_path / "cli.db"
+    assert main(["--db", str(db), "import", str(FIXTURES / "references" / "plain.jsonl")]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("3 added")
+    lines = captured.err.splitlines()
+    assert len(lines) == 2, captured.err
+    assert lines[0].startswith("claimdesk: embedding reference claims for semantic matching: 3 to do")
+    assert "ctrl+c" in lines[0] and "\r" not in captured.err
+    assert lines[1].startswith("claimdesk: embedded reference claims: 3 in ") and lines[1].endswith("(3 of 3)")
+
+    # Below the threshold (and with nothing left to embed) the command stays quiet.
+    monkeypatch.setattr(tui.cli, "ANNOUNCED_STAGE_CLAIMS", 4)
+    more = tmp_path / "more.jsonl"
+    more.write_text('{"text": "The ferry to Skye was free in 1995."}\n', encoding="utf-8")
+    assert main(["--db", str(db), "import", str(more)]) == 0
+    assert capsys.readouterr().err == ""
