@@ -14,8 +14,8 @@ from store.models import ReferenceDraft
 # the claims' keys (the keys are hashes, so new ones land everywhere): fewer, larger
 # transactions write less. An interruption loses at most one transaction's claims, and
 # importing the file again adds them.
-TRANSACTION_ROWS = 250_000
-TRANSACTION_BYTES = 64 * 1024 * 1024
+TRANSACTION_ROWS = 500_000
+TRANSACTION_BYTES = 128 * 1024 * 1024
 # Drafts read between two progress reports, and held in memory at a time.
 CHUNK_ROWS = 10_000
 CHUNK_BYTES = 8 * 1024 * 1024
