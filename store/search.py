@@ -152,51 +152,54 @@ _FTS_TABLES = {"reference": "reference_claims_fts", "claim": "claims_fts"}
 
 
 class _CountCache:
+    """Counts per full-text table, each kept until its own content table grows: an
+    article's new claims leave the reference claims' counts (most of a search's) as
+    they are."""
+
     def __init__(self) -> None:
-        self.stamp: tuple = ()
-        self.counts: dict[tuple[str, str], int] = {}
+        self.stamps: dict[str, object] = {}
+        self.counts: dict[str, dict[str, int]] = {}
 
 
 _caches: "weakref.WeakKeyDictionary[Store, _CountCache]" = weakref.WeakKeyDictionary()
+_CONTENT_TABLES = {"reference": "reference_claims", "claim": "claims"}
 
 
-def _table_stamp(conn) -> tuple:
-    # The highest ids move whenever claims are added; reading them is two index seeks.
-    return tuple(
-        conn.execute(f"SELECT max(id) FROM {content}").fetchone()[0]
-        for content in ("reference_claims", "claims")
-    )
+def _table_stamp(conn, kind: str) -> object:
+    # The highest id moves whenever claims are added; reading it is one index seek.
+    return conn.execute(f"SELECT max(id) FROM {_CONTENT_TABLES[kind]}").fetchone()[0]
 
 
 def term_document_counts(
     store: "Store", terms: Sequence[str], *, kind: str = "reference", cap: int = COUNT_CAP
 ) -> dict[str, int]:
     """How many stored claims of `kind` ("reference" or "claim") hold each term (as the
-    index stems it), counted up to `cap`. Cached per store until a table grows."""
+    index stems it), counted up to `cap`. Cached per store and kind until that kind's
+    table grows."""
     table = _FTS_TABLES[kind]
     with store.lock:
         conn = store.db.conn
         cache = _caches.get(store)
         if cache is None:
             cache = _caches[store] = _CountCache()
-        stamp = _table_stamp(conn)
-        if stamp != cache.stamp:
-            cache.stamp, cache.counts = stamp, {}
+        stamp = _table_stamp(conn, kind)
+        if kind not in cache.stamps or stamp != cache.stamps[kind]:
+            cache.stamps[kind], cache.counts[kind] = stamp, {}
+        cached = cache.counts[kind]
         counts = {}
         for term in terms:
-            key = (table, term)
-            if key not in cache.counts and store.engine != SQLITE:
-                cache.counts[key] = pgsearch.count_term(store, kind, term, cap)
-            elif key not in cache.counts:
+            if term not in cached and store.engine != SQLITE:
+                cached[term] = pgsearch.count_term(store, kind, term, cap)
+            elif term not in cached:
                 try:
-                    cache.counts[key] = conn.execute(
+                    cached[term] = conn.execute(
                         f"SELECT count(*) FROM (SELECT rowid FROM {table} "
                         f"WHERE {table} MATCH ? LIMIT ?)",
                         [quote_term(term), cap],
                     ).fetchone()[0]
                 except sqlite3.OperationalError:  # nothing the tokenizer keeps
-                    cache.counts[key] = 0
-            counts[term] = min(cache.counts[key], cap)
+                    cached[term] = 0
+            counts[term] = min(cached[term], cap)
         return counts
 
 

@@ -79,6 +79,29 @@ def test_document_counts_are_capped_and_follow_new_claims(memory_store) -> None:
     assert term_document_counts(memory_store, ["absent"]) == {"absent": 1}
 
 
+def test_each_kinds_counts_are_kept_until_its_own_table_grows(memory_store) -> None:
+    memory_store.add_reference_claims([ReferenceDraft(text=f"ferry fares rose {i}") for i in range(4)])
+    assert term_document_counts(memory_store, ["ferry"]) == {"ferry": 4}
+    assert term_document_counts(memory_store, ["ferry"], kind="claim") == {"ferry": 0}
+    # An article's claims arrive: the claims' counts are counted again, the reference
+    # claims' are kept (no count query runs over their index).
+    memory_store.add_article(ArticleDraft(title="Ferries", text="The ferry fares rose."),
+                             [ClaimDraft(text="The ferry fares rose.", start=0, end=21, score=1.0,
+                                         checkworthy=True)])
+    counted: list[str] = []
+    memory_store.db.conn.set_trace_callback(lambda sql: counted.append(sql) if "count(*)" in sql else None)
+    try:
+        assert term_document_counts(memory_store, ["ferry"]) == {"ferry": 4}
+        assert counted == []
+        assert term_document_counts(memory_store, ["ferry"], kind="claim") == {"ferry": 1}
+        assert len(counted) == 1 and "FROM claims_fts" in counted[0]
+    finally:
+        memory_store.db.conn.set_trace_callback(None)
+    # New reference claims: their counts follow.
+    memory_store.add_reference_claims([ReferenceDraft(text="a ferry sank")])
+    assert term_document_counts(memory_store, ["ferry"]) == {"ferry": 5}
+
+
 def test_operators_and_quotes_in_terms_are_never_interpreted(memory_store) -> None:
     memory_store.add_reference_claims([ReferenceDraft(text="NEAR the border AND more")])
     for terms in (['"'], ["NEAR"], ["AND", "OR"], ["*"], ["a:b"], ["("], [""]):
