@@ -2,27 +2,51 @@
 
 Each composes ingest, matchers, reports and the store; none touches a widget, so the
 desk can run them in worker threads and the command line can call them directly.
+
+Each name is imported from its module on first use: `claimdesk import` stores a million
+claims before it needs the matchers (and numpy behind them), and the claims are
+searchable that much sooner.
 """
 
-from operations.exports import export_in_view, export_report, export_report_file, verdict_records
-from operations.feeds import check_feed, fetch_feeds, follow_feed, unfollow_feed
-from operations.freshness import (
-    RematchResult,
-    count_stale_claims,
-    newest_reference_id,
-    rematch_after_references,
-    stale_claims,
-)
-from operations.matching import (
-    MatchingError,
-    embed_references,
-    embedding_progress,
-    find_matches,
-    match_article,
-    match_claim,
-)
-from operations.references import ImportProgress, import_references
-from operations.sources import IngestInterrupted, IngestResult, ingest_source, seed_demo
+from importlib import import_module
+
+_EXPORTS = {
+    "export_in_view": "operations.exports",
+    "export_report": "operations.exports",
+    "export_report_file": "operations.exports",
+    "verdict_records": "operations.exports",
+    "check_feed": "operations.feeds",
+    "fetch_feeds": "operations.feeds",
+    "follow_feed": "operations.feeds",
+    "unfollow_feed": "operations.feeds",
+    "RematchResult": "operations.freshness",
+    "count_stale_claims": "operations.freshness",
+    "rematch_after_references": "operations.freshness",
+    "stale_claims": "operations.freshness",
+    "MatchingError": "operations.matching",
+    "embed_references": "operations.matching",
+    "embedding_progress": "operations.matching",
+    "find_matches": "operations.matching",
+    "match_article": "operations.matching",
+    "match_claim": "operations.matching",
+    "ImportProgress": "operations.references",
+    "import_references": "operations.references",
+    "newest_reference_id": "operations.references",
+    "IngestInterrupted": "operations.sources",
+    "IngestResult": "operations.sources",
+    "ingest_source": "operations.sources",
+    "seed_demo": "operations.sources",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'operations' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "ImportProgress",

@@ -59,11 +59,6 @@ class RematchResult:
         return line + "."
 
 
-def newest_reference_id(store: Store) -> int:
-    """The id to pass to `rematch_after_references` once an import has run."""
-    return queries.newest_reference_id(store)
-
-
 def rematch_after_references(
     store: Store, after_id: int, *, limit: int = REMATCH_LIMIT, semantic: bool = False,
     on_progress: ProgressCallback | None = None, write: WriteRunner | None = None,

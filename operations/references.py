@@ -8,6 +8,7 @@ from typing import BinaryIO
 
 from ingest import references
 from store import Store
+from store import rematch
 from store.models import ReferenceDraft
 
 # Claims stored per transaction. Each transaction rewrites most pages of the index on
@@ -32,6 +33,11 @@ class ImportProgress:
     added: int  # stored, in committed transactions
     skipped: int
     bad_rows: int
+
+
+def newest_reference_id(store: Store) -> int:
+    """The id to pass to `operations.rematch_after_references` once an import has run."""
+    return rematch.newest_reference_id(store)
 
 
 def import_references(

@@ -46,3 +46,32 @@ def test_opening_a_current_store_imports_no_sqlite_utils(tmp_path) -> None:
     assert first.stdout.split() == ["1", "True"]  # a new store is built by the migrations
     again = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert again.stdout.split() == ["1", "False"]
+
+
+def test_an_import_stores_its_claims_before_loading_the_matchers(tmp_path) -> None:
+    """`claimdesk import` is searchable once its claims are stored: the matchers, numpy and
+    the network stack (for embedding and re-matching afterwards) load only after that."""
+    claims = tmp_path / "claims.jsonl"
+    claims.write_text('{"text": "The ferry to Skye was free in 1995."}\n', encoding="utf-8")
+    db = tmp_path / "claims.db"
+    from store import Store
+
+    Store(db).close()  # an existing store, as for any import after the first
+    probe = (
+        "import sys\n"
+        "import operations\n"
+        "importing = operations.import_references\n"
+        "def stored(*args, **kwargs):\n"
+        "    counts = importing(*args, **kwargs)\n"
+        f"    heavy = {HEAVY!r}\n"
+        "    print('loaded:', *sorted(m for m in sys.modules if m.split('.')[0] in heavy or m in heavy))\n"
+        "    return counts\n"
+        "operations.import_references = stored\n"
+        "from tui.cli import main\n"
+        f"sys.exit(main(['import', {str(claims)!r}, '--db', {str(db)!r}]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    lines = done.stdout.splitlines()
+    assert lines[0].startswith("loaded:") and lines[1] == "1 added, 0 skipped as duplicates"
+    loaded = set(lines[0].split()[1:])
+    assert not loaded & {"matchers", "numpy", "httpx", "trafilatura", "sqlite_utils"}, sorted(loaded)
