@@ -70,8 +70,9 @@ RARE_TERMS = 10
 # ... plus the rows holding each three of this many of the least common common terms.
 COMMON_AND_TERMS = 4
 # Common terms also counted for the rows a rare term found (see `_gathered_rows`),
-# among the rows of the rarest terms whose postings fit this budget.
-COMMON_WITH_RARE_TERMS = 8
+# among the rows of the rarest terms whose postings fit this budget. Each is one more
+# pass over those rows; 5 (was 8) finds the same at a million claims (bench/NOTES.md).
+COMMON_WITH_RARE_TERMS = 5
 COMMON_WITH_RARE_BUDGET = 4_000
 # Rows gathered per kind before the best `limit` are kept.
 GATHER_ROWS = 200
