@@ -5,7 +5,9 @@
 - `rank_candidates(query, candidates)`: candidates reranked into 0-100 scored `Match`es,
   each explained (shared words, words on one side only, conflict flags).
 - `find_matches(query, search)`: query building, retrieval through `search`, reranking.
-- `is_same_claim(match)`, `same_claim_first(matches)`: which matches hold the claim itself.
+- `is_same_claim(match)`, `same_claim_first(matches)`: which matches hold the claim itself;
+  `mark_same_fact_check(matches)` marks the versions of a fact-check after its best-ranked
+  one, which are never the same claim.
 - `corroboration(matches)`, `suggest_verdict(matches)`: what the matches say together
   (sources agreeing and disputing; a suggested verdict citing one match, with why).
 
@@ -24,6 +26,7 @@ from matchers.verdict import (
     Suggestion,
     corroboration,
     is_same_claim,
+    mark_same_fact_check,
     same_claim_first,
     suggest_verdict,
 )
@@ -34,6 +37,7 @@ __all__ = [
     "Corroboration",
     "Suggestion",
     "is_same_claim",
+    "mark_same_fact_check",
     "same_claim_first",
     "build_fts_query",
     "corroboration",

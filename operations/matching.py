@@ -50,7 +50,7 @@ def find_matches(
     if not semantic:
         return _same_claims_first(matchers.find_matches(
             text, search_terms=search_terms, limit=max(limit, PRIOR_POOL), min_score=threshold,
-            speaker=speaker, date=date))[:limit]
+            speaker=speaker, date=date), limit)
     from matchers import semantic as embeddings
 
     pool = matchers.find_matches(text, search_terms=search_terms,
@@ -63,13 +63,15 @@ def find_matches(
         reranked = embeddings.rerank_semantic(text, pool, stored=stored)
     except embeddings.SemanticUnavailableError as exc:
         raise MatchingError(str(exc)) from exc
-    return _same_claims_first([m for m in reranked if m.score >= threshold])[:limit]
+    return _same_claims_first([m for m in reranked if m.score >= threshold], limit)
 
 
-def _same_claims_first(matches: list[Match]) -> list[Match]:
-    """The same-claim matches before the rest, each group in its ranked order: a speaker
-    or date prior may lift a related claim, never above the claim itself."""
-    return sorted(matches, key=lambda match: not matchers.is_same_claim(match))
+def _same_claims_first(ranked: list[Match], limit: int) -> list[Match]:
+    """The best `limit` of `ranked`, same-claim matches before the rest, each group in its
+    ranked order: a speaker or date prior may lift a related claim, never above the claim
+    itself. Versions of a fact-check after its best-ranked one are marked first
+    (`matchers.mark_same_fact_check`), so only that one can be the same claim."""
+    return matchers.same_claim_first(matchers.mark_same_fact_check(ranked))[:limit]
 
 
 def match_claim(store: Store, claim: Claim, *, limit: int = 5, semantic: bool = True) -> list[Match]:

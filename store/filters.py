@@ -29,7 +29,7 @@ VERDICT_SET = DateField("v.updated_at", until_included=False)
 # enough to be about the same thing: the saved matches include every ranked candidate, and
 # a conflict with an unrelated claim says nothing. The matcher's same-claim threshold
 # (`matchers.verdict.SAME_CLAIM_SCORE`; a test keeps the two equal).
-CONFLICT_MIN_SCORE = 75.0
+CONFLICT_MIN_SCORE = 60.0
 
 
 def conflicts_condition(dialect: Dialect) -> str:

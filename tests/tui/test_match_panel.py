@@ -4,6 +4,7 @@ reason, and why a match is ranked above a better-scored one."""
 
 from __future__ import annotations
 
+from matchers import SAME_CLAIM_SCORE
 from store import Store
 from store.models import Match, ReferenceDraft
 from tests.tui.helpers import running_desk, settle, static_text
@@ -34,7 +35,7 @@ async def test_same_claim_first_then_related_dimmed_and_selectable(seeded) -> No
     # Saved best first, as the matcher ranks them: the related one scores higher here
     # than it ever would, so the order on screen comes from "same claim", not the score.
     store.save_matches(first.id, [
-        Match(store.get_candidate("reference", related), 60.0, no_conflicts()),
+        Match(store.get_candidate("reference", related), SAME_CLAIM_SCORE - 5, no_conflicts()),
         Match(store.get_candidate("reference", same), 95.0, no_conflicts()),
     ])
     async with running_desk(store) as (app, pilot):

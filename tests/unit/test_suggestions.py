@@ -14,6 +14,7 @@ from matchers import (
     Suggestion,
     corroboration,
     is_same_claim,
+    mark_same_fact_check,
     same_claim_first,
     suggest_verdict,
 )
@@ -23,9 +24,10 @@ NUMBER = {"kind": "number", "query": "15", "match": "50"}
 _ids = itertools.count(1)
 
 
-def match(score: float, source: str = "Snopes", rating: str = "", date: str = "", conflicts=()) -> Match:
+def match(score: float, source: str = "Snopes", rating: str = "", date: str = "", conflicts=(),
+          title: str = "", url: str = "", kind: str = "reference") -> Match:
     """A reference match whose rating is normalised as `claimdesk import` normalises it."""
-    candidate = Candidate(id=next(_ids), kind="reference", text="x", source=source, date=date,
+    candidate = Candidate(id=next(_ids), kind=kind, text="x", source=source, date=date, title=title, url=url,
                           rating=rating, normalised_rating=normalise_rating(rating))
     return Match(candidate, score, {"shared": [], "only_query": [], "only_match": [],
                                     "conflicts": list(conflicts)})
@@ -39,6 +41,39 @@ def test_same_claim_needs_the_threshold_and_no_conflict() -> None:
     assert is_same_claim(match(SAME_CLAIM_SCORE))
     assert not is_same_claim(match(BELOW))
     assert not is_same_claim(match(99, conflicts=[NUMBER]))
+
+
+HEADLINE = "Did Nikita Khrushchev Say 'Small Doses of Socialism'?"
+
+
+def test_only_the_best_ranked_version_of_a_fact_check_is_the_same_claim() -> None:
+    """Snopes states one checked claim in several versions under one headline and page: the
+    first ranked speaks for the fact-check, the versions after it are related."""
+    best = match(SAME + 10, "Snopes", "False", title=HEADLINE)
+    version = match(SAME + 5, "snopes", "False", title=f"  {HEADLINE.upper()} ")
+    same_page = match(SAME + 4, "Snopes", "False", url="https://www.snopes.com/fact-check/a/")
+    first_of_page = match(SAME + 8, "Snopes", "False", url="https://www.snopes.com/fact-check/a/")
+    other_source = match(SAME + 3, "AFP", "False", title=HEADLINE)
+    marked = mark_same_fact_check([best, first_of_page, version, same_page, other_source])
+    assert [is_same_claim(m) for m in marked] == [True, True, False, False, True]
+    assert marked[2].explanation["same_fact_check_as"] == best.candidate.id
+    assert marked[3].explanation["same_fact_check_as"] == first_of_page.candidate.id
+    # The inputs are left as they were, and the related versions are listed after.
+    assert is_same_claim(version) and "same_fact_check_as" not in version.explanation
+    assert same_claim_first(marked) == [marked[0], marked[1], marked[4], marked[2], marked[3]]
+    assert corroboration(marked).dispute == 2
+
+
+def test_marks_follow_the_order_given_and_a_home_page_or_an_article_claim_groups_nothing() -> None:
+    first, second = match(SAME, title=HEADLINE), match(SAME, title=HEADLINE)
+    assert [is_same_claim(m) for m in mark_same_fact_check([first, second])] == [True, False]
+    again = mark_same_fact_check(mark_same_fact_check([second, first]))
+    assert [(m.candidate.id, is_same_claim(m)) for m in again] == [
+        (second.candidate.id, True), (first.candidate.id, False)]
+    home = [match(SAME, url="https://www.snopes.com/"), match(SAME, url="https://www.snopes.com")]
+    assert all(is_same_claim(m) for m in mark_same_fact_check(home))
+    claims = [match(SAME, title="Debate", kind="claim"), match(SAME, title="Debate", kind="claim")]
+    assert all(is_same_claim(m) for m in mark_same_fact_check(claims))
 
 
 def test_same_claim_matches_come_first_and_the_related_keep_their_order() -> None:
@@ -163,3 +198,31 @@ def test_a_debate_line_is_matched_with_its_speaker_and_the_line_it_leans_on() ->
     standalone = "Unemployment in Ohio fell to 3.5 percent in 2019 under this administration."
     assert query_with_context(standalone, "MR. ROMNEY", before) == f"Romney {standalone}"
     assert query_with_context(standalone) == standalone
+
+
+def test_matching_lists_a_second_version_of_the_same_fact_check_as_related(store) -> None:
+    """Through the store and both stages, as `claimdesk match` and the desk run it."""
+    import operations
+    from store.models import ReferenceDraft
+
+    url = "https://www.snopes.com/fact-check/khrushchev-small-doses/"
+    store.add_reference_claims([
+        ReferenceDraft("Nikita Khrushchev said Americans would be fed small doses of socialism until they "
+                       "wake up in communism.", title=HEADLINE, source="Snopes", url=url, rating="False",
+                       normalised_rating="contested"),
+        ReferenceDraft("Khrushchev said socialism would come to America in small doses.", title=HEADLINE,
+                       source="Snopes", url=url, rating="False", normalised_rating="contested"),
+        ReferenceDraft("Nikita Khrushchev said Americans would be fed small doses of socialism.",
+                       title="Khrushchev quote", source="AFP", url="https://factcheck.afp.com/khrushchev",
+                       rating="False", normalised_rating="contested"),
+    ])
+    query = "Nikita Khrushchev said Americans would be fed small doses of socialism until they wake up in communism."
+    found = operations.find_matches(store, query)
+    assert len(found) == 3 and found[0].candidate.text == query
+    same = [m.candidate.source for m in found if is_same_claim(m)]
+    version = next(m for m in found if m.candidate.source == "Snopes" and m is not found[0])
+    # Close enough to be the same claim by its score: the mark alone makes it related.
+    assert "Snopes" in same and version.score >= SAME_CLAIM_SCORE and not is_same_claim(version)
+    assert version.explanation["same_fact_check_as"] == found[0].candidate.id
+    assert found.index(version) == len(same)  # listed first among the related
+    assert corroboration(found).dispute == len(set(same))
