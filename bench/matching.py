@@ -44,7 +44,8 @@ CPU milliseconds (the steadier figure on a shared machine).
 
 Same claim and suggestions (--suggest): precision and recall of "same claim"
 (`matchers.is_same_claim`) over each query's top five on CheckThat! 2020 task 2 train
-for each threshold (how `SAME_CLAIM_SCORE` was chosen) and on dev at the shipped one;
+for each threshold (how `SAME_CLAIM_SCORE` was chosen: the lowest with precision >=
+`SAME_CLAIM_PRECISION`) and on dev at the shipped one, the same on 2022 2B train;
 MAP@5 of the default output (`operations.find_matches` with its defaults, what `claimdesk
 match` prints) and of its lexical ranking alone (semantic off) beside BM25 over text and
 title, on 2020 dev, on 2020 dev against the 2022 2A collection and on 2022 2B dev
@@ -447,15 +448,15 @@ SAME_CLAIM_PRECISION = 0.95
 SAME_CLAIM_THRESHOLDS = range(50, 91, 5)
 
 
-def same_claim_cells(found, positives: int, thresholds) -> tuple[list[str], list[float]]:
+def same_claim_cells(found, positives: int, thresholds, dataset_id=vclaim_id) -> tuple[list[str], list[float]]:
     """P and R of "same claim" (`matchers.is_same_claim`) over each query's matches, as
     printed cells, and the precision at each threshold; `found` holds (matches,
-    relevant ids) with `vclaim_id` ids."""
+    relevant ids), `dataset_id(candidate)` a candidate's id in the dataset."""
     from matchers import is_same_claim
 
     cells, precisions = [], []
     for threshold in thresholds:
-        kept = [vclaim_id(m.candidate) in relevant for matches, relevant in found
+        kept = [dataset_id(m.candidate) in relevant for matches, relevant in found
                 for m in matches if is_same_claim(m, threshold)]
         precisions.append(sum(kept) / max(1, len(kept)))
         cells.append(f"{threshold:.0f}: P {precisions[-1]:.3f} R {sum(kept) / positives:.3f} ({len(kept)})")
@@ -528,6 +529,26 @@ def politifact_store(folder: str) -> tuple[Store, dict[int, str]]:
     operations.import_references(store, str(path))
     ids = {r["id"]: r["external_id"] for r in store.query("SELECT id, external_id FROM reference_claims")}
     return store, ids
+
+
+def debate_same_claim() -> None:
+    """P and R of "same claim" by threshold on 2022 2B train sentences (with context,
+    speaker and date, as `claimdesk` matches a transcript's line); dev is not read."""
+    from _data import checkthat_2b_sentences
+
+    import operations
+    from matchers.context import query_with_context
+
+    with tempfile.TemporaryDirectory() as folder:
+        store, ids = politifact_store(folder)
+        sentences = checkthat_2b_sentences("train")
+        found = [(operations.find_matches(store, query_with_context(s.text, s.speaker, s.before[-1] if s.before else ""),
+                                          speaker=s.speaker, date=s.date), s.relevant) for s in sentences]
+        cells, _ = same_claim_cells(found, sum(len(s.relevant) for s in sentences), SAME_CLAIM_THRESHOLDS,
+                                    lambda candidate: ids[candidate.id])
+        print("Same claim on CheckThat! 2022 2B train (debate sentences with context, speaker and date), "
+              "each sentence's top five: P, R (matches kept)", flush=True)
+        print("  train: " + " | ".join(cells), flush=True)
 
 
 def debate_report_and_suggestions() -> None:
@@ -708,6 +729,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.suggest:
             same_claim_report(train_only=args.train_only)
+            debate_same_claim()
             if not args.train_only:
                 debate_report_and_suggestions()
             return 0

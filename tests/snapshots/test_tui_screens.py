@@ -34,7 +34,7 @@ def desk_store(store: Store) -> Store:
             "only_query": ["soldiers"], "only_match": ["syrian", "arab", "army", "troops"],
             "conflicts": [{"kind": "number", "query": "15", "match": "50"}]}),
         Match(Candidate(other.id, "claim", other.text, "Wire", "https://example.org/a2", "",
-                        "2018-01-12"), 64.0, {
+                        "2018-01-12"), 55.0, {
             "shared": ["militants", "killed", "least", "soldiers"],
             "only_query": ["destroyed", "bmp", "vehicle"], "only_match": ["near", "airbase"],
             "conflicts": [{"kind": "number", "query": "15", "match": "50"}]}),
