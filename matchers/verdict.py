@@ -4,11 +4,11 @@ sources agree or dispute it, and the verdict they suggest.
 A match is the *same claim* (`is_same_claim`) when it scores at least `SAME_CLAIM_SCORE`,
 carries no conflict flag, and is the best-ranked claim of its fact-check. A fact-check
 often states its claim in several versions (Snopes stores one per wording it checked,
-under one headline and page): `mark_same_fact_check` marks every reference after the first
-of its fact-check (same source, and the same headline or page) in a ranked list, and a
-marked match is listed as related. The first speaks for the fact-check; the versions
-after it add no source, and the claim most often repeats the one ranked first. A match that scores as high but carries a conflict flag is
-a *same-topic* match that contradicts the claim's core (a different number, date, actor,
+under one headline and page): `mark_same_fact_check` marks every reference after the
+first of its fact-check (same source, and the same headline or page) in a ranked list,
+and a marked match is listed as related. The first speaks for the fact-check; the
+versions after it add no source, and the claim most often repeats the one ranked first.
+A match that scores as high but carries a conflict flag is a *same-topic* match that contradicts the claim's core (a different number, date, actor,
 or a negation). The rest are *related*: shown, never counted.
 
 `corroboration` counts distinct sources:
