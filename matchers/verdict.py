@@ -8,8 +8,9 @@ under one headline and page): `mark_same_fact_check` marks every reference after
 first of its fact-check (same source, and the same headline or page) in a ranked list,
 and a marked match is listed as related. The first speaks for the fact-check; the
 versions after it add no source, and the claim most often repeats the one ranked first.
-A match that scores as high but carries a conflict flag is a *same-topic* match that contradicts the claim's core (a different number, date, actor,
-or a negation). The rest are *related*: shown, never counted.
+A match that scores as high but carries a conflict flag is a *same-topic* match that
+contradicts the claim's core (a different number, date, actor, or a negation). The rest
+are *related*: shown, never counted.
 
 `corroboration` counts distinct sources:
 - agreeing: same-claim matches rated true-type (corroborated), or unrated (another
