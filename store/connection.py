@@ -83,6 +83,7 @@ class StoreConnection:
 
     def __init__(self, path: str | Path | None, *, memory: bool = False) -> None:
         self._lock = threading.RLock()
+        self._writing = False  # inside a pipelined PostgreSQL write
         if not memory and is_database_url(path):
             self._open_postgres(str(path))
             return
@@ -276,20 +277,31 @@ class StoreConnection:
         return self._lock
 
     @contextmanager
-    def write(self) -> Iterator[sqlite3.Connection]:
+    def write(self, *, pipelined: bool = False, exclusive: bool = True) -> Iterator[sqlite3.Connection]:
         """One write transaction that excludes other writers, so read-then-write is safe:
-        BEGIN IMMEDIATE on SQLite, the store's advisory lock on PostgreSQL."""
+        BEGIN IMMEDIATE on SQLite, the store's advisory lock on PostgreSQL.
+
+        On PostgreSQL, `pipelined` sends the statements without waiting for each one's
+        answer until a result is read (psycopg's pipeline mode), so a short write holds
+        the lock for a round trip or two rather than one per statement (not for COPY);
+        `exclusive=False` skips the lock, for writes that log no change and read nothing
+        before writing (presence). SQLite ignores both."""
         with self._lock:
             conn = self.db.conn
-            if conn.in_transaction:  # nested: join the outer transaction
+            if conn.in_transaction or self._writing:  # nested: join the outer transaction
                 yield conn
+                return
+            if self.engine != SQLITE and pipelined:
+                with self._postgres_pipeline(conn, exclusive) as joined:
+                    yield joined
                 return
             try:
                 if self.engine == SQLITE:
                     conn.execute("BEGIN IMMEDIATE")
                 else:
                     conn.execute("BEGIN")
-                    conn.execute("SELECT pg_advisory_xact_lock(?)", [WRITE_LOCK_KEY])
+                    if exclusive:
+                        conn.execute("SELECT pg_advisory_xact_lock(?)", [WRITE_LOCK_KEY])
             except database_errors() as exc:
                 if self.engine != SQLITE and conn.in_transaction and not conn.broken:
                     conn.execute("ROLLBACK")
@@ -309,6 +321,31 @@ class StoreConnection:
                 if isinstance(exc, UnicodeEncodeError):
                     raise _unencodable(exc) from exc
                 raise
+
+    @contextmanager
+    def _postgres_pipeline(self, conn, exclusive: bool) -> Iterator:
+        # Until a result is read the server has not answered, so the connection's own
+        # transaction status cannot say whether a nested write() is inside this one.
+        self._writing = True
+        try:
+            with conn.pipeline():
+                conn.execute("BEGIN")
+                if exclusive:
+                    conn.execute("SELECT pg_advisory_xact_lock(?)", [WRITE_LOCK_KEY])
+                yield conn
+                conn.execute("COMMIT")
+            # Leaving the pipeline waits for the answers: a failure of any statement
+            # (the lock's timeout included) is raised there, and nothing was committed.
+        except BaseException as exc:
+            if not conn.broken and conn.in_transaction:
+                conn.execute("ROLLBACK")
+            if isinstance(exc, database_errors()) and _is_environmental(exc):
+                raise self._failure(exc) from exc
+            if isinstance(exc, UnicodeEncodeError):
+                raise _unencodable(exc) from exc
+            raise
+        finally:
+            self._writing = False
 
     def _failure(self, exc: BaseException, *, reading: bool = False) -> StoreError:
         """A failure of the file, the server or other writers, as one sentence naming the store."""

@@ -21,7 +21,8 @@ import re
 import sqlite3
 import sys
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -156,14 +157,29 @@ def to_pyformat(sql: str) -> str:
 
 
 class PostgresCursor:
-    """The part of a sqlite3 cursor the store uses, over a psycopg cursor."""
+    """The part of a sqlite3 cursor the store uses, over a psycopg cursor. In a pipeline
+    (`PostgresConnection.pipeline`) the statement's answer is waited for only when its
+    rows, columns or row count are asked for."""
 
-    def __init__(self, cursor, rowcount: int | None = None) -> None:
+    def __init__(self, cursor, rowcount: int | None = None, pipeline=None) -> None:
         self._cursor = cursor
-        self.rowcount = cursor.rowcount if rowcount is None else rowcount
-        self.description = (
-            [(column.name,) for column in cursor.description] if cursor.description else None
-        )
+        self._rowcount = rowcount
+        self._pipeline = pipeline
+
+    def _answered(self):
+        if self._pipeline is not None and self._cursor.pgresult is None:
+            self._pipeline.sync()
+        self._pipeline = None
+        return self._cursor
+
+    @property
+    def rowcount(self) -> int:
+        return self._answered().rowcount if self._rowcount is None else self._rowcount
+
+    @property
+    def description(self) -> list[tuple[str]] | None:
+        cursor = self._answered()
+        return [(column.name,) for column in cursor.description] if cursor.description else None
 
     def fetchone(self):
         return self._cursor.fetchone() if self.description else None
@@ -194,6 +210,7 @@ class PostgresConnection:
         self._closed = False
         self._retry_at = 0.0
         self._last_failure = ""
+        self._pipeline = None
         try:
             self._conn = self._connect()
         except psycopg.Error as exc:
@@ -218,7 +235,7 @@ class PostgresConnection:
     def execute(self, sql: str, params: Sequence | None = None) -> PostgresCursor:
         cursor = self._live().cursor()
         cursor.execute(to_pyformat(sql), list(params or ()))
-        return PostgresCursor(cursor)
+        return PostgresCursor(cursor, pipeline=self._pipeline)
 
     def executemany(self, sql: str, rows: Iterable[Sequence]) -> PostgresCursor:
         cursor = self._live().cursor()
@@ -226,7 +243,18 @@ class PostgresConnection:
         if not rows:
             return PostgresCursor(cursor, rowcount=0)
         cursor.executemany(to_pyformat(sql), rows)
-        return PostgresCursor(cursor)
+        return PostgresCursor(cursor, pipeline=self._pipeline)
+
+    @contextmanager
+    def pipeline(self) -> Iterator[None]:
+        """Statements sent without waiting for their answers until one is read, or
+        until the block ends (which waits for them all and raises the first failure)."""
+        with self._live().pipeline() as pipeline:
+            self._pipeline = pipeline
+            try:
+                yield
+            finally:
+                self._pipeline = None
 
     @property
     def in_transaction(self) -> bool:

@@ -28,7 +28,7 @@ class UnknownIdError(StoreError):
 
 
 class VerdictConflict(StoreError):
-    """Another checker changed a claim's verdict after this checker last saw it; nothing
+    """Another checker changed a claim's verdict (or note) after this checker last saw it; nothing
     was written. `clashes` holds each such claim as `store.models.VerdictClash`."""
 
     title = "Changed meanwhile"
@@ -37,8 +37,10 @@ class VerdictConflict(StoreError):
         self.clashes = clashes
         first = clashes[0]
         others = f" (and {len(clashes) - 1} more)" if len(clashes) > 1 else ""
-        super().__init__(
-            f"{first.stored_by or 'Someone'} marked claim {first.claim_id} "
-            f"{first.stored or 'open'} after you saw it {first.seen or 'open'}{others}; "
-            "nothing was changed."
-        )
+        who = first.stored_by or "Someone"
+        if first.of_notes:
+            told = f"{who} changed the note of claim {first.claim_id} after you began editing it"
+        else:
+            told = (f"{who} marked claim {first.claim_id} {first.stored or 'open'} after you "
+                    f"saw it {first.seen or 'open'}")
+        super().__init__(f"{told}{others}; nothing was changed.")

@@ -198,7 +198,8 @@ class Evidence:
 
 @dataclass(frozen=True)
 class VerdictClash:
-    """A claim whose stored verdict another checker changed after this checker saw it."""
+    """A claim whose stored verdict (or note) another checker changed after this checker
+    saw it."""
 
     claim_id: int
     seen: str | None  # what this checker's desk showed
@@ -207,6 +208,14 @@ class VerdictClash:
     stored_by: str
     stored_at: str
     stored_note: str = ""
+    # A clash of notes (the verdicts above are then the stored one): the note this
+    # checker's desk showed when they began editing, and the note they wrote.
+    seen_note: str | None = None
+    wanted_note: str | None = None
+
+    @property
+    def of_notes(self) -> bool:
+        return self.wanted_note is not None
 
 
 @dataclass(frozen=True)

@@ -35,7 +35,8 @@ def new_desk_id() -> str:
 def touch_presence(store: Store, desk: str, checker: str, article_id: int | None) -> None:
     """Say this desk is open (on `article_id`, or on no article), and forget rows long dead."""
     now = time.time()
-    with store.write() as conn:
+    # Logs no change and reads nothing first: it need not wait for the other desks' writes.
+    with store.write(pipelined=True, exclusive=False) as conn:
         conn.execute(
             """INSERT INTO presence (desk, checker, article_id, seen_at) VALUES (?, ?, ?, ?)
                ON CONFLICT (desk) DO UPDATE SET checker = excluded.checker,
@@ -47,7 +48,7 @@ def touch_presence(store: Store, desk: str, checker: str, article_id: int | None
 
 
 def leave_presence(store: Store, desk: str) -> None:
-    with store.write() as conn:
+    with store.write(pipelined=True, exclusive=False) as conn:
         conn.execute("DELETE FROM presence WHERE desk = ?", [desk])
         notify_desks(conn)
 

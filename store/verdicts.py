@@ -49,20 +49,49 @@ REVIEWED_CONDITION = """EXISTS (SELECT 1 FROM reviews r WHERE r.claim_id = v.cla
                         AND r.reviewed_at != '' AND r.reviewed_verdict = v.verdict)"""
 
 
-def _clashes(conn: sqlite3.Connection, claim_ids: list[int], verdict: str | None, checker: str,
-             seen: Mapping[int, str | None]) -> list[VerdictClash]:
-    """The claims whose stored verdict another checker changed away from what `seen`
-    says this checker saw (a verdict equal to the one asked for is agreement, not a clash)."""
+# Claims read per statement when a verdict's claims are looked up (SQLite allows 32766
+# parameters; a bulk verdict on more claims is read in parts).
+READ_ROWS = 500
+
+
+def _stored_states(conn: sqlite3.Connection, claim_ids: list[int]) -> dict[int, tuple]:
+    """Claim id -> (article id, verdict, note, checker, updated_at) of the claims that
+    exist, in one statement per READ_ROWS claims (on PostgreSQL each is a round trip
+    made while the write lock is held)."""
+    found: dict[int, tuple] = {}
+    unique = list(dict.fromkeys(claim_ids))
+    for start in range(0, len(unique), READ_ROWS):
+        part = unique[start:start + READ_ROWS]
+        marks = ", ".join("?" for _ in part)
+        for row in conn.execute(
+            f"""SELECT c.id, c.article_id, v.verdict, coalesce(v.note, ''),
+                       coalesce(v.checker, ''), coalesce(v.updated_at, '')
+                FROM claims c LEFT JOIN verdicts v ON v.claim_id = c.id
+                WHERE c.id IN ({marks})""",
+            part,
+        ).fetchall():
+            found[row[0]] = tuple(row[1:])
+    return found
+
+
+def _clashes(stored: Mapping[int, tuple], verdict: str | None, checker: str,
+             seen: Mapping[int, str | None], seen_notes: Mapping[int, str], note: str | None,
+             ) -> list[VerdictClash]:
+    """The claims whose stored verdict (or note) another checker changed away from what
+    `seen` (`seen_notes`) says this checker saw; a value equal to the one asked for is
+    agreement, not a clash."""
     clashes = []
-    for claim_id in claim_ids:
-        if claim_id not in seen:
+    for claim_id, (_, stored_verdict, stored_note, by, at) in stored.items():
+        if by == checker:
             continue
-        row = conn.execute(
-            "SELECT verdict, checker, updated_at, note FROM verdicts WHERE claim_id = ?", [claim_id]
-        ).fetchone()
-        stored, by, at, note = row if row else (None, "", "", "")
-        if stored != seen[claim_id] and stored != verdict and by != checker:
-            clashes.append(VerdictClash(claim_id, seen[claim_id], verdict, stored, by, at, note))
+        if claim_id in seen and stored_verdict != seen[claim_id] and stored_verdict != verdict:
+            clashes.append(VerdictClash(claim_id, seen[claim_id], verdict, stored_verdict, by, at,
+                                        stored_note))
+        elif (note is not None and claim_id in seen_notes and stored_note != seen_notes[claim_id]
+              and stored_note != note):
+            clashes.append(VerdictClash(claim_id, stored_verdict, stored_verdict, stored_verdict, by,
+                                        at, stored_note, seen_note=seen_notes[claim_id],
+                                        wanted_note=note))
     return clashes
 
 
@@ -90,14 +119,16 @@ class VerdictQueries(ArticleQueries):
         batch: str | None = None,
         note_only: bool = False,
         seen: Mapping[int, str | None] | None = None,
+        seen_notes: Mapping[int, str] | None = None,
     ) -> str:
         """Set the verdict (and optionally the note) of one or more claims in one
         transaction, appending a history row for each. `verdict=None` clears it.
-        A verdict (not `note_only`) clears the claims' new-evidence flags.
-        `seen` holds the verdicts the checker's desk showed: if another checker has
-        since set a different one (and not the one asked for), nothing is written and
-        VerdictConflict says which claims, so no one overwrites a colleague unseen.
-        Returns the batch id shared by the history rows (used by undo)."""
+        `note_only` keeps each claim's stored verdict (`verdict` is not used); a verdict
+        (not `note_only`) clears the claims' new-evidence flags.
+        `seen` holds the verdicts the checker's desk showed, `seen_notes` the notes: if
+        another checker has since set a different one (and not the one asked for),
+        nothing is written and VerdictConflict says which claims, so no one overwrites a
+        colleague unseen. Returns the batch id shared by the history rows (used by undo)."""
         if verdict is not None and verdict not in VERDICTS:
             raise StoreError(
                 f"Unknown verdict {verdict!r}; expected one of {', '.join(VERDICTS)}."
@@ -105,18 +136,20 @@ class VerdictQueries(ArticleQueries):
         ids = [claim_ids] if isinstance(claim_ids, int) else list(claim_ids)
         batch = batch or uuid.uuid4().hex
         stamp = now_iso()
-        with self.write() as conn:
-            if seen is not None:
-                clashes = _clashes(conn, ids, verdict, checker, seen)
+        with self.write(pipelined=True) as conn:
+            stored = _stored_states(conn, ids)
+            missing = next((claim_id for claim_id in ids if claim_id not in stored), None)
+            if missing is not None:
+                raise UnknownIdError(f"No claim with id {missing} in the store.")
+            if seen is not None or seen_notes is not None:
+                clashes = _clashes(stored, verdict, checker, seen or {}, seen_notes or {}, note)
                 if clashes:
                     raise VerdictConflict(clashes)
             for claim_id in ids:
-                found = conn.execute("SELECT article_id FROM claims WHERE id = ?", [claim_id]).fetchone()
-                if not found:
-                    raise UnknownIdError(f"No claim with id {claim_id} in the store.")
-                log_change(conn, "note" if note_only else "verdict", article_id=found[0],
+                article_id, old_verdict, old_note, _, _ = stored[claim_id]
+                log_change(conn, "note" if note_only else "verdict", article_id=article_id,
                            claim_id=claim_id, checker=checker)
-                old_verdict, old_note = _verdict_and_note(conn, claim_id)
+                new_verdict = old_verdict if note_only else verdict
                 new_note = old_note if note is None else note
                 conn.execute(
                     """INSERT INTO verdicts (claim_id, verdict, note, checker, updated_at)
@@ -124,10 +157,11 @@ class VerdictQueries(ArticleQueries):
                        ON CONFLICT (claim_id) DO UPDATE SET verdict = excluded.verdict,
                            note = excluded.note, checker = excluded.checker,
                            updated_at = excluded.updated_at""",
-                    [claim_id, verdict, new_note, checker, stamp],
+                    [claim_id, new_verdict, new_note, checker, stamp],
                 )
-                _append_history(conn, claim_id, verdict, new_note, checker, stamp,
+                _append_history(conn, claim_id, new_verdict, new_note, checker, stamp,
                                 old_verdict, old_note, batch)
+                stored[claim_id] = (article_id, new_verdict, new_note, checker, stamp)
                 if not note_only:
                     # Judged again: the checker has weighed the evidence that flagged it.
                     conn.execute("DELETE FROM new_evidence WHERE claim_id = ?", [claim_id])
@@ -140,10 +174,14 @@ class VerdictQueries(ArticleQueries):
             verdict, note = _verdict_and_note(conn, claim_id)
             _append_history(conn, claim_id, verdict, note, checker, now_iso(), verdict, note, batch)
 
-    def set_note(self, claim_id: int, note: str, checker: str = "") -> str:
-        """Change a claim's note, keeping its verdict."""
-        current = self.get_claim(claim_id)
-        return self.record_verdict(claim_id, current.verdict, note=note, checker=checker, note_only=True)
+    def set_note(self, claim_id: int, note: str, checker: str = "",
+                 seen: str | None = None) -> str:
+        """Change a claim's note, keeping its verdict (read in the same transaction).
+        `seen` is the note the checker's desk showed when they began editing: if another
+        checker has since changed it, nothing is written and VerdictConflict holds both
+        notes (`VerdictClash.wanted_note`)."""
+        return self.record_verdict(claim_id, None, note=note, checker=checker, note_only=True,
+                                   seen_notes=None if seen is None else {claim_id: seen})
 
     def verdict_history(self, claim_id: int) -> list[VerdictChange]:
         rows = self.query(

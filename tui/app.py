@@ -398,7 +398,8 @@ class ClaimdeskApp(App):
             self.post_message(DuplicatesFound(claims, verdict))
 
     def on_verdict_conflicted(self, message: VerdictConflicted) -> None:
-        """Another checker set these claims meanwhile: show both verdicts and ask."""
+        """Another checker set these claims (or changed their notes) meanwhile: show both
+        and ask."""
         ids = [clash.claim_id for clash in message.clashes]
         # The claims go back to what the store holds until the checker decides.
         for screen in self.desk_screens():
@@ -408,8 +409,12 @@ class ClaimdeskApp(App):
 
         def decide(choice: str | None) -> None:
             if choice == "mine":
-                self.record_verdict(ids, verdict,
-                                    seen={clash.claim_id: clash.stored for clash in message.clashes})
+                for clash in message.clashes:
+                    if clash.of_notes:
+                        self.save_note(clash.claim_id, clash.wanted_note or "", seen=clash.stored_note)
+                verdicts = {c.claim_id: c.stored for c in message.clashes if not c.of_notes}
+                if verdicts:
+                    self.record_verdict(list(verdicts), verdict, seen=verdicts)
             elif choice == "review":
                 self.request_review(ids, proposed=verdict)
 
@@ -540,20 +545,27 @@ class ClaimdeskApp(App):
         # does not need it.
         from tui.screens.note import NoteScreen
 
-        checker = self.checker
-
         def save(note: str | None) -> None:
-            if note is None or note == claim.note:
-                return
-
-            def run(store: Store) -> list[int]:
-                store.set_note(claim.id, note, checker=checker)
-                return [claim.id]
-
-            self.submit_write(PendingWrite(f"Note for claim {claim.id}", run,
-                                           counts_change=False))
+            if note is not None and note != claim.note:
+                # What the editor opened with: a colleague's note saved meanwhile is shown.
+                self.save_note(claim.id, note, seen=claim.note)
 
         self.push_screen(NoteScreen(claim.note), save)
+
+    def save_note(self, claim_id: int, note: str, seen: str) -> None:
+        """Queue a note. If another checker changed the claim's note since it read `seen`,
+        it is not written: both notes are shown (ConflictScreen) and the checker decides."""
+        checker = self.checker
+
+        def run(store: Store) -> list[int]:
+            try:
+                store.set_note(claim_id, note, checker=checker, seen=seen)
+            except VerdictConflict as exc:
+                self.post_message(VerdictConflicted(exc.clashes, None))
+                return []
+            return [claim_id]
+
+        self.submit_write(PendingWrite(f"Note for claim {claim_id}", run, counts_change=False))
 
     def add_evidence(self, claim: Claim) -> None:
         checker = self.checker

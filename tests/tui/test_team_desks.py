@@ -267,3 +267,48 @@ async def test_two_desks_on_postgresql_see_each_others_verdicts(shared_postgres)
         first, second = store.claims_for_article(ids["first"])[:2]
         assert [(h.verdict, h.checker) for h in store.verdict_history(first.id)] == [("contested", "ana")]
         assert [(h.verdict, h.checker) for h in store.verdict_history(second.id)] == [("corroborated", "bo")]
+
+
+async def test_two_checkers_editing_one_note_do_not_overwrite_each_other(shared) -> None:
+    path, ids = shared
+    async with desk(path, "ana") as (ana, ana_pilot, store), desk(path, "bo") as (bo, bo_pilot, _):
+        await open_first_article(ana_pilot)
+        await open_first_article(bo_pilot)
+        claim = store.claims_for_article(ids["first"])[0]
+        # Both open the note editor on the same claim, while it has no note yet.
+        await bo_pilot.press("n")
+        await settle(bo_pilot)
+        await ana_pilot.press("n")
+        await ana_pilot.press(*"wire says 12", "ctrl+s")
+        await settle(ana_pilot)
+        assert store.get_claim(claim.id).note == "wire says 12"
+
+        await bo_pilot.press(*"ministry says 15", "ctrl+s")
+        await settle(bo_pilot)
+        assert isinstance(bo.screen, ConflictScreen)
+        dialog = static_text(bo.screen.query_one("#conflict-claims", Static))
+        assert "ana changed the note" in dialog and "to: wire says 12" in dialog
+        assert "Your note: ministry says 15" in dialog
+        assert store.get_claim(claim.id).note == "wire says 12"  # nothing overwritten
+
+        await bo_pilot.press("m")  # use mine
+        await settle(bo_pilot)
+        assert store.get_claim(claim.id).note == "ministry says 15"
+        assert [(h.checker, h.note, h.previous_note) for h in store.verdict_history(claim.id)] == [
+            ("ana", "wire says 12", ""), ("bo", "ministry says 15", "wire says 12")]
+        await ana_pilot.pause(LIVE_WAIT)
+        assert "ministry says 15" in static_text(ana.screen.query_one("#claim-context"))
+
+        # Keeping theirs writes nothing: ana edits from the note she last saw, bo meanwhile
+        # writes another, and ana keeps his.
+        await ana_pilot.press("n")
+        await settle(ana_pilot)
+        await bo_pilot.press("n", *"asked both; ", "ctrl+s")
+        await settle(bo_pilot)
+        await ana_pilot.press(*"mine: ", "ctrl+s")
+        await settle(ana_pilot)
+        assert isinstance(ana.screen, ConflictScreen)
+        await ana_pilot.press("t")
+        await settle(ana_pilot)
+        assert store.get_claim(claim.id).note == "asked both; ministry says 15"
+        assert len(store.verdict_history(claim.id)) == 3

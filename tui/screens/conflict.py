@@ -1,5 +1,5 @@
-"""A colleague changed a claim's verdict while this checker had it open: both verdicts
-side by side, and the checker decides. `m` writes this checker's verdict over theirs
+"""A colleague changed a claim's verdict (or its note) while this checker had it open:
+both side by side, and the checker decides. `m` writes this checker's verdict over theirs
 (the history keeps both), `t` or escape keeps theirs, `r` keeps theirs and asks the
 editor to review the claim with this checker's verdict proposed."""
 
@@ -25,11 +25,13 @@ def _when(at: str) -> str:
 
 
 def clash_text(clash: VerdictClash, claim_text: str) -> Text:
-    """One claim's two verdicts: the colleague's (stored) and the one just pressed."""
+    """One claim's two verdicts (or notes): the colleague's (stored) and this checker's."""
     lines = Text()
     lines.append(f"Claim {clash.claim_id}: ", style="bold")
     lines.append_text(literal(one_line(claim_text, 160)))
     lines.append("\n  ")
+    if clash.of_notes:
+        return _note_clash_text(clash, lines)
     lines.append_text(literal(one_line(clash.stored_by or "Someone", 40), "bold"))
     lines.append(" set it to ")
     lines.append_text(verdict_mark(clash.stored))
@@ -42,6 +44,20 @@ def clash_text(clash: VerdictClash, claim_text: str) -> Text:
     lines.append_text(verdict_mark(clash.wanted))
     lines.append("; your screen showed ", style="dim")
     lines.append_text(verdict_mark(clash.seen))
+    return lines
+
+
+def _note_clash_text(clash: VerdictClash, lines: Text) -> Text:
+    lines.append_text(literal(one_line(clash.stored_by or "Someone", 40), "bold"))
+    lines.append(" changed the note")
+    if clash.stored_at:
+        lines.append(f" at {_when(clash.stored_at)}", style="dim")
+    lines.append(" to: ")
+    lines.append_text(literal(one_line(clash.stored_note, 120) or "(no note)"))
+    lines.append("\n  Your note: ")
+    lines.append_text(literal(one_line(clash.wanted_note or "", 120) or "(no note)"))
+    lines.append("\n  You began from: ", style="dim")
+    lines.append_text(literal(one_line(clash.seen_note or "", 120) or "(no note)"))
     return lines
 
 
