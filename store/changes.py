@@ -2,12 +2,12 @@
 whether anything was committed since the last look.
 
 Every write that another desk should see (verdicts, notes, evidence, new articles,
-article status, assignments, reviews) appends a row to `change_log` in its own
+article status, assignments, reviews, a desk opening or leaving an article) appends a row to `change_log` in its own
 transaction (`log_change`). A desk polls `ChangeWatch.poll()` a few times a second: the
 engine-specific wake-up check answers "has anything been committed since?" without
 reading a table (SQLite: `PRAGMA data_version` on the watching connection, which moves
 when another connection commits), and only then is the log read from the last id seen.
-On PostgreSQL every logged change (and every presence write) also sends a NOTIFY on
+On PostgreSQL every logged change also sends a NOTIFY on
 CHANGES_CHANNEL, delivered when its transaction commits; the watch LISTENs on a
 connection of its own and reads the log only after a notification came.
 """
@@ -33,7 +33,7 @@ CHANGES_CHANNEL = "claimdesk_changes"
 @dataclass(frozen=True)
 class Change:
     """One logged change. `kind` is "verdict", "note", "evidence", "article", "status",
-    "assignment" or "review"; `at` is seconds since the epoch."""
+    "assignment", "review" or "presence"; `at` is seconds since the epoch."""
 
     id: int
     kind: str
@@ -47,7 +47,7 @@ class Change:
 class ChangeBatch:
     """What one poll found: the logged changes since the last poll (`overflow` when
     there were more than MAX_CHANGES_PER_POLL, so only a full reload is exact). A batch
-    with no changes still means something was committed (presence, matches)."""
+    with no changes still means something was committed (matches, heartbeats)."""
 
     changes: list[Change]
     overflow: bool = False

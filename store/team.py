@@ -12,7 +12,7 @@ import time
 import uuid
 from collections.abc import Iterable, Sequence
 
-from store.changes import log_change, notify_desks
+from store.changes import log_change
 from store.connection import now_iso
 from store.db import Store
 from store.errors import StoreError, UnknownIdError
@@ -32,11 +32,14 @@ def new_desk_id() -> str:
 # -- presence -------------------------------------------------------------------------
 
 
-def touch_presence(store: Store, desk: str, checker: str, article_id: int | None) -> None:
-    """Say this desk is open (on `article_id`, or on no article), and forget rows long dead."""
+def touch_presence(store: Store, desk: str, checker: str, article_id: int | None, *,
+                   moved: bool = True) -> None:
+    """Say this desk is open (on `article_id`, or on no article), and forget rows long
+    dead. A desk that `moved` (opened or left an article) logs a "presence" change, so the
+    other desks read who is where; a heartbeat that only renews its row wakes no desk and
+    waits for no other writer (the others drop expired rows on their own schedule)."""
     now = time.time()
-    # Logs no change and reads nothing first: it need not wait for the other desks' writes.
-    with store.write(pipelined=True, exclusive=False) as conn:
+    with store.write(pipelined=True, exclusive=moved) as conn:
         conn.execute(
             """INSERT INTO presence (desk, checker, article_id, seen_at) VALUES (?, ?, ?, ?)
                ON CONFLICT (desk) DO UPDATE SET checker = excluded.checker,
@@ -44,13 +47,14 @@ def touch_presence(store: Store, desk: str, checker: str, article_id: int | None
             [desk, checker, article_id, now],
         )
         conn.execute("DELETE FROM presence WHERE seen_at < ?", [now - 20 * PRESENCE_TTL])
-        notify_desks(conn)
+        if moved:
+            log_change(conn, "presence", article_id=article_id, checker=checker)
 
 
 def leave_presence(store: Store, desk: str) -> None:
-    with store.write(pipelined=True, exclusive=False) as conn:
+    with store.write(pipelined=True) as conn:
         conn.execute("DELETE FROM presence WHERE desk = ?", [desk])
-        notify_desks(conn)
+        log_change(conn, "presence")
 
 
 def checkers_on_articles(store: Store, *, except_desk: str = "",

@@ -1,7 +1,8 @@
 """The desk's link to the other desks on its store: it polls the store's change watch a
 few times a second and hands what changed to the screens, keeps this desk's presence
 (which article it has open) fresh with a heartbeat, and knows who else is on which
-article.
+article (read again when a desk logs that it moved, and every PRESENCE_REFRESH_SECONDS
+for heartbeats that stopped).
 
 Everything here runs on the UI thread except the presence writes, which go through the
 desk's writer like every other write.
@@ -24,6 +25,9 @@ if TYPE_CHECKING:
 # How often the desk asks the store whether another desk committed something: well
 # under the one second in which a colleague's verdict should appear.
 POLL_SECONDS = 0.25
+# How often presence is read with nothing logged: a desk that closed without saying so
+# drops out once its heartbeat is older than team.PRESENCE_TTL.
+PRESENCE_REFRESH_SECONDS = 5.0
 
 
 class TeamLink:
@@ -37,6 +41,7 @@ class TeamLink:
         self._reported_article: int | None | bool = False  # False: nothing reported yet
         self._reported_at = 0.0
         self._presence_pending = False
+        self._presence_read_at = 0.0
         self.timer: Timer | None = None
 
     def start(self) -> None:
@@ -74,23 +79,30 @@ class TeamLink:
             batch = self.watch.poll()
         except ClaimdeskError:
             return  # the next poll tries again; a write failure is reported by the writer
-        if batch is None:
-            return
         self.apply(batch)
 
-    def apply(self, batch: ChangeBatch) -> None:
-        """Hand a poll's changes to the app and the screens, and refresh presence."""
-        present = self._read_presence()
-        presence_moved = present != self.present
-        self.present = present
-        if batch.changes or batch.overflow:
+    def apply(self, batch: ChangeBatch | None) -> None:
+        """Hand a poll's changes to the app and the screens; read presence again when a
+        desk moved (or it is due)."""
+        presence_moved = False
+        due = time.monotonic() - self._presence_read_at >= PRESENCE_REFRESH_SECONDS
+        if due or (batch is not None and (batch.overflow or batch.has("presence"))):
+            try:
+                present = self._read_presence()
+            except ClaimdeskError:
+                present = self.present  # read again at the next poll that needs it
+            presence_moved = present != self.present
+            self.present = present
+        if batch is not None and (batch.overflow or any(c.kind != "presence" for c in batch.changes)):
             self.app.apply_remote_changes(batch)
         if presence_moved:
             self.app.presence_changed()
 
     def _read_presence(self) -> dict[int, list[str]]:
-        return team.checkers_on_articles(self.app.reader, except_desk=self.desk_id,
-                                         except_checker=self.app.checker)
+        found = team.checkers_on_articles(self.app.reader, except_desk=self.desk_id,
+                                          except_checker=self.app.checker)
+        self._presence_read_at = time.monotonic()
+        return found
 
     def others_on(self, article_id: int | None) -> list[str]:
         return self.present.get(article_id, []) if article_id is not None else []
@@ -108,12 +120,13 @@ class TeamLink:
         from tui.writer import PendingWrite
 
         desk, checker = self.desk_id, self.app.checker or "(unnamed)"
+        moved = article_id != self._reported_article
         self._reported_article, self._reported_at = article_id, now
         self._presence_pending = True
 
         def run(store) -> list[int]:
             try:
-                team.touch_presence(store, desk, checker, article_id)
+                team.touch_presence(store, desk, checker, article_id, moved=moved)
             finally:
                 self._presence_pending = False
             return []

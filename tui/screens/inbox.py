@@ -41,6 +41,9 @@ class InboxScreen(DeskScreen):
         self.include_archived = False
         self.loaded = 0
         self.total = 0
+        # Colleagues' changes heard while another screen was on top (see remote_changes).
+        self._reload_on_resume = False
+        self._marks_on_resume = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -113,8 +116,13 @@ class InboxScreen(DeskScreen):
         self.action_open_article()
 
     def on_screen_resume(self) -> None:
-        if self.is_mounted and self.loaded:
+        if self.is_mounted and self._reload_on_resume:
+            self.reload(keep_article=self.table.current_article_id)
+        elif self.is_mounted and self.loaded:
             self.refresh_rows()
+            if self._marks_on_resume:
+                self.refresh_marks()
+        self._reload_on_resume = self._marks_on_resume = False
         super().on_screen_resume()
 
     def refresh_rows(self) -> None:
@@ -137,6 +145,12 @@ class InboxScreen(DeskScreen):
         self.reload(self.table.current_article_id)
 
     def remote_changes(self, batch: ChangeBatch) -> None:
+        if not self.is_current:
+            # Beneath the article screen nothing is read now: what changed is brought up
+            # to date when the inbox is back (each desk hears every colleague's change).
+            self._reload_on_resume |= batch.overflow or batch.has("article", "status")
+            self._marks_on_resume |= batch.has("assignment")
+            return
         if batch.overflow or batch.has("article", "status"):
             self.reload(keep_article=self.table.current_article_id)
             return
@@ -146,7 +160,10 @@ class InboxScreen(DeskScreen):
             self.refresh_rows()
 
     def presence_changed(self) -> None:
-        self.refresh_marks()
+        if self.is_current:
+            self.refresh_marks()
+        else:
+            self._marks_on_resume = True
 
     def show_claim(self, claim: Claim) -> None:
         """The inbox has no claims: the cursor goes to the claim's article, if listed."""
