@@ -4,6 +4,10 @@ latency, and how long one desk's verdict takes to reach the other desks' screens
 Run:  nice -n 10 .venv/bin/python bench/team.py [--desks 10] [--verdicts 200] [--seed 7]
       [--engine postgresql]   (also on a throwaway PostgreSQL server, after SQLite)
 
+Wall-clock latencies need a quiet machine: each run prints the load average before and
+after it, and the CPU seconds the desks (and the PostgreSQL server) spent, which hold on
+a shared machine.
+
 With `--engine postgresql` the same runs go first on an SQLite file (the baseline), then
 on a database of a throwaway local server (tests/pgserver.py: Unix socket, fsync off).
 
@@ -17,6 +21,8 @@ Figures:
 - key to store: from the key press to the commit of its verdict (the change log's time);
 - desk to desk: from that commit to the moment another desk's poll has applied it to the
   screen it shows (every other desk, every verdict);
+- CPU: user + system seconds of the desk processes, per verdict key; on PostgreSQL also
+  the server's (its backends', counted when they exit);
 - lost: presses with no verdict row and no clash shown; overwritten unseen: verdicts
   that replaced a colleague's verdict the checker's screen did not show and no clash
   dialog showed either.
@@ -27,7 +33,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
+import resource
 import subprocess
 import sys
 import tempfile
@@ -262,16 +270,46 @@ def main() -> None:
             server.stop()
 
 
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def server_cpu(server) -> float:
+    """CPU seconds of the server's ended processes (its backends: one per connection)."""
+    if server is None:
+        return 0.0
+    try:
+        pid = (server.data / "postmaster.pid").read_text().split()[0]
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return float("nan")
+    # cutime and cstime (fields 16 and 17 of stat; 14 and 15 after the name).
+    return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
+
+
+def load_average() -> str:
+    return " ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
 def run_once(label: str, desks: int, args: argparse.Namespace, server) -> None:
+    load_before = load_average()
     with tempfile.TemporaryDirectory(prefix="claimdesk-team-") as tmp:
         url = server.new_database() if server is not None else None
+        cpu_before, server_before = children_cpu(), server_cpu(server)
         results, db, elapsed = run_team(Path(tmp), desks, args.verdicts, args.seed, url)
+        desk_cpu = children_cpu() - cpu_before
         figures = audit(results, db)
         if server is not None:
-            server.drop_database(url)
+            server.drop_database(url)  # ends the last backends, so their CPU is counted
+        spent_by_server = server_cpu(server) - server_before
     print(f"{label}: {figures['presses']} verdict keys in {elapsed:.1f} s, "
           f"{figures['verdict_rows']} verdicts stored, {figures['clashes']} clashes shown, "
           f"{figures['lost']} lost, {figures['overwritten_unseen']} overwritten unseen", flush=True)
+    per_key = 1000 * desk_cpu / max(1, figures["presses"])
+    server_part = (f"; server {spent_by_server:.1f} s" if server is not None else "")
+    print(f"  CPU: desks {desk_cpu:.1f} s ({per_key:.0f} ms a verdict key, start-up included)"
+          f"{server_part}; load average before {load_before}, after {load_average()}", flush=True)
     print("  " + describe("key to store", figures["key_to_store"]), flush=True)
     if desks > 1:
         print("  " + describe("desk to desk (commit to the other screens)", figures["desk_to_desk"]),

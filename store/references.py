@@ -8,6 +8,7 @@ import itertools
 from collections.abc import Iterable, Iterator, Sequence
 
 from store.connection import StoreConnection, now_iso
+from store.engine import POSTGRESQL
 from store.models import ReferenceDraft
 from store.search import BULK_INDEX_ROWS, index_new_references
 
@@ -40,9 +41,15 @@ class ReferenceQueries(StoreConnection):
 
         `drafts` is read lazily, `INSERT_ROWS` at a time, so a long iterator does not fill
         memory. Large batches are inserted without the per-row index trigger and indexed
-        with one statement afterwards (see `store.search.index_new_references`)."""
+        with one statement afterwards (see `store.search.index_new_references`); on
+        PostgreSQL they go through COPY (`store.pgbulk`)."""
         stamp = now_iso()
         drafts = iter(drafts)
+        if self.engine == POSTGRESQL:
+            from store.pgbulk import copy_reference_rows
+
+            with self.write() as conn:
+                return copy_reference_rows(conn, iter(lambda: _reference_rows(drafts, stamp), []))
         rows = _reference_rows(drafts, stamp)
         total = added = 0
         with self.write() as conn:

@@ -77,6 +77,25 @@ def test_reference_claims_deduplicate_on_reimport(store: Store) -> None:
     assert store.add_reference_claims(rows) == (0, 2)
 
 
+def test_a_bulk_import_keeps_file_order_skips_duplicates_and_is_searchable(store: Store) -> None:
+    # Enough rows for the bulk path of both engines (COPY on PostgreSQL; FTS5 indexed after
+    # the insert on SQLite), with repeats inside the batch and of a row stored before.
+    store.add_reference_claims([ReferenceDraft("Claim number 7 about the harbour.", source="S",
+                                               url="https://example.org/7")])
+    drafts = [ReferenceDraft(f"Claim number {n % 15_000} about the harbour.", source="S",
+                             url=f"https://example.org/{n % 15_000}" if n % 15_000 else "",
+                             title="Bridge" if n == 12_345 else "")
+              for n in range(1, 16_001)]
+    assert store.add_reference_claims(drafts) == (14_999, 1_001)
+    texts = [row["text"] for row in store.query("SELECT text FROM reference_claims ORDER BY id")]
+    assert texts[:3] == ["Claim number 7 about the harbour.", "Claim number 1 about the harbour.",
+                         "Claim number 2 about the harbour."]
+    assert len(texts) == 15_000 and texts[-1] == "Claim number 0 about the harbour."
+    found = store.search_candidates('"bridge"')
+    assert [store.get_candidate("reference", c.id).text for c in found] == [
+        "Claim number 12345 about the harbour."]
+
+
 def test_fts_candidates_exclude_own_article(store: Store) -> None:
     article_id = _article(store)
     store.add_reference_claims([ReferenceDraft("Fifteen soldiers were killed", source="S")])
