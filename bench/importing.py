@@ -3,6 +3,7 @@ command, against a baseline measured in the same run.
 
 Run from the project root:
     .venv/bin/python bench/importing.py [--claims 1000000] [--repeat 1] [--keep DIR]
+        [--engine postgresql]   (into databases of a throwaway PostgreSQL server instead)
 
 Inputs: two files of `--claims` reference claims each (1M: about 210 MB each), made from
 the statements and ratings of LIAR's train split (../shared/data/liar) with one word of
@@ -23,6 +24,11 @@ the ratio of its median time to the baseline's; for an import that adds claims, 
 same until the command prints how many it added (after that it embeds the new claims for
 semantic matching and re-matches the stored claims they may match). The machine's load average is printed
 first: on a shared machine, wall time follows it (CPU seconds much less so).
+
+With `--engine postgresql` each import goes into a new database of a throwaway local
+server (tests/pgserver.py: Unix socket, fsync off), and each line is followed by the
+server's CPU seconds for that command and the claims per CPU second of command and
+server together (the server parses and indexes the text, which SQLite does in-process).
 """
 
 from __future__ import annotations
@@ -103,9 +109,10 @@ def write_claims(path: Path, count: int, seed: int, statements: list[tuple[list[
     partial.rename(path)
 
 
-def measured(argv: list[str]) -> tuple[float, float, int, str, float, float]:
+def measured(argv: list[str], server=None) -> tuple[float, float, int, str, float, float, float]:
     """(wall seconds, CPU seconds, peak RSS in bytes, the "N added" line, wall seconds
-    until that line, CPU seconds until then) of one process."""
+    until that line, CPU seconds until then, the server's CPU seconds) of one process."""
+    server_before = server.ended_backends_cpu() if server is not None else 0.0
     started = time.perf_counter()
     process = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     summary, stored = "", 0.0
@@ -119,7 +126,10 @@ def measured(argv: list[str]) -> tuple[float, float, int, str, float, float]:
     if process.returncode != 0 or not lines or not lines[-1].startswith("MEASURED "):
         raise SystemExit(f"{' '.join(argv[3:])} failed ({process.returncode}): {err[-2000:]}")
     _, peak_kb, cpu, cpu_stored = lines[-1].split()
-    return wall, float(cpu), int(peak_kb) * 1024, summary, stored or wall, float(cpu_stored) or float(cpu)
+    # The command's backend has exited with it, so its CPU is counted by now.
+    server_seconds = server.ended_backends_cpu() - server_before if server is not None else 0.0
+    return (wall, float(cpu), int(peak_kb) * 1024, summary, stored or wall,
+            float(cpu_stored) or float(cpu), server_seconds)
 
 
 def p95(values: list[float]) -> float:
@@ -127,11 +137,15 @@ def p95(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
 
 
-def report(label: str, claims: int, runs: list[tuple[float, float, int, str, float, float]],
-           base: float) -> None:
+def report(label: str, claims: int, runs: list[tuple], base: float, server=None) -> None:
     """The whole command, then the import alone (until it prints what it added: the
     claims are searchable from then on)."""
     _line(label, claims, [r[0] for r in runs], [r[1] for r in runs], runs, base)
+    if server is not None:
+        server_cpu = statistics.median(r[6] for r in runs)
+        both = statistics.median(r[1] + r[6] for r in runs)
+        print(f"  server CPU s {server_cpu:.1f} (whole command); claims per CPU s of command "
+              f"and server: {claims / both:,.0f}", flush=True)
     if any(r[4] < r[0] for r in runs):
         _line("  of which storing (to searchable)", claims, [r[4] for r in runs],
               [r[5] for r in runs], runs, base)
@@ -151,7 +165,24 @@ def main() -> None:
     parser.add_argument("--claims", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--keep", type=Path, help="keep the generated files in this folder")
+    parser.add_argument("--engine", choices=("sqlite", "postgresql"), default="sqlite")
     args = parser.parse_args()
+    server = None
+    if args.engine == "postgresql":
+        from tests.pgserver import HOW_TO_GET, PostgresServer, find_binaries
+
+        binaries = find_binaries()
+        if binaries is None:
+            raise SystemExit(HOW_TO_GET)
+        server = PostgresServer(binaries)
+    try:
+        run(args, server)
+    finally:
+        if server is not None:
+            server.stop()
+
+
+def run(args: argparse.Namespace, server) -> None:
     try:
         statements = liar_train()
     except DatasetMissing as exc:
@@ -163,7 +194,7 @@ def main() -> None:
     for path, seed in ((first, 1), (second, 2)):
         write_claims(path, args.claims, seed, statements)
     size_mb = first.stat().st_size / 1e6
-    print(f"{args.claims:,} claims per file ({size_mb:.0f} MB); load average "
+    print(f"{args.claims:,} claims per file ({size_mb:.0f} MB), {args.engine}; load average "
           f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs", flush=True)
     print(f"{'':38} {'median s':>8} {'p95 s':>8} {'claims/s':>10} {'p95 c/s':>10} "
           f"{'CPU s':>8} {'c/CPU s':>10} {'peak MB':>8} {'ratio':>6}   output")
@@ -175,15 +206,18 @@ def main() -> None:
     empty, full, again = [], [], []
     with tempfile.TemporaryDirectory() as stores:
         for number in range(args.repeat):
-            db = str(Path(stores) / f"bench-{number}.db")
-            empty.append(measured([*cli, "import", str(first), "--db", db]))
-            full.append(measured([*cli, "import", str(second), "--db", db]))
-            again.append(measured([*cli, "import", str(first), "--db", db]))
+            db = server.new_database() if server is not None else str(Path(stores) / f"bench-{number}.db")
+            empty.append(measured([*cli, "import", str(first), "--db", db], server))
+            full.append(measured([*cli, "import", str(second), "--db", db], server))
+            again.append(measured([*cli, "import", str(first), "--db", db], server))
+            if server is not None:
+                server.drop_database(db)
+                continue
             for suffix in ("", "-wal", "-shm"):
                 Path(db + suffix).unlink(missing_ok=True)
-    report("import into an empty store", args.claims, empty, base)
-    report(f"import into a store of {args.claims:,}", args.claims, full, base)
-    report("import again (all duplicates)", args.claims, again, base)
+    report("import into an empty store", args.claims, empty, base, server)
+    report(f"import into a store of {args.claims:,}", args.claims, full, base, server)
+    report("import again (all duplicates)", args.claims, again, base, server)
     folder.cleanup()
 
 

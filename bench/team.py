@@ -276,16 +276,7 @@ def children_cpu() -> float:
 
 
 def server_cpu(server) -> float:
-    """CPU seconds of the server's ended processes (its backends: one per connection)."""
-    if server is None:
-        return 0.0
-    try:
-        pid = (server.data / "postmaster.pid").read_text().split()[0]
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (OSError, IndexError):
-        return float("nan")
-    # cutime and cstime (fields 16 and 17 of stat; 14 and 15 after the name).
-    return (int(fields[13]) + int(fields[14])) / os.sysconf("SC_CLK_TCK")
+    return 0.0 if server is None else server.ended_backends_cpu()
 
 
 def load_average() -> str:
