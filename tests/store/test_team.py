@@ -88,6 +88,29 @@ def test_a_verdict_changed_meanwhile_by_a_colleague_is_refused_and_named(two) ->
         ("ana", "contested", None), ("bo", "corroborated", "contested")]
 
 
+def test_a_note_changed_meanwhile_by_a_colleague_is_refused_and_keeps_the_verdict(two) -> None:
+    ana, bo, ids = two
+    claim = ana.claims_for_article(ids["first"])[0]
+    ana.set_note(claim.id, "wire says 12", checker="ana", seen="")
+    with pytest.raises(VerdictConflict) as caught:
+        bo.set_note(claim.id, "ministry says 15", checker="bo", seen="")
+    clash = caught.value.clashes[0]
+    assert (clash.of_notes, clash.stored_note, clash.stored_by, clash.seen_note, clash.wanted_note) == (
+        True, "wire says 12", "ana", "", "ministry says 15")
+    assert "ana changed the note of claim" in str(caught.value)
+    assert bo.get_claim(claim.id).note == "wire says 12"
+    # A verdict set after bo read the claim is kept by his note (read in its transaction).
+    ana.record_verdict(claim.id, "contested", checker="ana")
+    bo.set_note(claim.id, "ministry says 15", checker="bo", seen="wire says 12")
+    assert (bo.get_claim(claim.id).verdict, bo.get_claim(claim.id).note) == ("contested", "ministry says 15")
+    assert [(h.checker, h.verdict, h.note) for h in bo.verdict_history(claim.id)] == [
+        ("ana", None, "wire says 12"), ("ana", "contested", "wire says 12"),
+        ("bo", "contested", "ministry says 15")]
+    # The same note written twice, or one's own, is no clash.
+    ana.set_note(claim.id, "ministry says 15", checker="ana", seen="wire says 12")
+    bo.set_note(claim.id, "asked both", checker="bo", seen="ministry says 15")
+
+
 def test_agreeing_or_own_changes_are_no_clash(two) -> None:
     ana, bo, ids = two
     claim = ana.claims_for_article(ids["first"])[0]
