@@ -10,6 +10,7 @@ Run from the project root:
     .venv/bin/python bench/matching.py --suggest --train-only   # the same-claim threshold's choice on train (dev unread)
     .venv/bin/python bench/matching.py --speed --sizes 1000000   # speed at chosen sizes only
     .venv/bin/python bench/matching.py --engine postgresql       # SQLite vs PostgreSQL, same run (about 2 minutes)
+    .venv/bin/python bench/matching.py --engine postgresql --speed --sizes 1000000   # speed on both engines
 
 Quality: the 10,375 verified claims (with their titles) go into a temporary store; each
 train and dev tweet is matched; MAP@5, Recall@1, Recall@5 and MRR are printed for
@@ -58,7 +59,11 @@ Engines (--engine postgresql, or --engine postgresql://URL for a server of your 
 default starts a throwaway server as the tests do, which needs the PostgreSQL server
 programs): the CheckThat! 2020 task 2 collection in an SQLite store and in a PostgreSQL
 store; `find_matches` through `search_by_terms` on each, train then dev: MAP@5, R@1,
-R@5, MRR and p50/p95 per tweet, with the difference in MAP@5.
+R@5, MRR and p50/p95 per tweet, with the difference in MAP@5. With --speed as well: the
+speed stores (above) on SQLite, the baseline, and on PostgreSQL, same run: import rate
+(wall and CPU; the server's CPU for PostgreSQL), and p50/p95 of `find_matches` through
+`search_by_terms` with the CPU milliseconds per query of this process, the load average
+printed around each size.
 
 Skips with a message when ../shared/data is absent.
 """
@@ -423,6 +428,65 @@ def _semantic_speed(store: Store, texts: Sequence[str], rng: random.Random, voca
     return lines
 
 
+def engine_speed(engine: str, sizes: Sequence[int], queries_per_size: int) -> None:
+    """Import and lexical matching speed at each size, SQLite (baseline) then PostgreSQL."""
+    import os
+
+    server = None
+    if engine == "postgresql":
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        from tests.pgserver import HOW_TO_GET, PostgresServer, find_binaries
+
+        binaries = find_binaries()
+        if binaries is None:
+            print(f"Engine speed: skipped, {HOW_TO_GET}", file=sys.stderr)
+            return
+        server = PostgresServer(binaries)
+    load = lambda: " ".join(f"{x:.1f}" for x in os.getloadavg())  # noqa: E731
+    try:
+        print("Engine speed: LIAR statements + generated claims; queries = stored claims "
+              "20-40% perturbed", flush=True)
+        liar = [s.text for s in liar_statements()]
+        generator = ClaimGenerator(liar)
+        vocabulary = sorted({w for t in liar[:3000] for w in t.split()})
+        for size in sizes:
+            texts = (liar + generator.claims(max(0, size - len(liar))))[:size]
+            rng = random.Random(11)
+            sources = rng.sample(range(len(texts)), queries_per_size)
+            queries = [perturb(texts[i], rng, vocabulary) for i in sources]
+            print(f"  {size:,} stored; load average {load()}", flush=True)
+            for name in ("sqlite", "postgresql"):
+                with tempfile.TemporaryDirectory() as folder:
+                    location = (str(Path(folder) / "bench.db") if name == "sqlite"
+                                else server.new_database() if server is not None else engine)
+                    store = Store(location)
+                    server_before = server.ended_backends_cpu() if server and name != "sqlite" else 0.0
+                    started, cpu = time.perf_counter(), time.process_time()
+                    added, _ = store.add_reference_claims(
+                        ReferenceDraft(text=t, source="bench", url=f"bench:{i}") for i, t in enumerate(texts))
+                    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+                    search_terms = lambda terms, n, store=store: search_by_terms(store, terms, n)  # noqa: E731
+                    query_cpu = time.process_time()
+                    latencies, hits1, hits5 = _timed_matches(sources, queries, lambda q: find_matches(
+                        q, search_terms=search_terms, limit=5, min_score=0, pool=POOL))
+                    query_cpu = (time.process_time() - query_cpu) / len(queries) * 1000
+                    store.close()
+                    server_part = ""
+                    if server is not None and name != "sqlite":
+                        server.drop_database(location)  # its backends end: their CPU is counted
+                        server_part = f", server CPU {server.ended_backends_cpu() - server_before:.1f} s in all"
+                p50, p95 = percentile(latencies, 0.5) * 1000, percentile(latencies, 0.95) * 1000
+                print(f"    {name:<10} import {added / seconds:>9,.0f} claims/s ({seconds:.1f} s, "
+                      f"{added / cpu:,.0f} claims per CPU s here{server_part}) | find_matches p50 "
+                      f"{p50:6.1f} ms p95 {p95:6.1f} ms, {query_cpu:.1f} CPU ms a query here | "
+                      f"source R@1 {hits1 / len(latencies):.3f} R@5 {hits5 / len(latencies):.3f} "
+                      f"({len(latencies)} queries)", flush=True)
+            print(f"  load average after {load()}", flush=True)
+    finally:
+        if server is not None:
+            server.stop()
+
+
 def _timed_matches(sources, queries, match, cpu: bool = False):
     """Latencies of `match` over the queries, and how often the perturbed claim's source
     came first and within the top five (ids follow insertion order); with `cpu`, the CPU
@@ -723,6 +787,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.speaker:
             speaker_fit()
+            return 0
+        if args.engine and args.speed:
+            engine_speed(args.engine, args.sizes or [10_000, 100_000], args.queries)
             return 0
         if args.engine:
             engine_parity(args.engine)
