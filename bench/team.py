@@ -25,8 +25,8 @@ Figures:
   was stored, per verdict key (and in all, start-up included); on PostgreSQL also the
   server's for the whole run (its backends', counted when they exit);
 - lost: presses with no verdict row and no clash shown; overwritten unseen: verdicts
-  that replaced a colleague's verdict the checker's screen did not show and no clash
-  dialog showed either.
+  that replaced a colleague's verdict the checker's screen did not show (before the key,
+  or when the desk handled it) and no clash dialog showed either.
 """
 
 from __future__ import annotations
@@ -85,10 +85,18 @@ async def run_desk(db: Path | str, index: int, verdicts: int, seed: int, folder:
 
     checker = f"desk{index}"
     arrivals: list[tuple[int, float, float]] = []  # change id, committed at, on screen at
+    shown_at_key: list[tuple[int, str | None]] = []  # claim id, its verdict on screen
 
     class MeasuredDesk(ClaimdeskApp):
         # Textual reads CSS_PATH beside the module defining the class: the desk's own file.
         CSS_PATH = str(Path(sys.modules[ClaimdeskApp.__module__].__file__).parent / ClaimdeskApp.CSS_PATH)
+
+        def record_verdict(self, claim_ids, verdict, offer_duplicates=False, seen=None) -> None:
+            # What the screen showed when the key was handled: a colleague's verdict the
+            # poll put on screen between the bench's look and the key counts as seen.
+            for claim_id, shown in (seen or {}).items():
+                shown_at_key.append((claim_id, shown))
+            super().record_verdict(claim_ids, verdict, offer_duplicates, seen)
 
         def apply_remote_changes(self, batch) -> None:
             super().apply_remote_changes(batch)
@@ -146,6 +154,7 @@ async def run_desk(db: Path | str, index: int, verdicts: int, seed: int, folder:
         await asyncio.sleep(1.0)  # the last verdicts of the others reach this screen
     store.close()
     return {"checker": checker, "presses": presses, "clashes": clashes, "arrivals": arrivals,
+            "shown_at_key": shown_at_key,
             "cpu_working": cpu_working}
 
 
@@ -210,6 +219,8 @@ def audit(results: list[dict], db: Path) -> dict:
     for result in results:
         for press in result["presses"]:
             seen_by.setdefault((result["checker"], press["claim"]), set()).add(press["seen"])
+        for claim_id, shown in result["shown_at_key"]:
+            seen_by.setdefault((result["checker"], claim_id), set()).add(shown)
         for clash in result["clashes"]:
             seen_by.setdefault((result["checker"], clash["claim"]), set()).add(clash["stored"])
     unseen, last_setter = 0, {}
