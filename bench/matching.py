@@ -465,19 +465,24 @@ def engine_speed(engine: str, sizes: Sequence[int], queries_per_size: int) -> No
                     added, _ = store.add_reference_claims(
                         ReferenceDraft(text=t, source="bench", url=f"bench:{i}") for i, t in enumerate(texts))
                     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+                    import_part = ""
+                    if server is not None and name != "sqlite":
+                        store.close()  # its backend ends: the import's server CPU is counted
+                        server_seconds = server.ended_backends_cpu() - server_before
+                        import_part = (f", server {server_seconds:.1f} CPU s: {added / (cpu + server_seconds):,.0f}"
+                                       " claims per CPU s of both")
+                        store = Store(location)
                     search_terms = lambda terms, n, store=store: search_by_terms(store, terms, n)  # noqa: E731
                     query_cpu = time.process_time()
                     latencies, hits1, hits5 = _timed_matches(sources, queries, lambda q: find_matches(
                         q, search_terms=search_terms, limit=5, min_score=0, pool=POOL))
                     query_cpu = (time.process_time() - query_cpu) / len(queries) * 1000
                     store.close()
-                    server_part = ""
                     if server is not None and name != "sqlite":
-                        server.drop_database(location)  # its backends end: their CPU is counted
-                        server_part = f", server CPU {server.ended_backends_cpu() - server_before:.1f} s in all"
+                        server.drop_database(location)
                 p50, p95 = percentile(latencies, 0.5) * 1000, percentile(latencies, 0.95) * 1000
                 print(f"    {name:<10} import {added / seconds:>9,.0f} claims/s ({seconds:.1f} s, "
-                      f"{added / cpu:,.0f} claims per CPU s here{server_part}) | find_matches p50 "
+                      f"{added / cpu:,.0f} claims per CPU s here{import_part}) | find_matches p50 "
                       f"{p50:6.1f} ms p95 {p95:6.1f} ms, {query_cpu:.1f} CPU ms a query here | "
                       f"source R@1 {hits1 / len(latencies):.3f} R@5 {hits5 / len(latencies):.3f} "
                       f"({len(latencies)} queries)", flush=True)

@@ -39,9 +39,14 @@ def copy_reference_rows(conn: PostgresConnection, batches: Iterable[Sequence[tup
         return 0, 0
     # A temporary table is read by one process (never in parallel), so a plain scan
     # returns the rows in the order they were copied and ids follow the file's order.
+    # Rows already stored are left out before the insert: the server would otherwise
+    # compute each one's search vector (a generated column) only to find the conflict.
     added = conn.execute(
         f"""INSERT INTO reference_claims ({names})
-            SELECT {names} FROM {STAGING_TABLE} ON CONFLICT DO NOTHING"""
+            SELECT {names} FROM {STAGING_TABLE} AS incoming
+            WHERE NOT EXISTS (SELECT 1 FROM reference_claims AS stored
+                              WHERE stored.content_key = incoming.content_key)
+            ON CONFLICT DO NOTHING"""
     ).rowcount
     conn.execute(f"TRUNCATE {STAGING_TABLE}")
     return added, total - added
