@@ -8,8 +8,12 @@ NOTHING on the table's unique key). SQLite's bulk path is in `store/references.p
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 from store.engine import PostgresConnection
+
+if TYPE_CHECKING:
+    from store.connection import StoreConnection
 
 # The columns of reference_claims an import writes, in the order of
 # `store.references._reference_rows`.
@@ -50,3 +54,14 @@ def copy_reference_rows(conn: PostgresConnection, batches: Iterable[Sequence[tup
     ).rowcount
     conn.execute(f"TRUNCATE {STAGING_TABLE}")
     return added, total - added
+
+
+def tidy_after_copy(store: StoreConnection) -> None:
+    """After a large import has committed: VACUUM marks the new pages all-visible, so
+    counting a term's documents (`store.search.term_document_counts`) reads the index
+    alone instead of every matching row (53 -> 0.9 ms a term at 100,000 claims), and
+    ANALYZE gives the planner the table's new size. Autovacuum would get there too, but
+    minutes later. Skipped inside a longer transaction (VACUUM cannot run in one)."""
+    with store.lock:
+        if not (store.db.conn.in_transaction or store._writing):
+            store.query("VACUUM (ANALYZE) reference_claims")

@@ -46,10 +46,13 @@ class ReferenceQueries(StoreConnection):
         stamp = now_iso()
         drafts = iter(drafts)
         if self.engine == POSTGRESQL:
-            from store.pgbulk import copy_reference_rows
+            from store.pgbulk import copy_reference_rows, tidy_after_copy
 
             with self.write() as conn:
-                return copy_reference_rows(conn, iter(lambda: _reference_rows(drafts, stamp), []))
+                added, skipped = copy_reference_rows(conn, iter(lambda: _reference_rows(drafts, stamp), []))
+            if added >= BULK_INDEX_ROWS:
+                tidy_after_copy(self)
+            return added, skipped
         rows = _reference_rows(drafts, stamp)
         total = added = 0
         with self.write() as conn:
