@@ -126,7 +126,9 @@ def measured(argv: list[str], server=None) -> tuple[float, float, int, str, floa
     if process.returncode != 0 or not lines or not lines[-1].startswith("MEASURED "):
         raise SystemExit(f"{' '.join(argv[3:])} failed ({process.returncode}): {err[-2000:]}")
     _, peak_kb, cpu, cpu_stored = lines[-1].split()
-    # The command's backend has exited with it, so its CPU is counted by now.
+    # The command's backend has exited with it, so its CPU is counted once reaped.
+    if server is not None:
+        time.sleep(0.5)
     server_seconds = server.ended_backends_cpu() - server_before if server is not None else 0.0
     return (wall, float(cpu), int(peak_kb) * 1024, summary, stored or wall,
             float(cpu_stored) or float(cpu), server_seconds)

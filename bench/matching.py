@@ -468,6 +468,7 @@ def engine_speed(engine: str, sizes: Sequence[int], queries_per_size: int) -> No
                     import_part = ""
                     if server is not None and name != "sqlite":
                         store.close()  # its backend ends: the import's server CPU is counted
+                        time.sleep(0.5)  # once the server has reaped it
                         server_seconds = server.ended_backends_cpu() - server_before
                         import_part = (f", server {server_seconds:.1f} CPU s: {added / (cpu + server_seconds):,.0f}"
                                        " claims per CPU s of both")

@@ -308,6 +308,7 @@ def run_once(label: str, desks: int, args: argparse.Namespace, server) -> None:
         figures = audit(results, db)
         if server is not None:
             server.drop_database(url)  # ends the last backends, so their CPU is counted
+            time.sleep(0.5)  # once the server has reaped them
         spent_by_server = server_cpu(server) - server_before
     print(f"{label}: {figures['presses']} verdict keys in {elapsed:.1f} s, "
           f"{figures['verdict_rows']} verdicts stored, {figures['clashes']} clashes shown, "
