@@ -153,6 +153,20 @@ def _number_value(token: Token) -> float | None:
         return None
 
 
+def _figure(token: Token) -> str:
+    """A figure as a checker reads it: "40 million", "12,500", "3.5" (the normalised
+    word is all digits: "40000000")."""
+    value = _number_value(token)
+    if value is None:
+        return token.norm
+    for scale, name in ((1e9, "billion"), (1e6, "million")):
+        if abs(value) >= scale and round(value / scale, 2) * scale == value:
+            return f"{value / scale:g} {name}"
+    if abs(value) >= 10000 and value == int(value):
+        return f"{int(value):,}"
+    return token.norm
+
+
 def _close(a: float, b: float) -> bool:
     return abs(a - b) <= NUMBER_TOLERANCE * max(abs(a), abs(b))
 
@@ -230,7 +244,7 @@ def _number_conflicts(q: _Side, m: _Side) -> list[dict]:
             m_low, m_high = m_ranges.get(m_token[0].position, (m_value, m_value))
             if q_low <= m_value <= q_high or m_low <= q_value <= m_high:
                 continue
-            flag = _flag("number", q_token[0].norm, m_token[0].norm)
+            flag = _flag("number", _figure(q_token[0]), _figure(m_token[0]))
             if flag not in flags:
                 flags.append(flag)
             break
@@ -254,6 +268,8 @@ def _sole_value_conflict(kind: str, q_values: list[tuple[Token, float, int]], m_
         return []
     if kind == "number" and max(q_value, m_value) >= SOLE_FIGURE_RATIO * min(q_value, m_value):
         return []  # "33" / "$33 million": not one quantity
+    if kind == "number":
+        return [_flag(kind, _figure(q_token), _figure(m_token))]
     return [_flag(kind, q_token.norm, m_token.norm)]
 
 

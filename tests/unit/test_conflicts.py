@@ -64,7 +64,7 @@ BUILT_CONTRADICTIONS = [
     ("number", "Militants killed at least 15 troops near the airbase.",
      "Militants killed at least 50 troops near the airbase.", ("15", "50")),
     ("number", "Iran offered an $80 million bounty for the head of Donald Trump.",
-     "Iran offered a $240 million bounty for the head of Donald Trump.", ("80000000", "240000000")),
+     "Iran offered a $240 million bounty for the head of Donald Trump.", ("80 million", "240 million")),
     ("date", "In 1998, Chuck Schumer was caught taking $1 million in excessive contributions.",
      "In 2001, Senator Chuck Schumer was caught taking $1 million in excessive contributions.", ("1998", "2001")),
     ("date", "Elections were held in March", "Elections were held in November", ("march", "november")),
@@ -150,12 +150,14 @@ def test_no_flag_has_an_empty_side(query_words: list[str], text_words: list[str]
 
 
 def test_numbers_in_different_formats_are_compared_as_values() -> None:
-    assert {"kind": "number", "query": "1500000", "match": "2000000"} in find_conflicts(
+    assert {"kind": "number", "query": "1.5 million", "match": "2 million"} in find_conflicts(
         "The rally drew 1.5 million people to the capital.", "The rally drew 2 million people to the capital.")
     assert {"kind": "number", "query": "50", "match": "60"} in find_conflicts(
         "Unemployment among youth is 50% in the city.", "Unemployment among youth is 60 percent in the city.")
     assert kinds("The rally drew 1.5 million people to the capital.",
                  "The rally drew 1,500,000 people to the capital.") == []
+    assert {"kind": "number", "query": "12,500", "match": "125,000"} in find_conflicts(
+        "Police counted 12,500 marchers in the city.", "Police counted 125,000 marchers in the city.")
 
 
 def test_an_amount_after_a_currency_sign_is_no_year() -> None:
