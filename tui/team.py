@@ -5,7 +5,8 @@ article (read again when a desk logs that it moved, and every PRESENCE_REFRESH_S
 for heartbeats that stopped).
 
 Everything here runs on the UI thread except the presence writes, which go through the
-desk's writer like every other write.
+desk's writer as courtesy writes: one that fails is dropped without a word and never
+holds up the checker's verdicts; the next heartbeat says it again.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class TeamLink:
         self._reported_article: int | None | bool = False  # False: nothing reported yet
         self._reported_at = 0.0
         self._presence_pending = False
+        self._move_unreported = False  # a presence write that logged a move failed
         self._presence_read_at = 0.0
         self.timer: Timer | None = None
 
@@ -67,7 +69,8 @@ class TeamLink:
             team.leave_presence(store, desk)
             return []
 
-        self.app.submit_write(PendingWrite("Leaving", run, counts_change=False, announce=False))
+        self.app.submit_write(PendingWrite("Leaving", run, counts_change=False, announce=False,
+                                           courtesy=True))
 
     # -- polling ---------------------------------------------------------------------------
 
@@ -120,15 +123,21 @@ class TeamLink:
         from tui.writer import PendingWrite
 
         desk, checker = self.desk_id, self.app.checker or "(unnamed)"
-        moved = article_id != self._reported_article
+        # A move whose write failed is logged again with the next heartbeat, so the other
+        # desks still read who is where.
+        moved = article_id != self._reported_article or self._move_unreported
         self._reported_article, self._reported_at = article_id, now
-        self._presence_pending = True
+        self._presence_pending, self._move_unreported = True, False
 
         def run(store) -> list[int]:
             try:
                 team.touch_presence(store, desk, checker, article_id, moved=moved)
+            except Exception:
+                self._move_unreported = moved
+                raise
             finally:
                 self._presence_pending = False
             return []
 
-        self.app.submit_write(PendingWrite("Presence", run, counts_change=False, announce=False))
+        self.app.submit_write(PendingWrite("Presence", run, counts_change=False, announce=False,
+                                           courtesy=True))

@@ -3,7 +3,9 @@ the write connection (the only user of it).
 
 Key presses queue a write and return at once, so a busy database never freezes the
 screen; a queued write that fails stays pending, and nothing after it runs, until
-`retry`. Worker threads (ingest, feed fetching, matching) hand their writes over with
+`retry`. A courtesy write (presence) is the exception: only the latest one is kept, it
+runs only when none of the checker's writes is waiting, and one that fails is dropped
+without a word, since the next heartbeat says the same thing again. Worker threads (ingest, feed fetching, matching) hand their writes over with
 `run`, which waits for the write and returns its result or raises its error to the
 worker, without pausing the queue: the worker reports its own failure.
 """
@@ -41,6 +43,9 @@ class PendingWrite:
     article_ids: tuple[int, ...] = ()
     # False for housekeeping (presence) that changes nothing on screen: no StoreChanged.
     announce: bool = True
+    # A courtesy to the other desks (presence): replaced by a newer one, run after the
+    # checker's writes, dropped quietly when it fails, never retried.
+    courtesy: bool = False
 
 
 @dataclass
@@ -67,6 +72,7 @@ class StoreWriter:
         self._on_written = on_written
         self._on_failed = on_failed
         self._pending: deque[PendingWrite | _WorkerWrite] = deque()
+        self._courtesy: PendingWrite | None = None  # the latest courtesy write not yet run
         self._lock = threading.Lock()
         self._wake = threading.Condition(self._lock)
         self._thread: threading.Thread | None = None
@@ -107,11 +113,14 @@ class StoreWriter:
         """Nothing is being written and nothing runnable is queued (failed writes wait
         for a retry)."""
         with self._lock:
-            return not self._writing and (not self._pending or self._paused)
+            return not self._writing and not self._runnable()
 
     def submit(self, write: PendingWrite) -> None:
         with self._lock:
-            self._pending.append(write)
+            if write.courtesy:
+                self._courtesy = write  # only the latest state matters
+            else:
+                self._pending.append(write)
             self._wake.notify()
 
     def retry(self) -> None:
@@ -136,7 +145,9 @@ class StoreWriter:
         return done.result()
 
     def _runnable(self) -> bool:
-        return bool(self._pending) and (not self._paused or isinstance(self._pending[0], _WorkerWrite))
+        if not self._pending:
+            return self._courtesy is not None
+        return not self._paused or isinstance(self._pending[0], _WorkerWrite)
 
     def _loop(self) -> None:
         while True:
@@ -145,10 +156,19 @@ class StoreWriter:
                     self._wake.wait()
                 if not self._runnable():
                     break  # stopping, with nothing runnable left
-                write = self._pending[0]
+                if self._pending:
+                    write = self._pending[0]
+                else:  # nothing of the checker's waits: the courtesy write's turn
+                    write, self._courtesy = self._courtesy, None
                 self._writing = True
             if isinstance(write, _WorkerWrite):
                 self._run_for_worker(write)
+            elif write.courtesy:
+                try:
+                    self._run_courtesy(write)
+                finally:
+                    with self._lock:
+                        self._writing = False
             else:
                 try:
                     self._run_queued(write)
@@ -176,6 +196,15 @@ class StoreWriter:
             write.done.set_result(outcome[1])
         else:
             write.done.set_exception(outcome[1])  # type: ignore[arg-type]
+
+    def _run_courtesy(self, write: PendingWrite) -> None:
+        try:
+            write.run(self.store)
+        # A busy or absent store fails the checker's next write too, which says so once;
+        # a courtesy neither warns nor waits for a retry.
+        except Exception:
+            return
+        self._on_written(write, [], 0)
 
     def _run_queued(self, write: PendingWrite) -> None:
         try:

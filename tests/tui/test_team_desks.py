@@ -4,6 +4,7 @@ review queue, all driven with real keys."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -13,6 +14,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
 from store import Store, team
+from store.engine import BUSY_TIMEOUT_MS
 from tests.tui.conftest import seed_store
 from tests.tui.helpers import DESK_SIZE, eventually, settle, static_text, table_text
 from tui.app import ClaimdeskApp, make_app
@@ -312,3 +314,72 @@ async def test_two_checkers_editing_one_note_do_not_overwrite_each_other(shared)
         await settle(ana_pilot)
         assert store.get_claim(claim.id).note == "asked both; ministry says 15"
         assert len(store.verdict_history(claim.id)) == 3
+
+
+async def test_a_failed_heartbeat_neither_warns_nor_holds_up_a_verdict(
+        shared, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another connection holds the store's write lock while the desk's presence heartbeat
+    runs; the checker gives a verdict meanwhile. The heartbeat fails (the store is busy)
+    and is dropped without a word; the verdict, queued behind it, is written as soon as
+    the lock is released, with no key press and no error on screen."""
+    path, ids = shared
+    heartbeat_started, verdict_queued = threading.Event(), threading.Event()
+    heartbeat_failures: list[Exception] = []
+    touch_presence = team.touch_presence
+    held = {"intercept": False}
+
+    def heartbeat_while_locked(store: Store, *args, **kwargs) -> None:
+        if not held["intercept"]:
+            return touch_presence(store, *args, **kwargs)
+        held["intercept"] = False
+        heartbeat_started.set()
+        verdict_queued.wait(timeout=30)
+        # The heartbeat gives up on the lock at once; the verdict after it waits the
+        # store's usual busy timeout, far longer than the test takes to release the lock.
+        store.db.conn.execute("PRAGMA busy_timeout = 50")
+        try:
+            return touch_presence(store, *args, **kwargs)
+        except Exception as exc:
+            heartbeat_failures.append(exc)
+            raise
+        finally:
+            store.db.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+
+    monkeypatch.setattr(team, "touch_presence", heartbeat_while_locked)
+    async with desk(path, "ana") as (ana, pilot, store):
+        await open_first_article(pilot)
+        first = store.claims_for_article(ids["first"])[0]
+
+        locker = Store(path)  # another connection, holding a write transaction
+        locker.db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            held["intercept"] = True
+            heartbeat_every = team.HEARTBEAT_SECONDS
+            monkeypatch.setattr(team, "HEARTBEAT_SECONDS", 0.0)  # the next poll sends one
+            await eventually(pilot, heartbeat_started.is_set, 10 * LIVE_WAIT)
+            assert heartbeat_started.is_set()
+            monkeypatch.setattr(team, "HEARTBEAT_SECONDS", heartbeat_every)
+
+            await pilot.press("x")  # first claim contested, while the heartbeat runs
+            await eventually(pilot, lambda: ana.pending_writes == 1, 10 * LIVE_WAIT)
+            assert ana.pending_writes == 1
+            verdict_queued.set()
+            await eventually(pilot, lambda: bool(heartbeat_failures), 10 * LIVE_WAIT)
+            assert heartbeat_failures and "busy" in str(heartbeat_failures[0])
+        finally:
+            verdict_queued.set()
+            locker.db.conn.execute("ROLLBACK")
+            locker.close()
+
+        await eventually(pilot, lambda: ana.pending_writes == 0, 10 * LIVE_WAIT)
+        await settle(pilot)
+        assert ana.pending_writes == 0
+        assert "contested" in claim_rows(ana)[0]
+        assert "pending" not in static_text(ana.screen.query_one("#filter-bar", Static))
+        said = [(n.title, n.message) for n in ana._notifications]
+        assert not any("Presence" in message or title == "Not saved" for title, message in said), said
+        assert not any(n.severity == "error" for n in ana._notifications), said
+
+    after = Store(path)
+    assert [(h.verdict, h.checker) for h in after.verdict_history(first.id)] == [("contested", "ana")]
+    after.close()
