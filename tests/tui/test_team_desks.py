@@ -383,3 +383,44 @@ async def test_a_failed_heartbeat_neither_warns_nor_holds_up_a_verdict(
     after = Store(path)
     assert [(h.verdict, h.checker) for h in after.verdict_history(first.id)] == [("contested", "ana")]
     after.close()
+
+
+async def test_a_move_whose_presence_write_failed_is_logged_with_the_next_heartbeat(
+        shared, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ana opens an article while the store is locked: her presence write fails quietly.
+    The next heartbeat logs the move again, so bo's desk, which reads presence only when
+    a desk logs that it moved, still shows that ana is on the article."""
+    path, ids = shared
+    monkeypatch.setattr(tui.team, "PRESENCE_REFRESH_SECONDS", 3600.0)  # only logged moves count
+    monkeypatch.setattr(team, "HEARTBEAT_SECONDS", POLL_SECONDS)
+    attempts: list[tuple[bool, bool]] = []  # (logged a move, stored)
+    touch_presence = team.touch_presence
+
+    def recorded(store: Store, *args, moved: bool = True, **kwargs) -> None:
+        try:
+            touch_presence(store, *args, moved=moved, **kwargs)
+        except Exception:
+            attempts.append((moved, False))
+            raise
+        attempts.append((moved, True))
+
+    monkeypatch.setattr(team, "touch_presence", recorded)
+    async with desk(path, "ana") as (ana, ana_pilot, store), desk(path, "bo") as (bo, bo_pilot, _):
+        locker = Store(path)  # another connection, holding a write transaction
+        store.db.conn.execute("PRAGMA busy_timeout = 50")
+        locker.db.conn.execute("BEGIN IMMEDIATE")
+        try:
+            await open_first_article(ana_pilot)
+            await eventually(ana_pilot, lambda: (True, False) in attempts, 10 * LIVE_WAIT)
+            assert (True, False) in attempts
+        finally:
+            locker.db.conn.execute("ROLLBACK")
+            store.db.conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            locker.close()
+        assert not any("Presence" in n.message or n.severity == "error" for n in ana._notifications)
+
+        await eventually(ana_pilot, lambda: (True, True) in attempts, 10 * LIVE_WAIT)
+        assert (True, True) in attempts
+        await eventually(bo_pilot, lambda: "[ana on it] Rebels announce offensive"
+                         in table_text(bo.screen.query_one(InboxTable)), LIVE_WAIT)
+        assert "[ana on it] Rebels announce offensive" in table_text(bo.screen.query_one(InboxTable))
