@@ -46,7 +46,9 @@ CPU milliseconds (the steadier figure on a shared machine).
 Same claim and suggestions (--suggest): precision and recall of "same claim"
 (`matchers.is_same_claim`) over each query's top five on CheckThat! 2020 task 2 train
 for each threshold (how `SAME_CLAIM_SCORE` was chosen: the lowest with precision >=
-`SAME_CLAIM_PRECISION`) and on dev at the shipped one, the same on 2022 2B train;
+`SAME_CLAIM_PRECISION`) and on dev at the shipped one; the same on 2022 2B train
+(debate sentences, how `TRANSCRIPT_SAME_CLAIM_SCORE` was chosen: the lowest with
+precision >= `TRANSCRIPT_SAME_CLAIM_PRECISION`) and on 2B dev at it and at 60;
 MAP@5 of the default output (`operations.find_matches` with its defaults, what `claimdesk
 match` prints) and of its lexical ranking alone (semantic off) beside BM25 over text and
 title, on 2020 dev, on 2020 dev against the 2022 2A collection and on 2022 2B dev
@@ -516,6 +518,10 @@ def _timed_matches(sources, queries, match, cpu: bool = False):
 # "same claim" precision on 2020 train reaches this (see its comment for why not 0.90).
 SAME_CLAIM_PRECISION = 0.95
 SAME_CLAIM_THRESHOLDS = range(50, 91, 5)
+# `matchers.verdict.TRANSCRIPT_SAME_CLAIM_SCORE`: the same rule on 2022 2B train, at this
+# precision, as no threshold reaches `SAME_CLAIM_PRECISION` there (see its comment).
+TRANSCRIPT_SAME_CLAIM_PRECISION = 0.90
+TRANSCRIPT_SAME_CLAIM_THRESHOLDS = range(50, 96, 5)
 
 
 def same_claim_cells(found, positives: int, thresholds, dataset_id=vclaim_id) -> tuple[list[str], list[float]]:
@@ -601,24 +607,37 @@ def politifact_store(folder: str) -> tuple[Store, dict[int, str]]:
     return store, ids
 
 
-def debate_same_claim() -> None:
+def debate_same_claim(train_only: bool = False) -> None:
     """P and R of "same claim" by threshold on 2022 2B train sentences (with context,
-    speaker and date, as `claimdesk` matches a transcript's line); dev is not read."""
+    speaker and date, as `claimdesk` matches a transcript's line), and the lowest threshold
+    reaching `TRANSCRIPT_SAME_CLAIM_PRECISION` (how `TRANSCRIPT_SAME_CLAIM_SCORE` was
+    chosen); then, unless `train_only`, dev at the shipped threshold and, as the baseline,
+    at `SAME_CLAIM_SCORE`."""
     from _data import checkthat_2b_sentences
 
     import operations
+    from matchers import SAME_CLAIM_SCORE, TRANSCRIPT_SAME_CLAIM_SCORE
     from matchers.context import query_with_context
 
+    print("Same claim on CheckThat! 2022 2B (debate sentences with context, speaker and date), "
+          "each sentence's top five: P, R (matches kept)", flush=True)
     with tempfile.TemporaryDirectory() as folder:
         store, ids = politifact_store(folder)
-        sentences = checkthat_2b_sentences("train")
-        found = [(operations.find_matches(store, query_with_context(s.text, s.speaker, s.before[-1] if s.before else ""),
-                                          speaker=s.speaker, date=s.date), s.relevant) for s in sentences]
-        cells, _ = same_claim_cells(found, sum(len(s.relevant) for s in sentences), SAME_CLAIM_THRESHOLDS,
-                                    lambda candidate: ids[candidate.id])
-        print("Same claim on CheckThat! 2022 2B train (debate sentences with context, speaker and date), "
-              "each sentence's top five: P, R (matches kept)", flush=True)
-        print("  train: " + " | ".join(cells), flush=True)
+        for split in ("train",) if train_only else ("train", "dev"):
+            sentences = checkthat_2b_sentences(split)
+            found = [(operations.find_matches(store, query_with_context(s.text, s.speaker,
+                                                                        s.before[-1] if s.before else ""),
+                                              speaker=s.speaker, date=s.date), s.relevant) for s in sentences]
+            thresholds = (TRANSCRIPT_SAME_CLAIM_THRESHOLDS if split == "train"
+                          else [TRANSCRIPT_SAME_CLAIM_SCORE, SAME_CLAIM_SCORE])
+            cells, precisions = same_claim_cells(found, sum(len(s.relevant) for s in sentences), thresholds,
+                                                 lambda candidate: ids[candidate.id])
+            print(f"  {split}: " + " | ".join(cells), flush=True)
+            if split == "train":
+                for wanted in (SAME_CLAIM_PRECISION, TRANSCRIPT_SAME_CLAIM_PRECISION):
+                    chosen = next((t for t, p in zip(thresholds, precisions) if p >= wanted), None)
+                    print(f"  lowest threshold with train precision >= {wanted}: {chosen}", flush=True)
+                print(f"  (shipped for a transcript's line: {TRANSCRIPT_SAME_CLAIM_SCORE:.0f})", flush=True)
 
 
 def debate_report_and_suggestions() -> None:
@@ -734,7 +753,7 @@ def speaker_fit() -> None:
                   f"(no bonus {means[0]:.4f}), chosen {chosen}", flush=True)
         positives = sum(len(s.relevant) for s in sentences)
         for k in (0, max(range(len(BONUS_GRID)), key=lambda k: (means[k], -k))):
-            kept = [ok for top in tops for m, ok in top[k] if is_same_claim(m)]
+            kept = [ok for top in tops for m, ok in top[k] if is_same_claim(m, SAME_CLAIM_SCORE)]
             print(f"  same claim at {SAME_CLAIM_SCORE:.0f}, speaker {BONUS_GRID[k][0]:g}, date {BONUS_GRID[k][1]:g}: "
                   f"P {sum(kept) / max(1, len(kept)):.3f} R {sum(kept) / positives:.3f} ({len(kept)} kept)",
                   flush=True)
@@ -802,7 +821,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.suggest:
             same_claim_report(train_only=args.train_only)
-            debate_same_claim()
+            debate_same_claim(train_only=args.train_only)
             if not args.train_only:
                 debate_report_and_suggestions()
             return 0

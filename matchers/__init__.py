@@ -11,7 +11,9 @@
 - `corroboration(matches)`, `suggest_verdict(matches)`: what the matches say together
   (sources agreeing and disputing; a suggested verdict citing one match, with why).
 
-`SAME_CLAIM_SCORE` is the "same claim" threshold (see `matchers.verdict`);
+`SAME_CLAIM_SCORE` is the "same claim" threshold, `TRANSCRIPT_SAME_CLAIM_SCORE` a
+transcript line's, `same_claim_score(match)` the one a match is held to (see
+`matchers.verdict`);
 `DEFAULT_MIN_SCORE` is the score's F1-optimal threshold (see `matchers.rank` for how the
 score is made and tuned).
 """
@@ -22,23 +24,27 @@ from matchers.query import build_fts_query
 from matchers.rank import DEFAULT_MIN_SCORE, find_matches, rank_candidates
 from matchers.verdict import (
     SAME_CLAIM_SCORE,
+    TRANSCRIPT_SAME_CLAIM_SCORE,
     Corroboration,
     Suggestion,
     corroboration,
     is_same_claim,
     mark_same_fact_check,
     same_claim_first,
+    same_claim_score,
     suggest_verdict,
 )
 
 __all__ = [
     "DEFAULT_MIN_SCORE",
     "SAME_CLAIM_SCORE",
+    "TRANSCRIPT_SAME_CLAIM_SCORE",
     "Corroboration",
     "Suggestion",
     "is_same_claim",
     "mark_same_fact_check",
     "same_claim_first",
+    "same_claim_score",
     "build_fts_query",
     "corroboration",
     "explain",

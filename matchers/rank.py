@@ -49,7 +49,9 @@ kept on each match as `rank_bonus` for later stages) but never enter the score, 
 stays the calibrated same-claim chance: a same-speaker claim on another topic is listed
 higher, not taken for the same claim. Each match names its priors in
 `explanation["prior"]`. They sit outside the weights and the trees, which were fitted
-on tweets without a speaker or a date; without them they change nothing.
+on tweets without a speaker or a date; without them they change nothing. A query with
+a speaker is a transcript's line: its matches say so (`explanation["query_kind"]`), and
+are held to that kind's same-claim threshold (`matchers.verdict`).
 
 At or above `DEFAULT_MIN_SCORE` a match is counted as the same claim (the desk's
 `matchers.verdict.SAME_CLAIM_SCORE` is stricter); below it a candidate is most often
@@ -74,6 +76,7 @@ from matchers.explain import explain
 from matchers.normalise import STOPWORDS, analyse, match_view
 from matchers.query import DEFAULT_MAX_TERMS, build_fts_query, query_terms
 from matchers.trees import RerankTrees, load_rerank_trees, pool_rows
+from matchers.verdict import QUERY_KIND, query_kind
 from store.models import Candidate, Match
 
 # The score's F1-optimal "same claim" threshold (tuned on train, see above); the trees'
@@ -353,6 +356,8 @@ def rank_candidates(
         for c in candidates
     ]
     bonus = [sum(points.values()) for points in priors]
+    # A transcript's line is held to its own same-claim threshold (`matchers.verdict`).
+    kind = query_kind(speaker)
     scores = []
     for i, (candidate, values) in enumerate(zip(candidates, features)):
         if q_text and q_text == match_view(candidate.text)[0]:
@@ -392,6 +397,8 @@ def rank_candidates(
             score = max(0.0, min(100.0, scores[i] - penalty * len(kinds)))
         if priors[i]:
             explanation["prior"] = list(priors[i])
+        if kind:
+            explanation[QUERY_KIND] = kind
         ranked.append((round(score, 1), i, explanation))
         if round(score, 1) >= min_score:
             kept = sorted([*kept, round(score, 1) + bonus[i]], reverse=True)[:limit]

@@ -118,6 +118,13 @@ class Dialect:
         return (f"coalesce(({expr})::jsonb -> '{key}', 'null'::jsonb) NOT IN "
                 """('null'::jsonb, '[]'::jsonb, '{}'::jsonb, '""'::jsonb, '0'::jsonb, 'false'::jsonb)""")
 
+    def json_text(self, expr: str, key: str) -> str:
+        """The text at `key` of the JSON object in text column `expr` (NULL when missing,
+        or, on SQLite, when `expr` is not valid JSON)."""
+        if self.name == SQLITE:
+            return f"CASE WHEN json_valid({expr}) THEN json_extract({expr}, '$.{key}') END"
+        return f"({expr})::jsonb ->> '{key}'"
+
 
 SQLITE_DIALECT = Dialect(SQLITE)
 POSTGRES_DIALECT = Dialect(POSTGRESQL)

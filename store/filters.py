@@ -27,15 +27,20 @@ VERDICT_SET = DateField("v.updated_at", until_included=False)
 
 # A claim whose saved matches flag a conflict. A conflict counts only on a match close
 # enough to be about the same thing: the saved matches include every ranked candidate, and
-# a conflict with an unrelated claim says nothing. The matcher's same-claim threshold
-# (`matchers.verdict.SAME_CLAIM_SCORE`; a test keeps the two equal).
+# a conflict with an unrelated claim says nothing. The matcher's same-claim thresholds
+# (`matchers.verdict.SAME_CLAIM_SCORE`, and `TRANSCRIPT_SAME_CLAIM_SCORE` for a match
+# marked as found for a transcript's line; a test keeps them equal).
 CONFLICT_MIN_SCORE = 60.0
+TRANSCRIPT_CONFLICT_MIN_SCORE = 90.0
+TRANSCRIPT_LINE = "transcript line"
 
 
 def conflicts_condition(dialect: Dialect) -> str:
     """The condition over claims `c` in the SQL of `dialect`'s engine."""
+    kind = dialect.json_text("m.explanation", "query_kind")
     return f"""EXISTS (SELECT 1 FROM claim_matches m WHERE m.claim_id = c.id
-                 AND m.score >= {CONFLICT_MIN_SCORE}
+                 AND m.score >= CASE WHEN {kind} = '{TRANSCRIPT_LINE}'
+                                THEN {TRANSCRIPT_CONFLICT_MIN_SCORE} ELSE {CONFLICT_MIN_SCORE} END
                  AND {dialect.json_list_not_empty("m.explanation", "conflicts")})"""
 
 
