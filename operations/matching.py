@@ -67,11 +67,18 @@ def find_matches(
 
 
 def _same_claims_first(ranked: list[Match], limit: int) -> list[Match]:
-    """The best `limit` of `ranked`, same-claim matches before the rest, each group in its
-    ranked order: a speaker or date prior may lift a related claim, never above the claim
-    itself. Versions of a fact-check after its best-ranked one are marked first
+    """The best `limit` of `ranked`: same-claim matches, then the others scoring at least
+    the plain-text threshold (`matchers.SAME_CLAIM_SCORE`; a transcript's line is held to
+    a higher one), then the rest, each group in its ranked order: a speaker or date prior
+    may lift a related claim, never above the claim itself nor above a match that close.
+    Versions of a fact-check after its best-ranked one are marked first
     (`matchers.mark_same_fact_check`), so only that one can be the same claim."""
-    return matchers.same_claim_first(matchers.mark_same_fact_check(ranked))[:limit]
+    def group(match: Match) -> int:
+        if matchers.is_same_claim(match):
+            return 0
+        return 1 if matchers.is_same_claim(match, matchers.SAME_CLAIM_SCORE) else 2
+
+    return sorted(matchers.mark_same_fact_check(ranked), key=group)[:limit]
 
 
 def match_claim(store: Store, claim: Claim, *, limit: int = 5, semantic: bool = True) -> list[Match]:

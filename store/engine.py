@@ -123,7 +123,7 @@ class Dialect:
         or, on SQLite, when `expr` is not valid JSON)."""
         if self.name == SQLITE:
             return f"CASE WHEN json_valid({expr}) THEN json_extract({expr}, '$.{key}') END"
-        return f"({expr})::jsonb ->> '{key}'"
+        return f"(({expr})::jsonb ->> '{key}')"
 
 
 SQLITE_DIALECT = Dialect(SQLITE)

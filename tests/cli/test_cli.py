@@ -232,6 +232,34 @@ def test_match_lists_ranked_candidates_under_the_same_claim_threshold(capsys, db
     assert result["suggested"]["verdict"] is None and result["suggested"]["match_id"] is None
 
 
+def test_match_holds_a_transcript_line_to_its_own_same_claim_threshold(capsys, db, references_file) -> None:
+    """--speaker makes the text a transcript's line: a match scoring between the tweet
+    threshold and the transcript one is related (no suggestion, nothing counted), and
+    the same text without --speaker keeps it as the same claim."""
+    from matchers import SAME_CLAIM_SCORE, TRANSCRIPT_SAME_CLAIM_SCORE
+
+    run(capsys, "--db", db, "import", str(references_file))
+    query = "The Idlib zone was agreed in Astana"
+    _, out, _ = run(capsys, "--db", db, "match", query, "--json")
+    [plain] = json_lines(out)
+    best = plain["matches"][0]
+    assert best["source"] == "Checker B" and SAME_CLAIM_SCORE <= best["score"] < TRANSCRIPT_SAME_CLAIM_SCORE
+    assert best["same_claim"] is True and plain["suggested"]["verdict"] == "corroborated"
+    assert "query_kind" not in best["explanation"]
+    code, out, _ = run(capsys, "--db", db, "match", query, "--json", "--speaker", "TRUMP")
+    assert code == 0
+    [line] = json_lines(out)
+    said = line["matches"][0]
+    assert (said["id"], said["score"]) == (best["id"], best["score"])
+    assert said["same_claim"] is False and said["explanation"]["query_kind"] == "transcript line"
+    assert line["suggested"] == {"verdict": None, "because": "no match close enough to be the same claim",
+                                 "match_id": None, "match_kind": None}
+    assert line["corroboration"] == {"agree": 0, "dispute": 0, "first_seen": ""}
+    _, out, _ = run(capsys, "--db", db, "match", query, "--speaker", "TRUMP")
+    assert out.splitlines()[0].startswith("No suggestion")
+    assert any("related" in row and "Checker B" in row for row in out.splitlines()[2:])
+
+
 def test_match_lists_a_claim_of_the_lines_year_first_with_its_score_and_says_why(capsys, db,
                                                                                    references_file) -> None:
     """--date: a claim stated that year or the year before is ranked up, with the score it

@@ -103,6 +103,35 @@ def test_fts_candidates_exclude_own_article(store: Store) -> None:
     assert [c.kind for c in found] == ["reference"]
 
 
+def test_the_conflicts_filter_holds_a_transcript_lines_match_to_its_threshold(store: Store) -> None:
+    """A conflict counts on a match close enough to be the same claim: for a match found
+    for a transcript's line (marked so by the ranking, saved with it), the transcript
+    threshold; for any other, the plain one. Saved and read back, the mark stays."""
+    from matchers import SAME_CLAIM_SCORE, TRANSCRIPT_SAME_CLAIM_SCORE, is_same_claim
+    from matchers.verdict import QUERY_KIND, TRANSCRIPT_LINE
+    from store.inbox import claims_with_conflicts
+    from store.models import Match
+
+    text = "Troops killed 15 soldiers. Troops killed 15 soldiers."
+    claims = [ClaimDraft("Troops killed 15 soldiers.", 0, 26, 0.9, True, ("quantity",)),
+              ClaimDraft("Troops killed 15 soldiers.", 27, 53, 0.9, True, ("quantity",), speaker="MR. SMITH")]
+    article_id, _ = store.add_article(ArticleDraft(title="T", text=text), claims)
+    sentence, line = store.claims_for_article(article_id)
+    store.add_reference_claims([ReferenceDraft("Troops killed 50 soldiers", source="S")])
+    reference = store.search_candidates('"soldiers"', exclude_article_id=article_id)[0]
+    between = (SAME_CLAIM_SCORE + TRANSCRIPT_SAME_CLAIM_SCORE) / 2
+    flags = {"conflicts": [{"kind": "number", "query": "15", "match": "50"}]}
+    store.save_many_matches([(sentence.id, [Match(reference, between, dict(flags))]),
+                             (line.id, [Match(reference, between, {**flags, QUERY_KIND: TRANSCRIPT_LINE})])])
+    assert claims_with_conflicts(store, [sentence.id, line.id]) == {sentence.id}
+    [saved] = store.saved_matches(line.id)
+    assert saved.explanation[QUERY_KIND] == TRANSCRIPT_LINE
+    store.save_matches(line.id, [Match(reference, TRANSCRIPT_SAME_CLAIM_SCORE, {**flags, QUERY_KIND: TRANSCRIPT_LINE})])
+    assert claims_with_conflicts(store, [sentence.id, line.id]) == {sentence.id, line.id}
+    store.save_matches(line.id, [Match(reference, between, {QUERY_KIND: TRANSCRIPT_LINE, "conflicts": []})])
+    assert not is_same_claim(store.saved_matches(line.id)[0])
+
+
 def test_store_from_newer_version_is_refused(tmp_path) -> None:
     path = tmp_path / "new.db"
     conn = sqlite3.connect(path)

@@ -197,3 +197,7 @@ def test_a_transcript_line_in_the_desk_gets_candidates_with_their_claimant(store
     unattributed = operations.find_matches(store, claim_query(claim), semantic=False,
                                            exclude_article_id=article_id)
     assert {m.candidate.id: m.score for m in unattributed} == {m.candidate.id: m.score for m in found}
+    # The line's matches are marked as a transcript's, for its same-claim threshold; the
+    # same words without a speaker are not.
+    assert all(m.explanation["query_kind"] == "transcript line" for m in found)
+    assert all("query_kind" not in m.explanation for m in unattributed)

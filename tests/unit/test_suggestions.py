@@ -11,13 +11,17 @@ from hypothesis import strategies as st
 from ingest.ratings import normalise_rating
 from matchers import (
     SAME_CLAIM_SCORE,
+    TRANSCRIPT_SAME_CLAIM_SCORE,
+    Corroboration,
     Suggestion,
     corroboration,
     is_same_claim,
     mark_same_fact_check,
     same_claim_first,
+    same_claim_score,
     suggest_verdict,
 )
+from matchers.verdict import QUERY_KIND, TRANSCRIPT_LINE
 from store.models import Candidate, Match
 
 NUMBER = {"kind": "number", "query": "15", "match": "50"}
@@ -25,12 +29,15 @@ _ids = itertools.count(1)
 
 
 def match(score: float, source: str = "Snopes", rating: str = "", date: str = "", conflicts=(),
-          title: str = "", url: str = "", kind: str = "reference") -> Match:
-    """A reference match whose rating is normalised as `claimdesk import` normalises it."""
+          title: str = "", url: str = "", kind: str = "reference", transcript: bool = False) -> Match:
+    """A reference match whose rating is normalised as `claimdesk import` normalises it;
+    `transcript`: found for a transcript's line, as the ranking marks it."""
     candidate = Candidate(id=next(_ids), kind=kind, text="x", source=source, date=date, title=title, url=url,
                           rating=rating, normalised_rating=normalise_rating(rating))
-    return Match(candidate, score, {"shared": [], "only_query": [], "only_match": [],
-                                    "conflicts": list(conflicts)})
+    explanation = {"shared": [], "only_query": [], "only_match": [], "conflicts": list(conflicts)}
+    if transcript:
+        explanation[QUERY_KIND] = TRANSCRIPT_LINE
+    return Match(candidate, score, explanation)
 
 
 SAME = SAME_CLAIM_SCORE + 5
@@ -41,6 +48,39 @@ def test_same_claim_needs_the_threshold_and_no_conflict() -> None:
     assert is_same_claim(match(SAME_CLAIM_SCORE))
     assert not is_same_claim(match(BELOW))
     assert not is_same_claim(match(99, conflicts=[NUMBER]))
+
+
+# Between the two thresholds: the same claim for a tweet, related for a transcript's line.
+BETWEEN = (SAME_CLAIM_SCORE + TRANSCRIPT_SAME_CLAIM_SCORE) / 2
+
+
+def test_a_transcript_lines_match_between_the_two_thresholds_is_related_not_the_same_claim() -> None:
+    assert SAME_CLAIM_SCORE < BETWEEN < TRANSCRIPT_SAME_CLAIM_SCORE
+    line = match(BETWEEN, "PolitiFact", "False", "2016-10-09", transcript=True)
+    related_high = match(TRANSCRIPT_SAME_CLAIM_SCORE - 1, "PolitiFact", "True", transcript=True)
+    same = match(TRANSCRIPT_SAME_CLAIM_SCORE, "PolitiFact", "Pants on Fire", "2016-10-10", transcript=True)
+    assert same_claim_score(line) == TRANSCRIPT_SAME_CLAIM_SCORE
+    assert not is_same_claim(line) and is_same_claim(same)
+    assert suggest_verdict([line]) == Suggestion(None, "no match close enough to be the same claim")
+    assert corroboration([line]) == Corroboration(0, 0, "")
+    assert same_claim_first([line, related_high, same]) == [same, line, related_high]
+    suggestion = suggest_verdict([related_high, line, same])
+    assert (suggestion.verdict, suggestion.match) == ("contested", same)
+    assert corroboration([related_high, line, same]) == Corroboration(0, 1, "2016-10-10")
+    # A same-topic conflict is held to the same threshold: between the two, it settles nothing.
+    contradicted = match(BETWEEN, "PolitiFact", "True", conflicts=[NUMBER], transcript=True)
+    assert suggest_verdict([contradicted]).verdict is None
+    assert corroboration([contradicted]).dispute == 0
+
+
+def test_a_tweet_or_articles_match_between_the_two_thresholds_is_still_the_same_claim() -> None:
+    tweet = match(BETWEEN, "Snopes", "False", "2019-03-02")
+    assert same_claim_score(tweet) == SAME_CLAIM_SCORE
+    assert is_same_claim(tweet)
+    assert suggest_verdict([tweet]).verdict == "contested"
+    assert corroboration([tweet]) == Corroboration(0, 1, "2019-03-02")
+    contradicted = match(BETWEEN, "PolitiFact", "True", conflicts=[NUMBER])
+    assert suggest_verdict([contradicted]).verdict == "contested"
 
 
 HEADLINE = "Did Nikita Khrushchev Say 'Small Doses of Socialism'?"
@@ -185,6 +225,10 @@ def test_the_desk_marks_conflicts_from_matches_as_close_as_the_same_claim() -> N
     from store import inbox
 
     assert inbox.CONFLICT_MIN_SCORE == SAME_CLAIM_SCORE
+    from store import filters
+
+    assert filters.TRANSCRIPT_CONFLICT_MIN_SCORE == TRANSCRIPT_SAME_CLAIM_SCORE
+    assert filters.TRANSCRIPT_LINE == TRANSCRIPT_LINE
 
 
 def test_a_debate_line_is_matched_with_its_speaker_and_the_line_it_leans_on() -> None:
