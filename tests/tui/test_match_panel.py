@@ -4,7 +4,8 @@ reason, and why a match is ranked above a better-scored one."""
 
 from __future__ import annotations
 
-from matchers import SAME_CLAIM_SCORE
+from matchers import SAME_CLAIM_SCORE, TRANSCRIPT_SAME_CLAIM_SCORE
+from matchers.verdict import QUERY_KIND, TRANSCRIPT_LINE
 from store import Store
 from store.models import Match, ReferenceDraft
 from tests.tui.helpers import running_desk, settle, static_text
@@ -58,6 +59,31 @@ async def test_same_claim_first_then_related_dimmed_and_selectable(seeded) -> No
         await pilot.press("s")
         await settle(pilot)
     assert store.get_claim(first.id).verdict == "contested"
+
+
+async def test_a_transcript_lines_match_under_its_threshold_is_listed_as_related(seeded) -> None:
+    """Saved as the ranking marks a transcript line's matches: one scoring over the plain
+    threshold but under the transcript one is related, gives no suggestion, and `s`
+    records nothing."""
+    store, ids = seeded
+    first = store.claims_for_article(ids["first"])[0]
+    checked = add_reference(store, first.text, "Checker", "False", "contested", "2018-02-01")
+    between = (SAME_CLAIM_SCORE + TRANSCRIPT_SAME_CLAIM_SCORE) / 2
+    store.save_matches(first.id, [Match(store.get_candidate("reference", checked), between,
+                                        {**no_conflicts(), QUERY_KIND: TRANSCRIPT_LINE})])
+    async with running_desk(store) as (app, pilot):
+        app.open_article(ids["first"])
+        await settle(pilot)
+        panel = app.screen.query_one(MatchPanel)
+        shown = words(panel)
+        assert "Suggested" not in shown and "No suggestion" in shown
+        assert "no match close enough to be the same claim" in shown
+        assert "no source agrees or disputes" in shown
+        assert shown.index("Related") < shown.index("Checker")
+        assert panel.selected_match.candidate.id == checked
+        await pilot.press("s")
+        await settle(pilot)
+    assert store.get_claim(first.id).verdict is None
 
 
 async def test_sources_that_disagree_give_no_suggestion(seeded) -> None:
