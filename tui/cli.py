@@ -84,7 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--semantic", action=argparse.BooleanOptionalAction, default=True,
                    help="rerank the best matches with sentence embeddings (default: on)")
     p.add_argument("--speaker", default="", metavar="NAME",
-                   help="who said the text (a transcript's speaker): their own claims are listed higher")
+                   help="who said the text (a transcript's speaker): their own claims are listed higher, "
+                   "and the text is held to a transcript line's same-claim threshold")
     p.add_argument("--date", default="", metavar="DATE",
                    help="when it was said (YYYY-MM-DD): claims of that year or the year before are listed higher")
     p.set_defaults(handler=cmd_match)
