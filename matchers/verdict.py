@@ -76,11 +76,15 @@ UNVERIFIED = "unverified"
 @dataclass(frozen=True)
 class Corroboration:
     """Distinct sources agreeing with and disputing a claim, and the earliest date one of
-    the same-claim matches carries ("" when none does), as the store gives it."""
+    the same-claim matches carries ("" when none does), as the store gives it.
+    `undecided` counts the sources that rated the same claim unverified (Half True,
+    Unproven): they neither agree nor dispute, but a checker reading "1 source agrees"
+    beside "sources disagree" needs to see them."""
 
     agree: int = 0
     dispute: int = 0
     first_seen: str = ""
+    undecided: int = 0
 
     def describe(self) -> str:
         """"2 sources agree · 1 disputes" (and "· first seen DATE"); "no source agrees or
@@ -92,6 +96,8 @@ class Corroboration:
                 f"{self.agree} source{'' if self.agree == 1 else 's'} agree{'s' if self.agree == 1 else ''}",
                 f"{self.dispute} dispute{'s' if self.dispute == 1 else ''}",
             ]
+        if self.undecided:
+            parts.append(f"{self.undecided} undecided")
         if self.first_seen:
             parts.append(f"first seen {self.first_seen}")
         return " · ".join(parts)
@@ -190,6 +196,7 @@ def corroboration(matches: Sequence[Match], threshold: float | None = None) -> C
     """Agreeing and disputing sources, and the first date seen (see the module docstring)."""
     agreeing: set[str] = set()
     disputing: set[str] = set()
+    undecided: set[str] = set()
     earliest: tuple[date, str] | None = None
     for match in matches:
         rating = rating_verdict(match)
@@ -198,12 +205,14 @@ def corroboration(matches: Sequence[Match], threshold: float | None = None) -> C
                 agreeing.add(_source_key(match))
             elif rating == CONTESTED:
                 disputing.add(_source_key(match))
+            else:
+                undecided.add(_source_key(match))
             parsed = parse_date(match.candidate.date, partial=True) if match.candidate.date else None
             if parsed and (earliest is None or parsed < earliest[0]):
                 earliest = (parsed, match.candidate.date)
         elif is_same_topic_conflict(match, threshold) and rating in (CORROBORATED, None):
             disputing.add(_source_key(match))
-    return Corroboration(len(agreeing), len(disputing), earliest[1] if earliest else "")
+    return Corroboration(len(agreeing), len(disputing), earliest[1] if earliest else "", len(undecided))
 
 
 def suggest_verdict(matches: Sequence[Match], threshold: float | None = None) -> Suggestion:

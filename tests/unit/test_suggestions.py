@@ -178,8 +178,12 @@ def test_corroboration_separates_agreeing_and_disputing_sources() -> None:
         match(BELOW, "Blog", "True", "1990-01-01"),  # related only
     ]
     counted = corroboration(matches)
-    assert (counted.agree, counted.dispute, counted.first_seen) == (2, 2, "January 2, 2018")
-    assert counted.describe() == "2 sources agree · 2 dispute · first seen January 2, 2018"
+    assert (counted.agree, counted.dispute, counted.first_seen, counted.undecided) == (2, 2, "January 2, 2018", 1)
+    assert counted.describe() == "2 sources agree · 2 dispute · 1 undecided · first seen January 2, 2018"
+    # Beside "sources disagree", the source that rated the same claim Unproven is named.
+    mixed = [match(SAME, "A", "True"), match(SAME, "B", "Unproven")]
+    assert suggest_verdict(mixed).verdict is None
+    assert corroboration(mixed).describe() == "1 source agrees · 0 dispute · 1 undecided"
     one = corroboration([match(SAME, "A", "True"), match(SAME, "B", "False")])
     assert one.describe() == "1 source agrees · 1 disputes"
     assert corroboration([]).describe() == "no source agrees or disputes"
