@@ -316,10 +316,7 @@ class StoreConnection:
                 # error); a second ROLLBACK would hide the real cause.
                 if conn.in_transaction and not (self.engine != SQLITE and conn.broken):
                     conn.execute("ROLLBACK")
-                if isinstance(exc, database_errors()) and _is_environmental(exc):
-                    raise self._failure(exc) from exc
-                if isinstance(exc, UnicodeEncodeError):
-                    raise _unencodable(exc) from exc
+                self._raise_as_store_error(exc)
                 raise
 
     @contextmanager
@@ -339,13 +336,18 @@ class StoreConnection:
         except BaseException as exc:
             if not conn.broken and conn.in_transaction:
                 conn.execute("ROLLBACK")
-            if isinstance(exc, database_errors()) and _is_environmental(exc):
-                raise self._failure(exc) from exc
-            if isinstance(exc, UnicodeEncodeError):
-                raise _unencodable(exc) from exc
+            self._raise_as_store_error(exc)
             raise
         finally:
             self._writing = False
+
+    def _raise_as_store_error(self, exc: BaseException) -> None:
+        """Raise the project's own error for a failed write the user can act on (a full
+        disk, a lost server, text the engine cannot encode); return for any other."""
+        if isinstance(exc, database_errors()) and _is_environmental(exc):
+            raise self._failure(exc) from exc
+        if isinstance(exc, UnicodeEncodeError):
+            raise _unencodable(exc) from exc
 
     def _failure(self, exc: BaseException, *, reading: bool = False) -> StoreError:
         """A failure of the file, the server or other writers, as one sentence naming the store."""
