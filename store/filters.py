@@ -30,7 +30,7 @@ VERDICT_SET = DateField("v.updated_at", until_included=False)
 # a conflict with an unrelated claim says nothing. The matcher's same-claim thresholds
 # (`matchers.verdict.SAME_CLAIM_SCORE`, and `TRANSCRIPT_SAME_CLAIM_SCORE` for a match
 # marked as found for a transcript's line; a test keeps them equal).
-CONFLICT_MIN_SCORE = 60.0
+CONFLICT_MIN_SCORE = 70.0
 TRANSCRIPT_CONFLICT_MIN_SCORE = 90.0
 TRANSCRIPT_LINE = "transcript line"
 

@@ -239,7 +239,7 @@ def test_match_holds_a_transcript_line_to_its_own_same_claim_threshold(capsys, d
     from matchers import SAME_CLAIM_SCORE, TRANSCRIPT_SAME_CLAIM_SCORE
 
     run(capsys, "--db", db, "import", str(references_file))
-    query = "The Idlib zone was agreed in Astana"
+    query = "The Idlib de-escalation zone was agreed in Astana"
     _, out, _ = run(capsys, "--db", db, "match", query, "--json")
     [plain] = json_lines(out)
     best = plain["matches"][0]
