@@ -106,6 +106,35 @@ def count_term(store: "Store", kind: str, term: str, cap: int) -> int:
     )[0]["n"]
 
 
+def estimated_counts(store: "Store", kind: str, terms: Sequence[str]) -> dict[str, float]:
+    """Document counts of those `terms` that the table's statistics list among the
+    commonest lexemes of `search` (ANALYZE's sample: the share of rows holding the
+    lexeme, times the table's estimated rows); terms it does not list, or whose query is
+    more than one lexeme, are left out. Empty before the table's first ANALYZE."""
+    if not terms:
+        return {}
+    table = TABLES[kind]
+    rows = store.query(
+        f"""WITH wanted AS (
+                SELECT t, (tsvector_to_array(to_tsvector('{TS_CONFIG}', t)))[1] AS lexeme
+                FROM unnest(?::text[]) AS t
+                WHERE numnode(phraseto_tsquery('{TS_CONFIG}', t)) = 1),
+            common AS (
+                SELECT e.lexeme, e.share
+                FROM pg_stats AS s,
+                     unnest(s.most_common_elems::text::text[], s.most_common_elem_freqs)
+                         AS e(lexeme, share)
+                WHERE s.schemaname = current_schema() AND s.tablename = ?
+                  AND s.attname = 'search')
+            SELECT w.t, c.share * greatest(r.reltuples, 0) AS n
+            FROM wanted AS w
+            JOIN common AS c ON c.lexeme = w.lexeme
+            CROSS JOIN (SELECT reltuples FROM pg_class WHERE oid = ?::regclass) AS r""",
+        [list(terms), table, table],
+    )
+    return {row["t"]: row["n"] for row in rows}
+
+
 def max_id(store: "Store", kind: str) -> int:
     return store.query(f"SELECT coalesce(max(id), 0) AS n FROM {TABLES[kind]}")[0]["n"]
 

@@ -213,3 +213,49 @@ def test_copy_refuses_a_target_that_holds_data_and_changes_nothing(
     target.close()
     assert main(["copy", str(tmp_path / "missing.db"), postgres_url]) == 1
     assert "There is no store at" in capsys.readouterr().err
+
+
+def test_a_common_terms_count_comes_from_the_tables_statistics(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 12,000 claims: "ferries" in every second one (6,000, above the counting cap), one
+    # word per claim otherwise. The import's VACUUM (ANALYZE) gathers the statistics.
+    store = Store(postgres_url)
+    try:
+        store.add_reference_claims(
+            ReferenceDraft(f"{'Ferries' if i % 2 else 'Buses'} run late in town{i} today")
+            for i in range(12_000)
+        )
+        counted: list[str] = []
+        real_count = search.pgsearch.count_term
+
+        def counting(store_, kind, term, cap):
+            counted.append(term)
+            return real_count(store_, kind, term, cap)
+
+        monkeypatch.setattr(search.pgsearch, "count_term", counting)
+        counts = search.term_document_counts(store, ["ferry", "town7", "absent"], cap=5_001)
+        # The common term is estimated from ANALYZE's sample (here the whole table), the
+        # rare and the absent ones are counted; the estimate is at the cap, as an exact
+        # count would be.
+        assert counted == ["town7", "absent"]
+        assert counts == {"ferry": 5_001, "town7": 1, "absent": 0}
+        estimate = search.pgsearch.estimated_counts(store, "reference", ["ferries"])["ferries"]
+        exact = real_count(store, "reference", "ferries", 1_000_000)
+        assert exact == 6_000
+        assert abs(estimate - exact) <= 0.05 * exact
+    finally:
+        store.close()
+
+
+def test_in_a_store_smaller_than_the_cap_every_term_is_counted(postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    store = Store(postgres_url)
+    try:
+        store.add_reference_claims([ReferenceDraft(f"Ferries run late in town{i}") for i in range(20)])
+        counted: list[str] = []
+        real_count = search.pgsearch.count_term
+        monkeypatch.setattr(search.pgsearch, "count_term", lambda s, k, t, cap: counted.append(t) or real_count(s, k, t, cap))
+        assert search.term_document_counts(store, ["ferry", "town3"]) == {"ferry": 20, "town3": 1}
+        assert counted == ["ferry", "town3"]
+    finally:
+        store.close()
