@@ -248,13 +248,21 @@ def test_a_common_terms_count_comes_from_the_tables_statistics(
         store.close()
 
 
-def test_in_a_store_smaller_than_the_cap_every_term_is_counted(postgres_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_in_a_store_smaller_than_the_cap_every_term_is_counted(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store = Store(postgres_url)
     try:
         store.add_reference_claims([ReferenceDraft(f"Ferries run late in town{i}") for i in range(20)])
+        store.query("ANALYZE reference_claims")
         counted: list[str] = []
         real_count = search.pgsearch.count_term
-        monkeypatch.setattr(search.pgsearch, "count_term", lambda s, k, t, cap: counted.append(t) or real_count(s, k, t, cap))
+
+        def counting(store_, kind, term, cap):
+            counted.append(term)
+            return real_count(store_, kind, term, cap)
+
+        monkeypatch.setattr(search.pgsearch, "count_term", counting)
         assert search.term_document_counts(store, ["ferry", "town3"]) == {"ferry": 20, "town3": 1}
         assert counted == ["ferry", "town3"]
     finally:
