@@ -236,8 +236,7 @@ def test_a_common_terms_count_comes_from_the_tables_statistics(
         monkeypatch.setattr(search.pgsearch, "count_term", counting)
         counts = search.term_document_counts(store, ["ferry", "town7", "absent"], cap=5_001)
         # The common term is estimated from ANALYZE's sample (here the whole table), the
-        # rare and the absent ones are counted; the estimate is at the cap, as an exact
-        # count would be.
+        # rare and the absent ones are counted; above the cap, as an exact count would be.
         assert counted == ["town7", "absent"]
         assert counts == {"ferry": 5_001, "town7": 1, "absent": 0}
         estimate = search.pgsearch.estimated_counts(store, "reference", ["ferries"])["ferries"]
@@ -248,7 +247,7 @@ def test_a_common_terms_count_comes_from_the_tables_statistics(
         store.close()
 
 
-def test_in_a_store_smaller_than_the_cap_every_term_is_counted(
+def test_terms_in_fewer_rows_than_estimates_start_at_are_counted_exactly(
     postgres_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = Store(postgres_url)
