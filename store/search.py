@@ -60,9 +60,11 @@ FTS5_DEFAULT_HASH_BYTES = 1024 * 1024
 # Counting stops here: beyond it a term is common, and its exact count does not matter.
 COUNT_CAP = 5_001
 # On PostgreSQL, a term the table's statistics (ANALYZE's sample) put in at least this
-# many rows takes their estimate instead of being counted; counting it would cost a few
-# ms (bench/NOTES.md), and an error of a tenth moves its rarity weight by about 2%.
-ESTIMATED_FROM = 1_000
+# many times the counting cap takes their estimate instead of being counted: the margin
+# covers the sample's error (about a tenth there at a million claims), so the term would
+# have been counted to the cap all the same. Estimating terms from 1,000 rows up was
+# faster but found fewer sources (bench/NOTES.md).
+ESTIMATED_ABOVE_CAP = 1.2
 # Exact BM25 ranks a query by its rarest terms whose postings together stay under this
 # budget, when they are all its terms or at least `EXACT_MIN_TERMS` of them.
 POSTINGS_BUDGET = 6_000
@@ -212,15 +214,14 @@ def term_document_counts(
 def _count_on_postgresql(
     store: "Store", kind: str, terms: Sequence[str], cap: int, counts: dict[str, int]
 ) -> None:
-    """Counts `terms` into `counts`: a term the table's statistics put at
-    `ESTIMATED_FROM` rows or more takes their estimate, the others are counted up to
-    `cap`. A GIN index answers a count only through a bitmap of every row holding the
-    term, so counting costs about 3 us a row holding it even under the cap (15 ms for a
-    term in 5,000 rows at a million claims); the statistics are read in one query. A store
-    without statistics (never analysed) counts every term."""
+    """Counts `terms` into `counts`: a term the table's statistics put well above `cap`
+    takes their estimate, the others are counted up to `cap`. A GIN index answers a count only through a bitmap of every row holding the
+    term before the count's limit applies, so a common term costs hundreds of ms at a
+    million claims; the statistics are read in one query. A store without statistics
+    (never analysed) or not much larger than `cap` counts every term."""
     estimates = pgsearch.estimated_counts(store, kind, terms) if terms else {}
     for term in terms:
-        if estimates.get(term, 0.0) >= ESTIMATED_FROM:
+        if estimates.get(term, 0.0) >= cap * ESTIMATED_ABOVE_CAP:
             counts[term] = round(estimates[term])
         else:
             counts[term] = pgsearch.count_term(store, kind, term, cap)

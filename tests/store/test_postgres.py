@@ -218,12 +218,12 @@ def test_copy_refuses_a_target_that_holds_data_and_changes_nothing(
 def test_a_common_terms_count_comes_from_the_tables_statistics(
     postgres_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # 12,000 claims: "ferries" in every second one (6,000, above the counting cap), one
+    # 12,000 claims: "ferries" in two of three (8,000, well above the counting cap), one
     # word per claim otherwise. The import's VACUUM (ANALYZE) gathers the statistics.
     store = Store(postgres_url)
     try:
         store.add_reference_claims(
-            ReferenceDraft(f"{'Ferries' if i % 2 else 'Buses'} run late in town{i} today")
+            ReferenceDraft(f"{'Ferries' if i % 3 else 'Buses'} run late in town{i} today")
             for i in range(12_000)
         )
         counted: list[str] = []
@@ -241,13 +241,13 @@ def test_a_common_terms_count_comes_from_the_tables_statistics(
         assert counts == {"ferry": 5_001, "town7": 1, "absent": 0}
         estimate = search.pgsearch.estimated_counts(store, "reference", ["ferries"])["ferries"]
         exact = real_count(store, "reference", "ferries", 1_000_000)
-        assert exact == 6_000
+        assert exact == 8_000
         assert abs(estimate - exact) <= 0.05 * exact
     finally:
         store.close()
 
 
-def test_terms_in_fewer_rows_than_estimates_start_at_are_counted_exactly(
+def test_terms_not_well_above_the_cap_are_counted_exactly(
     postgres_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     store = Store(postgres_url)
@@ -262,7 +262,11 @@ def test_terms_in_fewer_rows_than_estimates_start_at_are_counted_exactly(
             return real_count(store_, kind, term, cap)
 
         monkeypatch.setattr(search.pgsearch, "count_term", counting)
-        assert search.term_document_counts(store, ["ferry", "town3"]) == {"ferry": 20, "town3": 1}
+        # The statistics list "ferries" in all 20 rows, too close to a cap of 18 for an
+        # estimate to say the count reaches it: counted.
+        assert search.term_document_counts(store, ["ferry", "town3"], cap=18) == {"ferry": 18, "town3": 1}
         assert counted == ["ferry", "town3"]
+        assert search.term_document_counts(store, ["run"], cap=10) == {"run": 10}
+        assert counted == ["ferry", "town3"]  # 20 rows: twice the cap, from the statistics
     finally:
         store.close()
