@@ -215,10 +215,11 @@ def _count_on_postgresql(
     store: "Store", kind: str, terms: Sequence[str], cap: int, counts: dict[str, int]
 ) -> None:
     """Counts `terms` into `counts`: a term the table's statistics put well above `cap`
-    takes their estimate, the others are counted up to `cap`. A GIN index answers a count only through a bitmap of every row holding the
-    term before the count's limit applies, so a common term costs hundreds of ms at a
-    million claims; the statistics are read in one query. A store without statistics
-    (never analysed) or not much larger than `cap` counts every term."""
+    takes their estimate, the others are counted up to `cap`. A GIN index answers a
+    count only through a bitmap of every row holding the term, built before the count's
+    limit applies, so a common term costs hundreds of ms at a million claims; the
+    statistics are read in one query. A store without statistics (never analysed) or
+    not much larger than `cap` counts every term."""
     estimates = pgsearch.estimated_counts(store, kind, terms) if terms else {}
     for term in terms:
         if estimates.get(term, 0.0) >= cap * ESTIMATED_ABOVE_CAP:
