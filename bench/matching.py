@@ -227,18 +227,26 @@ def load_checkthat_into(store: Store) -> Store:
     return store
 
 
+def _throwaway_server(purpose: str):
+    """A PostgreSQL server of the test suite's kind (Unix socket, removed on stop), or None
+    with a line saying how to get one."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from tests.pgserver import HOW_TO_GET, PostgresServer, find_binaries
+
+    binaries = find_binaries()
+    if binaries is None:
+        print(f"{purpose}: skipped, {HOW_TO_GET}", file=sys.stderr)
+        return None
+    return PostgresServer(binaries)
+
+
 def engine_parity(engine: str, splits: Sequence[str] = ("train", "dev")) -> None:
     """The same matching on SQLite and on PostgreSQL, in one run."""
     server = None
     if engine == "postgresql":
-        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-        from tests.pgserver import HOW_TO_GET, PostgresServer, find_binaries
-
-        binaries = find_binaries()
-        if binaries is None:
-            print(f"Engines: skipped, {HOW_TO_GET}", file=sys.stderr)
+        server = _throwaway_server("Engines")
+        if server is None:
             return
-        server = PostgresServer(binaries)
         url = server.new_database()
     else:
         url = engine
@@ -436,14 +444,9 @@ def engine_speed(engine: str, sizes: Sequence[int], queries_per_size: int) -> No
 
     server = None
     if engine == "postgresql":
-        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-        from tests.pgserver import HOW_TO_GET, PostgresServer, find_binaries
-
-        binaries = find_binaries()
-        if binaries is None:
-            print(f"Engine speed: skipped, {HOW_TO_GET}", file=sys.stderr)
+        server = _throwaway_server("Engine speed")
+        if server is None:
             return
-        server = PostgresServer(binaries)
     load = lambda: " ".join(f"{x:.1f}" for x in os.getloadavg())  # noqa: E731
     try:
         print("Engine speed: LIAR statements + generated claims; queries = stored claims "
