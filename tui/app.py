@@ -12,6 +12,8 @@ confirms it a few milliseconds later.
 
 from __future__ import annotations
 
+import os
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -69,6 +71,9 @@ ARTICLE_SCREEN = "article"
 # While the store's server cannot be reached, the pending writes are tried this often
 # (each try fails at once while it is down; see store.engine.RECONNECT_SECONDS).
 UNREACHABLE_RETRY_SECONDS = 2.0
+# How often the desk checks that its terminal is still there.
+TERMINAL_CHECK_SECONDS = 1.0
+HANGUP_EXIT_STATUS = 128 + 1  # as a shell reports a process ended by SIGHUP
 
 
 def _undo_message(done: str, action: str, changed: list[Claim], kept: int) -> str:
@@ -143,6 +148,29 @@ class ClaimdeskApp(App):
             self.call_after_refresh(self.embed_references)
         if not self.settings.checker:
             self.ask_checker_name()
+        self.watch_terminal()
+
+    def watch_terminal(self) -> None:
+        """Close the desk when its terminal goes away. A hung-up terminal reads as endless
+        end-of-file, which the input loop ignores, and SIGHUP does not always reach the
+        desk (started through `make run`, or with SIGHUP ignored): without this check it
+        would keep running with no one to see it."""
+        stdin = sys.__stdin__
+        if self.is_headless or stdin is None or not stdin.isatty():
+            return
+        fd = stdin.fileno()
+
+        def exit_if_gone() -> None:
+            try:
+                os.tcgetpgrp(fd)
+            except OSError:  # EIO once the terminal has hung up
+                # Textual's own shutdown writes to the terminal and waits on it, which a
+                # dead terminal never answers: finish the store's queued writes, then go.
+                self.team.stop()
+                self.writer.stop()
+                os._exit(HANGUP_EXIT_STATUS)
+
+        self.set_interval(TERMINAL_CHECK_SECONDS, exit_if_gone)
 
     def on_unmount(self) -> None:
         # Writes already queued are finished before the desk closes; a failed one stays
