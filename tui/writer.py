@@ -163,20 +163,14 @@ class StoreWriter:
                 self._writing = True
             if isinstance(write, _WorkerWrite):
                 self._run_for_worker(write)
-            elif write.courtesy:
-                try:
-                    self._run_courtesy(write)
-                finally:
-                    with self._lock:
-                        self._writing = False
-            else:
-                try:
-                    self._run_queued(write)
-                finally:
-                    # Done only once its outcome is announced: `settled` never holds
-                    # while a message about a write is still to be posted.
-                    with self._lock:
-                        self._writing = False
+                continue
+            try:
+                (self._run_courtesy if write.courtesy else self._run_queued)(write)
+            finally:
+                # Done only once its outcome is announced: `settled` never holds while a
+                # message about a write is still to be posted.
+                with self._lock:
+                    self._writing = False
         with self._lock:  # a worker still waiting is told, not left hanging
             waiting = [w for w in self._pending if isinstance(w, _WorkerWrite)]
         for write in waiting:
