@@ -166,13 +166,15 @@ class ClaimdeskApp(App):
             except OSError:  # EIO once the terminal has hung up
                 # Textual's own shutdown writes to the terminal and waits on it, which a
                 # dead terminal never answers: finish the store's queued writes, then go.
-                self.team.stop()
-                self.writer.stop()
+                self.close_store_links()
                 os._exit(HANGUP_EXIT_STATUS)
 
         self.set_interval(TERMINAL_CHECK_SECONDS, exit_if_gone)
 
     def on_unmount(self) -> None:
+        self.close_store_links()
+
+    def close_store_links(self) -> None:
         # Writes already queued are finished before the desk closes; a failed one stays
         # failed (its notification said so).
         self.team.stop()
