@@ -220,7 +220,7 @@ def _count_on_postgresql(
     limit applies, so a common term costs hundreds of ms at a million claims; the
     statistics are read in one query. A store without statistics (never analysed) or
     not much larger than `cap` counts every term."""
-    estimates = pgsearch.estimated_counts(store, kind, terms) if terms else {}
+    estimates = pgsearch.estimated_counts(store, kind, terms)
     for term in terms:
         if estimates.get(term, 0.0) >= cap * ESTIMATED_ABOVE_CAP:
             counts[term] = round(estimates[term])
