@@ -28,9 +28,12 @@ where both sides state that core, so that the result really contradicts the othe
   countries, states and cities). A title stays ("President Obama" -> "President
   Sanders"); a capitalised word of no known type (a product, a film, a holiday, a
   demonym, a title alone) is not changed, nor a first name before an initial ("Michael
-  J. Fox"); a name with inner capitals or a hyphen ("McCain", "Ocasio-Cortez") is one
-  name; a full name that shows a word is a surname does not start with a function
-  word ("When Wikileaks") nor hold a place's or organisation's word ("Port Melbourne");
+  J. Fox", "Robert E Lee"); a name with inner capitals or a hyphen ("McCain",
+  "Ocasio-Cortez") is one name; a full name that shows a word is a surname does not
+  start with a function word ("When Wikileaks") nor hold a place's or organisation's
+  word ("Port Melbourne") or a storm's ("Tropical Storm Harvey"); a change that leaves
+  the side still naming the actor ("AOC", which stands for Ocasio-Cortez; a heading's
+  "CARTER") is not made, since that side then names both;
 - negation: the first predicate both sides state un-negated gets "not" after its
   auxiliary ("was approved" -> "was not approved") or "never" before it ("killed" ->
   "never killed"), only a predicate the other side never denies; only a content word
@@ -325,7 +328,7 @@ _NAME_WORD = r"(?:[A-Z][a-z]*(?:[A-Z][a-z]+)+|[A-Z][a-z]+)(?:['-][A-Z][a-z]+)*"
 _NAME_RUN = re.compile(rf"(?<![\w'-]){_NAME_WORD}(?:\s+{_NAME_WORD})*(?!\w|-\w|'(?!s\b)\w)")
 # A first name before an initial ("Michael J. Fox", "George H. W. Bush"): the person is
 # named by the whole, and swapping the first name alone makes no other person.
-_INITIAL_AFTER = re.compile(r"\s+[A-Z]\.")
+_INITIAL_AFTER = re.compile(r"\s+[A-Z](?:\.|\s+[A-Z])")
 # A trailing list of hashtags and handles labels a tweet; it states nothing.
 _TAG_LIST_REST = re.compile(r"\w*(?:[\s.,!?…]+(?:[#@]\w+|pic\.twitter\.com/\S*|https?://\S+))*[\s.,!?…]*$")
 
@@ -357,9 +360,15 @@ def _actor_type(run: str, before: str, body: str, other_text: str) -> str | None
         alone = [m for m in names if m.group(0) == last]
         return "person" if alone and run.split()[0].lower() not in NOT_PERSON_HEADS else None
     # "Trump" is a person when "Donald Trump" names him elsewhere.
-    if any(len(name) > 1 and name[-1] == last and name[0].lower() not in NOT_PERSON_HEADS for name in full_names):
+    if any(len(name) > 1 and name[-1] == last and not {w.lower() for w in name[:-1]} & NOT_PERSON_HEADS
+           for name in full_names):
         return "person"
     return None
+
+
+def _stem(word: str) -> str:
+    tokens = analyse(word).tokens
+    return tokens[0].stem.removesuffix("'s") if tokens else word.lower()
 
 
 def _change_actor(body: str, other: Analysis, rng: random.Random, other_text: str = "") -> tuple[str, str, str] | None:
@@ -408,6 +417,11 @@ def _change_actor(body: str, other: Analysis, rng: random.Random, other_text: st
             # The name's last word alone ("Trump's") is the same person: it changes too.
             changed = re.sub(rf"(?<![\w'-]){re.escape(words[-1])}(?!\w|-\w|'(?!s\b)\w)", replacement.split()[-1],
                              changed)
+        # A side that still names the actor after the change ("AOC", which stands for
+        # Alexandria Ocasio-Cortez; "U.S." beside a replaced "United States") does not
+        # contradict the other: that name is not changed.
+        if _stem(words[-1]) in {t.stem.removesuffix("'s") for t in _stated(changed).tokens}:
+            continue
         return changed, run, replacement
     return None
 

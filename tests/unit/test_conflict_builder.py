@@ -91,3 +91,24 @@ def test_a_predicate_the_other_side_also_denies_is_not_negated() -> None:
     other = "He was proud to wear it, but he didn't wear it to school again."
     assert conflicts._change_negation("Students beat a classmate because he was wearing a hat.", analyse(other),
                                       random.Random(1)) is None
+
+
+def test_an_actor_the_changed_side_still_names_is_not_changed() -> None:
+    # "AOC" stands for Alexandria Ocasio-Cortez: swapping the surname alone leaves her named.
+    other = "A supporter of Rep. Alexandria Ocasio-Cortez shouted at her town hall."
+    assert conflicts._change_actor("A fan of Ocasio-Cortez shouted at AOC's town hall.", analyse(other),
+                                   random.Random(3), other) is None
+    other = "Former president Jimmy Carter said his cancer had spread."
+    # The capitalised "CARTER" of a heading is not replaced with "Carter", and still names him.
+    changed = conflicts._change_actor("PRAYERS FOR CARTER: President Jimmy Carter said his cancer spread.",
+                                      analyse(other), random.Random(3), other)
+    assert changed is None
+
+
+def test_a_first_name_before_a_bare_initial_and_a_storm_are_not_people_to_swap() -> None:
+    other = "Confederate General Robert E. Lee opposed Confederate monuments."
+    assert conflicts._change_actor("So about that Robert E Lee statue, the man opposed monuments.",
+                                   analyse(other), random.Random(1), other) is None
+    other = "Fire ants float in the floodwaters from Tropical Storm Harvey."
+    assert conflicts._change_actor("Fire ants float in the water, says Harvey expert.", analyse(other),
+                                   random.Random(1), other) is None
