@@ -36,6 +36,8 @@ import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 
+from rapidfuzz.distance import OSA
+
 from matchers.normalise import MONTHS, Analysis, Token, analyse, light_stem
 from matchers.given_names import GIVEN_NAMES
 from matchers.places import LONGEST_PLACE, PLACE_KINDS
@@ -52,6 +54,8 @@ SOLE_FIGURE_RATIO = 10
 # A name differing from another over more words than this is no longer a name in the
 # same place but a different passage.
 MAX_NAME_WORDS = 4
+# Names this long or longer, one edit apart, are one name misspelt.
+MIN_MISSPELT_LETTERS = 5
 # Lower-case words inside a name ("Nour al-Din al-Zenki", "Bureau of Investigation").
 _NAME_CONNECTORS = frozenset("al el bin ibn de del der van von la le da di du of".split())
 # Words a negation passes over to reach what it negates ("does not even cause").
@@ -129,6 +133,9 @@ class _Side:
         # names the person as well as the claim's words do.
         self.known = frozenset(_key(t.stem) for t in analysis.tokens)
         self.capitalised = frozenset(_key(t.stem) for t in analysis.tokens if t.is_capitalised)
+        # The same without the byline: what the claim itself names.
+        self.claim_capitalised = frozenset(_key(t.stem) for t in self.tokens if t.is_capitalised)
+        self.has_byline = len(self.tokens) < len(analysis.tokens)
         self.anchors: frozenset[str] = frozenset()
 
     def context(self, start: int, end: int, window: int = ANCHOR_WINDOW) -> tuple[set[str], set[str]]:
@@ -285,6 +292,13 @@ def _named_years(side: _Side) -> set[int]:
     }
 
 
+def _same_date_slot(a: tuple[set[str], set[str]], b: tuple[set[str], set[str]]) -> bool:
+    """Whether two dates are anchored by a shared word on either side of either: a date
+    moves freely in its sentence ("In 2002, Senator Clinton co-sponsored" / "proposed
+    by Hillary (2005)")."""
+    return bool((a[0] | a[1]) & (b[0] | b[1]))
+
+
 def _date_conflicts(q: _Side, m: _Side) -> list[dict]:
     flags: list[dict] = []
     q_named, m_named = _named_years(q), _named_years(m)
@@ -300,14 +314,17 @@ def _date_conflicts(q: _Side, m: _Side) -> list[dict]:
                 continue
             q_slot = q.context(qi, qi)
             for m_token, m_key, mi in m_dates:
-                if m_key in q_keys or not _same_slot(q_slot, m.context(mi, mi)):
+                if m_key in q_keys or not _same_date_slot(q_slot, m.context(mi, mi)):
                     continue
                 flag = _flag("date", q_token.norm, m_token.norm)
                 if flag not in flags:
                     flags.append(flag)
                 break
-        if not flags and len(q_keys) == 1 and len(m_keys) == 1 and q_keys != m_keys and q_dates[0][0].is_year:
-            # One year on each side, differing: the year of what both describe.
+        if (not flags and q_dates and m_dates and q_dates[0][0].is_year and not q_keys & m_keys
+                and (len(q_keys) == 1 or len(m_keys) == 1)):
+            # One year on a side, and none of the other side's years: the year of what
+            # both describe ("refused service to Joe Biden in 2013 ... closed in 2016" /
+            # "refused service in 2012").
             flags.append(_flag("date", q_dates[0][0].norm, m_dates[0][0].norm))
         if flags:  # a different year already says the dates differ
             break
@@ -438,15 +455,27 @@ def _expanded_positions(a: _Side, b: _Side) -> set[int]:
     return covered
 
 
-def _known_to(token: Token, other: _Side) -> bool:
+def _known_to(token: Token, other: _Side, claim_only: bool = False) -> bool:
     """Whether `other` names what `token` names: the same word, one name's start
-    ("Iran" / "Iranian", "Obama" / "Obamacare"), or an alias."""
+    ("Iran" / "Iranian", "Obama" / "Obamacare"), the same name misspelt, or an alias;
+    with `claim_only`, in the claim itself, not in its byline."""
+    known, capitalised = (other.keys, other.claim_capitalised) if claim_only else (other.known, other.capitalised)
     stem = _key(token.stem)
-    if stem in other.known:
+    if stem in known:
         return True
-    if any(_same_name_start(stem, name) for name in other.capitalised):
+    if any(_same_name_start(stem, name) or _misspelt(stem, name) for name in capitalised):
         return True
-    return bool(_aliases().get(stem, frozenset()) & other.known)
+    return bool(_aliases().get(stem, frozenset()) & known)
+
+
+def _misspelt(a: str, b: str) -> bool:
+    """One name spelt two ways: a letter added, dropped, changed or two swapped, in a
+    name of at least `MIN_MISSPELT_LETTERS` letters ("Mallinger" / "Malinger",
+    "Dorian" / "Dorain")."""
+    a, b = a.removesuffix("'s"), b.removesuffix("'s")
+    if min(len(a), len(b)) < MIN_MISSPELT_LETTERS or abs(len(a) - len(b)) > 1:
+        return False
+    return OSA.distance(a, b, score_cutoff=1) <= 1
 
 
 @lru_cache(maxsize=1)
@@ -472,16 +501,21 @@ def _same_name_start(a: str, b: str) -> bool:
     return shared >= 4 and shared >= min(len(a), len(b)) - 1
 
 
-def _unknown_names(side: _Side, other: _Side, same: set[int]) -> list[tuple[list[Token], str]]:
+def _unknown_names(side: _Side, other: _Side, same: set[int],
+                   claim_only: bool = False) -> list[tuple[list[Token], str]]:
     """Runs of capitalised words (with connectors: "Nour al-Din") of `side` of which the
-    other side names none, each as its content words, with the title both sides have
-    right before it ("President [Donald Trump]": "president"; "" when none)."""
+    other side names none (with `claim_only`, none in its claim, its byline aside),
+    each as its content words, with the title both sides have right before it
+    ("President [Donald Trump]": "president"; "" when none)."""
     runs: list[list[Token]] = []
     run: list[Token] = []
     previous = -2
     for token in side.tokens:
         if token.is_capitalised and not token.is_number:
-            if run and token.position != previous + 1:
+            # A possessive ends a name ("Georgia's House Bill": Georgia), and so does a
+            # sentence ("... over Ohio! Pray ..."): inside a sentence a capitalised word
+            # is an entity, at a sentence's start it is not.
+            if run and (token.position != previous + 1 or run[-1].norm.endswith("'s") or not token.is_entity):
                 runs.append(run)
                 run = []
             run.append(token)
@@ -495,7 +529,7 @@ def _unknown_names(side: _Side, other: _Side, same: set[int]) -> list[tuple[list
         runs.append(run)
     unknown = []
     for run in runs:
-        known = [t.position in same or _known_to(t, other) for t in run]
+        known = [t.position in same or _known_to(t, other, claim_only) for t in run]
         # A name is known by its last word ("Barack Obama" / "Obama"); titles and first
         # names before an unknown last word ("President Hassan Rouhani") anchor it.
         if known[-1]:
@@ -544,7 +578,9 @@ def _same_place(q: tuple[list[str], list[str]], m: tuple[list[str], list[str]]) 
 def _place_kind(words: list[str]) -> str | None:
     """"country", "state" or "city" when the words are place names end to end, by the
     first ("el paso texas": a city); None for other words, and for a list of places of
-    one kind ("kuwait qatar oman"), which names no one place."""
+    one kind ("kuwait qatar oman"), which names no one place. A possessive names its
+    place ("japan's")."""
+    words = [word.removesuffix("'s") for word in words]
     kinds = []
     start = 0
     while start < len(words):
@@ -628,8 +664,6 @@ def _entity_conflicts(q: _Side, m: _Side) -> list[dict]:
     q_same = _acronym_positions(q, m) | _expanded_positions(q, m)
     m_same = _acronym_positions(m, q) | _expanded_positions(m, q)
     q_names, m_names = _unknown_names(q, m, q_same), _unknown_names(m, q, m_same)
-    if not q_names or not m_names:
-        return flags
     paired: set[int] = set()
     for q_run, q_title in q_names:
         q_place = _neighbours(q, q.index[q_run[0].position], q.index[q_run[-1].position])
@@ -651,10 +685,51 @@ def _entity_conflicts(q: _Side, m: _Side) -> list[dict]:
             openers = not q_named and not m_named and bool(q_place[1][:1]) and q_place[1][:1] == m_place[1][:1] != [""]
             if not (openers or (q_named and m_named)):
                 continue
+            if not _comparable_actors(q, q_run, m, m_run, _aligned(q_place, m_place)):
+                continue
             paired.add(n)
             flags.append(_flag("entity", " ".join(t.norm for t in q_run), " ".join(t.norm for t in m_run)))
             break
-    return flags or _typed_conflict(q, m, q_names, m_names)
+    return flags or _office_conflict(q, m, q_same, m_same) or _typed_conflict(q, m, q_names, m_names)
+
+
+def _aligned(q: tuple[list[str], list[str]], m: tuple[list[str], list[str]]) -> bool:
+    """Whether two names sit between the same words: the same shared word right before
+    both (or neither has one) and right after both (or neither has one), as the
+    subject or the object of one predicate ("Obama signed" / "Trump signed", "told by
+    Pelosi" / "told by Schumer")."""
+    def same(a: list[str], b: list[str]) -> bool:
+        return (not a and not b) or bool(a and b and a[0] and a[0] == b[0])
+    return same(q[0], m[0]) and same(q[1], m[1]) and bool(q[0] or q[1])
+
+
+def _comparable_actors(q: _Side, q_run: list[Token], m: _Side, m_run: list[Token], aligned: bool) -> bool:
+    """Whether two names in the same place are two actors for one role: a person or a
+    place by its cues against the same kind or a name of no known kind, or two names
+    of no known kind in an aligned core (`_aligned`); never an institution of no known
+    kind ("Insurance Arena", "Walter Reed Hospital" / "Medical Center"): words that
+    merely differ there are wording, not actors."""
+    q_type, m_type = _name_type(q, q_run), _name_type(m, m_run)
+    if q_type and m_type and (q_type == "person") != (m_type == "person"):
+        return False
+    if any(kind is None and _INSTITUTION_WORDS.intersection(t.norm for t in run)
+           for kind, run in ((q_type, q_run), (m_type, m_run))):
+        return False
+    return bool(q_type or m_type or aligned)
+
+
+def _office_conflict(q: _Side, m: _Side, q_same: set[int], m_same: set[int]) -> list[dict]:
+    """Different names after the same title when one side's byline holds the other
+    side's name: a byline names who posted, not whom the claim is about ("President
+    Putin wanted ..." signed by Donald J. Trump / "President Donald Trump asked ...")."""
+    if not (q.has_byline or m.has_byline):
+        return []
+    m_titled = [(run, title) for run, title in _unknown_names(m, q, m_same, claim_only=True) if title]
+    for q_run, q_title in _unknown_names(q, m, q_same, claim_only=True):
+        for m_run, m_title in m_titled:
+            if q_title and q_title == m_title:
+                return [_flag("entity", " ".join(t.norm for t in q_run), " ".join(t.norm for t in m_run))]
+    return []
 
 
 def find_conflicts(query: str | Analysis, text: str | Analysis) -> list[dict]:
