@@ -14,7 +14,8 @@ flag (target at most 10%), per kind.
 Built contradictions (`build_contradictions`, deterministic for a seed): from each true
 pair, one side (chosen at random) gets its core changed in one of four ways, each only
 where both sides state that core, so that the result really contradicts the other side:
-- number: a quantity both sides give is multiplied by 2-5 on one side. A number that
+- number: a quantity both sides give is multiplied by 2-5 on one side, to a figure the
+  other side does not give (within 10%) for something else. A number that
   names something ("No. 13", "jersey 13", "an 800 number", "#13", "Public Law 107",
   "Area 51", "Incredibles 2") is not a quantity, and the day of a date ("September 11", "24 March") is part of a date:
   both are left alone;
@@ -196,6 +197,10 @@ def _numbers(analysis: Analysis) -> set[str]:
     return {t.norm for t in analysis.tokens if t.is_number and not t.is_byline}
 
 
+def _near(a: float, b: float) -> bool:
+    return abs(a - b) <= 0.1 * max(abs(a), abs(b))
+
+
 def _change_number(body: str, other: Analysis, rng: random.Random) -> tuple[str, str, str] | None:
     shared = _numbers(_claim_tokens(body)) & _numbers(other)
     for found in _RAW_NUMBER.finditer(body):
@@ -220,7 +225,16 @@ def _change_number(body: str, other: Analysis, rng: random.Random) -> tuple[str,
         following = body[found.end():found.end() + 12].lower().split()
         if (preceding and preceding[-1].rstrip(".") in _IDENTIFIER_WORDS) or (following and following[0] in ("number", "numbers")):
             continue  # an identifier ("No. 13", "jersey 13", "an 800 number"), not a quantity
+        # The new figure is none the other side gives (within rounding): "$1 million ...
+        # $4.6 million" changed to "$5 million" would read as the other figure moved.
+        other_values = [float(n) for n in _numbers(other) if n.replace(".", "", 1).isdigit()]
+        scaled = float(normalised[0]) if normalised[0].replace(".", "", 1).isdigit() else value  # "1 million"
         factor = rng.choice((2, 3, 4, 5))
+        if any(_near(scaled * factor, v) for v in other_values):
+            factors = [f for f in (2, 3, 4, 5) if not any(_near(scaled * f, v) for v in other_values)]
+            if not factors:
+                continue
+            factor = rng.choice(factors)
         new_value = value * factor
         if "." in digits:
             decimals = len(digits.split(".")[1])

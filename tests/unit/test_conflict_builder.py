@@ -112,3 +112,13 @@ def test_a_first_name_before_a_bare_initial_and_a_storm_are_not_people_to_swap()
     other = "Fire ants float in the floodwaters from Tropical Storm Harvey."
     assert conflicts._change_actor("Fire ants float in the water, says Harvey expert.", analyse(other),
                                    random.Random(1), other) is None
+
+
+def test_a_changed_figure_is_never_one_the_other_side_gives_for_something_else() -> None:
+    other = "The senator took $1 million in contributions and failed to disclose $4.6 million in expenses."
+    body = "The senator took $1 million in contributions and hid $4.6 million in expenses."
+    for seed in range(20):
+        changed = conflicts._change_number(body, analyse(other), random.Random(seed))
+        assert changed is not None
+        text, before, after = changed
+        assert before == "1" and after in {"2", "3", "4"}  # 5 million would read as the 4.6 million
