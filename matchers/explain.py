@@ -654,9 +654,14 @@ _US = frozenset({"united states", "america", "united states america"})
 
 
 def _name_text(run: list[Token]) -> str:
-    words = [t.norm for t in run]
-    titles = [i for i, word in enumerate(words[:-1]) if word in _PERSON_TITLES]
-    return " ".join(words[titles[-1] + 1 :] if titles else words)
+    """A run as its name, after any title ("senator elizabeth warren": "elizabeth warren")."""
+    titles = [i for i, t in enumerate(run[:-1]) if t.norm in _PERSON_TITLES]
+    return _run_text(run[titles[-1] + 1 :] if titles else run)
+
+
+def _run_text(run: list[Token]) -> str:
+    """A run's words as a flag shows them, a possessive's name without its "'s"."""
+    return " ".join(t.norm for t in run).removesuffix("'s")
 
 
 def _entity_conflicts(q: _Side, m: _Side) -> list[dict]:
@@ -674,7 +679,7 @@ def _entity_conflicts(q: _Side, m: _Side) -> list[dict]:
                 # The same office held by different people: "President Obama" /
                 # "President Trump".
                 paired.add(n)
-                flags.append(_flag("entity", " ".join(t.norm for t in q_run), " ".join(t.norm for t in m_run)))
+                flags.append(_flag("entity", _run_text(q_run), _run_text(m_run)))
                 break
             m_place = _neighbours(m, m.index[m_run[0].position], m.index[m_run[-1].position])
             if not _same_place(q_place, m_place):
@@ -688,7 +693,7 @@ def _entity_conflicts(q: _Side, m: _Side) -> list[dict]:
             if not _comparable_actors(q, q_run, m, m_run, _aligned(q_place, m_place)):
                 continue
             paired.add(n)
-            flags.append(_flag("entity", " ".join(t.norm for t in q_run), " ".join(t.norm for t in m_run)))
+            flags.append(_flag("entity", _run_text(q_run), _run_text(m_run)))
             break
     return flags or _office_conflict(q, m, q_same, m_same) or _typed_conflict(q, m, q_names, m_names)
 
@@ -728,7 +733,7 @@ def _office_conflict(q: _Side, m: _Side, q_same: set[int], m_same: set[int]) -> 
     for q_run, q_title in _unknown_names(q, m, q_same, claim_only=True):
         for m_run, m_title in m_titled:
             if q_title and q_title == m_title:
-                return [_flag("entity", " ".join(t.norm for t in q_run), " ".join(t.norm for t in m_run))]
+                return [_flag("entity", _run_text(q_run), _run_text(m_run))]
     return []
 
 

@@ -254,3 +254,61 @@ def test_a_given_name_makes_a_person_and_an_institution_word_does_not() -> None:
     # "Travis County" is a place, not a person named Travis.
     assert kinds("It looks like a summons from Travis County, but it asks for money.",
                  "Sen. Ted Cruz's campaign has sent letters made up to resemble a legal summons.") == []
+
+
+# -- actors of a comparable kind, aligned cores, possessives, misspellings, bylines --------
+
+
+def test_an_institution_or_a_word_of_no_known_kind_in_the_same_place_is_no_actor() -> None:
+    assert kinds("Walter Reed Hospital papers show the president's real weight.",
+                 "Papers from Walter Reed Medical Center show the president's true weight.") == []
+    assert kinds("Tonight the Senate Ethics Committee dropped its inquiry into the mayor.",
+                 "An inquiry into the mayor was dropped by the Senate Ethics Panel.") == []
+
+
+def test_a_person_is_not_set_against_a_place_in_the_same_place() -> None:
+    assert kinds("The crowd cheered for Senator Warren on Friday.", "The crowd cheered for Texas on Friday.") == []
+
+
+def test_names_of_no_known_kind_conflict_between_the_same_words() -> None:
+    assert find_conflicts("Reports say Acme fired the whistleblower last week.",
+                          "Reports say Globex fired the whistleblower last week.") == [
+        {"kind": "entity", "query": "acme", "match": "globex"}]
+
+
+def test_a_possessive_names_its_place_and_ends_the_name() -> None:
+    flags = find_conflicts("Japan's lawmakers have banned abortion outright.",
+                           "A total abortion ban passed in Ireland's parliament.")
+    assert {"kind": "entity", "query": "japan", "match": "ireland"} in flags
+    flags = find_conflicts("Storm clouds gathered over Ohio! Pray for everyone there.",
+                           "A video shows storm clouds gathering over Florida.")
+    assert {"kind": "entity", "query": "ohio", "match": "florida"} in flags
+
+
+def test_a_name_misspelt_by_one_letter_is_one_name() -> None:
+    assert kinds("Hurricane Dorain is about to hit the coast of Florida.",
+                 "A video shows Hurricane Dorian approaching Florida.") == []
+    assert "entity" in kinds("The mayor of Mallinger resigned on Monday.", "The mayor of Mallorca resigned on Monday.")
+
+
+def test_a_year_is_anchored_on_either_side_of_it() -> None:
+    flags = find_conflicts("Trump proposed jailing flag burners in 2016, and Hillary proposed that ban in 2005.",
+                           "In 2002, Senator Hillary Clinton co-sponsored a bill to ban flag burning.")
+    assert {"kind": "date", "query": "2005", "match": "2002"} in flags
+
+
+def test_one_year_against_other_years_none_shared_is_a_date_conflict() -> None:
+    flags = find_conflicts("A cookie shop refused to serve Joe Biden in 2013. It closed in 2016.",
+                           "In 2012 a cookie shop turned away Joe Biden.")
+    assert flags == [{"kind": "date", "query": "2013", "match": "2012"}]
+    assert kinds("The cookie shop turned away Joe Biden in 2012 and closed in 2016.",
+                 "In 2012 a cookie shop turned away Joe Biden.") == []
+
+
+def test_a_name_known_only_from_the_byline_is_a_different_actor_after_the_same_title() -> None:
+    tweet = "The story that President Putin wanted to nuke hurricanes is fake. — Donald J. Trump (@realDonaldTrump) August 26, 2019"
+    flags = find_conflicts(tweet, "U.S. President Donald Trump asked his advisers about nuking hurricanes.")
+    assert {"kind": "entity", "query": "putin", "match": "donald trump"} in flags
+    # Without a title on each side the byline still names the author: no conflict.
+    assert kinds("The story that I wanted to nuke hurricanes is fake. — Donald J. Trump (@realDonaldTrump) August 26, 2019",
+                 "U.S. President Donald Trump asked his advisers about nuking hurricanes.") == []
