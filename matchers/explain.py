@@ -13,17 +13,24 @@ sides share next to the value ("killed 15 troops" / "killed 50 troops": "killed"
   after), or the one figure each side gives (within a factor of `SOLE_FIGURE_RATIO`);
   numbers within `NUMBER_TOLERANCE` of each other, or one inside a list or range the
   other side gives ("30, 40, sometimes 50"), are the same figure rounded;
-- "date": years (or months) in the same anchored place that the other side lacks, or
-  the one year each side gives; a year inside a name ("Refugee Act of 1980") is none;
+- "date": years (or months) anchored by a shared word on either side (a date moves
+  freely in its sentence) that the other side lacks, or the one year a side gives
+  when the other side gives none of its years; a year inside a name ("Refugee Act of
+  1980") is none;
 - "negation": a negated predicate ("does not cause", "didn't pay") that the other side
   states without negation ("causes", "paid"); a negation of something the other side
   does not say is not a conflict;
-- "entity": a different name in the same anchored place ("Obama signed" / "Trump
-  signed") or after the same office, neither name appearing on the other side; or a
-  person against a person, a place against a place of a comparable kind (see
-  `_name_type`), neither on the other side, wherever each sentence puts them. An
+- "entity": a different name after the same office ("President Obama" / "President
+  Trump"; a name the other side holds only in its byline counts as unnamed there), or
+  in the same anchored place when the two can be actors of one role: a person or a
+  place by its cues (see `_name_type`) against the same kind or a name of no known
+  kind, or two names of no known kind between the same words ("Obama signed" /
+  "Trump signed"), never an institution ("Walter Reed Hospital" / "Medical Center");
+  or a person against a person, a place against a place of a comparable kind,
+  wherever each sentence puts them. Neither name may appear on the other side. An
   acronym and the words it stands for ("SAA" / "Syrian Arab Army"), a country and its
-  people ("China" / "Chinese") are one name.
+  people ("China" / "Chinese"), a name and its misspelling ("Dorian" / "Dorain") are
+  one name; a name ends at a possessive or at a sentence's end.
 
 Words a tweet's signature or @handles put in (`Token.is_byline`) are never part of
 a conflict: who posted a claim is not what it claims.
