@@ -734,7 +734,7 @@ def _office_conflict(q: _Side, m: _Side, q_same: set[int], m_same: set[int]) -> 
     """Different names after the same title when one side's byline holds the other
     side's name: a byline names who posted, not whom the claim is about ("President
     Putin wanted ..." signed by Donald J. Trump / "President Donald Trump asked ...")."""
-    if not (q.has_byline or m.has_byline):
+    if not (q.has_byline or m.has_byline) or not all(any(t.norm in _TITLES for t in side.tokens) for side in (q, m)):
         return []
     m_titled = [(run, title) for run, title in _unknown_names(m, q, m_same, claim_only=True) if title]
     for q_run, q_title in _unknown_names(q, m, q_same, claim_only=True):
