@@ -25,7 +25,9 @@ claims) is shown too; its cross-validated row chooses the five transcript weight
 held-out transcripts.
 
 Throughput: median and p95 seconds to clean (`extract_article`) and split (`sentence_spans`)
-1 MB and 10 MB of article text, and with scoring (`split_claims`), against a naive regex
+1 MB and 10 MB of article text (`split.make_article`: real Snopes and PolitiFact claim
+sentences in a fixed order, none repeated within 1 MB; without the shared data, 15 synthetic
+sentences repeated, which the first line of the timings says), and with scoring (`split_claims`), against a naive regex
 split measured in the same run (ratio column); the last column is the median CPU time of the
 process (`time.process_time`) over as many further runs, less disturbed by other jobs.
 """
@@ -54,7 +56,7 @@ from checkworthiness import (  # noqa: E402
     random_order,
     signals_only,
 )
-from split import _NAIVE, clean_and_split, clean_and_split_only, make_article  # noqa: E402
+from split import _NAIVE, clean_and_split, clean_and_split_only, describe_article, make_article  # noqa: E402
 from timing import p95, timed  # noqa: E402
 
 from ingest import checkworthy  # noqa: E402
@@ -197,6 +199,7 @@ def report_checkworthiness(cross_validate: bool) -> None:
 
 
 def report_throughput(repeat: int, large: bool) -> None:
+    print(f"\nArticle text: {describe_article()}")
     inputs = [("1 MB article", make_article(1_000_000), repeat)]
     if large:
         inputs.append(("10 MB article", make_article(10_000_000), max(1, repeat // 2)))

@@ -4,8 +4,7 @@ Run from the project root:
     .venv/bin/python bench/split.py [--repeat N]
 
 Inputs: the sample article (../shared/seeds/sample-article.txt, skipped when absent), a 1 MB
-and a 10 MB article made by repeating varied sentences with abbreviations, numbers and
-lists, and a 200,000-character run without punctuation. For each it prints the median and
+and a 10 MB article (`make_article`), and a 200,000-character run without punctuation. For each it prints the median and
 p95 of `sentence_spans`, of the whole `split_claims` (splitting plus scoring), of cleaning plus
 splitting without and with scoring (`extract_article` + `sentence_spans` / `split_claims`), and of the baseline `re.split(r"(?<=[.!?])\\s+")`.
 """
@@ -13,6 +12,8 @@ splitting without and with scoring (`extract_article` + `sentence_spans` / `spli
 from __future__ import annotations
 
 import argparse
+import json
+import random
 import re
 import statistics
 import sys
@@ -26,6 +27,11 @@ from ingest.split import sentence_spans  # noqa: E402
 from timing import p95, timed  # noqa: E402
 
 SAMPLE = ROOT.parent / "shared" / "seeds" / "sample-article.txt"
+DATA = ROOT.parent / "shared" / "data"
+# Statements as fact-checking articles word them: the Snopes and PolitiFact claim collections of
+# CheckThat! 2022 task 2 (search corpora, not query splits), read in place, never copied.
+SNOPES = DATA / "clef2022-checkthat-2a-en" / "vclaims.jsonl"
+POLITIFACT = DATA / "clef2022-checkthat-2b-en" / "politifact-vclaims.jsonl"
 _NAIVE = re.compile(r"(?<=[.!?])\s+")
 
 _PARAGRAPHS = [
@@ -38,14 +44,51 @@ _PARAGRAPHS = [
 ]
 
 
+def article_sentences() -> list[str]:
+    """Real, varied sentences in a fixed shuffled order: each Snopes claim and its article's
+    subtitle, each PolitiFact claim; empty when the collections are absent."""
+    sentences: list[str] = []
+    for path, fields in ((SNOPES, ("vclaim", "subtitle")), (POLITIFACT, ("vclaim",))):
+        if not path.exists():
+            return []
+        with path.open(encoding="utf-8") as handle:
+            for line in handle:
+                row = json.loads(line)
+                for field in fields:
+                    text = " ".join((row.get(field) or "").split())
+                    if not text or text.startswith("Rumor:"):  # Snopes' old subtitles repeat the claim
+                        continue
+                    # Headline-like claims lack a full stop; without one two sentences would run together.
+                    sentences.append(text if text[-1] in ".!?\"”')" else text + ".")
+    random.Random(2022).shuffle(sentences)
+    return sentences
+
+
 def make_article(size: int) -> str:
-    parts, total, i = [], 0, 0
+    """`size` characters of article text: paragraphs of 2 to 6 real sentences
+    (`article_sentences`, each used once before any repeats; 1 MB holds about 8,000 of their
+    33,000), and every 20th paragraph one of `_PARAGRAPHS` (abbreviations, lists, other
+    scripts) for the splitter's hard cases. Without the shared data, `_PARAGRAPHS` repeated:
+    15 sentences, which flatters anything that caches by text."""
+    sentences = article_sentences()
+    rng = random.Random(7)
+    parts, total, used, i = [], 0, 0, 0
     while total < size:
-        paragraph = _PARAGRAPHS[i % len(_PARAGRAPHS)]
+        if sentences and i % 20 != 19:
+            count = rng.randint(2, 6)
+            paragraph = " ".join(sentences[(used + k) % len(sentences)] for k in range(count))
+            used += count
+        else:
+            paragraph = _PARAGRAPHS[i % len(_PARAGRAPHS)]
         parts.append(paragraph)
         total += len(paragraph) + 2
         i += 1
     return "\n\n".join(parts)[:size]
+
+
+def describe_article() -> str:
+    return ("real Snopes and PolitiFact claim sentences, varied" if article_sentences()
+            else "15 synthetic sentences repeated (the shared claim collections are absent)")
 
 
 def clean_and_split_only(text: str) -> None:
