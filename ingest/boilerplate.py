@@ -127,6 +127,15 @@ _ALWAYS = (
 
 
 _HAS_DIGIT = re.compile(r"\d")
+# The kinds whose patterns search the whole line (not only its start), each with words one of
+# which any match holds: an ASCII line holding none of them is skipped without the search,
+# which would otherwise cost more than all the other patterns together.
+_SEARCH_WORDS = {
+    "copyright": ("copyright", "(c)", "all rights reserved"),
+    "fair-use notice": ("fair use",),
+    "subscribe prompt": ("subscribe", "sign up", "register", "get ", "your email"),
+}
+_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 
 
 def boilerplate_kind(line: str) -> str | None:
@@ -134,7 +143,13 @@ def boilerplate_kind(line: str) -> str | None:
     stripped = line.strip()
     if not stripped:
         return None
+    # Case-insensitive patterns also match the four non-ASCII letters below to "i", "s" and "k";
+    # a line holding one of them is searched whatever its words.
+    lower = None if _FOLDS_TO_ASCII.search(stripped) else stripped.lower()
     for kind, pattern in _ALWAYS:
+        words = _SEARCH_WORDS.get(kind)
+        if words and lower is not None and not any(word in lower for word in words):
+            continue
         if pattern.search(stripped):
             # Long lines that merely mention a phrase ("... said in a disclaimer") stay,
             # except the legal blocks, which are long by nature.

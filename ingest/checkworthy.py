@@ -29,7 +29,7 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from ingest.model import load_model, tokens
+from ingest.model import load_model, lowered, lowered_tokens, tokens
 
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
@@ -220,76 +220,82 @@ _EMOJI = re.compile("[\u2190-\u21ff\u2300-\u23ff\u2600-\u27bf\u2b00-\u2bff\ufe0e
 _ENTITY = re.compile(r"&(?:amp|lt|gt|quot|#39);")
 _ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"', "&#39;": "'"}
 _SPACES = re.compile(r"\s{2,}")
+_TWEET_MARKS = re.compile("[#@&/]")
 
 
 def scoring_text(text: str) -> str:
     """`text` as it is scored: without a retweet signature ("RT @user:"), links, @handles, emoji,
     the run of hashtags that ends a post, and the "#" of a hashtag inside a sentence (its word
     stays: "#Measles outbreaks are rising" is a claim about measles)."""
-    if text.isascii() and not any(c in text for c in "#@&/"):
-        return text  # articles' sentences: nothing to strip, and this keeps scoring fast
+    # Each substitution runs only when the text holds what it removes (searching is the cheaper):
+    # most sentences of articles hold none of it.
+    if text.isascii() and not _TWEET_MARKS.search(text):
+        return text
     if text.lstrip().startswith("RT"):
         text = _RETWEET.sub("", text, count=1)
-    text = _LINK_OR_HANDLE.sub(" ", text)
-    if not text.isascii():
+    if "@" in text or "://" in text or "www." in text:
+        text = _LINK_OR_HANDLE.sub(" ", text)
+    if not text.isascii() and _EMOJI.search(text):
         text = _EMOJI.sub(" ", text)
     if "&" in text:
         text = _ENTITY.sub(lambda m: _ENTITIES[m.group()], text)
     if "#" in text:
         text = _HASH.sub("", _TRAILING_TAGS.sub("", text))
-    return _SPACES.sub(" ", text).strip()
+    return (_SPACES.sub(" ", text) if _SPACES.search(text) else text).strip()
 
 
 def signals(text: str) -> tuple[str, ...]:
     """The names of every signal present in `text`, positive ones first."""
-    lower = text.lower()
-    if "\u2019" in lower:
-        lower = lower.replace("\u2019", "'")
-    sequence = _WORD.findall(lower)
+    lower = lowered(text)
+    return _signals(text, lower, _WORD.findall(lower))
+
+
+def _signals(text: str, lower: str, sequence: list[str]) -> tuple[str, ...]:
+    """`signals(text)`, given `lowered(text)` and its words (`_WORD`), in order."""
     words = set(sequence)
-    disjoint = words.isdisjoint
+    get = _LIST_BITS.get
+    met = 0  # one bit per word list a word of the sentence is in
+    for word in words:
+        met |= get(word, 0)
     found: list[str] = []
-    if not disjoint(_QUANTITY_WORDS) or _NUMBER.search(text):
+    # A number or a currency sign is among `_QUANTITY_CHARS`: the plain search rules most sentences out.
+    if met & _QUANTITY_BIT or (_QUANTITY_CHARS.search(text) and _NUMBER.search(text)):
         found.append("quantity")
-    if not disjoint(_DATE_WORDS) or (
-        (not disjoint(_DATE_PHRASE_WORDS) or _DIGIT.search(lower)) and _DATE_PHRASES.search(lower)
-    ):
+    if met & _DATE_BIT or ((met & _DATE_PHRASE_BIT or _DIGIT.search(lower)) and _DATE_PHRASES.search(lower)):
         found.append("date")
     inflected = [w for w in words if len(w) > 4 and w.endswith(("ed", "es"))]
     if (
-        (inflected or not disjoint(_AUXILIARIES) or any(w[-1] == "s" for w in words))
+        (inflected or met & _AUXILIARY_BIT or any(w[-1] == "s" for w in words))
         and not _NOT_NAMES.issuperset(_NAMED.findall(text))
     ) or _named_first(text, sequence):
         found.append("named entity with action")
-    if not disjoint(_ATTRIBUTION_WORDS) or "according to" in lower:
+    if met & _ATTRIBUTION_BIT or "according to" in lower:
         found.append("attribution")
-    if not disjoint(_COMPARISON_WORDS) or ("est" in lower and any(
+    if met & _COMPARISON_BIT or ("est" in lower and any(
         len(w) > 4 and w.endswith("est") and w not in _NOT_SUPERLATIVE for w in words
     )):
         found.append("comparison")
-    if not disjoint(_CAUSATION_WORDS) or (not disjoint(_CAUSATION_PHRASE_WORDS) and _CAUSATION_PHRASES.search(lower)):
+    if met & _CAUSATION_BIT or (met & _CAUSATION_PHRASE_BIT and _CAUSATION_PHRASES.search(lower)):
         found.append("causation")
-    if not disjoint(_PREDICTION_WORDS) or (
-        not disjoint(_PREDICTION_PHRASE_WORDS) and _PREDICTION_PHRASES.search(lower)
-    ):
+    if met & _PREDICTION_BIT or (met & _PREDICTION_PHRASE_BIT and _PREDICTION_PHRASES.search(lower)):
         found.append("prediction")
-    if not disjoint(_LAW_WORDS):
+    if met & _LAW_BIT:
         found.append("law or rule")
-    if not disjoint(_PAST_WORDS) or any(w.endswith("ed") for w in inflected) or ("been" in words and _PAST_PHRASES.search(lower)):
+    if met & _PAST_BIT or any(w.endswith("ed") for w in inflected) or ("been" in words and _PAST_PHRASES.search(lower)):
         found.append("past event")
-    if not disjoint(_HARM_WORDS):
+    if met & _HARM_BIT:
         found.append("harm")
-    if not disjoint(_HEALTH_WORDS):
+    if met & _HEALTH_BIT:
         found.append("health")
-    if not disjoint(_CRIME_WORDS):
+    if met & _CRIME_BIT:
         found.append("crime")
-    if not disjoint(_MONEY_WORDS) or "$" in text or "\u00a3" in text or "\u20ac" in text:
+    if met & _MONEY_BIT or "$" in text or "\u00a3" in text or "\u20ac" in text:
         found.append("money")
-    if not disjoint(_SWEEPING_WORDS) or "no one" in lower:
+    if met & _SWEEPING_BIT or "no one" in lower:
         found.append("sweeping claim")
     if text.rstrip().endswith(_QUESTION_ENDS):
         found.append("question")
-    if not disjoint(_OPINION_WORDS) or (not disjoint(_OPINION_PHRASE_WORDS) and _OPINION_PHRASES.search(lower)):
+    if met & _OPINION_BIT or (met & _OPINION_PHRASE_BIT and _OPINION_PHRASES.search(lower)):
         found.append("opinion")
     if sequence and (sequence[0] in _IMPERATIVE_WORDS or lower.lstrip().startswith("do not ")):
         found.append("imperative")
@@ -299,6 +305,14 @@ def signals(text: str) -> tuple[str, ...]:
     if count < SHORT_WORDS and count + len(_QUANTITY_CHARS.findall(text)) < SHORT_WORDS:
         found.append("too short")
     return tuple(found)
+
+
+def _signal_words(lower: str, tokens: list[str]) -> list[str]:
+    """The words `_WORD` finds in `lower`, taken from its model `tokens` (the same words, with
+    numbers and signs between them) unless a link or @handle, one token there, holds some."""
+    if "@" in lower or "://" in lower or "www." in lower:
+        return _WORD.findall(lower)
+    return [token for token in tokens if token[0].isalpha()]
 
 
 def _named_first(text: str, sequence: list[str]) -> bool:
@@ -323,12 +337,16 @@ def score_sentence(text: str) -> Assessment:
     words to the signals; without it the signal weights alone decide.
     """
     clean = scoring_text(text)
-    found = signals(clean)
+    lower = lowered(clean)
     model = load_model()
     if model is not None:
-        logit, threshold = model.logit(clean, found), model.threshold
-        weights = [model.weights.get("s:" + name, 0.0) for name in found]
+        words = lowered_tokens(lower)
+        found = _signals(clean, lower, _signal_words(lower, words))
+        logit, threshold = model.logit(clean, found, words), model.threshold
+        weight = model.signal_weights.get
+        weights = [weight(name, 0.0) for name in found]
     else:
+        found = _signals(clean, lower, _WORD.findall(lower))
         logit, threshold = rule_logit(found), THRESHOLD
         weights = [WEIGHTS.get(name, 0.0) for name in found]
     score = _probability(logit)
@@ -362,8 +380,9 @@ def by_contribution(reasons: Sequence[str], changes: Sequence[float]) -> tuple[t
     """`reasons` and their log-odds `changes`, the largest change (either way) first; ties keep their order."""
     if len(reasons) < 2:
         return tuple(reasons), tuple(changes)
-    ranked = sorted(zip(reasons, changes), key=lambda pair: -abs(pair[1]))
-    return tuple(name for name, _ in ranked), tuple(change for _, change in ranked)
+    sizes = list(map(abs, changes))
+    order = sorted(range(len(sizes)), key=sizes.__getitem__, reverse=True)  # stable, as sorted is
+    return tuple(reasons[i] for i in order), tuple(changes[i] for i in order)
 
 
 def _probability(logit: float) -> float:
@@ -565,6 +584,25 @@ _SWEEPING = re.compile(
 _SWEEPING_WORDS = _words(
     "never always nobody everybody everyone all every biggest largest highest lowest worst best first ever record only most least"
 )
+
+# Each word of the lists the signals look for, with one bit per list holding it: one look-up per
+# word of a sentence tells every list the sentence meets (`_signals`).
+_WORD_LISTS = (
+    _QUANTITY_WORDS, _DATE_WORDS, _DATE_PHRASE_WORDS, _AUXILIARIES, _ATTRIBUTION_WORDS, _COMPARISON_WORDS,
+    _CAUSATION_WORDS, _CAUSATION_PHRASE_WORDS, _PREDICTION_WORDS, _PREDICTION_PHRASE_WORDS, _LAW_WORDS,
+    _PAST_WORDS, _HARM_WORDS, _HEALTH_WORDS, _CRIME_WORDS, _MONEY_WORDS, _SWEEPING_WORDS, _OPINION_WORDS,
+    _OPINION_PHRASE_WORDS,
+)
+(
+    _QUANTITY_BIT, _DATE_BIT, _DATE_PHRASE_BIT, _AUXILIARY_BIT, _ATTRIBUTION_BIT, _COMPARISON_BIT, _CAUSATION_BIT,
+    _CAUSATION_PHRASE_BIT, _PREDICTION_BIT, _PREDICTION_PHRASE_BIT, _LAW_BIT, _PAST_BIT, _HARM_BIT, _HEALTH_BIT,
+    _CRIME_BIT, _MONEY_BIT, _SWEEPING_BIT, _OPINION_BIT, _OPINION_PHRASE_BIT,
+) = (1 << bit for bit in range(len(_WORD_LISTS)))
+_LIST_BITS: dict[str, int] = {}
+for _bit, _list in enumerate(_WORD_LISTS):
+    for _word in _list:
+        _LIST_BITS[_word] = _LIST_BITS.get(_word, 0) | 1 << _bit
+del _bit, _list, _word
 
 
 def sweeping(text: str) -> bool:

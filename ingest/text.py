@@ -21,6 +21,9 @@ REPLACEMENT = "\ufffd"
 # separators are turned into "\n" first, so they never reach this pattern.
 _CONTROL = re.compile("[\x01-\x08\x0e-\x1f\x7f\x80-\x9f\ud800-\udfff]")
 _LINE_BREAKS = re.compile("\r\n?|[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+# Searching a character class is several times faster than substituting over text that holds
+# none (most of it): each substitution runs only when its search finds something.
+_LINE_BREAK_CHARS = re.compile("[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
 def neutralise_controls(text: str) -> str:
@@ -33,9 +36,11 @@ def neutralise_controls(text: str) -> str:
     """
     if not text:
         return ""
-    text = _LINE_BREAKS.sub("\n", text)
-    text = text.replace("\x00", "")
-    return _CONTROL.sub(REPLACEMENT, text)
+    if _LINE_BREAK_CHARS.search(text):
+        text = _LINE_BREAKS.sub("\n", text)
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    return _CONTROL.sub(REPLACEMENT, text) if _CONTROL.search(text) else text
 
 
 # Magic numbers of formats that are certainly not articles.

@@ -48,11 +48,19 @@ def _fold(token: str) -> str:
     return token
 
 
+def lowered(text: str) -> str:
+    """`text` lower-cased, with curly apostrophes made straight: the text words are read from."""
+    lower = text.lower()
+    return lower.replace("\u2019", "'") if "\u2019" in lower else lower
+
+
 def tokens(text: str) -> list[str]:
     """Lower-cased words; numbers folded to <year> or <num>, links to <url>, handles to <user>."""
-    lower = text.lower()
-    if "\u2019" in lower:
-        lower = lower.replace("\u2019", "'")
+    return lowered_tokens(lowered(text))
+
+
+def lowered_tokens(lower: str) -> list[str]:
+    """`tokens` of text already `lowered`."""
     return [token if token[0] in _PLAIN else _fold(token) for token in _TOKEN.findall(lower)]
 
 
@@ -100,31 +108,39 @@ class Model:
     # "sweeping claim" (once, for a line with an absolute or superlative word).
     transcript_weights: dict[str, float] = field(default_factory=dict)
     lexical_scale: float = LEXICAL_SCALE
+    # Each signal's weight by its name ("quantity"), as `checkworthy` lists the reasons.
+    signal_weights: dict[str, float] = field(init=False, repr=False, compare=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         # Word and word-pair weights keyed by the word and by the pair of words, so that
         # scoring looks them up without building a feature name per word.
-        words, pairs = {}, {}
+        words, pairs, signals = {}, {}, {}
         for name, weight in self.weights.items():
             if name.startswith("w:"):
                 words[name[2:]] = weight
             elif name.startswith("b:"):
                 first, _, second = name[2:].partition(" ")
                 pairs[first, second] = weight
+            elif name.startswith("s:"):
+                signals[name[2:]] = weight
         object.__setattr__(self, "_word_weights", words)
         object.__setattr__(self, "_pair_weights", pairs)
+        object.__setattr__(self, "signal_weights", signals)
 
-    def logit(self, text: str, signals: tuple[str, ...]) -> float:
-        """`bias` plus weight times value over `feature_values(text, signals)`, without building that list."""
-        words = tokens(text)
+    def logit(self, text: str, signals: tuple[str, ...], words: list[str] | None = None) -> float:
+        """`bias` plus weight times value over `feature_values(text, signals)`, without building that
+        list; `words` is `tokens(text)` when the caller has it already."""
+        if words is None:
+            words = tokens(text)
         distinct = set(words)
         pairs = set(zip(["<s>", *words], words))
         zeros = repeat(0.0)
         lexical = sum(map(self._word_weights.get, distinct, zeros)) + sum(map(self._pair_weights.get, pairs, zeros))
         total = self.bias + lexical * lexical_value(len(distinct) + len(pairs), self.lexical_scale)
-        get = self.weights.get
+        signal_weight = self.signal_weights.get
         for name in signals:
-            total += get("s:" + name, 0.0)
+            total += signal_weight(name, 0.0)
+        get = self.weights.get
         return total + get(_length_feature(len(words)), 0.0) + get(_capitals_feature(text), 0.0)
 
     def probability(self, text: str, signals: tuple[str, ...]) -> float:

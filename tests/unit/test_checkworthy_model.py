@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ingest import checkworthy
-from ingest.model import LEXICAL_SCALE, MODEL_PATH, feature_values, features, load_model
+from ingest.model import LEXICAL_SCALE, MODEL_PATH, feature_values, features, load_model, lowered, lowered_tokens
 
 
 def test_model_ships_inside_the_package_and_is_small():
@@ -74,3 +74,21 @@ def test_reported_event_rule_is_for_third_person_reports_only():
                  "@Reuters said troops killed 15 fighters in Tell Salmo."]:
         score, reasons = checkworthy.apply_reported_event_rule(0.1, found, 0.3, text)
         assert score == 0.1 and "reported event" not in reasons, text
+
+
+@pytest.mark.parametrize("text", [
+    "Unemployment fell to 3.5% in 2019, officials said.",
+    "It\u2019s the 2nd time abc123def rock'n'roll won 4-3 at 9:30, 1,200.50 $5 \u20ac6?!",
+    "@WHO says www.who.int and https://x.y/z show e-mail@host.org counts",
+    "HTTPS://EXAMPLE.COM/A was cited",
+    "",
+])
+def test_scoring_reads_the_same_words_from_the_model_tokens_as_the_signals_do(text: str):
+    lower = lowered(text)
+    assert checkworthy._signal_words(lower, lowered_tokens(lower)) == checkworthy._WORD.findall(lower)
+    model = load_model()
+    assessment = checkworthy.score_sentence(text)
+    clean = checkworthy.scoring_text(text)
+    found = checkworthy.signals(clean)
+    score = checkworthy.apply_rules(model.probability(clean, found), found, model.threshold, clean)[0]
+    assert assessment.score == round(score, 4)

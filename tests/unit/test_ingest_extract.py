@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import ingest
-from ingest import IngestError, extract_article
+from ingest import IngestError, boilerplate, extract_article
 from tests.conftest import FIXTURES
 
 INGEST_FIXTURES = FIXTURES / "ingest"
@@ -94,3 +94,22 @@ def test_deeply_nested_html_finishes():
         assert "deep.html" in str(exc)
     else:
         assert "voted 5 to 2" in article.text
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("Sign up for our free newsletter \u2013 it\u2019s the best way to follow the story", "subscribe prompt"),
+        ("Get our daily newsletter", "subscribe prompt"),
+        ("Readers who subscribe to the paper were asked whether prices rose.", None),
+        ("Copyright \u00a9 2024 Example News. All rights reserved.", "copyright"),
+        ("The author said the copyright had lapsed \u201cyears ago\u201d.", None),
+        ("This material is fair use under copyright law.", "fair-use notice"),
+        # Case-insensitive matching reads these non-ASCII letters as "i", "s" and "k".
+        ("COPYR\u0130GHT 2024 EXAMPLE NEWS", "copyright"),
+        ("\u017fubscribe to our newsletter", "subscribe prompt"),
+        ("The \u212aing\u2019s Press. All r\u0131ghts reserved.", "copyright"),
+    ],
+)
+def test_boilerplate_found_anywhere_in_a_line_whatever_its_letters(line: str, kind: str | None):
+    assert boilerplate.boilerplate_kind(line) == kind

@@ -78,3 +78,11 @@ def test_text_full_of_terminal_escapes_is_still_text():
     assert "the mayor said 300 trees" in text and "\x07" not in text
     assert "“quoted” café".encode("cp1252").decode("cp1252") in decode_bytes(
         ("“quoted” café. " * 100).encode("cp1252"), "legacy.txt")
+
+
+def test_text_holding_one_control_or_line_break_among_plain_text_is_still_neutralised():
+    plain = "Prices rose “sharply” in 2022. " * 50
+    assert neutralise_controls(plain) == plain  # nothing to replace: returned as it is
+    assert neutralise_controls(plain + "\x90" + plain) == plain + "\ufffd" + plain
+    assert neutralise_controls(plain + "\u2028" + plain) == plain + "\n" + plain
+    assert neutralise_controls(plain + "\r\n\x1b[2J") == plain + "\n\ufffd[2J"
