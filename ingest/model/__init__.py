@@ -61,9 +61,13 @@ def tokens(text: str) -> list[str]:
 
 def lowered_tokens(lower: str) -> list[str]:
     """`tokens` of text already `lowered`."""
-    return [token if token[0] in _PLAIN else _fold(token) for token in _TOKEN.findall(lower)]
+    found = _TOKEN.findall(lower)
+    if "@" not in lower and "://" not in lower and "www." not in lower and not _DIGIT.search(lower):
+        return found  # words and signs only: nothing to fold
+    return [token if token[0] in _PLAIN else _fold(token) for token in found]
 
 
+_DIGIT = re.compile(r"\d")
 _PLAIN = frozenset("abcdefghijklmnopqrstuvwxyz%$€£?!") - {"h", "w"}
 
 
