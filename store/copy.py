@@ -3,9 +3,9 @@ PostgreSQL either way, then verified.
 
 Every table's rows go across with their ids, in one transaction on the target, so the
 target holds the whole store or nothing of it; derived data is not copied but made by
-the target (its full-text index or generated search columns). Afterwards the target's
-row counts must equal the source's and `doctor` must find nothing wrong, or the copy is
-reported as failed.
+the target (its full-text index, or its generated search columns and term counts).
+Afterwards the target's row counts must equal the source's and `doctor` must find
+nothing wrong, or the copy is reported as failed.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from store.connection import VERSION_TABLE
 from store.db import Store
 from store.engine import SQLITE, is_database_url, location_name
 from store.errors import StoreError
+from store.pgsearch import TERM_COUNT_TABLES
 from store.search import index_new_references
 
 # Tables in an order that puts every row after the rows it points at; tables added later
@@ -27,8 +28,9 @@ TABLE_ORDER = (
     "feeds", "articles", "claims", "reference_claims", "feed_entries", "verdicts",
     "verdict_history", "claim_matches", "evidence", "new_evidence", "reference_embeddings",
 )
-# Bookkeeping rather than data: each store has its own.
-NOT_COPIED = {VERSION_TABLE, "fts_deferred"}
+# Bookkeeping and derived data: each store has its own (a PostgreSQL target's triggers
+# count the terms of the rows copied in).
+NOT_COPIED = {VERSION_TABLE, "fts_deferred", *TERM_COUNT_TABLES.values()}
 BATCH_ROWS = 5_000
 
 ProgressCallback = Callable[[str, int], None]

@@ -20,7 +20,7 @@ if TYPE_CHECKING:  # imported by `store.connection.migration_database` when a mi
     import sqlite_utils
 
 from store.engine import SQLITE, engine_of
-from store.pgsearch import add_search_column, create_text_search_configuration
+from store.pgsearch import add_search_column, create_term_counts, create_text_search_configuration
 
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
 
@@ -394,6 +394,16 @@ def _hex_key_bytes(key: str | bytes) -> bytes:
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).digest()[:16]
 
 
+def _v11_term_document_counts(db: sqlite_utils.Database) -> None:
+    """On PostgreSQL, how many reference claims hold each lexeme, in a table that
+    triggers keep exact with every write (`store.pgsearch.create_term_counts`): matching
+    reads a term's document count with one index lookup instead of gathering its rows
+    from the GIN index. SQLite's FTS5 index counts a term by reading its posting list,
+    which is cheap there; it has nothing to add."""
+    if engine_of(db) != SQLITE:
+        create_term_counts(db, "reference_claims")
+
+
 # Index i holds the migration to version i + 1. Append only; never edit a released one.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial,
@@ -406,6 +416,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v8_reference_embeddings,
     _v9_team_desk,
     _v10_binary_reference_keys,
+    _v11_term_document_counts,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

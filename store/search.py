@@ -3,8 +3,8 @@
 - `search_by_terms(store, terms, limit)`: the stored claims sharing the most informative
   of `terms`, searched per kind (reference claims, other articles' claims) and fused.
 - `search_fts(store, fts_query, limit)`: the same for a ready FTS5 expression.
-- `term_document_counts(store, terms)`: how many stored claims hold each term, counted
-  up to `COUNT_CAP` and cached until the table grows.
+- `term_document_counts(store, terms)`: how many stored claims hold each term, up to
+  `COUNT_CAP`.
 - `index_new_references(conn, bulk)`: defers the full-text indexing of a large batch of
   reference claims to one statement after the insert.
 - `search_desk(store, text)`: what the desk's `/` search lists, as the checker types:
@@ -59,12 +59,6 @@ BULK_HASH_BYTES = 32 * 1024 * 1024
 FTS5_DEFAULT_HASH_BYTES = 1024 * 1024
 # Counting stops here: beyond it a term is common, and its exact count does not matter.
 COUNT_CAP = 5_001
-# On PostgreSQL, a term the table's statistics (ANALYZE's sample) put in at least this
-# many times the counting cap takes their estimate instead of being counted: the margin
-# covers the sample's error (about a tenth there at a million claims), so the term would
-# have been counted to the cap all the same. Estimating terms from 1,000 rows up was
-# faster but found fewer sources (bench/NOTES.md).
-ESTIMATED_ABOVE_CAP = 1.2
 # Exact BM25 ranks a query by its rarest terms whose postings together stay under this
 # budget, when they are all its terms or at least `EXACT_MIN_TERMS` of them.
 POSTINGS_BUDGET = 6_000
@@ -159,9 +153,8 @@ _FTS_TABLES = {"reference": "reference_claims_fts", "claim": "claims_fts"}
 
 
 class _CountCache:
-    """Counts per full-text table, each kept until its own content table grows: an
-    article's new claims leave the reference claims' counts (most of a search's) as
-    they are."""
+    """Counts per full-text table, each kept until its own table changes: an article's
+    new claims leave the reference claims' counts (most of a search's) as they are."""
 
     def __init__(self) -> None:
         self.stamps: dict[str, object] = {}
@@ -172,31 +165,42 @@ _caches: "weakref.WeakKeyDictionary[Store, _CountCache]" = weakref.WeakKeyDictio
 _CONTENT_TABLES = {"reference": "reference_claims", "claim": "claims"}
 
 
-def _table_stamp(conn, kind: str) -> object:
-    # The highest id moves whenever claims are added; reading it is one index seek.
-    return conn.execute(f"SELECT max(id) FROM {_CONTENT_TABLES[kind]}").fetchone()[0]
+def _table_stamp(store: "Store", kind: str) -> object:
+    """What changes whenever a kind's claims do. The highest id moves when claims are
+    added; on SQLite, FTS5's averages record (row and token totals, record 1 of the
+    index's data table) changes with every insert and delete too. One seek each."""
+    table = _CONTENT_TABLES[kind]
+    if store.engine != SQLITE:
+        return store.db.conn.execute(f"SELECT max(id) FROM {table}").fetchone()[0]
+    return store.db.conn.execute(
+        f"SELECT (SELECT max(id) FROM {table}), (SELECT block FROM {_FTS_TABLES[kind]}_data WHERE id = 1)"
+    ).fetchone()
 
 
 def term_document_counts(
     store: "Store", terms: Sequence[str], *, kind: str = "reference", cap: int = COUNT_CAP
 ) -> dict[str, int]:
     """How many stored claims of `kind` ("reference" or "claim") hold each term (as the
-    index stems it), counted up to `cap`. Cached per store and kind until that kind's
-    table grows."""
+    index stems it), up to `cap`. On PostgreSQL, reference claims' counts are read from
+    the term counts the store keeps (`store.pgsearch.document_counts`), one query for
+    all the terms; other counts are cached per store and kind until that kind's claims
+    change."""
     table = _FTS_TABLES[kind]
     with store.lock:
+        if store.engine != SQLITE and pgsearch.keeps_term_counts(kind):
+            counts = pgsearch.document_counts(store, kind, terms, cap)
+            return {term: min(counts[term], cap) for term in terms}
         conn = store.db.conn
         cache = _caches.get(store)
         if cache is None:
             cache = _caches[store] = _CountCache()
-        stamp = _table_stamp(conn, kind)
+        stamp = _table_stamp(store, kind)
         if kind not in cache.stamps or stamp != cache.stamps[kind]:
             cache.stamps[kind], cache.counts[kind] = stamp, {}
         cached = cache.counts[kind]
         counts = {}
         if store.engine != SQLITE:
-            _count_on_postgresql(store, kind, [t for t in dict.fromkeys(terms) if t not in cached],
-                                 cap, cached)
+            cached.update(pgsearch.document_counts(store, kind, [t for t in terms if t not in cached], cap))
         for term in terms:
             if term not in cached:
                 try:
@@ -209,23 +213,6 @@ def term_document_counts(
                     cached[term] = 0
             counts[term] = min(cached[term], cap)
         return counts
-
-
-def _count_on_postgresql(
-    store: "Store", kind: str, terms: Sequence[str], cap: int, counts: dict[str, int]
-) -> None:
-    """Counts `terms` into `counts`: a term the table's statistics put well above `cap`
-    takes their estimate, the others are counted up to `cap`. A GIN index answers a
-    count only through a bitmap of every row holding the term, built before the count's
-    limit applies, so a common term costs hundreds of ms at a million claims; the
-    statistics are read in one query. A store without statistics (never analysed) or
-    not much larger than `cap` counts every term."""
-    estimates = pgsearch.estimated_counts(store, kind, terms)
-    for term in terms:
-        if estimates.get(term, 0.0) >= cap * ESTIMATED_ABOVE_CAP:
-            counts[term] = round(estimates[term])
-        else:
-            counts[term] = pgsearch.count_term(store, kind, term, cap)
 
 
 # -- retrieval ------------------------------------------------------------------------

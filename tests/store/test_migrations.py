@@ -13,7 +13,7 @@ import pytest
 
 import store.connection as store_connection
 import store.references as store_references
-from store import Store, StoreError, open_store
+from store import Store, StoreError, open_store, search
 from store.models import ReferenceDraft
 from store.schema import MIGRATIONS, SCHEMA_VERSION
 from tests.conftest import FIXTURES
@@ -270,3 +270,30 @@ def test_hex_reference_keys_become_binary_and_still_find_duplicates(
         s.close()
     if isinstance(store_location, Path):
         assert store_location.with_name(f"{store_location.name}.v9.bak").exists()
+
+
+def test_a_version_10_store_gets_term_counts_of_the_claims_it_holds(
+    store_location: str | Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_connection, "MIGRATIONS", MIGRATIONS[:10])
+    monkeypatch.setattr(store_connection, "SCHEMA_VERSION", 10)
+    old = Store(store_location)
+    old.add_reference_claims(ReferenceDraft(f"Ferries run late in town{i}") for i in range(30))
+    old.add_reference_claims([ReferenceDraft("The ferry is on time", title="Ferries")])
+    old.close()
+    monkeypatch.undo()
+
+    s = Store(store_location)
+    try:
+        assert s.schema_version == SCHEMA_VERSION
+        assert search.term_document_counts(s, ["ferries", "town7", "time", "absent"]) == {
+            "ferries": 31, "town7": 1, "time": 1, "absent": 0}
+        s.add_reference_claims([ReferenceDraft("Ferries are on time")])
+        assert search.term_document_counts(s, ["ferries", "time"]) == {"ferries": 32, "time": 2}
+        if s.engine != "sqlite":
+            assert s.query("SELECT documents FROM reference_claims_term_counts WHERE lexeme = 'ferri'"
+                           ) == [{"documents": 32}]
+    finally:
+        s.close()
+    if isinstance(store_location, Path):
+        assert store_location.with_name(f"{store_location.name}.v10.bak").exists()

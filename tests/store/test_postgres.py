@@ -215,58 +215,56 @@ def test_copy_refuses_a_target_that_holds_data_and_changes_nothing(
     assert "There is no store at" in capsys.readouterr().err
 
 
-def test_a_common_terms_count_comes_from_the_tables_statistics(
-    postgres_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # 12,000 claims: "ferries" in two of three (8,000, well above the counting cap), one
-    # word per claim otherwise. The import's VACUUM (ANALYZE) gathers the statistics.
+RECOUNT = """SELECT lexeme, count(*) AS documents
+             FROM reference_claims, unnest(tsvector_to_array(search)) AS lexeme
+             GROUP BY lexeme ORDER BY lexeme"""
+
+
+def _kept_counts_equal_a_recount(store: Store) -> bool:
+    kept = store.query("SELECT lexeme, documents FROM reference_claims_term_counts ORDER BY lexeme")
+    return kept == store.query(RECOUNT)
+
+
+def test_the_kept_term_counts_equal_a_recount_after_every_kind_of_write(postgres_url: str) -> None:
     store = Store(postgres_url)
     try:
         store.add_reference_claims(
-            ReferenceDraft(f"{'Ferries' if i % 3 else 'Buses'} run late in town{i} today")
-            for i in range(12_000)
+            ReferenceDraft(f"{'Ferries' if i % 3 else 'Buses'} run late in town{i % 50} today",
+                           title="Transport" if i % 7 == 0 else "")
+            for i in range(2_000)
         )
-        counted: list[str] = []
-        real_count = search.pgsearch.count_term
-
-        def counting(store_, kind, term, cap):
-            counted.append(term)
-            return real_count(store_, kind, term, cap)
-
-        monkeypatch.setattr(search.pgsearch, "count_term", counting)
-        counts = search.term_document_counts(store, ["ferry", "town7", "absent"], cap=5_001)
-        # The common term is estimated from ANALYZE's sample (here the whole table), the
-        # rare and the absent ones are counted; above the cap, as an exact count would be.
-        assert counted == ["town7", "absent"]
-        assert counts == {"ferry": 5_001, "town7": 1, "absent": 0}
-        estimate = search.pgsearch.estimated_counts(store, "reference", ["ferries"])["ferries"]
-        exact = real_count(store, "reference", "ferries", 1_000_000)
-        assert exact == 8_000
-        assert abs(estimate - exact) <= 0.05 * exact
+        assert len(store.query(RECOUNT)) > 50
+        assert _kept_counts_equal_a_recount(store)
+        # Written by hand, as another program might: row by row, edits, deletes, COPY.
+        with store.write() as conn:
+            conn.execute("INSERT INTO reference_claims (text, content_key, added_at) VALUES (?, ?, ?)",
+                         ["Trams run early", b"t" * 16, "2026-01-01"])
+            conn.execute("UPDATE reference_claims SET title = 'Ferries' WHERE id % 9 = 0")
+            conn.execute("DELETE FROM reference_claims WHERE text LIKE 'Buses%' AND id % 2 = 0")
+            with conn.raw.cursor().copy(
+                "COPY reference_claims (text, content_key, added_at) FROM STDIN"
+            ) as copy:
+                copy.write_row(["Trams run late", b"u" * 16, "2026-01-01"])
+        assert _kept_counts_equal_a_recount(store)
+        assert store.query("SELECT documents FROM reference_claims_term_counts WHERE lexeme = 'tram'"
+                           ) == [{"documents": 2}]
+        with store.write() as conn:
+            conn.execute("TRUNCATE reference_claims CASCADE")
+        assert store.query("SELECT count(*) AS n FROM reference_claims_term_counts") == [{"n": 0}]
     finally:
         store.close()
 
 
-def test_terms_not_well_above_the_cap_are_counted_exactly(
-    postgres_url: str, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    store = Store(postgres_url)
+def test_a_store_copied_into_postgresql_has_its_term_counts(postgres_url: str, tmp_path: Path) -> None:
+    source = Store(tmp_path / "source.db")
+    source.add_reference_claims(ReferenceDraft(f"Ferries run late in town{i}") for i in range(600))
+    source.close()
+    assert main(["copy", str(tmp_path / "source.db"), postgres_url]) == 0
+    target = Store(postgres_url)
     try:
-        store.add_reference_claims([ReferenceDraft(f"Ferries run late in town{i}") for i in range(20)])
-        store.query("ANALYZE reference_claims")
-        counted: list[str] = []
-        real_count = search.pgsearch.count_term
-
-        def counting(store_, kind, term, cap):
-            counted.append(term)
-            return real_count(store_, kind, term, cap)
-
-        monkeypatch.setattr(search.pgsearch, "count_term", counting)
-        # The statistics list "ferries" in all 20 rows, too close to a cap of 18 for an
-        # estimate to say the count reaches it: counted.
-        assert search.term_document_counts(store, ["ferry", "town3"], cap=18) == {"ferry": 18, "town3": 1}
-        assert counted == ["ferry", "town3"]
-        assert search.term_document_counts(store, ["run"], cap=10) == {"run": 10}
-        assert counted == ["ferry", "town3"]  # 20 rows: twice the cap, from the statistics
+        assert _kept_counts_equal_a_recount(target)
+        assert search.term_document_counts(target, ["ferries", "town7"]) == {"ferries": 600, "town7": 1}
     finally:
-        store.close()
+        target.close()
+    # Back to SQLite: the counts are the PostgreSQL store's own, not a table to copy.
+    assert main(["copy", postgres_url, str(tmp_path / "back.db")]) == 0

@@ -1,0 +1,86 @@
+"""Term document counts, which choose the terms a search reads, stay exact through every
+write of reference claims, on both engines: a bulk import, a small add, an edit, a
+delete, and a write that is rolled back.
+
+Words are made-up tokens ("w3x") that neither engine's stemmer changes, so the expected
+counts come from the rows the test wrote, counted here."""
+
+from __future__ import annotations
+
+import pytest
+
+from store import Store, search
+from store.models import ReferenceDraft
+
+WORDS = [f"w{n}x" for n in range(30)]
+
+
+def _draft(i: int) -> ReferenceDraft:
+    # Row i holds a few words in its text, and sometimes one (maybe the same) in its title.
+    text = f"Claim {i}: {WORDS[i % 7]} and {WORDS[7 + i % 11]} said {WORDS[7 + i % 11]}"
+    title = WORDS[(i * 3) % 30] if i % 4 == 0 else ""
+    return ReferenceDraft(text=text, title=title, source="test", url=f"test:{i}")
+
+
+def _expected(rows: dict[int, tuple[str, str]]) -> dict[str, int]:
+    counts = dict.fromkeys(WORDS, 0)
+    for text, title in rows.values():
+        for word in set(f"{text} {title}".replace(":", " ").split()) & set(WORDS):
+            counts[word] += 1
+    return counts
+
+
+def _stored(store: Store) -> dict[int, tuple[str, str]]:
+    return {row["id"]: (row["text"], row["title"])
+            for row in store.query("SELECT id, text, title FROM reference_claims")}
+
+
+def _counts(store: Store) -> dict[str, int]:
+    return search.term_document_counts(store, WORDS, cap=1_000_000)
+
+
+def test_counts_stay_exact_through_import_add_edit_delete_and_rollback(store: Store) -> None:
+    assert _counts(store) == dict.fromkeys(WORDS, 0)
+    assert store.add_reference_claims(_draft(i) for i in range(600)) == (600, 0)  # the bulk path
+    rows = _stored(store)
+    assert _counts(store) == _expected(rows)
+    assert store.add_reference_claims([_draft(i) for i in range(595, 610)]) == (10, 5)
+    rows = _stored(store)
+    assert len(rows) == 610 and _counts(store) == _expected(rows)
+
+    with store.write() as conn:
+        conn.execute("UPDATE reference_claims SET text = ?, title = ? WHERE id = 3",
+                     [f"Edited: {WORDS[29]} only", WORDS[29]])
+        conn.execute("DELETE FROM reference_claims WHERE id % 5 = 0")
+    rows = _stored(store)
+    assert len(rows) == 610 - 122 and rows[3] == (f"Edited: {WORDS[29]} only", WORDS[29])
+    expected = _expected(rows)
+    assert _counts(store) == expected
+
+    class Abandoned(Exception):
+        pass
+
+    with pytest.raises(Abandoned):
+        with store.write() as conn:
+            conn.execute("DELETE FROM reference_claims WHERE id < 100")
+            conn.execute(
+                "INSERT INTO reference_claims (text, content_key, added_at) VALUES (?, ?, ?)",
+                [f"{WORDS[0]} {WORDS[1]}", b"k" * 16, "2026-01-01T00:00:00+00:00"],
+            )
+            raise Abandoned
+    assert _counts(store) == expected
+
+    with store.write() as conn:
+        conn.execute("DELETE FROM reference_claims")
+    assert _counts(store) == dict.fromkeys(WORDS, 0)
+
+
+def test_counts_answer_a_term_as_the_index_stems_it(store: Store) -> None:
+    store.add_reference_claims([
+        ReferenceDraft("Ferries run late in al-Duhur"),
+        ReferenceDraft("The ferry ran late", title="Running ferries"),
+        ReferenceDraft("Buses are on time"),
+    ])
+    counts = search.term_document_counts(store, ["ferries", "al-Duhur", "late", "absent", "..."])
+    assert counts == {"ferries": 2, "al-Duhur": 1, "late": 2, "absent": 0, "...": 0}
+    assert search.term_document_counts(store, ["late", "ferries"], cap=1) == {"late": 1, "ferries": 1}
