@@ -10,6 +10,7 @@ Run from the project root:
     .venv/bin/python bench/matching.py --suggest --train-only   # the same-claim threshold's choice on train (dev unread)
     .venv/bin/python bench/matching.py --speed --sizes 1000000   # speed at chosen sizes only
     .venv/bin/python bench/matching.py --engine postgresql       # SQLite vs PostgreSQL, same run (about 2 minutes)
+    .venv/bin/python bench/matching.py --engine postgresql --train-only   # the same, train only
     .venv/bin/python bench/matching.py --engine postgresql --speed --sizes 1000000   # speed on both engines
 
 Quality: the 10,375 verified claims (with their titles) go into a temporary store; each
@@ -801,7 +802,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--suggest", action="store_true",
                         help="only same claim, default output and suggestion agreement")
     parser.add_argument("--train-only", action="store_true",
-                        help="with --suggest: the train figures only (dev is not read)")
+                        help="with --suggest or --engine: the train figures only (dev is not read)")
     parser.add_argument("--speaker", action="store_true",
                         help="fit the speaker and date bonuses on 2022 2B train (5-fold cross-validations)")
     parser.add_argument("--queries", type=int, default=200, help="speed queries per size")
@@ -820,7 +821,7 @@ def main(argv: list[str] | None = None) -> int:
             engine_speed(args.engine, args.sizes or [10_000, 100_000], args.queries)
             return 0
         if args.engine:
-            engine_parity(args.engine)
+            engine_parity(args.engine, ("train",) if args.train_only else ("train", "dev"))
             return 0
         if args.suggest:
             same_claim_report(train_only=args.train_only)

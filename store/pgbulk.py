@@ -57,12 +57,12 @@ def copy_reference_rows(conn: PostgresConnection, batches: Iterable[Sequence[tup
 
 
 def tidy_after_copy(store: StoreConnection) -> None:
-    """After a large import has committed: VACUUM marks the new pages all-visible, so
-    counting a term's documents (`store.search.term_document_counts`) reads the index
-    alone instead of every matching row (53 -> 0.9 ms a term at 100,000 claims), and
-    ANALYZE gives the planner the table's new size and the common terms' document
-    counts (`store.search._count_on_postgresql`). Autovacuum would get there too, but
-    minutes later. Skipped inside a longer transaction (VACUUM cannot run in one)."""
+    """After a large import has committed: VACUUM marks the new pages all-visible and
+    sets their rows' commit hints once, so the first searches do not, and counting a
+    phrase's documents (`store.pgsearch.count_term`) reads the index alone instead of
+    every matching row (53 -> 0.9 ms a term at 100,000 claims); ANALYZE gives the
+    planner the table's new size. Autovacuum would get there too, but minutes later.
+    Skipped inside a longer transaction (VACUUM cannot run in one)."""
     with store.lock:
         if not (store.db.conn.in_transaction or store._writing):
             store.query("VACUUM (ANALYZE) reference_claims")
