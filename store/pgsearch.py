@@ -75,24 +75,39 @@ def add_search_column(db, table: str, columns: Sequence[str]) -> None:
 TERM_COUNT_TABLES = {"reference_claims": "reference_claims_term_counts"}
 
 
+# A lexeme held by at most this many rows keeps their ids beside its count: the rare
+# terms whose rows a search gathers (those under `store.search.COUNT_CAP`) are read
+# from there rather than from the GIN index, which finds a row's id only by visiting
+# the row itself (one heap page per row: most of a search's time at a million claims).
+IDS_KEPT_UP_TO = 5_000
+# A stored lexeme as the tsquery of that lexeme alone: quoted, its backslashes and
+# quotes escaped (chr(39) is a quote, chr(92) a backslash).
+LEXEME_QUERY = ("(chr(39) || replace(replace(locked.lexeme, chr(92), chr(92) || chr(92)), "
+                "chr(39), chr(39) || chr(39)) || chr(39))::tsquery")
+
+
 def create_term_counts(db, table: str) -> None:
-    """(Re)create the table of how many rows of `table` hold each lexeme of `search`,
-    filled from the rows there, and the statement triggers that keep it exact in the
-    same transaction as every insert, delete, update, COPY or TRUNCATE of `table`: a
-    term's document count is then one index lookup. A GIN index can only count a
-    term's rows by building the bitmap of all of them (15-70 ms for a term in a few
-    thousand rows at a million claims). Lexemes are upserted in sorted order, so two
+    """(Re)create the table of how many rows of `table` hold each lexeme of `search`
+    (and, for a lexeme in at most `IDS_KEPT_UP_TO` rows, their ids), filled from the
+    rows there, and the statement triggers that keep it exact in the same transaction
+    as every insert, delete, update, COPY or TRUNCATE of `table`: a term's document
+    count, and a rare term's rows, are then one index lookup. A GIN index can only
+    count a term's rows by building the bitmap of all of them (15-70 ms for a term in a
+    few thousand rows at a million claims). Lexemes are written in sorted order, so two
     writers never wait on each other's rows in opposite orders."""
     counts = TERM_COUNT_TABLES[table]
     function = f"{counts}_kept"
     lexemes = "unnest(tsvector_to_array(changed.search))"
+    kept_ids = f"CASE WHEN count(*) <= {IDS_KEPT_UP_TO} THEN array_agg(changed.id) END"
     db.execute_raw(f"DROP TABLE IF EXISTS {counts}")
     db.execute_raw(
-        f'CREATE TABLE {counts} (lexeme text COLLATE "C" PRIMARY KEY, documents bigint NOT NULL)'
+        f"""CREATE TABLE {counts} (lexeme text COLLATE "C" PRIMARY KEY,
+                                   documents bigint NOT NULL, ids bigint[])"""
     )
     # The aggregate of a large import holds a few hundred thousand lexemes: in memory
     # rather than spilled to disk. The tables are found in the store's own schema
-    # whatever the writer's search path.
+    # whatever the writer's search path. A lexeme whose rows fall back under the limit
+    # (a delete) has its ids gathered again from the table, through the GIN index.
     db.execute_raw(
         f"""CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql
             SET work_mem = '64MB' SET search_path FROM CURRENT AS $$
@@ -102,23 +117,38 @@ def create_term_counts(db, table: str) -> None:
                     RETURN NULL;
                 END IF;
                 IF TG_OP IN ('INSERT', 'UPDATE') THEN
-                    INSERT INTO {counts} AS kept (lexeme, documents)
-                    SELECT lexeme, count(*) FROM new_rows AS changed, {lexemes} AS lexeme
+                    INSERT INTO {counts} AS kept (lexeme, documents, ids)
+                    SELECT lexeme, count(*), {kept_ids}
+                    FROM new_rows AS changed, {lexemes} AS lexeme
                     GROUP BY lexeme ORDER BY lexeme
-                    ON CONFLICT (lexeme) DO UPDATE SET documents = kept.documents + excluded.documents;
+                    ON CONFLICT (lexeme) DO UPDATE SET
+                        documents = kept.documents + excluded.documents,
+                        ids = CASE WHEN kept.documents + excluded.documents <= {IDS_KEPT_UP_TO}
+                                   THEN kept.ids || excluded.ids END;
                 END IF;
                 IF TG_OP IN ('DELETE', 'UPDATE') THEN
                     WITH gone AS (
-                        SELECT lexeme, count(*) AS documents
+                        SELECT lexeme, count(*) AS documents, array_agg(changed.id) AS ids
                         FROM old_rows AS changed, {lexemes} AS lexeme GROUP BY lexeme),
                     locked AS (
-                        SELECT kept.lexeme, kept.documents - gone.documents AS documents
+                        SELECT kept.lexeme, kept.documents - gone.documents AS documents,
+                               kept.ids AS ids_were, gone.ids AS ids_gone
                         FROM {counts} AS kept JOIN gone USING (lexeme)
                         ORDER BY kept.lexeme FOR UPDATE OF kept),
                     emptied AS (
                         DELETE FROM {counts} AS kept USING locked
                         WHERE kept.lexeme = locked.lexeme AND locked.documents <= 0)
-                    UPDATE {counts} AS kept SET documents = locked.documents FROM locked
+                    UPDATE {counts} AS kept SET
+                        documents = locked.documents,
+                        ids = CASE
+                            WHEN locked.documents > {IDS_KEPT_UP_TO} THEN NULL
+                            WHEN locked.ids_were IS NOT NULL THEN ARRAY(
+                                SELECT unnest(locked.ids_were) EXCEPT ALL SELECT unnest(locked.ids_gone))
+                            ELSE ARRAY(
+                                SELECT held.id FROM {table} AS held
+                                WHERE held.search @@ {LEXEME_QUERY})
+                            END
+                    FROM locked
                     WHERE kept.lexeme = locked.lexeme AND locked.documents > 0;
                 END IF;
                 RETURN NULL;
@@ -129,18 +159,20 @@ def create_term_counts(db, table: str) -> None:
         ("UPDATE", "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
         ("DELETE", "OLD TABLE AS old_rows"),
     ):
+        db.execute_raw(f"DROP TRIGGER IF EXISTS {counts}_{event.lower()} ON {table}")
         db.execute_raw(
             f"""CREATE TRIGGER {counts}_{event.lower()} AFTER {event} ON {table}
                 REFERENCING {transitions} FOR EACH STATEMENT EXECUTE FUNCTION {function}()"""
         )
+    db.execute_raw(f"DROP TRIGGER IF EXISTS {counts}_truncate ON {table}")
     db.execute_raw(
         f"""CREATE TRIGGER {counts}_truncate AFTER TRUNCATE ON {table}
             FOR EACH STATEMENT EXECUTE FUNCTION {function}()"""
     )
     db.execute_raw("SET LOCAL work_mem = '64MB'")
     db.execute_raw(
-        f"""INSERT INTO {counts} (lexeme, documents)
-            SELECT lexeme, count(*) FROM {table} AS changed, {lexemes} AS lexeme
+        f"""INSERT INTO {counts} (lexeme, documents, ids)
+            SELECT lexeme, count(*), {kept_ids} FROM {table} AS changed, {lexemes} AS lexeme
             GROUP BY lexeme"""
     )
 
@@ -153,6 +185,8 @@ TABLES = {"reference": "reference_claims", "claim": "claims"}
 TERM_QUERY = "?::tsquery"
 
 _parsed: dict[str, str] = {}
+# Each term's lexeme, for a term of one (None for a phrase), as `document_counts` found.
+_lexemes: dict[str, str | None] = {}
 
 
 def tsqueries(store: "Store", terms: Sequence[str]) -> list[str]:
@@ -167,6 +201,7 @@ def tsqueries(store: "Store", terms: Sequence[str]) -> list[str]:
             _parsed[row["t"]] = row["q"]
         if len(_parsed) > 100_000:
             _parsed.clear()
+            _lexemes.clear()
     return [_parsed.get(t, "") for t in terms]
 
 
@@ -197,7 +232,8 @@ def document_counts(store: "Store", kind: str, terms: Sequence[str], cap: int) -
         return {term: count_term(store, kind, term, cap) for term in terms}
     counts: dict[str, int] = {}
     rows = store.query(
-        f"""SELECT w.t, w.q::text AS q, numnode(w.q) AS nodes, coalesce(c.documents, 0) AS documents
+        f"""SELECT w.t, w.q::text AS q, numnode(w.q) AS nodes, w.lexemes[1] AS lexeme,
+                   coalesce(c.documents, 0) AS documents
             FROM (SELECT t, phraseto_tsquery('{TS_CONFIG}', t) AS q,
                          tsvector_to_array(to_tsvector('{TS_CONFIG}', t)) AS lexemes
                   FROM unnest(?::text[]) AS t) AS w
@@ -206,6 +242,7 @@ def document_counts(store: "Store", kind: str, terms: Sequence[str], cap: int) -
     )
     for row in rows:
         _parsed[row["t"]] = row["q"]
+        _lexemes[row["t"]] = row["lexeme"] if row["nodes"] == 1 else None
         if row["nodes"] <= 1:
             counts[row["t"]] = row["documents"] if row["nodes"] else 0
         else:
@@ -274,10 +311,14 @@ def posting_ids(
     limit: int,
 ) -> dict[int, float]:
     """Rows scored by the summed weights of the matches they satisfy; a match is
-    (weight, any of these terms, and all of these terms)."""
+    (weight, any of these terms, and all of these terms). A match of one term of one
+    lexeme whose ids the term counts keep reads them there (the GIN index, which finds
+    ids only by visiting each row, is read for it only if they are not kept)."""
     table = TABLES[kind]
+    counts_table = TERM_COUNT_TABLES.get(table)
     selects, params = [], []
     for weight, any_terms, all_terms in matches:
+        lexeme = _lexemes.get(any_terms[0]) if len(any_terms) == 1 and not all_terms else None
         conditions = []
         if any_terms:
             expr, expr_params = _any_of(store, any_terms)
@@ -288,6 +329,13 @@ def posting_ids(
         for query in tsqueries(store, all_terms):
             conditions.append(f"search @@ {TERM_QUERY}")
             params_here.append(query)
+        if counts_table is not None and lexeme is not None:
+            kept = f"SELECT 1 FROM {counts_table} WHERE lexeme = ? AND ids IS NOT NULL"
+            selects.append(f"SELECT unnest(ids) AS id, ?::float8 AS weight FROM {counts_table} "
+                           "WHERE lexeme = ? AND ids IS NOT NULL")
+            params.extend([weight, lexeme])
+            conditions.insert(0, f"NOT EXISTS ({kept})")
+            params_here.insert(1, lexeme)
         selects.append(f"SELECT id, ?::float8 AS weight FROM {table} WHERE {' AND '.join(conditions)}")
         params.extend(params_here)
     if not selects:

@@ -215,39 +215,58 @@ def test_copy_refuses_a_target_that_holds_data_and_changes_nothing(
     assert "There is no store at" in capsys.readouterr().err
 
 
-RECOUNT = """SELECT lexeme, count(*) AS documents
+RECOUNT = """SELECT lexeme, count(*) AS documents, array_agg(id ORDER BY id) AS ids
              FROM reference_claims, unnest(tsvector_to_array(search)) AS lexeme
              GROUP BY lexeme ORDER BY lexeme"""
 
 
-def _kept_counts_equal_a_recount(store: Store) -> bool:
-    kept = store.query("SELECT lexeme, documents FROM reference_claims_term_counts ORDER BY lexeme")
-    return kept == store.query(RECOUNT)
+def _kept_counts_equal_a_recount(store: Store, ids_up_to: int = search.pgsearch.IDS_KEPT_UP_TO) -> bool:
+    kept = store.query("""SELECT lexeme, documents, ARRAY(SELECT unnest(ids) ORDER BY 1) AS ids
+                          FROM reference_claims_term_counts ORDER BY lexeme""")
+    recounted = store.query(RECOUNT)
+    for row in recounted:
+        if row["documents"] > ids_up_to:
+            row["ids"] = []  # not kept: ARRAY() of NULL's elements
+    return kept == recounted
 
 
-def test_the_kept_term_counts_equal_a_recount_after_every_kind_of_write(postgres_url: str) -> None:
+def test_the_kept_term_counts_equal_a_recount_after_every_kind_of_write(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Ids kept up to 50 rows a lexeme here, so that lexemes cross the limit both ways.
+    monkeypatch.setattr(search.pgsearch, "IDS_KEPT_UP_TO", 50)
     store = Store(postgres_url)
     try:
         store.add_reference_claims(
             ReferenceDraft(f"{'Ferries' if i % 3 else 'Buses'} run late in town{i % 50} today",
-                           title="Transport" if i % 7 == 0 else "")
+                           title="Transport" if i % 7 == 0 else "", url=f"https://t.example/{i}")
             for i in range(2_000)
         )
         assert len(store.query(RECOUNT)) > 50
-        assert _kept_counts_equal_a_recount(store)
+        assert _kept_counts_equal_a_recount(store, 50)
+        assert store.query("SELECT ids FROM reference_claims_term_counts WHERE lexeme = 'ferri'"
+                           ) == [{"ids": None}]
         # Written by hand, as another program might: row by row, edits, deletes, COPY.
         with store.write() as conn:
             conn.execute("INSERT INTO reference_claims (text, content_key, added_at) VALUES (?, ?, ?)",
-                         ["Trams run early", b"t" * 16, "2026-01-01"])
+                         ["Trams run early, it's O'Neil\\'s", b"t" * 16, "2026-01-01"])
             conn.execute("UPDATE reference_claims SET title = 'Ferries' WHERE id % 9 = 0")
             conn.execute("DELETE FROM reference_claims WHERE text LIKE 'Buses%' AND id % 2 = 0")
             with conn.raw.cursor().copy(
                 "COPY reference_claims (text, content_key, added_at) FROM STDIN"
             ) as copy:
                 copy.write_row(["Trams run late", b"u" * 16, "2026-01-01"])
-        assert _kept_counts_equal_a_recount(store)
+        assert _kept_counts_equal_a_recount(store, 50)
         assert store.query("SELECT documents FROM reference_claims_term_counts WHERE lexeme = 'tram'"
                            ) == [{"documents": 2}]
+        # Most lexemes fall back under the limit: their ids are gathered again.
+        with store.write() as conn:
+            conn.execute("DELETE FROM reference_claims WHERE id > 45 AND id < 2000")
+        assert _kept_counts_equal_a_recount(store, 50)
+        assert search.term_document_counts(store, ["ferries"])["ferries"] < 50  # its lexeme, and ids kept
+        assert search.pgsearch.posting_ids(store, "reference", [(1.0, ["ferries"], [])], 100) == {
+            row["id"]: 1.0 for row in store.query(
+                "SELECT id FROM reference_claims WHERE text LIKE 'Ferries%' OR title = 'Ferries'")}
         with store.write() as conn:
             conn.execute("TRUNCATE reference_claims CASCADE")
         assert store.query("SELECT count(*) AS n FROM reference_claims_term_counts") == [{"n": 0}]
