@@ -6,7 +6,8 @@ indexes are repaired (they are derived data, rebuilt from their tables); everyth
 else is reported, never deleted, because it is the user's work.
 
 On PostgreSQL the server checks its own pages, and the full-text columns are generated
-by it from their rows, so they cannot drift; doctor checks that each is there.
+by it from their rows, so they cannot drift; doctor checks that each is there, and that
+the term counts have the triggers that keep them (repaired by recounting the table).
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ import sqlite3
 from dataclasses import dataclass
 
 from store.db import Store
-from store.engine import SQLITE
+from store.engine import SQLITE, PostgresSchema
+from store.pgsearch import TERM_COUNT_TABLES, create_term_counts
 from store.schema import SCHEMA_VERSION
 
 FTS_TABLES = ("claims_fts", "reference_claims_fts", "articles_fts")
@@ -50,7 +52,8 @@ class Finding:
 
 
 def check_store(store: Store, *, repair: bool = False) -> list[Finding]:
-    """Every check's finding, in order; with `repair`, broken FTS indexes are rebuilt."""
+    """Every check's finding, in order; with `repair`, broken FTS indexes are rebuilt
+    (on PostgreSQL, term counts without their triggers are counted again)."""
     findings = []
     if store.engine == SQLITE:
         integrity = [row["integrity_check"] for row in store.query("PRAGMA integrity_check")]
@@ -66,6 +69,8 @@ def check_store(store: Store, *, repair: bool = False) -> list[Finding]:
     else:
         for table in SEARCH_COLUMN_TABLES:
             findings.append(_check_search_column(store, table))
+        for table in TERM_COUNT_TABLES:
+            findings.append(_check_term_counts(store, table, repair))
     for what, sql in ORPHAN_CHECKS:
         count = store.query(sql.replace("SELECT count(*)", "SELECT count(*) AS n", 1))[0]["n"]
         findings.append(Finding(what, count == 0, f"{count} found"))
@@ -84,6 +89,26 @@ def _check_search_column(store: Store, table: str) -> Finding:
     ok = bool(rows) and rows[0]["is_generated"] == "ALWAYS"
     return Finding(f"full-text column {table}.search", ok,
                    "generated from its row" if ok else "missing; the schema is damaged")
+
+
+def _check_term_counts(store: Store, table: str, repair: bool) -> Finding:
+    counts = TERM_COUNT_TABLES[table]
+    check = f"term counts {counts}"
+    events = {"insert", "update", "delete", "truncate"}
+    found = {row["event"] for row in store.query(
+        """SELECT substr(tgname, length(?) + 2) AS event FROM pg_trigger
+           WHERE tgrelid = to_regclass(?) AND tgname LIKE ? AND tgenabled != 'D'""",
+        [counts, table, f"{counts}\\_%"],
+    )}
+    if store.query("SELECT to_regclass(?) IS NOT NULL AS present", [counts])[0]["present"] and (
+        events <= found
+    ):
+        return Finding(check, True, "kept by their triggers")
+    if not repair:
+        return Finding(check, False, "missing or not kept by their triggers; run with --repair")
+    with store.write() as conn:
+        create_term_counts(PostgresSchema(conn), table)
+    return Finding(check, True, "counted again from their table", repaired=True)
 
 
 def _check_fts(store: Store, table: str, repair: bool) -> Finding:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from store import Store
 from store.doctor import check_store
 from store.engine import SQLITE
-from store.models import ArticleDraft, ClaimDraft
+from store.models import ArticleDraft, ClaimDraft, ReferenceDraft
 from tui.cli import main
 
 
@@ -69,6 +69,32 @@ def test_postgres_search_columns_are_checked(postgres_url: str) -> None:
     store.db.conn.execute("ALTER TABLE claims DROP COLUMN search")
     findings = {f.check: f for f in check_store(store)}
     assert not findings["full-text column claims.search"].ok
+
+
+def test_postgres_term_counts_without_their_triggers_are_reported_then_counted_again(
+    postgres_url: str,
+) -> None:
+    store = Store(postgres_url)
+    try:
+        store.add_reference_claims([ReferenceDraft("Troops killed 15 soldiers"),
+                                    ReferenceDraft("Soldiers crossed the river")])
+        check = "term counts reference_claims_term_counts"
+        assert {f.check: f for f in check_store(store)}[check].ok
+        with store.write() as conn:
+            conn.execute("DROP TRIGGER reference_claims_term_counts_delete ON reference_claims")
+            conn.execute("DELETE FROM reference_claims WHERE id = 1")
+        finding = {f.check: f for f in check_store(store)}[check]
+        assert not finding.ok and "--repair" in finding.detail
+        finding = {f.check: f for f in check_store(store, repair=True)}[check]
+        assert finding.ok and finding.repaired
+        assert all(f.ok for f in check_store(store))
+        kept = store.query("SELECT lexeme, documents FROM reference_claims_term_counts ORDER BY lexeme")
+        assert kept == store.query(
+            """SELECT lexeme, count(*) AS documents
+               FROM reference_claims, unnest(tsvector_to_array(search)) AS lexeme
+               GROUP BY lexeme ORDER BY lexeme""")
+    finally:
+        store.close()
 
 
 def test_doctor_command_exit_codes(tmp_path, capsys) -> None:
