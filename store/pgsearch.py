@@ -104,6 +104,9 @@ def create_term_counts(db, table: str) -> None:
         f"""CREATE TABLE {counts} (lexeme text COLLATE "C" PRIMARY KEY,
                                    documents bigint NOT NULL, ids bigint[])"""
     )
+    # Ids are stored uncompressed: compressing every changed list again made keeping
+    # them cost three to nine times the server time (bench/NOTES.md).
+    db.execute_raw(f"ALTER TABLE {counts} ALTER COLUMN ids SET STORAGE EXTERNAL")
     # The aggregate of a large import holds a few hundred thousand lexemes: in memory
     # rather than spilled to disk. New rows' ids are gathered only for the lexemes that
     # stay under the limit (gathering every lexeme's, "the" included, made an import's
