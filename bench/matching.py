@@ -9,6 +9,7 @@ Run from the project root:
     .venv/bin/python bench/matching.py --suggest    # same claim, default output, suggestions (about 4 minutes)
     .venv/bin/python bench/matching.py --suggest --train-only   # the same-claim threshold's choice on train (dev unread)
     .venv/bin/python bench/matching.py --speed --sizes 1000000   # speed at chosen sizes only
+    .venv/bin/python bench/matching.py --speed --sizes 1000000 --store DIR   # keep the stores in DIR, reuse them next time
     .venv/bin/python bench/matching.py --engine postgresql       # SQLite vs PostgreSQL, same run (about 2 minutes)
     .venv/bin/python bench/matching.py --engine postgresql --train-only   # the same, train only
     .venv/bin/python bench/matching.py --engine postgresql --speed --sizes 1000000   # speed on both engines
@@ -74,6 +75,7 @@ Skips with a message when ../shared/data is absent.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import json
 import random
@@ -329,7 +331,7 @@ def threshold_report(tweets, search_terms, weights, penalty) -> None:
 # -- speed ---------------------------------------------------------------------------
 
 
-def speed(sizes: Sequence[int], queries_per_size: int, brute_queries: int) -> None:
+def speed(sizes: Sequence[int], queries_per_size: int, brute_queries: int, keep: str | None = None) -> None:
     print("Speed: LIAR statements + generated claims; queries = stored claims 20-40% perturbed", flush=True)
     liar = [s.text for s in liar_statements()]
     generator = ClaimGenerator(liar)
@@ -343,13 +345,14 @@ def speed(sizes: Sequence[int], queries_per_size: int, brute_queries: int) -> No
             generated.extend(generator.claims(need - len(generated)))
             print(f"  generated {need:,} claims in {time.perf_counter() - started:.1f} s", flush=True)
         texts = (liar + generated)[:size]
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "bench.db"
+        with _speed_folder(keep) as folder:
+            path = Path(folder) / f"bench-{size}.db"
+            reused = path.exists()
             store = Store(path)
             started = time.perf_counter()
-            added, _ = store.add_reference_claims(
+            added = 0 if reused else store.add_reference_claims(
                 ReferenceDraft(text=t, source="bench", url=f"bench:{i}") for i, t in enumerate(texts)
-            )
+            )[0]
             import_seconds = time.perf_counter() - started
             # The main file after a checkpoint: the write-ahead log holds a copy of the
             # import's pages until then, and is not part of the store's size.
@@ -379,9 +382,10 @@ def speed(sizes: Sequence[int], queries_per_size: int, brute_queries: int) -> No
             semantic_rows = _semantic_speed(store, texts, rng, vocabulary, queries_per_size)
             store.close()
         brute_p50 = statistics.median(brute) * 1000
+        imported = (f"reused {path}" if reused else
+                    f"import {added / import_seconds:,.0f} claims/s ({import_seconds:.1f} s)")
         print(
-            f"  {size:>9,} stored: import {added / import_seconds:,.0f} claims/s "
-            f"({import_seconds:.1f} s), db {size_mb:.1f} MB | brute force token_set_ratio p50 "
+            f"  {size:>9,} stored: {imported}, db {size_mb:.1f} MB | brute force token_set_ratio p50 "
             f"{brute_p50:.0f} ms ({len(brute)} queries)",
             flush=True,
         )
@@ -406,6 +410,15 @@ def speed(sizes: Sequence[int], queries_per_size: int, brute_queries: int) -> No
         )
 
 
+def _speed_folder(keep: str | None):
+    """Where the speed stores are built: a temporary folder, or `keep` (made if needed),
+    where a store built by an earlier run (`bench-SIZE.db`) is used again as it is."""
+    if keep is None:
+        return tempfile.TemporaryDirectory()
+    Path(keep).mkdir(parents=True, exist_ok=True)
+    return contextlib.nullcontext(keep)
+
+
 def _semantic_speed(store: Store, texts: Sequence[str], rng: random.Random, vocabulary, count: int) -> list[str]:
     """Embedding the stored reference claims after the import, then matching as the
     `match` command does (`operations.find_matches`), semantic stage off and on, each on
@@ -424,7 +437,8 @@ def _semantic_speed(store: Store, texts: Sequence[str], rng: random.Random, voca
     embed_seconds, embed_cpu = time.perf_counter() - started, time.process_time() - cpu
     lines = [f"    model load {load_seconds:.2f} s; embedding after the import: {embedded / embed_seconds:,.0f} "
              f"claims/s ({embed_seconds:.1f} s wall, {embed_cpu:.1f} s CPU: "
-             f"{embed_cpu / max(embedded, 1) * 1e6:.0f} us CPU a claim)"]
+             f"{embed_cpu / max(embedded, 1) * 1e6:.0f} us CPU a claim)" if embedded else
+             f"    model load {load_seconds:.2f} s; every stored claim already embedded"]
     for label, on in (("match, semantic off (base)", False), ("match, semantic on (default)", True)):
         sources = rng.sample(range(len(texts)), count)
         queries = [perturb(texts[i], rng, vocabulary) for i in sources]
@@ -807,6 +821,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="fit the speaker and date bonuses on 2022 2B train (5-fold cross-validations)")
     parser.add_argument("--queries", type=int, default=200, help="speed queries per size")
     parser.add_argument("--sizes", type=int, nargs="+", metavar="N", help="stored claims to measure speed at")
+    parser.add_argument("--store", metavar="DIR",
+                        help="with --speed: build the speed stores in DIR and keep them; a store "
+                        "an earlier run left there is used again (no import figure)")
     parser.add_argument("--engine", metavar="postgresql|URL",
                         help="only: matching quality and latency on SQLite and on PostgreSQL (a "
                         "throwaway server, or the database at URL), same run")
@@ -843,7 +860,7 @@ def main(argv: list[str] | None = None) -> int:
             quality()
         if run_speed:
             sizes = args.sizes or [10_000, 100_000] + ([1_000_000] if args.full else [])
-            speed(sizes, args.queries, brute_queries=20)
+            speed(sizes, args.queries, brute_queries=20, keep=args.store)
     except DatasetMissing as exc:
         print(exc, file=sys.stderr)
         return 0
