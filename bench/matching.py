@@ -354,6 +354,10 @@ def speed(sizes: Sequence[int], queries_per_size: int, brute_queries: int, keep:
                 ReferenceDraft(text=t, source="bench", url=f"bench:{i}") for i, t in enumerate(texts)
             )[0]
             import_seconds = time.perf_counter() - started
+            stored = store.db.conn.execute("SELECT count(*) FROM reference_claims").fetchone()[0]
+            if reused and stored != size:
+                raise SystemExit(f"{path} holds {stored:,} claims, not {size:,} (an import cut short?): "
+                                 "delete it and run again.")
             # The main file after a checkpoint: the write-ahead log holds a copy of the
             # import's pages until then, and is not part of the store's size.
             store.db.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
