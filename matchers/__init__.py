@@ -5,6 +5,8 @@
 - `rank_candidates(query, candidates)`: candidates reranked into 0-100 scored `Match`es,
   each explained (shared words, words on one side only, conflict flags).
 - `find_matches(query, search)`: query building, retrieval through `search`, reranking.
+- `find_deferred(query, search_terms=...)`: the same up to choosing, each candidate
+  explained only when asked (`matchers.select` chooses what is shown from them).
 - `is_same_claim(match)`, `same_claim_first(matches)`: which matches hold the claim itself;
   `mark_same_fact_check(matches)` marks the versions of a fact-check after its best-ranked
   one, which are never the same claim.
@@ -21,7 +23,7 @@ score is made and tuned).
 from matchers.explain import explain, find_conflicts
 from matchers.normalise import normalise_for_matching
 from matchers.query import build_fts_query
-from matchers.rank import DEFAULT_MIN_SCORE, find_matches, rank_candidates
+from matchers.rank import DEFAULT_MIN_SCORE, find_deferred, find_matches, rank_candidates
 from matchers.verdict import (
     SAME_CLAIM_SCORE,
     TRANSCRIPT_SAME_CLAIM_SCORE,
@@ -49,6 +51,7 @@ __all__ = [
     "corroboration",
     "explain",
     "find_conflicts",
+    "find_deferred",
     "find_matches",
     "normalise_for_matching",
     "rank_candidates",

@@ -39,13 +39,15 @@ a conflict: who posted a claim is not what it claims.
 from __future__ import annotations
 
 import os.path
+import threading
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Sequence
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
-from matchers.normalise import MONTHS, Analysis, Token, analyse, light_stem
+from matchers.normalise import MONTHS, NEGATIONS, Analysis, Token, analyse, light_stem
 from matchers.given_names import GIVEN_NAMES
 from matchers.places import LONGEST_PLACE, PLACE_KINDS
 
@@ -125,25 +127,63 @@ def _flag(kind: str, query: str, match: str) -> dict[str, str]:
     return {"kind": kind, "query": query, "match": match}
 
 
+# What `_Side` derives from one analysis alone is kept for the analyses compared last:
+# a query is compared with each of its candidates in turn.
+DERIVED_KEPT = 64
+_derived_kept: OrderedDict[int, tuple[Analysis, dict]] = OrderedDict()
+_derived_lock = threading.Lock()
+
+
+def _derived(analysis: Analysis) -> dict:
+    """The dictionary kept for `analysis` (by identity; the entry holds the analysis, so
+    its id is not reused while kept)."""
+    with _derived_lock:
+        kept = _derived_kept.get(id(analysis))
+        if kept is not None and kept[0] is analysis:
+            _derived_kept.move_to_end(id(analysis))
+            return kept[1]
+        derived: dict = {}
+        _derived_kept[id(analysis)] = (analysis, derived)
+        if len(_derived_kept) > DERIVED_KEPT:
+            _derived_kept.popitem(last=False)
+        return derived
+
+
 class _Side:
     """One text prepared for comparison with another: its claim words (no byline
     words), its content words in order, and which of them anchor (the other side has
     them)."""
 
     def __init__(self, analysis: Analysis) -> None:
-        self.tokens = [t for t in analysis.tokens if not t.is_byline]
-        self.content = [t for t in self.tokens if t.is_content]
-        self.index = {t.position: i for i, t in enumerate(self.content)}
-        self.stems = frozenset(t.stem for t in self.tokens)
-        self.keys = frozenset(_key(t.stem) for t in self.tokens)
-        # Names the text mentions, its byline included: a handle ("@realDonaldTrump")
-        # names the person as well as the claim's words do.
-        self.known = frozenset(_key(t.stem) for t in analysis.tokens)
-        self.capitalised = frozenset(_key(t.stem) for t in analysis.tokens if t.is_capitalised)
-        # The same without the byline: what the claim itself names.
-        self.claim_capitalised = frozenset(_key(t.stem) for t in self.tokens if t.is_capitalised)
-        self.has_byline = len(self.tokens) < len(analysis.tokens)
+        # All but the anchors depend on the text alone: made once per analysis kept.
+        derived = _derived(analysis)
+        parts = derived.get("side")
+        if parts is None:
+            tokens = [t for t in analysis.tokens if not t.is_byline]
+            content = [t for t in tokens if t.is_content]
+            parts = derived["side"] = (
+                tokens, content, {t.position: i for i, t in enumerate(content)},
+                frozenset(_key(t.stem) for t in tokens),
+                # Names the text mentions, its byline included: a handle
+                # ("@realDonaldTrump") names the person as well as the claim's words do.
+                frozenset(_key(t.stem) for t in analysis.tokens),
+                frozenset(_key(t.stem) for t in analysis.tokens if t.is_capitalised),
+                # The same without the byline: what the claim itself names.
+                frozenset(_key(t.stem) for t in tokens if t.is_capitalised),
+                len(tokens) < len(analysis.tokens),
+                _conflict_words(analysis.normalised),
+            )
+        (self.tokens, self.content, self.index, self.keys, self.known, self.capitalised,
+         self.claim_capitalised, self.has_byline, self.words) = parts
+        self.derived = derived
         self.anchors: frozenset[str] = frozenset()
+
+    def expansions(self) -> dict[str, set[int]]:
+        """`_expansions` of the side's tokens (kept with what `_derived` keeps)."""
+        found = self.derived.get("expansions")
+        if found is None:
+            found = self.derived["expansions"] = _expansions(self.tokens)
+        return found
 
     def context(self, start: int, end: int, window: int = ANCHOR_WINDOW) -> tuple[set[str], set[str]]:
         """Anchor stems within `window` content words before `start` and after `end`
@@ -445,7 +485,7 @@ def _expansions(tokens: Sequence[Token]) -> dict[str, set[int]]:
 
 def _acronym_positions(a: _Side, b: _Side) -> set[int]:
     """Positions in `a` of acronyms of words in `b` ("SAA" / "Syrian Arab Army")."""
-    expansions = _expansions(b.tokens)
+    expansions = b.expansions()
     return {
         t.position for t in a.tokens
         if t.is_capitalised and 2 <= len(t.norm) <= MAX_ACRONYM and t.norm in expansions
@@ -454,7 +494,7 @@ def _acronym_positions(a: _Side, b: _Side) -> set[int]:
 
 def _expanded_positions(a: _Side, b: _Side) -> set[int]:
     """Positions in `a` of words that an acronym in `b` stands for."""
-    expansions = _expansions(a.tokens)
+    expansions = a.expansions()
     covered: set[int] = set()
     for t in b.tokens:
         if t.is_capitalised and 2 <= len(t.norm) <= MAX_ACRONYM and t.norm in expansions:
@@ -744,6 +784,27 @@ def _office_conflict(q: _Side, m: _Side, q_same: set[int], m_same: set[int]) -> 
     return []
 
 
+def possible_conflict_kinds(query: str, text: str) -> int:
+    """At most how many kinds of conflict flag `find_conflicts` can give two texts, from
+    the words of their normal forms alone (`analyse(text).normalised`, a match's
+    `matchers.normalise.match_view`): a number needs a figure on both sides, a date a
+    year (a figure) or a month on both, a negation a negation on either; a name is
+    always possible. The ranking bounds a score with it before explaining the match."""
+    q_figure, q_month, q_negation = _conflict_words(query)
+    m_figure, m_month, m_negation = _conflict_words(text)
+    figures = q_figure and m_figure
+    return 1 + figures + (figures or (q_month and m_month)) + (q_negation or m_negation)
+
+
+@lru_cache(maxsize=65_536)
+def _conflict_words(normalised: str) -> tuple[bool, bool, bool]:
+    """Whether a normal form holds a figure (a word starting with a digit: a number or a
+    year), a month's name, a negation."""
+    words = normalised.split()
+    return (any(word[0].isdigit() for word in words), not MONTHS.keys().isdisjoint(words),
+            not NEGATIONS.isdisjoint(words))
+
+
 def find_conflicts(query: str | Analysis, text: str | Analysis) -> list[dict]:
     """Conflict flags between a query claim and a matched claim (see module docstring)."""
     q = _Side(analyse(query) if isinstance(query, str) else query)
@@ -753,10 +814,12 @@ def find_conflicts(query: str | Analysis, text: str | Analysis) -> list[dict]:
         frozenset(t.stem for t in side.tokens if _key(t.stem) in shared and not t.stem[0].isdigit())
         for side in (q, m)
     )
+    # A kind whose words a side lacks (`possible_conflict_kinds`) gives no flag.
+    (q_figure, q_month, q_negation), (m_figure, m_month, m_negation) = q.words, m.words
     flags = (
-        _number_conflicts(q, m)
-        + _date_conflicts(q, m)
-        + _negation_conflicts(q, m)
+        (_number_conflicts(q, m) if q_figure and m_figure else [])
+        + (_date_conflicts(q, m) if (q_figure and m_figure) or (q_month and m_month) else [])
+        + (_negation_conflicts(q, m) if q_negation or m_negation else [])
         + _entity_conflicts(q, m)
     )
     return [flag for flag in flags if flag["query"] and flag["match"]]

@@ -67,14 +67,15 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 
 from rapidfuzz import fuzz, utils
 
 from matchers.context import same_speaker, stated_recently
-from matchers.explain import explain
+from matchers.explain import explain, possible_conflict_kinds
 from matchers.normalise import STOPWORDS, analyse, match_view
 from matchers.query import DEFAULT_MAX_TERMS, build_fts_query, query_terms
+from matchers.select import DeferredMatch, best, lexical_bounds, passing
 from matchers.trees import RerankTrees, load_rerank_trees, pool_rows
 from matchers.verdict import QUERY_KIND, query_kind
 from store.models import Candidate, Match
@@ -140,7 +141,8 @@ _CLAIM_VIDEO = re.compile(r"\b(?:videos?|footage|clip|filmed)\b", re.I)
 # Candidates beyond this many are first cut by a cheap score (`_shortlist`): preparing a
 # candidate for the full features costs about 50 us, most of a search's reranking.
 DEFAULT_SHORTLIST = 50
-# Conflicts are computed for this many of the best-scored candidates per requested match.
+# Ranked (and explained when that decides the result) are this many of the best-scored
+# candidates before their conflict penalties, per requested match.
 _EXPLAIN_FACTOR = 2
 _PLAIN_WORD = re.compile(r"[^\W_]+")
 # In ASCII text, `_PLAIN_WORD`'s words are the runs of letters and digits: cheaper to
@@ -344,6 +346,34 @@ def rank_candidates(
     given, titled candidates get their weighted mean without the trees."""
     if not candidates or limit <= 0:
         return []
+    deferred = defer_candidates(
+        query, candidates, limit=limit, weights=weights, conflict_penalty=conflict_penalty,
+        shortlist=shortlist, speaker=speaker, speaker_bonus=speaker_bonus, date=date, date_bonus=date_bonus,
+    )
+    kept = best(passing(deferred, min_score), limit, lexical_bounds)
+    for entry in kept:
+        entry.match()
+    return [entry.match() for entry in sorted(kept, key=lambda entry: lexical_bounds(entry)[0], reverse=True)]
+
+
+def defer_candidates(
+    query: str,
+    candidates: Sequence[Candidate],
+    *,
+    limit: int = 5,
+    weights: Mapping[str, float] | None = None,
+    conflict_penalty: float | None = None,
+    shortlist: int | None = None,
+    speaker: str = "",
+    speaker_bonus: float = SPEAKER_BONUS,
+    date: str = "",
+    date_bonus: float = DATE_BONUS,
+) -> list[DeferredMatch]:
+    """The candidates `rank_candidates` would choose its best `limit` from, scored but not
+    yet explained (`matchers.select.DeferredMatch`; the arguments are its own): each is
+    explained, and its conflict penalty taken, when first asked for its match."""
+    if not candidates or limit <= 0:
+        return []
     if shortlist is not None and len(candidates) > max(shortlist, limit):
         candidates = _shortlist(query, candidates, max(shortlist, limit))
     q_text = match_view(query)[0]
@@ -370,44 +400,41 @@ def rank_candidates(
             if candidate.title.strip():
                 fused **= TITLED_SCORE_POWER
             scores.append(max(0.0, min(100.0, 100.0 * fused)))
-    q = analyse(query)
-    order = sorted(range(len(candidates)), key=lambda i: -(scores[i] + bonus[i]))
-    shortlisted = order[: max(limit * _EXPLAIN_FACTOR, 10)]
-    ranked: list[tuple[float, int, dict]] = []
-    # The best `limit` returnable ranking keys (score plus bonus) so far: a penalty only
-    # lowers a score, so a candidate whose unpenalised score rounds below `min_score`, or
-    # whose unpenalised key below the `limit`-th kept one, cannot be returned, and
-    # explaining it (most of the reranking time) is skipped.
-    prune = conflict_penalty is None or conflict_penalty >= 0
-    kept: list[float] = []
-    for i in shortlisted:
-        bound = round(max(0.0, min(100.0, scores[i])), 1)
-        if prune and (bound < min_score or (len(kept) >= limit and bound + bonus[i] < kept[limit - 1])):
-            continue
-        explanation = explain(q, analyse(candidates[i].text))
-        kinds = {flag["kind"] for flag in explanation["conflicts"]}
+
+    def penalised(i: int, kinds: int) -> float:
+        """Candidate i's score with `kinds` kinds of conflict flagged, rounded."""
         penalty = conflict_penalty
         if penalty is None:
             penalty = TITLED_CONFLICT_PENALTY if candidates[i].title.strip() else CONFLICT_PENALTY
         if i in corrected:
             # Taken before the link, in hundredths of the corrected mean: after it, a
             # point would weigh more near 0 and 100 than in between.
-            score = 100.0 * trees.linked(corrected[i] - penalty / 100.0 * len(kinds))
-        else:
-            score = max(0.0, min(100.0, scores[i] - penalty * len(kinds)))
+            return round(100.0 * trees.linked(corrected[i] - penalty / 100.0 * kinds), 1)
+        return round(max(0.0, min(100.0, scores[i] - penalty * kinds)), 1)
+
+    analysed_query: list = []
+
+    def explained(i: int) -> Match:
+        if not analysed_query:
+            analysed_query.append(analyse(query))
+        explanation = explain(analysed_query[0], analyse(candidates[i].text))
+        score = penalised(i, len({flag["kind"] for flag in explanation["conflicts"]}))
         if priors[i]:
             explanation["prior"] = list(priors[i])
         if kind:
             explanation[QUERY_KIND] = kind
-        ranked.append((round(score, 1), i, explanation))
-        if round(score, 1) >= min_score:
-            kept = sorted([*kept, round(score, 1) + bonus[i]], reverse=True)[:limit]
-    ranked.sort(key=lambda item: (-(item[0] + bonus[item[1]]), item[1]))
-    return [
-        Match(candidate=candidates[i], score=score, explanation=explanation, rank_bonus=bonus[i])
-        for score, i, explanation in ranked
-        if score >= min_score
-    ][:limit]
+        return Match(candidate=candidates[i], score=score, explanation=explanation, rank_bonus=bonus[i])
+
+    order = sorted(range(len(candidates)), key=lambda i: -(scores[i] + bonus[i]))
+    deferred = []
+    for i in order[: max(limit * _EXPLAIN_FACTOR, 10)]:
+        # A penalty moves a score one way (down, unless `conflict_penalty` is negative),
+        # so its extremes are no flag and a flag of every kind the two texts can have.
+        unflagged = penalised(i, 0)
+        flagged = penalised(i, possible_conflict_kinds(q_text, match_view(candidates[i].text)[0]))
+        deferred.append(DeferredMatch(candidates[i], i, bonus[i], min(unflagged, flagged),
+                                      max(unflagged, flagged), partial(explained, i)))
+    return deferred
 
 
 def candidate_priors(
@@ -458,17 +485,37 @@ def find_matches(
     cheap score are reranked (see `rank_candidates`), a candidate whose claimant is
     `speaker` (who said the claim, when known) with `speaker_bonus` points, one stated
     in the year of `date` (when the claim was said) or the year before with `date_bonus`."""
-    if search_terms is not None:
-        terms = query_terms(query, max_terms, document_frequency=document_frequency)
-        candidates = search_terms(terms, pool) if terms else []
-    elif search is not None:
-        fts_query = build_fts_query(query, max_terms, document_frequency=document_frequency)
-        candidates = search(fts_query, pool) if fts_query else []
-    else:
-        raise TypeError("find_matches needs a search or a search_terms function.")
+    candidates = _search(query, search, search_terms, pool, max_terms, document_frequency)
     if not candidates:
         return []
     return rank_candidates(
         query, candidates, limit=limit, min_score=min_score, weights=weights, shortlist=shortlist,
         speaker=speaker, speaker_bonus=speaker_bonus, date=date, date_bonus=date_bonus,
     )
+
+
+def find_deferred(
+    query: str,
+    *,
+    search_terms: Callable[[Sequence[str], int], Sequence[Candidate]],
+    limit: int = 5,
+    pool: int = 100,
+    speaker: str = "",
+    date: str = "",
+) -> list[DeferredMatch]:
+    """`find_matches` through `search_terms` with the shipped settings, up to choosing:
+    the candidates it would choose its best `limit` from, not yet explained
+    (`defer_candidates`)."""
+    candidates = _search(query, None, search_terms, pool, DEFAULT_MAX_TERMS, None)
+    return defer_candidates(query, candidates, limit=limit, shortlist=DEFAULT_SHORTLIST,
+                            speaker=speaker, date=date)
+
+
+def _search(query, search, search_terms, pool: int, max_terms: int, document_frequency) -> Sequence[Candidate]:
+    if search_terms is not None:
+        terms = query_terms(query, max_terms, document_frequency=document_frequency)
+        return search_terms(terms, pool) if terms else []
+    if search is not None:
+        fts_query = build_fts_query(query, max_terms, document_frequency=document_frequency)
+        return search(fts_query, pool) if fts_query else []
+    raise TypeError("find_matches needs a search or a search_terms function.")

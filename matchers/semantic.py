@@ -12,7 +12,9 @@
   re-sorted by it plus their `rank_bonus` (speaker and date priors, `matchers.rank`).
 - `rerank_semantic(query, matches, stored)`: the two together, with the weight tuned on
   train; `stored` holds reference claims' embeddings read from the store, the others
-  are embedded on the spot.
+  are embedded on the spot (`candidate_similarities`).
+- `fused_score(score, similarity)`: one match's fused score (`operations.find_matches`
+  fuses the lexical pool this way before explaining it, `matchers.select`).
 
 The model is a static version of all-MiniLM-L6-v2 (Apache-2.0): each word piece of
 MiniLM's vocabulary has one vector, and a text's embedding is the mean of its pieces'
@@ -47,7 +49,7 @@ from pathlib import Path
 import numpy as np
 
 from matchers.normalise import clean_surface
-from store.models import Match
+from store.models import Candidate, Match
 
 # The lexical matches reranked per claim, the weight of the similarity in the fused
 # score, and the "same claim" threshold on the fused score: chosen on CheckThat! 2020
@@ -303,6 +305,12 @@ def match_texts(matches: Sequence[Match]) -> list[str]:
     return [reference_text(match.candidate.text, match.candidate.title) for match in matches]
 
 
+def fused_score(score: float, similarity: float, weight: float = DEFAULT_SEMANTIC_WEIGHT) -> float:
+    """`(1 - weight) * score + weight * 100 * max(0, similarity)`, in 0-100, one decimal."""
+    fused = (1.0 - weight) * score + weight * 100.0 * max(0.0, min(1.0, similarity))
+    return round(max(0.0, min(100.0, fused)), 1)
+
+
 def fuse_semantic(
     matches: Sequence[Match], scores: Sequence[float], weight: float = DEFAULT_SEMANTIC_WEIGHT
 ) -> list[Match]:
@@ -316,10 +324,8 @@ def fuse_semantic(
         )
     if not 0.0 <= weight <= 1.0:
         raise ValueError(f"The semantic weight must be between 0 and 1, not {weight}.")
-    fused = []
-    for index, (match, similarity) in enumerate(zip(matches, scores)):
-        score = (1.0 - weight) * match.score + weight * 100.0 * max(0.0, min(1.0, similarity))
-        fused.append((round(max(0.0, min(100.0, score)), 1), index, match))
+    fused = [(fused_score(match.score, similarity, weight), index, match)
+             for index, (match, similarity) in enumerate(zip(matches, scores))]
     fused.sort(key=lambda item: (-(item[0] + item[2].rank_bonus), item[1]))
     return [replace(match, score=score) for score, _, match in fused]
 
@@ -336,7 +342,15 @@ def rerank_semantic(
     embedded yet) is embedded now, so the ranking is the same either way."""
     if not matches:
         return []
+    return fuse_semantic(matches, candidate_similarities(query, [m.candidate for m in matches], stored), weight)
+
+
+def candidate_similarities(query: str, candidates: Sequence[Candidate],
+                           stored: Mapping[int, bytes] | None = None) -> list[float]:
+    """The semantic similarity of `query` to each candidate's text (`reference_text`),
+    from `stored` embeddings of reference claims (by id) when there, else embedded now."""
+    if not candidates:
+        return []
     stored = stored or {}
-    blobs = [stored.get(m.candidate.id) if m.candidate.kind == "reference" else None
-             for m in matches]
-    return fuse_semantic(matches, semantic_scores(query, match_texts(matches), blobs), weight)
+    blobs = [stored.get(c.id) if c.kind == "reference" else None for c in candidates]
+    return semantic_scores(query, [reference_text(c.text, c.title) for c in candidates], blobs)

@@ -48,7 +48,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from urllib.parse import urlsplit
 
-from store.models import Match
+from store.models import Candidate, Match
 from store.values import parse_date
 
 # Scores at or above this (with no conflict flag, first of its fact-check) mean "the
@@ -158,12 +158,15 @@ def mark_same_fact_check(matches: Sequence[Match]) -> list[Match]:
 
 
 def _fact_check_keys(match: Match) -> list[tuple[str, str, str]]:
+    return fact_check_keys(match.candidate)
+
+
+def fact_check_keys(candidate: Candidate) -> list[tuple[str, str, str]]:
     """What identifies a reference's fact-check: its source with its headline, and with
     its page; none for an article's claim."""
-    candidate = match.candidate
     if candidate.kind != "reference":
         return []
-    source = _source_key(match)
+    source = _candidate_source_key(candidate)
     keys = []
     if title := " ".join(candidate.title.split()).casefold():
         keys.append((source, "title", title))
@@ -288,7 +291,10 @@ def _one_per_source(matches: Sequence[Match]) -> list[Match]:
 
 
 def _source_key(match: Match) -> str:
-    candidate = match.candidate
+    return _candidate_source_key(match.candidate)
+
+
+def _candidate_source_key(candidate: Candidate) -> str:
     if candidate.source.strip():
         return candidate.source.strip().casefold()
     host = urlsplit(candidate.url.strip()).hostname if candidate.url.strip() else None

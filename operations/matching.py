@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import partial
 
 import matchers
+from matchers import select
 from matchers.context import query_with_context
 from store import ClaimdeskError, Store
 from store.search import search_by_terms
@@ -14,8 +15,8 @@ from store.writes import WriteRunner, writes_to
 
 ProgressCallback = Callable[[int, int], None]
 
-# Candidates ranked before the same claims are put first, so that a prior-lifted related
-# claim cannot push the claim itself out of the list.
+# Candidates ranked before the same claims are put first (`matchers.select.shown`), so
+# that a prior-lifted related claim cannot push the claim itself out of the list.
 PRIOR_POOL = 10
 
 # Claims whose matches are saved in one transaction: a commit per claim cost a disk
@@ -47,38 +48,33 @@ def find_matches(
     as related claims (a right answer under the threshold stays in view)."""
     search_terms = partial(_search_terms, store, exclude_article_id)
     threshold = 0.0 if min_score is None else min_score
+    # Only the matches that decide what is shown are explained (`matchers.select`).
     if not semantic:
-        return _same_claims_first(matchers.find_matches(
-            text, search_terms=search_terms, limit=max(limit, PRIOR_POOL), min_score=threshold,
-            speaker=speaker, date=date), limit)
+        pool = max(limit, PRIOR_POOL)
+        deferred = matchers.find_deferred(text, search_terms=search_terms, limit=pool, speaker=speaker, date=date)
+        return select.shown_from(select.passing(deferred, threshold), pool, limit)
     from matchers import semantic as embeddings
 
-    pool = matchers.find_matches(text, search_terms=search_terms,
-                                 limit=max(limit, embeddings.SEMANTIC_POOL), min_score=0, speaker=speaker, date=date)
     try:
         model = embeddings.load_model()
-        stored = store.reference_embeddings(
-            model.name, [m.candidate.id for m in pool if m.candidate.kind == "reference"]
-        )
-        reranked = embeddings.rerank_semantic(text, pool, stored=stored)
     except embeddings.SemanticUnavailableError as exc:
         raise MatchingError(str(exc)) from exc
-    return _same_claims_first([m for m in reranked if m.score >= threshold], limit)
+    pool = max(limit, embeddings.SEMANTIC_POOL)
+    deferred = matchers.find_deferred(text, search_terms=search_terms, limit=pool, speaker=speaker, date=date)
+    similarity: dict = {}
 
+    def fused_by_similarity(entries):
+        """Each entry's score fused with its similarity to `text` (stored embeddings of
+        reference claims, the others embedded now), read once per entry."""
+        missing = [e for e in entries if e not in similarity]
+        if missing:
+            stored = store.reference_embeddings(
+                model.name, [e.candidate.id for e in missing if e.candidate.kind == "reference"])
+            similarity.update(zip(missing, embeddings.candidate_similarities(
+                text, [e.candidate for e in missing], stored=stored)))
+        return lambda entry, score: embeddings.fused_score(score, similarity[entry])
 
-def _same_claims_first(ranked: list[Match], limit: int) -> list[Match]:
-    """The best `limit` of `ranked`: same-claim matches, then the others scoring at least
-    the plain-text threshold (`matchers.SAME_CLAIM_SCORE`; a transcript's line is held to
-    a higher one), then the rest, each group in its ranked order: a speaker or date prior
-    may lift a related claim, never above the claim itself nor above a match that close.
-    Versions of a fact-check after its best-ranked one are marked first
-    (`matchers.mark_same_fact_check`), so only that one can be the same claim."""
-    def group(match: Match) -> int:
-        if matchers.is_same_claim(match):
-            return 0
-        return 1 if matchers.is_same_claim(match, matchers.SAME_CLAIM_SCORE) else 2
-
-    return sorted(matchers.mark_same_fact_check(ranked), key=group)[:limit]
+    return select.shown_from(deferred, pool, limit, fused_by_similarity, threshold)
 
 
 def match_claim(store: Store, claim: Claim, *, limit: int = 5, semantic: bool = True) -> list[Match]:

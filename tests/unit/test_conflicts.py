@@ -7,6 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matchers import find_conflicts
+from matchers.explain import possible_conflict_kinds
+from matchers.normalise import analyse
 
 
 def kinds(query: str, text: str) -> list[str]:
@@ -144,6 +146,29 @@ def test_no_flag_has_an_empty_side(query_words: list[str], text_words: list[str]
         assert set(flag) == {"kind", "query", "match"}
         assert flag["kind"] in {"number", "date", "negation", "entity"}
         assert flag["query"].strip() and flag["match"].strip()
+
+
+def _possible(query: str, text: str) -> int:
+    return possible_conflict_kinds(analyse(query).normalised, analyse(text).normalised)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_WORDS, max_size=14), st.lists(_WORDS, max_size=14))
+def test_the_kinds_flagged_never_exceed_those_the_words_make_possible(query_words, text_words) -> None:
+    query, text = " ".join(query_words), " ".join(text_words)
+    assert len(set(kinds(query, text))) <= _possible(query, text)
+
+
+@pytest.mark.parametrize(("kind", "query", "text", "sides"), BUILT_CONTRADICTIONS)
+def test_a_built_contradiction_is_within_the_possible_kinds(kind, query, text, sides) -> None:
+    assert 1 <= len(set(kinds(query, text))) <= _possible(query, text)
+
+
+def test_only_a_name_is_possible_between_texts_without_figures_months_or_negations() -> None:
+    assert _possible("Obama signed the bill in March", "Trump signed the bill") == 1
+    assert _possible("Obama signed the bill in March", "Trump signed it in May") == 2
+    assert _possible("15 troops were killed in 2019", "50 troops were killed") == 3
+    assert _possible("15 troops were not killed in 2019", "50 troops were killed") == 4
 
 
 # -- numbers and dates written differently, one figure a side, lists ------------------------
