@@ -36,6 +36,17 @@ class DeskScreen(Screen):
     def desk(self) -> ClaimdeskApp:
         return self.app  # type: ignore[return-value]
 
+    @property
+    def in_view(self) -> bool:
+        """On screen: the top screen, or beneath dialogs that let it show through.
+        Textual's `is_current` also holds for the screen right beneath an opaque one
+        (the article screen over the inbox), which the checker cannot see."""
+        stack = self.app.screen_stack
+        if self not in stack:
+            return False
+        above = stack[stack.index(self) + 1:]
+        return all(screen.styles.background.a < 1 for screen in above)
+
     # -- status ------------------------------------------------------------------
 
     def update_status(self) -> None:

@@ -138,14 +138,14 @@ class InboxScreen(DeskScreen):
             self.notify(f"{message.description}.", timeout=2, markup=False)
         # Beneath the article screen the counts are refreshed on return instead, so a
         # verdict does not wait for the inbox.
-        elif self.is_current:
+        elif self.in_view:
             self.refresh_rows()
 
     def filter_changed(self) -> None:
         self.reload(self.table.current_article_id)
 
     def remote_changes(self, batch: ChangeBatch) -> None:
-        if not self.is_current:
+        if not self.in_view:
             # Beneath the article screen nothing is read now: what changed is brought up
             # to date when the inbox is back (each desk hears every colleague's change).
             self._reload_on_resume |= batch.overflow or batch.has("article", "status")
@@ -156,11 +156,11 @@ class InboxScreen(DeskScreen):
             return
         if batch.has("assignment"):
             self.refresh_marks()
-        if self.is_current and batch.has("verdict", "review"):
+        if batch.has("verdict", "review"):
             self.refresh_rows()
 
     def presence_changed(self) -> None:
-        if self.is_current:
+        if self.in_view:
             self.refresh_marks()
         else:
             self._marks_on_resume = True
