@@ -44,6 +44,15 @@ def _verdict_and_note(conn: sqlite3.Connection, claim_id: int) -> tuple[str | No
     return (row[0], row[1]) if row else (None, "")
 
 
+@dataclass(frozen=True)
+class RecordedVerdict:
+    """What `record_verdict_counted` wrote: the history rows' batch id, and how many
+    claims the review queue gained (negative: lost) by it."""
+
+    batch: str
+    queue_change: int
+
+
 # A claim whose verdict is still the one an editor settled in review (`store.team`).
 REVIEWED_CONDITION = """EXISTS (SELECT 1 FROM reviews r WHERE r.claim_id = v.claim_id
                         AND r.reviewed_at != '' AND r.reviewed_verdict = v.verdict)"""
@@ -55,9 +64,10 @@ READ_ROWS = 500
 
 
 def _stored_states(conn: sqlite3.Connection, claim_ids: list[int]) -> dict[int, tuple]:
-    """Claim id -> (article id, verdict, note, checker, updated_at) of the claims that
-    exist, in one statement per READ_ROWS claims (on PostgreSQL each is a round trip
-    made while the write lock is held)."""
+    """Claim id -> (article id, verdict, note, checker, updated_at, queued) of the claims
+    that exist, in one statement per READ_ROWS claims (on PostgreSQL each is a round trip
+    made while the write lock is held). `queued`: the claim counts in the review queue
+    when it has no verdict (check-worthy, its article in the inbox; `store.inbox`)."""
     found: dict[int, tuple] = {}
     unique = list(dict.fromkeys(claim_ids))
     for start in range(0, len(unique), READ_ROWS):
@@ -65,8 +75,10 @@ def _stored_states(conn: sqlite3.Connection, claim_ids: list[int]) -> dict[int, 
         marks = ", ".join("?" for _ in part)
         for row in conn.execute(
             f"""SELECT c.id, c.article_id, v.verdict, coalesce(v.note, ''),
-                       coalesce(v.checker, ''), coalesce(v.updated_at, '')
-                FROM claims c LEFT JOIN verdicts v ON v.claim_id = c.id
+                       coalesce(v.checker, ''), coalesce(v.updated_at, ''),
+                       CASE WHEN c.checkworthy = 1 AND a.status = 'inbox' THEN 1 ELSE 0 END
+                FROM claims c JOIN articles a ON a.id = c.article_id
+                LEFT JOIN verdicts v ON v.claim_id = c.id
                 WHERE c.id IN ({marks})""",
             part,
         ).fetchall():
@@ -81,7 +93,7 @@ def _clashes(stored: Mapping[int, tuple], verdict: str | None, checker: str,
     `seen` (`seen_notes`) says this checker saw; a value equal to the one asked for is
     agreement, not a clash."""
     clashes = []
-    for claim_id, (_, stored_verdict, stored_note, by, at) in stored.items():
+    for claim_id, (_, stored_verdict, stored_note, by, at, _) in stored.items():
         if by == checker:
             continue
         if claim_id in seen and stored_verdict != seen[claim_id] and stored_verdict != verdict:
@@ -121,6 +133,25 @@ class VerdictQueries(ArticleQueries):
         seen: Mapping[int, str | None] | None = None,
         seen_notes: Mapping[int, str] | None = None,
     ) -> str:
+        """Set the verdict (see `record_verdict_counted`); returns the batch id shared by
+        the history rows (used by undo)."""
+        return self.record_verdict_counted(
+            claim_ids, verdict, note=note, checker=checker, batch=batch, note_only=note_only,
+            seen=seen, seen_notes=seen_notes,
+        ).batch
+
+    def record_verdict_counted(
+        self,
+        claim_ids: int | Sequence[int],
+        verdict: str | None,
+        *,
+        note: str | None = None,
+        checker: str = "",
+        batch: str | None = None,
+        note_only: bool = False,
+        seen: Mapping[int, str | None] | None = None,
+        seen_notes: Mapping[int, str] | None = None,
+    ) -> RecordedVerdict:
         """Set the verdict (and optionally the note) of one or more claims in one
         transaction, appending a history row for each. `verdict=None` clears it.
         `note_only` keeps each claim's stored verdict (`verdict` is not used); a verdict
@@ -128,7 +159,9 @@ class VerdictQueries(ArticleQueries):
         `seen` holds the verdicts the checker's desk showed, `seen_notes` the notes: if
         another checker has since set a different one (and not the one asked for),
         nothing is written and VerdictConflict says which claims, so no one overwrites a
-        colleague unseen. Returns the batch id shared by the history rows (used by undo)."""
+        colleague unseen. Returns the batch id shared by the history rows (used by undo)
+        and how the review queue's count moved, read in the same statement as the claims'
+        stored verdicts (the desk's counter needs no queries of its own)."""
         if verdict is not None and verdict not in VERDICTS:
             raise StoreError(
                 f"Unknown verdict {verdict!r}; expected one of {', '.join(VERDICTS)}."
@@ -145,8 +178,9 @@ class VerdictQueries(ArticleQueries):
                 clashes = _clashes(stored, verdict, checker, seen or {}, seen_notes or {}, note)
                 if clashes:
                     raise VerdictConflict(clashes)
+            queue_change = 0
             for claim_id in ids:
-                article_id, old_verdict, old_note, _, _ = stored[claim_id]
+                article_id, old_verdict, old_note, _, _, queued = stored[claim_id]
                 log_change(conn, "note" if note_only else "verdict", article_id=article_id,
                            claim_id=claim_id, checker=checker)
                 new_verdict = old_verdict if note_only else verdict
@@ -161,11 +195,13 @@ class VerdictQueries(ArticleQueries):
                 )
                 _append_history(conn, claim_id, new_verdict, new_note, checker, stamp,
                                 old_verdict, old_note, batch)
-                stored[claim_id] = (article_id, new_verdict, new_note, checker, stamp)
+                if queued:
+                    queue_change += (new_verdict is None) - (old_verdict is None)
+                stored[claim_id] = (article_id, new_verdict, new_note, checker, stamp, queued)
                 if not note_only:
                     # Judged again: the checker has weighed the evidence that flagged it.
                     conn.execute("DELETE FROM new_evidence WHERE claim_id = ?", [claim_id])
-        return batch
+        return RecordedVerdict(batch, queue_change)
 
     def record_unchanged(self, claim_id: int, *, checker: str, batch: str) -> None:
         """Append a history row that changes nothing for `claim_id`: an undo or redo in

@@ -58,7 +58,7 @@ from tui.team import TeamLink
 from tui.validation import validate_url, validate_url_or_file
 from tui.widgets.literal import one_line
 from tui.words import counted
-from tui.writer import PendingWrite, StoreWriter
+from tui.writer import PendingWrite, StoreWriter, Written
 
 T = TypeVar("T")
 
@@ -404,21 +404,23 @@ class ClaimdeskApp(App):
         label = verdict or "no verdict"
         what = f"claim {ids[0]}" if len(ids) == 1 else f"{len(ids)} claims"
 
-        def run(store: Store) -> list[int]:
-            written = list(ids)
+        def run(store: Store) -> Written:
+            written, queue_change = list(ids), 0
             while written:
                 try:
-                    store.record_verdict(written, verdict, checker=checker, seen=seen)
+                    # The queue's count moves by what the verdict's own transaction read:
+                    # nothing is queried before the verdict is stored.
+                    queue_change = store.record_verdict_counted(
+                        written, verdict, checker=checker, seen=seen).queue_change
                     break
                 except VerdictConflict as exc:
                     clashed = {clash.claim_id for clash in exc.clashes}
                     written = [cid for cid in written if cid not in clashed]
                     self.post_message(VerdictConflicted(exc.clashes, verdict))
-            return written
+            return Written(written, queue_change)
 
         self.submit_write(PendingWrite(f"Verdict {label} for {what}", run, verdict,
-                                       offer_duplicates and verdict is not None,
-                                       claim_ids=tuple(ids)))
+                                       offer_duplicates and verdict is not None))
 
     def _offer_duplicates(self, claim_id: int, verdict: str | None) -> None:
         """Runs on the writer thread: near-duplicates of a judged claim get offered."""

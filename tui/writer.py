@@ -25,8 +25,17 @@ from store.errors import StoreError
 
 T = TypeVar("T")
 
-# A write: takes the writer's store, returns the claims it touched.
-WriteFunction = Callable[[Store], list[int]]
+@dataclass(frozen=True)
+class Written:
+    """What a write returns when it knows how the review queue's count moved (a verdict
+    counts it in its own transaction): the writer then counts nothing itself."""
+
+    claim_ids: list[int]
+    remaining_delta: int
+
+
+# A write: takes the writer's store, returns the claims it touched (or `Written`).
+WriteFunction = Callable[[Store], "list[int] | Written"]
 
 
 @dataclass
@@ -35,8 +44,9 @@ class PendingWrite:
     run: WriteFunction
     verdict: str | None = None
     offer_duplicates: bool = False
-    # The claims whose verdicts the write changes, when known before it runs: the
-    # review-queue counter then moves by the difference instead of a full recount.
+    # The claims whose verdicts the write changes, when known before it runs and the
+    # write does not return `Written`: the review-queue counter then moves by the
+    # difference of their counts before and after instead of a full recount.
     claim_ids: tuple[int, ...] | None = None
     counts_change: bool = True
     # Articles whose inbox row (status) the write changes.
@@ -204,9 +214,13 @@ class StoreWriter:
         try:
             before = (inbox.open_claim_count(self.store, write.claim_ids)
                       if write.claim_ids is not None else None)
-            touched = write.run(self.store)
-            after = (inbox.open_claim_count(self.store, write.claim_ids)
-                     if write.claim_ids is not None else None)
+            result = write.run(self.store)
+            if isinstance(result, Written):
+                touched, before, after = result.claim_ids, 0, result.remaining_delta
+            else:
+                touched = result
+                after = (inbox.open_claim_count(self.store, write.claim_ids)
+                         if write.claim_ids is not None else None)
         # Any failure keeps the write pending: a store error (busy, full disk) is waited
         # out with a retry, and even a bug must not end the only thread that writes.
         except Exception as exc:
