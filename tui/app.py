@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -74,6 +75,9 @@ UNREACHABLE_RETRY_SECONDS = 2.0
 # How often the desk checks that its terminal is still there.
 TERMINAL_CHECK_SECONDS = 1.0
 HANGUP_EXIT_STATUS = 128 + 1  # as a shell reports a process ended by SIGHUP
+# Colleagues' changes recount the review queue at most this often: with a team at work
+# nearly every poll brings a verdict, and the count is four queries.
+REMOTE_COUNT_SECONDS = 0.5
 
 
 def _undo_message(done: str, action: str, changed: list[Claim], kept: int) -> str:
@@ -132,6 +136,8 @@ class ClaimdeskApp(App):
         # Tab walks the open claims of the articles assigned to this checker first.
         self.mine_first = True
         self.mine_open: int | None = None  # open claims in my articles (None: none assigned)
+        self._remote_counted_at = 0.0  # monotonic time of the last recount for a poll
+        self._remote_count_due: Timer | None = None
 
     # -- start and stop ---------------------------------------------------------------
 
@@ -541,7 +547,23 @@ class ClaimdeskApp(App):
                 except NoMatches:
                     pass  # a screen being taken down has no widgets left to refresh
         if batch.overflow or batch.has("verdict", "article", "status", "assignment"):
-            self.count_remaining()
+            self._count_for_colleagues()
+
+    def _count_for_colleagues(self) -> None:
+        """Recount the review queue now, or once REMOTE_COUNT_SECONDS have passed since
+        the last recount for a poll (one recount for all the polls in between)."""
+        if self._remote_count_due is not None:
+            return
+        wait = self._remote_counted_at + REMOTE_COUNT_SECONDS - time.monotonic()
+        if wait > 0:
+            self._remote_count_due = self.set_timer(wait, self._count_when_due)
+            return
+        self._remote_counted_at = time.monotonic()
+        self.count_remaining()
+
+    def _count_when_due(self) -> None:
+        self._remote_count_due = None
+        self._count_for_colleagues()
 
     def presence_changed(self) -> None:
         for screen in self.desk_screens():
