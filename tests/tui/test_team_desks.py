@@ -17,7 +17,7 @@ from store import Store, team
 from store.engine import BUSY_TIMEOUT_MS
 from tests.tui.conftest import seed_store
 from tests.tui.helpers import DESK_SIZE, eventually, settle, static_text, table_text
-from tui.app import ClaimdeskApp, make_app
+from tui.app import REMOTE_COUNT_SECONDS, ClaimdeskApp, make_app
 from tui.screens.article import ArticleScreen
 from tui.screens.conflict import ConflictScreen
 from tui.screens.inbox import InboxScreen
@@ -424,3 +424,38 @@ async def test_a_move_whose_presence_write_failed_is_logged_with_the_next_heartb
         await eventually(bo_pilot, lambda: "[ana on it] Rebels announce offensive"
                          in table_text(bo.screen.query_one(InboxTable)), LIVE_WAIT)
         assert "[ana on it] Rebels announce offensive" in table_text(bo.screen.query_one(InboxTable))
+
+
+async def test_verdicts_in_a_row_reach_the_count_and_the_inbox_beneath_on_return(shared) -> None:
+    """A colleague's verdicts in quick succession: each shows on the claim list, the review
+    queue's count (recounted at most every REMOTE_COUNT_SECONDS) ends right, and the inbox
+    beneath the article, which reads nothing while hidden, shows them once back on top."""
+    path, ids = shared
+    async with desk(path, "ana") as (ana, ana_pilot, _), desk(path, "bo") as (bo, bo_pilot, _):
+        await open_first_article(bo_pilot)
+        inbox_screen = next(s for s in bo.screen_stack if isinstance(s, InboxScreen))
+        assert not inbox_screen.in_view and bo.screen.in_view
+
+        def judged_in_inbox() -> str:
+            table = inbox_screen.query_one(InboxTable)
+            return table_text(table).splitlines()[table.get_row_index(str(ids["first"]))]
+
+        hidden_row = judged_in_inbox()
+        assert "0/3" in hidden_row
+        await open_first_article(ana_pilot)
+        await ana_pilot.press("x", "j", "c", "j", "u")  # three verdicts, no pause between
+        await settle(ana_pilot)
+
+        def bo_sees_all() -> bool:
+            rows = claim_rows(bo)
+            return ("contested" in rows[0] and "corroborated" in rows[1] and "unverified" in rows[2]
+                    and "Remaining: 1" in static_text(bo.screen.query_one("#filter-bar", Static)))
+
+        await eventually(bo_pilot, bo_sees_all, LIVE_WAIT + REMOTE_COUNT_SECONDS)
+        assert bo_sees_all()
+        assert judged_in_inbox() == hidden_row  # not read while the article covers it
+
+        await bo_pilot.press("escape")
+        await settle(bo_pilot)
+        assert bo.screen is inbox_screen and inbox_screen.in_view
+        assert "3/3" in judged_in_inbox()
