@@ -3,6 +3,8 @@ latency, and how long one desk's verdict takes to reach the other desks' screens
 
 Run:  nice -n 10 .venv/bin/python bench/team.py [--desks 10] [--verdicts 200] [--seed 7]
       [--engine postgresql]   (also on a throwaway PostgreSQL server, after SQLite)
+      [--pace reading|stress]  (reading, the default: each run of 200 verdicts takes about
+                               7 minutes; stress: the keys as fast as the desks take them)
 
 Wall-clock latencies need a quiet machine: each run prints the load average before and
 after it, and the CPU seconds the desks (and the PostgreSQL server) spent, which hold on
@@ -16,6 +18,15 @@ one store file of 20 articles x 60 claims, as a checker of its own. It opens art
 and presses c/x/u on claims picked at random (desks overlap on purpose), answering "use
 mine" when the desk shows a colleague's clash. Baseline, in the same run: one desk alone
 giving the same number of verdicts.
+
+Pace, the wait after each verdict key:
+- reading (default): 1-3 s, a fast checker. A verdict follows reading the claim (one
+  sentence) and glancing at its matches beside it, which takes a second or more even
+  when the match decides it; a checker who judges a claim a second all day is fast.
+  Ten such desks press about five keys a second between them, which the desks' own
+  drawing on one machine keeps up with, so key to store measures the store path.
+- stress: 0-50 ms, keys as fast as the desk takes them. Ten desks then ask for more
+  drawing than two cores give, and key to store mostly measures the wait for the CPU.
 
 Figures:
 - key to store: from the key press to the commit of its verdict (the change log's time);
@@ -48,6 +59,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 ARTICLES = 20
 CLAIMS_PER_ARTICLE = 60
 KEYS = {"c": "corroborated", "x": "contested", "u": "unverified"}
+# Seconds a desk waits after a verdict key, drawn uniformly (see the docstring).
+PACES = {"reading": (1.0, 3.0), "stress": (0.0, 0.05)}
 
 
 def build_store(path: Path | str) -> None:
@@ -75,7 +88,8 @@ def build_store(path: Path | str) -> None:
 # -- one desk (a child process) -------------------------------------------------------------
 
 
-async def run_desk(db: Path | str, index: int, verdicts: int, seed: int, folder: Path) -> dict:
+async def run_desk(db: Path | str, index: int, verdicts: int, seed: int, folder: Path,
+                   pace: str = "reading") -> dict:
     from store import Store
     from tui.app import ClaimdeskApp
     from tui.screens.article import ArticleScreen
@@ -142,7 +156,7 @@ async def run_desk(db: Path | str, index: int, verdicts: int, seed: int, folder:
                 presses.append({"claim": claim.id, "key_at": time.time(), "verdict": KEYS[key],
                                 "seen": seen})
                 await pilot.press(key)
-                await asyncio.sleep(rng.uniform(0.0, 0.05))  # a fast checker
+                await asyncio.sleep(rng.uniform(*PACES[pace]))
         while not app.writes_settled or isinstance(app.screen, ConflictScreen):
             await answer_clashes()
             await asyncio.sleep(0.01)
@@ -159,7 +173,8 @@ async def run_desk(db: Path | str, index: int, verdicts: int, seed: int, folder:
 
 
 def desk_main(args: argparse.Namespace) -> None:
-    result = asyncio.run(run_desk(args.db, args.desk, args.verdicts, args.seed, Path(args.folder)))
+    result = asyncio.run(run_desk(args.db, args.desk, args.verdicts, args.seed, Path(args.folder),
+                                  args.pace))
     Path(args.folder, f"result-{args.desk}.json").write_text(json.dumps(result))
 
 
@@ -167,12 +182,13 @@ def desk_main(args: argparse.Namespace) -> None:
 
 
 def run_team(folder: Path, desks: int, verdicts: int, seed: int,
-             db: Path | str | None = None) -> list[dict]:
+             db: Path | str | None = None, pace: str = "reading") -> list[dict]:
     """The desks on `db` (a new SQLite file in `folder` when None)."""
     db = folder / "team.db" if db is None else db
     build_store(db)
     procs = [subprocess.Popen([sys.executable, __file__, "--desk", str(i), "--db", str(db),
-                               "--verdicts", str(verdicts), "--seed", str(seed), "--folder", str(folder)])
+                               "--verdicts", str(verdicts), "--seed", str(seed), "--folder", str(folder),
+                               "--pace", pace])
              for i in range(desks)]
     wait_for(folder, "ready", desks, procs)
     (folder / "go").touch()
@@ -259,6 +275,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--engine", choices=("sqlite", "postgresql"), default="sqlite",
                         help="postgresql: SQLite first as the baseline, then PostgreSQL")
+    parser.add_argument("--pace", choices=tuple(PACES), default="reading",
+                        help="wait after each verdict key: reading 1-3 s (default), stress 0-50 ms")
     parser.add_argument("--desk", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--db", help=argparse.SUPPRESS)
     parser.add_argument("--folder", help=argparse.SUPPRESS)
@@ -277,7 +295,7 @@ def main() -> None:
         server = PostgresServer(binaries)
     try:
         for engine in engines:
-            print(f"-- {engine}")
+            print(f"-- {engine}, {args.pace} pace", flush=True)
             for label, desks in (("baseline: 1 desk alone", 1), (f"{args.desks} desks", args.desks)):
                 run_once(label, desks, args, server if engine == "postgresql" else None)
     finally:
@@ -303,7 +321,7 @@ def run_once(label: str, desks: int, args: argparse.Namespace, server) -> None:
     with tempfile.TemporaryDirectory(prefix="claimdesk-team-") as tmp:
         url = server.new_database() if server is not None else None
         cpu_before, server_before = children_cpu(), server_cpu(server)
-        results, db, elapsed = run_team(Path(tmp), desks, args.verdicts, args.seed, url)
+        results, db, elapsed = run_team(Path(tmp), desks, args.verdicts, args.seed, url, args.pace)
         desk_cpu = children_cpu() - cpu_before
         figures = audit(results, db)
         if server is not None:
