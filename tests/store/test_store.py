@@ -50,6 +50,31 @@ def test_verdict_changes_are_kept_in_history(store: Store) -> None:
     assert store.get_claim(claim_id).note == "15 is not confirmed"
 
 
+def test_a_counted_verdict_says_how_the_review_queue_moved(store: Store) -> None:
+    from store import inbox
+
+    text = "Troops killed 15 soldiers. It rained. 300 boats came."
+    claims = [ClaimDraft("Troops killed 15 soldiers.", 0, 26, 0.9, True, ("quantity",)),
+              ClaimDraft("It rained.", 27, 37, 0.1, False, ()),
+              ClaimDraft("300 boats came.", 38, 53, 0.9, True, ("quantity",))]
+    article_id, _ = store.add_article(ArticleDraft(title="T", text=text), claims)
+    worthy, unworthy, other = (c.id for c in store.claims_for_article(article_id, checkworthy_only=False))
+
+    def moved(ids: list[int], verdict: str | None) -> int:
+        before = inbox.remaining_count(store)
+        change = store.record_verdict_counted(ids, verdict, checker="ana").queue_change
+        assert inbox.remaining_count(store) - before == change
+        return change
+
+    assert moved([worthy, unworthy], "contested") == -1  # a claim not check-worthy never counts
+    assert moved([worthy], "corroborated") == 0  # judged again: still out of the queue
+    assert moved([worthy, other], None) == 1  # one back in, one that never left
+    assert moved([worthy], None) == 0  # already open
+    assert moved([worthy, other], "contested") == -2
+    store.set_article_status(article_id, "done")  # an article out of the inbox counts nothing
+    assert moved([worthy, other], "unverified") == 0
+
+
 def test_history_is_append_only(store: Store) -> None:
     claim_id = store.claims_for_article(_article(store))[0].id
     store.record_verdict(claim_id, "contested")
