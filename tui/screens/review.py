@@ -133,12 +133,14 @@ class ReviewScreen(DeskScreen):
 
     # -- live updates ------------------------------------------------------------------
 
+    # Beneath another screen (a claim opened from the queue) nothing is read: the queue is
+    # read again when it is back on top (on_screen_resume).
     def store_changed(self, message: StoreChanged) -> None:
-        if self.is_current:
+        if self.in_view:
             self.reload()
 
     def remote_changes(self, batch: ChangeBatch) -> None:
-        if batch.overflow or batch.has("verdict", "review"):
+        if self.in_view and (batch.overflow or batch.has("verdict", "review")):
             self.reload()
 
     def on_screen_resume(self) -> None:
