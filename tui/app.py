@@ -243,6 +243,10 @@ class ClaimdeskApp(App):
 
     def submit_write(self, write: PendingWrite) -> None:
         self.writer.submit(write)
+        if self.store_unreachable and write.announce:
+            # The queue waits for the store: its count on the status line grows now,
+            # not at the next failed retry.
+            self.update_status()
 
     def write_and_wait(self, change: Callable[[Store], T], description: str = "A write") -> T:
         """From a worker thread: run `change` on the writer thread and return its result."""
