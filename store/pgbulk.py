@@ -59,7 +59,7 @@ def copy_reference_rows(conn: PostgresConnection, batches: Iterable[Sequence[tup
 def tidy_after_copy(store: StoreConnection) -> None:
     """After a large import has committed: VACUUM marks the new pages all-visible and
     sets their rows' commit hints once, so the first searches do not, and counting a
-    phrase's documents (`store.pgsearch.count_term`) reads the index alone instead of
+    phrase's documents (`store.pgsearch.count_terms`) reads the index alone instead of
     every matching row (53 -> 0.9 ms a term at 100,000 claims); ANALYZE gives the
     planner the table's new size. Autovacuum would get there too, but minutes later.
     Skipped inside a longer transaction (VACUUM cannot run in one)."""

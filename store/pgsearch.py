@@ -14,6 +14,7 @@ weighs where the term is (text or title) and how often, with diminishing returns
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -215,15 +216,32 @@ def tsqueries(store: "Store", terms: Sequence[str]) -> list[str]:
     return [_parsed.get(t, "") for t in terms]
 
 
-def count_term(store: "Store", kind: str, term: str, cap: int) -> int:
-    [query] = tsqueries(store, [term])
-    if not query:
-        return 0
-    table = TABLES[kind]
-    return store.query(
-        f"SELECT count(*) AS n FROM (SELECT 1 FROM {table} WHERE search @@ {TERM_QUERY} LIMIT ?) AS t",
-        [query, cap],
-    )[0]["n"]
+def count_terms(store: "Store", kind: str, terms: Sequence[str], cap: int) -> dict[str, int]:
+    """How many rows of `kind` hold each term, counted from the GIN index up to `cap`, all
+    the terms in one statement."""
+    terms = list(dict.fromkeys(terms))
+    queries = tsqueries(store, terms)
+    counts = {term: 0 for term, query in zip(terms, queries) if not query}
+    asked = [(term, query) for term, query in zip(terms, queries) if query]
+    if asked:
+        table = TABLES[kind]
+        for row in store.query(
+            f"""SELECT w.t, (SELECT count(*) FROM (SELECT 1 FROM {table}
+                             WHERE search @@ w.q::tsquery LIMIT ?) AS held) AS n
+                FROM unnest(?::text[], ?::text[]) AS w (t, q)""",
+            [cap, [t for t, _ in asked], [q for _, q in asked]],
+        ):
+            counts[row["t"]] = row["n"]
+    return counts
+
+
+# A phrase's count (a term the parser splits: "obama's") is read from the GIN index,
+# which re-checks the words' positions in every row holding all of them (up to 50 ms for
+# a phrase of two common words at a million claims). Counted phrases are kept per store,
+# keyed by the table's highest id and the kept counts of the phrase's lexemes: a row
+# holding every word of the phrase cannot be added or removed without changing those.
+_phrase_counts: "weakref.WeakKeyDictionary[Store, dict[tuple, int]]" = weakref.WeakKeyDictionary()
+PHRASE_COUNTS_KEPT = 10_000
 
 
 def keeps_term_counts(kind: str) -> bool:
@@ -239,24 +257,42 @@ def document_counts(store: "Store", kind: str, terms: Sequence[str], cap: int) -
     table = TABLES[kind]
     counts_table = TERM_COUNT_TABLES.get(table)
     if counts_table is None:
-        return {term: count_term(store, kind, term, cap) for term in terms}
+        return count_terms(store, kind, terms, cap)
     counts: dict[str, int] = {}
     rows = store.query(
         f"""SELECT w.t, w.q::text AS q, numnode(w.q) AS nodes, w.lexemes[1] AS lexeme,
-                   coalesce(c.documents, 0) AS documents
+                   coalesce(c.documents, 0) AS documents,
+                   CASE WHEN numnode(w.q) > 1 THEN ARRAY(
+                       SELECT coalesce(k.documents, 0) FROM unnest(w.lexemes) AS l (lexeme)
+                       LEFT JOIN {counts_table} AS k ON k.lexeme = l.lexeme ORDER BY l.lexeme)
+                   END AS phrase_documents,
+                   (SELECT max(id) FROM {table}) AS last_id
             FROM (SELECT t, phraseto_tsquery('{TS_CONFIG}', t) AS q,
                          tsvector_to_array(to_tsvector('{TS_CONFIG}', t)) AS lexemes
                   FROM unnest(?::text[]) AS t) AS w
             LEFT JOIN {counts_table} AS c ON numnode(w.q) = 1 AND c.lexeme = w.lexemes[1]""",
         [list(dict.fromkeys(terms))],
     )
+    kept = _phrase_counts.setdefault(store, {})
+    phrases: dict[str, tuple] = {}
     for row in rows:
         _parsed[row["t"]] = row["q"]
         _lexemes[row["t"]] = row["lexeme"] if row["nodes"] == 1 else None
         if row["nodes"] <= 1:
             counts[row["t"]] = row["documents"] if row["nodes"] else 0
+        elif min(row["phrase_documents"], default=0) == 0:
+            counts[row["t"]] = 0  # a word of the phrase is in no row
         else:
-            counts[row["t"]] = count_term(store, kind, row["t"], cap)
+            key = (row["t"], cap, row["last_id"], tuple(row["phrase_documents"]))
+            if key in kept:
+                counts[row["t"]] = kept[key]
+            else:
+                phrases[row["t"]] = key
+    if phrases:
+        if len(kept) > PHRASE_COUNTS_KEPT:
+            kept.clear()
+        for term, count in count_terms(store, kind, list(phrases), cap).items():
+            counts[term] = kept[phrases[term]] = count
     return counts
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from store import Store, search
-from store.models import ReferenceDraft
+from store.models import ArticleDraft, ClaimDraft, ReferenceDraft
 
 WORDS = [f"w{n}x" for n in range(30)]
 
@@ -84,3 +84,39 @@ def test_counts_answer_a_term_as_the_index_stems_it(store: Store) -> None:
     counts = search.term_document_counts(store, ["ferries", "al-Duhur", "late", "absent", "..."])
     assert counts == {"ferries": 2, "al-Duhur": 1, "late": 2, "absent": 0, "...": 0}
     assert search.term_document_counts(store, ["late", "ferries"], cap=1) == {"late": 1, "ferries": 1}
+
+
+def test_a_phrase_count_follows_adds_and_deletes_of_rows_holding_its_words(store: Store) -> None:
+    # "obama's" is a phrase to both engines (obama, then s): counted from the index, and
+    # on PostgreSQL kept until a row holding both words comes or goes.
+    store.add_reference_claims([
+        ReferenceDraft("Obama's plan for ferries", url="t:1"),
+        ReferenceDraft("Obama said his plan is the ferry's", url="t:2"),  # both words, apart
+    ])
+    assert search.term_document_counts(store, ["obama's", "plan"]) == {"obama's": 1, "plan": 2}
+    store.add_reference_claims([ReferenceDraft("Obama's budget", url="t:3")])
+    assert search.term_document_counts(store, ["obama's"]) == {"obama's": 2}
+    assert search.term_document_counts(store, ["obama's"]) == {"obama's": 2}
+    with store.write() as conn:  # not the newest row: the highest id stays
+        conn.execute("DELETE FROM reference_claims WHERE url = 't:1'")
+    assert search.term_document_counts(store, ["obama's"]) == {"obama's": 1}
+    with store.write() as conn:
+        conn.execute("DELETE FROM reference_claims WHERE url = 't:2'")
+    assert search.term_document_counts(store, ["obama's", "buses'"]) == {"obama's": 1, "buses'": 0}
+    with store.write() as conn:
+        conn.execute("DELETE FROM reference_claims WHERE url = 't:3'")
+    assert search.term_document_counts(store, ["obama's"]) == {"obama's": 0}
+
+
+def test_claims_counts_of_several_terms_come_together_and_capped(store: Store) -> None:
+    for n in range(3):
+        store.add_article(
+            ArticleDraft(title=f"Ferries {n}", text=f"The ferry fares rose in al-Duhur {n}.",
+                         url=f"https://news.example/{n}"),
+            [ClaimDraft(text=f"The ferry fares rose in al-Duhur {n}.", start=0, end=35, score=1.0,
+                        checkworthy=True)])
+    terms = ["ferry", "al-Duhur", "fares", "absent", "..."]
+    assert search.term_document_counts(store, terms, kind="claim") == {
+        "ferry": 3, "al-Duhur": 3, "fares": 3, "absent": 0, "...": 0}
+    assert search.term_document_counts(store, ["fares", "al-Duhur"], kind="claim", cap=2) == {
+        "fares": 2, "al-Duhur": 2}
