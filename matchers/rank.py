@@ -351,6 +351,8 @@ def rank_candidates(
         shortlist=shortlist, speaker=speaker, speaker_bonus=speaker_bonus, date=date, date_bonus=date_bonus,
     )
     kept = best(passing(deferred, min_score), limit, lexical_bounds)
+    # Explaining takes each kept entry's conflict penalty, which narrows its score bounds
+    # to the final score: the sort below needs the settled scores.
     for entry in kept:
         entry.match()
     return [entry.match() for entry in sorted(kept, key=lambda entry: lexical_bounds(entry)[0], reverse=True)]

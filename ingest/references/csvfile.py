@@ -72,7 +72,7 @@ def csv_rows(source: SourceText) -> Iterator[Row]:
     if "text" not in columns:
         raise ImportFormatError(
             f"{name} has no \"text\" column (its header is {', '.join(header[:8])[:200]!r}); "
-            "a CSV of reference claims needs one."
+            "name the column that holds each claim \"text\"."
         )
     width = len(columns)
     while True:
