@@ -46,12 +46,16 @@ and is never changed. Each pair and kind has its own seeded generator, so the pa
 built one way do not move when another way changes.
 Printed: per kind, how many pairs could be changed that way and the share flagged with
 that kind (target at least 90%), then examples of what is still wrong on both sides.
+The replacement people are public figures whose surnames the detector's list of known
+surnames mostly holds; a second actor line counts the pairs flagged with those surnames
+taken out of the list, what the detector finds from the unchanged side alone.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import importlib
 import json
 import random
 import re
@@ -68,6 +72,8 @@ if str(ROOT) not in sys.path:
 from _data import SHARED_DATA, DatasetMissing, checkthat_tweets, checkthat_verified_claims  # noqa: E402
 
 from matchers import find_conflicts  # noqa: E402
+
+explain_module = importlib.import_module("matchers.explain")
 from matchers.normalise import MONTHS, NEGATIONS, STOPWORDS, Analysis, analyse  # noqa: E402
 
 CHECKTHAT_2022_2B = SHARED_DATA / "clef2022-checkthat-2b-en"
@@ -555,6 +561,19 @@ def report(split: str, *, examples: int = EXAMPLES) -> dict[str, float]:
         if totals[kind]:
             print(f"  built {kind:<8} contradictions: {caught[kind]}/{totals[kind]} flagged as {kind} "
                   f"({caught[kind] / totals[kind]:.1%}) of {len(pairs)} pairs")
+    if totals["entity"]:
+        # The replacements are public figures, most of them in the surname list the
+        # detector ships: this line counts only what the list knows of the unchanged side.
+        surnames = explain_module.SURNAMES
+        explain_module.SURNAMES = surnames - {name.split()[-1].lower() for name in PEOPLE}
+        try:
+            unlisted = sum(any(f["kind"] == "entity" for f in find_conflicts(item.query, item.match))
+                           for item in built if item.kind == "entity")
+        finally:
+            explain_module.SURNAMES = surnames
+        figures["entity_without_replacement_surnames"] = unlisted / totals["entity"]
+        print(f"  built entity   contradictions with the replacements' surnames left out of the known surnames: "
+              f"{unlisted}/{totals['entity']} ({unlisted / totals['entity']:.1%})")
     figures["contradictions_flagged"] = all_caught / all_built if all_built else 0.0
     print(f"  built contradictions flagged with the right kind: {all_caught}/{all_built} = "
           f"{figures['contradictions_flagged']:.1%} (target >= 90%)", flush=True)

@@ -26,8 +26,8 @@ sides share next to the value ("killed 15 troops" / "killed 50 troops": "killed"
   place by its cues (see `_name_type`) against the same kind or a name of no known
   kind, or two names of no known kind between the same words ("Obama signed" /
   "Trump signed"), never an institution ("Walter Reed Hospital" / "Medical Center");
-  or a person against a person, a place against a place of a comparable kind,
-  wherever each sentence puts them. Neither name may appear on the other side. An
+  or a person against a person (a surname of `matchers/surnames.py` is a person), a
+  place against a place of a comparable kind, wherever each sentence puts them. Neither name may appear on the other side. An
   acronym and the words it stands for ("SAA" / "Syrian Arab Army"), a country and its
   people ("China" / "Chinese"), a name and its misspelling ("Dorian" / "Dorain") are
   one name; a name ends at a possessive or at a sentence's end.
@@ -50,6 +50,7 @@ from rapidfuzz.distance import OSA
 from matchers.normalise import MONTHS, NEGATIONS, Analysis, Token, analyse, light_stem
 from matchers.given_names import GIVEN_NAMES
 from matchers.places import LONGEST_PLACE, PLACE_KINDS
+from matchers.surnames import SURNAMES
 
 MAX_LISTED_WORDS = 20
 # How far (in content words) a value may sit from the shared word that anchors it.
@@ -644,12 +645,26 @@ def _place_kind(words: list[str]) -> str | None:
     return kinds[0]
 
 
-def _name_type(side: _Side, run: list[Token]) -> str | None:
+def _surname_person(tokens: tuple[Token, ...], run: list[Token], last: int) -> bool:
+    """Whether a run is a person by a known surname (`matchers/surnames.py`): the
+    surname alone ("Pelosi said", "... against Pelosi"; the list holds no common word,
+    so it may open a sentence) or after capitalised first words ("Vladimir Putin"),
+    with no word of an institution ("Trump Tower"); never a party to a case ("Roe v.
+    Wade")."""
+    if run[-1].norm.removesuffix("'s") not in SURNAMES or not all(t.is_entity for t in run[1:]):
+        return False
+    if len(run) > 3 or _INSTITUTION_WORDS.intersection(t.norm for t in run):
+        return False
+    return not (last + 1 < len(tokens) and tokens[last + 1].norm in ("v", "vs", "versus"))
+
+
+def _name_type(side: _Side, run: list[Token], by_surname: bool = True) -> str | None:
     """"person", a kind of place ("country", "state", "city") or None (not known) for a
     run of capitalised words, from the text around it: a place by its name; a person by a title before it ("Senator
-    Warren"), a verb of speech after it ("Putin said"), or a first and last name: a
-    common given name first ("Nancy Pelosi"), or a last name that stands alone elsewhere
-    in the text ("Mike Pence ... Pence")."""
+    Warren"), a verb of speech right after it ("Putin said"), with `by_surname` a known
+    surname (`_surname_person`), or a first and last name: a common given name first
+    ("Nancy Pelosi"), or a last name that stands alone elsewhere in the text ("Mike
+    Pence ... Pence")."""
     words = [t.norm for t in run]
     # "United States President Donald Trump": the name after the last title.
     titles = [i for i, word in enumerate(words[:-1]) if word in _PERSON_TITLES]
@@ -666,7 +681,12 @@ def _name_type(side: _Side, run: list[Token]) -> str | None:
         last += 1
     if titled or (first and tokens[first - 1].norm in _PERSON_TITLES):
         return "person"
-    if last + 1 < len(tokens) and tokens[last + 1].norm in _SPEECH_VERBS:
+    # The verb right after the name: a handle left out between them ("Today @handle
+    # tweeted") leaves the word before it no speaker.
+    if (last + 1 < len(tokens) and tokens[last + 1].norm in _SPEECH_VERBS
+            and tokens[last + 1].position == run[-1].position + 1):
+        return "person"
+    if by_surname and _surname_person(tokens, run, last):
         return "person"
     # (The first name may open a sentence: "Mike Pence is visiting".)
     if 2 <= len(run) <= 3 and all(t.is_entity for t in run[1:]):
@@ -682,13 +702,16 @@ def _typed_conflict(q: _Side, m: _Side, q_names: list, m_names: list) -> list[di
     """A person the query names against another person the match names, or a place
     against a place, neither named on the other side: the claims put a different actor
     in the one role (two matched claims about "Texas" and "Ohio" name different places,
-    wherever each sentence puts them)."""
+    wherever each sentence puts them). Only here does a known surname alone make a
+    person: in the anchored rule it would pair a name with any capitalised word."""
     m_typed = [(run, _name_type(m, run)) for run, _ in m_names]
     for q_run, _ in q_names:
         q_type = _name_type(q, q_run)
         if q_type is None:
             continue
         for m_run, m_type in m_typed:
+            if set(_name_text(q_run).split()) & set(_name_text(m_run).split()):
+                continue  # one name written two ways ("Fox's" / "Michael J. Fox")
             if m_type == q_type or {q_type, m_type} == {"country", "state"} and not (
                 _US & {_name_text(q_run), _name_text(m_run)}
             ):
@@ -761,7 +784,7 @@ def _comparable_actors(q: _Side, q_run: list[Token], m: _Side, m_run: list[Token
     of no known kind in an aligned core (`_aligned`); never an institution of no known
     kind ("Insurance Arena", "Walter Reed Hospital" / "Medical Center"): words that
     merely differ there are wording, not actors."""
-    q_type, m_type = _name_type(q, q_run), _name_type(m, m_run)
+    q_type, m_type = _name_type(q, q_run, by_surname=False), _name_type(m, m_run, by_surname=False)
     if q_type and m_type and (q_type == "person") != (m_type == "person"):
         return False
     if any(kind is None and _INSTITUTION_WORDS.intersection(t.norm for t in run)
