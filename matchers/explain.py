@@ -509,7 +509,8 @@ def _known_to(token: Token, other: _Side, claim_only: bool = False) -> bool:
     with `claim_only`, in the claim itself, not in its byline."""
     known, capitalised = (other.keys, other.claim_capitalised) if claim_only else (other.known, other.capitalised)
     stem = _key(token.stem)
-    if stem in known:
+    # A possessive names its name ("Fox's" / "Fox"): the stemmer keeps the "'s".
+    if stem in known or _key(token.stem.removesuffix("'s")) in known:
         return True
     if any(_same_name_start(stem, name) or _misspelt(stem, name) for name in capitalised):
         return True

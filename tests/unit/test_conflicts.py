@@ -337,3 +337,57 @@ def test_a_name_known_only_from_the_byline_is_a_different_actor_after_the_same_t
     # Without a title on each side the byline still names the author: no conflict.
     assert kinds("The story that I wanted to nuke hurricanes is fake. — Donald J. Trump (@realDonaldTrump) August 26, 2019",
                  "U.S. President Donald Trump asked his advisers about nuking hurricanes.") == []
+
+
+# -- known surnames: a bare surname is a person ------------------------------------------
+
+
+def test_a_bare_known_surname_against_another_person_is_an_actor_conflict() -> None:
+    # Neither name has a title, a first name or a speech verb, and they sit in
+    # different places of their sentences: only the list of surnames types them.
+    flags = find_conflicts("The parks service budget would be cut in half under a plan by Gingrich.",
+                           "Santorum proposed halving the budget of the parks service.")
+    assert {"kind": "entity", "query": "gingrich", "match": "santorum"} in flags
+    # A known surname may open a sentence; a first name before it keeps the person whole.
+    flags = find_conflicts("Giuliani wants the parks service budget cut in half.",
+                           "Governor Chris Christie proposed halving the budget of the parks service.")
+    assert {"kind": "entity", "query": "giuliani", "match": "chris christie"} in flags
+    flags = find_conflicts("Reporters say Vladimir Boehner blocked the vote on the farm bill.",
+                           "The vote on the farm bill was blocked by Speaker Kevin Cantor.")
+    assert {"kind": "entity", "query": "vladimir boehner", "match": "kevin cantor"} in flags
+
+
+def test_a_known_surname_and_the_same_person_named_in_full_are_no_conflict() -> None:
+    assert kinds("Pelosi called the border wall an immorality.",
+                 "House Speaker Nancy Pelosi said a border wall is immoral.") == []
+    assert kinds("Under the plan by Gingrich, the parks budget would be cut in half.",
+                 "Newt Gingrich proposed halving the budget of the parks service.") == []
+    # A possessive names its name, however short.
+    assert kinds("Rush Limbaugh mocked Michael J. Fox's tremors in a radio segment.",
+                 "Radio host Rush Limbaugh once mocked actor Michael J. Fox for his tremors.") == []
+
+
+def test_a_surname_in_a_case_or_an_institution_is_no_person() -> None:
+    assert kinds("We will not reverse Roe v. Wade, the candidate told the crowd.",
+                 "Senator Clinton told the crowd she would protect abortion rights.") == []
+    assert kinds("A Trump Tower hotel opened in Pyongyang within a day of the summit.",
+                 "President Kim Jong-Un opened a hotel in Pyongyang within a day of the summit.") == []
+
+
+def test_a_speech_verb_types_only_the_name_right_before_it() -> None:
+    # "Today @handle tweeted": the handle said it, "Today" is no speaker.
+    assert kinds("Our co-founder posted the video. Today @SomeHandle tweeted that she partied on 9/11.",
+                 "A video shows Rep. Ilhan Omar dancing at a party on 9/11.") == []
+
+
+def test_the_surname_list_holds_no_common_word_given_name_or_place() -> None:
+    from matchers.given_names import GIVEN_NAMES
+    from matchers.places import PLACE_KINDS
+    from matchers.surnames import SURNAMES
+
+    assert {"pelosi", "gingrich", "mcconnell", "o'rourke"} <= SURNAMES
+    # Speakers whose surnames are words ("Nathan Deal", "Tom Price") or parts of a
+    # place's name ("New Jersey") are left out, and so are organisations' words.
+    assert not {"deal", "price", "king", "street", "jersey", "party", "committee", "posts"} & SURNAMES
+    assert not SURNAMES & GIVEN_NAMES
+    assert not SURNAMES & {place.split()[-1] for place in PLACE_KINDS}
