@@ -49,7 +49,7 @@ from rapidfuzz.distance import OSA
 
 from matchers.normalise import MONTHS, NEGATIONS, Analysis, Token, analyse, light_stem
 from matchers.given_names import GIVEN_NAMES
-from matchers.places import LONGEST_PLACE, PLACE_KINDS
+from matchers.places import CITY_COUNTRIES, COUNTRY_ALIASES, LONGEST_PLACE, PLACE_KINDS
 from matchers.surnames import SURNAMES
 
 MAX_LISTED_WORDS = 20
@@ -624,26 +624,49 @@ def _same_place(q: tuple[list[str], list[str]], m: tuple[list[str], list[str]]) 
     return (left or right) and (left or not (q_before or m_before)) and (right or not (q_after or m_after))
 
 
-def _place_kind(words: list[str]) -> str | None:
-    """"country", "state" or "city" when the words are place names end to end, by the
-    first ("el paso texas": a city); None for other words, and for a list of places of
-    one kind ("kuwait qatar oman"), which names no one place. A possessive names its
-    place ("japan's")."""
+def _places(words: list[str]) -> list[tuple[str, str]] | None:
+    """The place names the words are, end to end, each with its kind ("el paso texas":
+    [("el paso", "city"), ("texas", "state")]); None when any word is no place's. A
+    possessive names its place ("japan's")."""
     words = [word.removesuffix("'s") for word in words]
-    kinds = []
+    places = []
     start = 0
     while start < len(words):
         for end in range(min(len(words), start + LONGEST_PLACE), start, -1):
-            kind = PLACE_KINDS.get(" ".join(words[start:end]))
+            name = " ".join(words[start:end])
+            kind = PLACE_KINDS.get(name)
             if kind:
-                kinds.append(kind)
+                places.append((name, kind))
                 start = end
                 break
         else:
             return None
+    return places
+
+
+def _place_kind(words: list[str]) -> str | None:
+    """"country", "state" or "city" when the words are place names end to end, by the
+    first ("el paso texas": a city); None for other words, and for a list of places of
+    one kind ("kuwait qatar oman"), which names no one place."""
+    places = _places(words)
+    if not places:
+        return None
+    kinds = [kind for _, kind in places]
     if len(kinds) != len(set(kinds)):
         return None
     return kinds[0]
+
+
+def _city_abroad(city_run: list[Token], country_run: list[Token]) -> bool:
+    """Whether a city lies outside a country ("El Paso" / "Russia"); a city inside its
+    country ("Tehran" / "Iran") or one whose country is not known is no conflict."""
+    city = _places([t.norm for t in city_run])
+    country = _places([t.norm for t in country_run])
+    if not city or not country:
+        return False
+    name = COUNTRY_ALIASES.get(country[0][0], country[0][0])
+    home = CITY_COUNTRIES.get(city[0][0])
+    return home is not None and home != name
 
 
 def _surname_person(tokens: tuple[Token, ...], run: list[Token], last: int) -> bool:
@@ -715,6 +738,8 @@ def _typed_conflict(q: _Side, m: _Side, q_names: list, m_names: list) -> list[di
                 continue  # one name written two ways ("Fox's" / "Michael J. Fox")
             if m_type == q_type or {q_type, m_type} == {"country", "state"} and not (
                 _US & {_name_text(q_run), _name_text(m_run)}
+            ) or (q_type, m_type) == ("city", "country") and _city_abroad(q_run, m_run) or (
+                (q_type, m_type) == ("country", "city") and _city_abroad(m_run, q_run)
             ):
                 return [_flag("entity", _name_text(q_run), _name_text(m_run))]
     return []

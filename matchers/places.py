@@ -63,6 +63,36 @@ CITY_RUNS = (
     "new delhi",
 )
 
+# The country of each city, as a place name of COUNTRIES or COUNTRY_RUNS: a city is
+# set against another country ("El Paso" / "Russia"), never against its own. Jerusalem's
+# country is disputed: left out.
+CITY_COUNTRIES: dict[str, str] = {
+    **dict.fromkeys(
+        ("chicago", "boston", "seattle", "miami", "atlanta", "dallas", "baltimore", "detroit",
+         "philadelphia", "los angeles", "san francisco", "san diego", "el paso", "new orleans",
+         "las vegas"),
+        "united states",
+    ),
+    "london": "united kingdom", "paris": "france", "berlin": "germany", "moscow": "russia",
+    "beijing": "china", "shanghai": "china", "tokyo": "japan", "rome": "italy", "madrid": "spain",
+    "brussels": "belgium", "vienna": "austria", "amsterdam": "netherlands", "athens": "greece",
+    "istanbul": "turkey", "tehran": "iran", "baghdad": "iraq", "mosul": "iraq", "damascus": "syria",
+    "idlib": "syria", "aleppo": "syria", "kabul": "afghanistan", "cairo": "egypt",
+    "riyadh": "saudi arabia", "dubai": "united arab emirates", "delhi": "india", "new delhi": "india",
+    "mumbai": "india", "karachi": "pakistan", "seoul": "south korea", "pyongyang": "north korea",
+    "manila": "philippines", "jakarta": "indonesia", "bangkok": "thailand", "sydney": "australia",
+    "melbourne": "australia", "toronto": "canada", "montreal": "canada", "vancouver": "canada",
+    "benghazi": "libya", "caracas": "venezuela", "havana": "cuba", "lagos": "nigeria",
+    "nairobi": "kenya", "johannesburg": "south africa", "cape town": "south africa",
+    "mexico city": "mexico", "tel aviv": "israel", "buenos aires": "argentina", "sao paulo": "brazil",
+}
+# Country names written several ways, by the one CITY_COUNTRIES uses.
+COUNTRY_ALIASES = {
+    "america": "united states", "united states america": "united states",
+    "britain": "united kingdom", "great britain": "united kingdom", "england": "united kingdom",
+    "scotland": "united kingdom", "wales": "united kingdom",
+}
+
 # Each place's kind: a country set against a state, or a city against its country, is
 # no contradiction ("Tehran" / "Iran"); regions ("Middle East") hold too many places to
 # contradict any.

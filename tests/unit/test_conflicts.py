@@ -257,6 +257,16 @@ def test_a_place_inside_the_other_or_a_list_of_places_is_no_conflict() -> None:
                  "The Clintons' foundation took millions from foreign governments including Saudi Arabia.") == []
 
 
+def test_a_city_against_another_country_is_an_actor_conflict_and_against_its_own_none() -> None:
+    flags = find_conflicts("The mayor thanked first responders after the shooting in Chicago last weekend.",
+                           "In Germany, a weekend shooting ended with the mayor thanking first responders.")
+    assert {"kind": "entity", "query": "chicago", "match": "germany"} in flags
+    assert kinds("Police in Chicago arrested the suspect after a weekend shooting.",
+                 "The suspect of a weekend shooting was arrested in the United States, police said.") == []
+    assert kinds("A new mural in Sydney used 700 gallons of paint.",
+                 "Australia now has a mural that used 700 gallons of paint.") == []
+
+
 def test_a_country_and_its_people_are_one_name() -> None:
     assert kinds("Then she let China steal hundreds of billions of dollars in intellectual property.",
                  "The Chinese last year probably stole $360 billion in intellectual property from the United States.") == []
