@@ -544,6 +544,9 @@ def _same_name_start(a: str, b: str) -> bool:
     "Chinese", "Mexico" / "Mexican")."""
     if len(a) < 4 or len(b) < 4:
         return False
+    # A given name inside a surname names someone else ("John" / "Johnson").
+    if {a, b} & GIVEN_NAMES and {a.removesuffix("'s"), b.removesuffix("'s")} & SURNAMES:
+        return False
     if a.startswith(b) or b.startswith(a):
         return True
     shared = len(os.path.commonprefix((a, b)))

@@ -377,6 +377,12 @@ def test_a_known_surname_and_the_same_person_named_in_full_are_no_conflict() -> 
                  "Radio host Rush Limbaugh once mocked actor Michael J. Fox for his tremors.") == []
 
 
+def test_a_given_name_inside_a_known_surname_is_another_name() -> None:
+    flags = find_conflicts("Senator Johnson blocked the farm bill in the Senate.",
+                           "Senator John Thune blocked the farm bill in the Senate.")
+    assert {"kind": "entity", "query": "johnson", "match": "john thune"} in flags
+
+
 def test_a_surname_in_a_case_or_an_institution_is_no_person() -> None:
     assert kinds("We will not reverse Roe v. Wade, the candidate told the crowd.",
                  "Senator Clinton told the crowd she would protect abortion rights.") == []
