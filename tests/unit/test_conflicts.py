@@ -381,6 +381,9 @@ def test_a_given_name_inside_a_known_surname_is_another_name() -> None:
     flags = find_conflicts("Senator Johnson blocked the farm bill in the Senate.",
                            "Senator John Thune blocked the farm bill in the Senate.")
     assert {"kind": "entity", "query": "johnson", "match": "john thune"} in flags
+    flags = find_conflicts("Johnson said the farm bill was dead, according to John.",
+                           "Senator Mitch McConnell said the farm bill was dead, John added.")
+    assert {"kind": "entity", "query": "johnson", "match": "mitch mcconnell"} in flags
 
 
 def test_a_surname_in_a_case_or_an_institution_is_no_person() -> None:
