@@ -29,7 +29,8 @@ where both sides state that core, so that the result really contradicts the othe
   countries, states and cities). A title stays ("President Obama" -> "President
   Sanders"); a capitalised word of no known type (a product, a film, a holiday, a
   demonym, a title alone) is not changed, nor a first name before an initial ("Michael
-  J. Fox", "Robert E Lee"); a name with inner capitals or a hyphen ("McCain",
+  J. Fox", "Robert E Lee"), nor a part of a longer name joined by "of" ("United States
+  of America", "Gulf of Alaska"; in "President of Mexico" the place is one); a name with inner capitals or a hyphen ("McCain",
   "Ocasio-Cortez") is one name; a full name that shows a word is a surname does not
   start with a function word ("When Wikileaks") nor hold a place's or organisation's
   word ("Port Melbourne") or a storm's ("Tropical Storm Harvey"); a change that leaves
@@ -346,6 +347,12 @@ NOT_PERSON_WORDS = frozenset(
 # One word of a name: "Trump", "McConnell", "DeSantis", "Ocasio-Cortez", "O'Rourke".
 _NAME_WORD = r"(?:[A-Z][a-z]*(?:[A-Z][a-z]+)+|[A-Z][a-z]+)(?:['-][A-Z][a-z]+)*"
 _NAME_RUN = re.compile(rf"(?<![\w'-]){_NAME_WORD}(?:\s+{_NAME_WORD})*(?!\w|-\w|'(?!s\b)\w)")
+# A capitalised word other than a title, and "of", before a name: the name ends a
+# longer one ("United States of America", "University of Texas"), not "President of Mexico".
+_NAME_BEFORE_OF = re.compile(rf"(?<![\w'-])(?!(?i:{'|'.join(sorted(TITLES))})\b)[A-Z][a-z]+\s+of\s+$")
+# "of" and a capitalised word after a name: the name starts a longer one ("United States
+# of America").
+_NAME_AFTER_OF = re.compile(r"\s+of\s+[A-Z]")
 # A first name before an initial ("Michael J. Fox", "George H. W. Bush"): the person is
 # named by the whole, and swapping the first name alone makes no other person.
 _INITIAL_AFTER = re.compile(r"\s+[A-Z](?:\.|\s+[A-Z])")
@@ -409,6 +416,8 @@ def _change_actor(body: str, other: Analysis, rng: random.Random, other_text: st
         run_start = found.start() + offset
         if run_start == 0 or body[max(0, run_start - 2) : run_start].strip() in (".", "!", "?", ":", '"'):
             continue  # a sentence opener may be a common word
+        if _NAME_BEFORE_OF.search(body, 0, run_start) or _NAME_AFTER_OF.match(body, found.end()):
+            continue  # part of a longer name ("United States of America", "Bank of America")
         if words[0].lower() in MONTHS:
             continue
         if _INITIAL_AFTER.match(body, found.end()) or _is_label(body, run_start):

@@ -31,6 +31,19 @@ def test_a_name_of_unknown_type_is_not_swapped() -> None:
                                    random.Random(1), other) is None
 
 
+def test_the_end_of_a_longer_name_after_of_is_not_swapped_and_a_place_after_an_office_is() -> None:
+    other = "The United States of America has the strongest economy in the world."
+    assert conflicts._change_actor("Yes, the United States of America has the strongest economy.",
+                                   analyse(other), random.Random(1), other) is None
+    other = "Two oceans meet in the Gulf of Alaska, photographs show."
+    assert conflicts._change_actor("Photographs show where two oceans meet in the Gulf of Alaska.",
+                                   analyse(other), random.Random(1), other) is None
+    other = "The President of Mexico said Mexico would not pay for the wall."
+    changed = conflicts._change_actor("Mexico will not pay for the wall, the President of Mexico said.",
+                                      analyse(other), random.Random(1), other)
+    assert changed is not None and changed[1] == "Mexico" and "President of Mexico" not in changed[0]
+
+
 def test_negation_goes_only_before_a_verb_or_adjective() -> None:
     other = "The U.S. has more governors who have worn blackface than black governors."
     assert conflicts._change_negation("America has more governors who wore blackface.", analyse(other),
