@@ -121,3 +121,5 @@ def _isolated_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("CLAIMDESK_DB", str(tmp_path / "default-store" / "claimdesk.db"))
     monkeypatch.setenv("CLAIMDESK_CONFIG", str(tmp_path / "config" / "settings.toml"))
     monkeypatch.setenv("CLAIMDESK_CHECKER", "test-checker")
+    # The desk's journal goes to the user data folder.
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "user-data"))

@@ -55,6 +55,7 @@ from tui.screens.inbox import InboxScreen
 from tui.screens.prompt import PromptScreen, not_empty
 from tui.screens.search import SearchScreen
 from tui.settings import Settings, load_settings, save_settings
+from tui.journal import Journal, store_key
 from tui.team import TeamLink
 from tui.validation import validate_url, validate_url_or_file
 from tui.widgets.literal import one_line
@@ -78,6 +79,8 @@ HANGUP_EXIT_STATUS = 128 + 1  # as a shell reports a process ended by SIGHUP
 # Colleagues' changes recount the review queue at most this often: with a team at work
 # nearly every poll brings a verdict, and the count is four queries.
 REMOTE_COUNT_SECONDS = 0.5
+# How long the status line says how many journalled changes a start restored.
+RESTORED_NOTE_SECONDS = 15.0
 
 
 def _undo_message(done: str, action: str, changed: list[Claim], kept: int) -> str:
@@ -121,7 +124,11 @@ class ClaimdeskApp(App):
         self.filters = ClaimFilter()
         self.remaining: int | None = None
         self.new_evidence = 0  # judged claims whose new matches disagree with their verdict
-        self.writer = StoreWriter(store, self._written, self._write_failed)
+        # The checker's changes the store refused are kept on disk until written.
+        key = store_key(store)
+        self.journal = Journal(key, self._replayable) if key else None
+        self.writer = StoreWriter(store, self._written, self._write_failed, self.journal)
+        self._restored_note = ""  # 'N journalled changes restored', for a while after a start
         # The store's server could not be reached: the desk keeps its pending writes and
         # tries them again every UNREACHABLE_RETRY_SECONDS until one goes through.
         self.store_unreachable = False
@@ -145,6 +152,8 @@ class ClaimdeskApp(App):
         if self.settings.keys:
             self.set_keymap(self.settings.keys)
         self.writer.start()
+        # Before any key: what an earlier desk could not store is written first, in order.
+        self.restore_journal()
         self.team.start()
         self.push_screen(InboxScreen())
         # Counted once the inbox is on screen: a count over a large store would
@@ -185,6 +194,8 @@ class ClaimdeskApp(App):
         # failed (its notification said so).
         self.team.stop()
         self.writer.stop()
+        if self.journal is not None:
+            self.journal.close()  # kept on disk if it still holds changes
         for extra in (self.reader, self._counter):
             if extra is not None and extra is not self.store:
                 extra.close()
@@ -275,18 +286,65 @@ class ClaimdeskApp(App):
 
     def action_retry_writes(self) -> None:
         self.writer.retry()
+        self.restore_journal()  # a journal an earlier desk left meanwhile (or one made readable)
 
     async def action_quit(self) -> None:
         """Quit; with changes still pending (a store that cannot be written), only at
-        the second asking, since they are lost with the desk."""
+        the second asking: they are written by the next desk on this store (from the
+        journal), or lost if the journal could not keep them."""
         pending = self.pending_writes
         if pending and self.writes_settled and not self._quit_warned:  # failed, waiting
             self._quit_warned = True
-            self.notify(f"{counted(pending, 'change')} not stored yet, lost if the desk closes now; "
-                        "q again quits anyway, ctrl+r retries.",
-                        title="Not saved", severity="warning", markup=False, timeout=8)
+            if self.writer.unjournalled:
+                why = f" ({self.journal.error})" if self.journal is not None and self.journal.error else ""
+                self.notify(f"{counted(pending, 'change')} not stored yet, lost if the desk closes now: "
+                            f"the journal cannot keep them{why}; q again quits anyway, ctrl+r retries.",
+                            title="Not saved", severity="warning", markup=False, timeout=8)
+            else:
+                self.notify(f"{counted(pending, 'change')} not stored yet, kept in the journal and "
+                            "written when a desk next opens on this store; q again quits, ctrl+r retries now.",
+                            title="Not saved", severity="warning", markup=False, timeout=8)
             return
         await super().action_quit()
+
+    # -- the journal ------------------------------------------------------------------------
+
+    def restore_journal(self) -> None:
+        """Queue the changes journals of earlier desks on this store still hold (a desk
+        closed, or ended, while the store could not be written), oldest first."""
+        if self.journal is None:
+            return
+        restored = self.journal.take_over()
+        for entry in restored.entries:
+            self.submit_write(self.checker_write(entry.op, entry.args, entry.id))
+        for problem in restored.problems:
+            self.notify(problem, title="Journal", severity="error", markup=False, timeout=20)
+        if restored.entries:
+            count = counted(len(restored.entries), "journalled change")
+            self.notify(f"{count} from an earlier desk on this store restored; being written now.",
+                        title="Journal", markup=False, timeout=8)
+            self._restored_note = f"{count} restored"
+            self.set_timer(RESTORED_NOTE_SECONDS, self._forget_restored_note)
+            self.update_status()
+
+    def _forget_restored_note(self) -> None:
+        self._restored_note = ""
+        self.update_status()
+
+    def _replayable(self, op: str, args: dict) -> bool:
+        """Whether a journal entry is a change this desk can run (else the file is set aside)."""
+        try:
+            self.checker_write(op, args)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return False
+        return True
+
+    def checker_write(self, op: str, args: dict, journal_id: int | None = None) -> PendingWrite:
+        """The write for one of the checker's changes, from its operation name and JSON
+        arguments: the one path for a key pressed now and a change replayed from the journal."""
+        write = CHECKER_WRITES[op](self, args)
+        write.operation, write.journal_id = (op, args), journal_id
+        return write
 
     def on_store_changed(self, message: StoreChanged) -> None:
         for screen in self.desk_screens():
@@ -318,7 +376,8 @@ class ClaimdeskApp(App):
             self.store_unreachable = True
             self.notify(
                 f"{message.error} {counted(message.pending, 'change')} pending, kept on this "
-                "desk and written when the store is back (ctrl+r tries now).",
+                f"desk{'' if self.writer.unjournalled else ' and in its journal'} and written "
+                "when the store is back, even after the desk closes (ctrl+r tries now).",
                 title="Store unreachable", severity="error", markup=False, timeout=10,
             )
             self._unreachable_retry = self.set_interval(
@@ -337,8 +396,9 @@ class ClaimdeskApp(App):
         self.update_status()
 
     def store_status(self) -> str:
-        """For the status line, while the store's server cannot be reached."""
-        return "Store unreachable" if self.store_unreachable else ""
+        """For the status line: the store's server cannot be reached; journalled changes restored."""
+        parts = ["Store unreachable" if self.store_unreachable else "", self._restored_note]
+        return "  ".join(p for p in parts if p)
 
     @work(thread=True, exclusive=True, group="count", exit_on_error=False,
           description="Count the claims left in the review queue")
@@ -409,8 +469,17 @@ class ClaimdeskApp(App):
         """Queue a verdict. `seen` holds the verdicts the checker's screen showed: a claim
         another checker changed meanwhile is not written but shown to the checker with
         both verdicts (ConflictScreen), and the others are written."""
-        checker = self.checker
-        ids = list(claim_ids)
+        args = {"claim_ids": list(claim_ids), "verdict": verdict, "checker": self.checker,
+                "seen": None if seen is None else {str(k): v for k, v in seen.items()},
+                "offer_duplicates": offer_duplicates}
+        self.submit_write(self.checker_write("verdict", args))
+
+    def _verdict_write(self, args: dict) -> PendingWrite:
+        ids = [int(cid) for cid in args["claim_ids"]]
+        verdict, checker = _optional_text(args["verdict"]), str(args["checker"])
+        seen = (None if args["seen"] is None
+                else {int(k): _optional_text(v) for k, v in args["seen"].items()})
+        offer_duplicates = bool(args["offer_duplicates"])
         label = verdict or "no verdict"
         what = f"claim {ids[0]}" if len(ids) == 1 else f"{len(ids)} claims"
 
@@ -429,8 +498,8 @@ class ClaimdeskApp(App):
                     self.post_message(VerdictConflicted(exc.clashes, verdict))
             return Written(written, queue_change)
 
-        self.submit_write(PendingWrite(f"Verdict {label} for {what}", run, verdict,
-                                       offer_duplicates and verdict is not None))
+        return PendingWrite(f"Verdict {label} for {what}", run, verdict,
+                            offer_duplicates and verdict is not None)
 
     def _offer_duplicates(self, claim_id: int, verdict: str | None) -> None:
         """Runs on the writer thread: near-duplicates of a judged claim get offered."""
@@ -465,8 +534,14 @@ class ClaimdeskApp(App):
     def request_review(self, claim_ids: list[int], proposed: str | None = None,
                        withdraw: bool = False) -> None:
         """Mark claims for the editor's review (or take the mark away)."""
-        checker = self.checker
-        ids = list(claim_ids)
+        self.submit_write(self.checker_write("review", {
+            "claim_ids": list(claim_ids), "checker": self.checker, "proposed": proposed,
+            "withdraw": withdraw}))
+
+    def _review_write(self, args: dict) -> PendingWrite:
+        ids = [int(cid) for cid in args["claim_ids"]]
+        checker, proposed = str(args["checker"]), _optional_text(args["proposed"])
+        withdraw = bool(args["withdraw"])
 
         def run(store: Store) -> list[int]:
             if withdraw:
@@ -478,11 +553,17 @@ class ClaimdeskApp(App):
 
         what = f"claim {ids[0]}" if len(ids) == 1 else f"{len(ids)} claims"
         action = "Review request withdrawn for" if withdraw else "Review asked for"
-        self.submit_write(PendingWrite(f"{action} {what}", run, counts_change=False))
+        return PendingWrite(f"{action} {what}", run, counts_change=False)
 
     def settle_review(self, decisions: list[tuple[int, str]]) -> None:
         """The editor's decision on a review-queue item (claim id, verdict) pairs."""
-        reviewer = self.checker
+        self.submit_write(self.checker_write("settle", {
+            "decisions": [[claim_id, verdict] for claim_id, verdict in decisions],
+            "reviewer": self.checker}))
+
+    def _settle_write(self, args: dict) -> PendingWrite:
+        decisions = [(int(claim_id), str(verdict)) for claim_id, verdict in args["decisions"]]
+        reviewer = str(args["reviewer"])
         ids = [claim_id for claim_id, _ in decisions]
 
         def run(store: Store) -> list[int]:
@@ -490,7 +571,7 @@ class ClaimdeskApp(App):
             return ids
 
         what = f"claim {ids[0]}" if len(ids) == 1 else f"claims {', '.join(map(str, ids))}"
-        self.submit_write(PendingWrite(f"Review settled for {what}", run, claim_ids=tuple(ids)))
+        return PendingWrite(f"Review settled for {what}", run, claim_ids=tuple(ids))
 
     def assign_article(self, article_id: int) -> None:
         """Ask whom to give the article to, then store it through the writer."""
@@ -499,19 +580,23 @@ class ClaimdeskApp(App):
         names = ", ".join(n for n in team.known_checkers(self.reader)[:8])
 
         def save(name: str | None) -> None:
-            if name is None:
-                return
-
-            def run(store: Store) -> list[int]:
-                team.assign_article(store, article_id, name, by=by)
-                return []
-
-            label = f"Article {article_id} assigned to {name}" if name else f"Article {article_id} unassigned"
-            self.submit_write(PendingWrite(label, run, article_ids=(article_id,)))
+            if name is not None:
+                self.submit_write(self.checker_write(
+                    "assign", {"article_id": article_id, "name": name, "by": by}))
 
         hint = f" (known: {names})" if names else ""
         self.push_screen(PromptScreen(f"Assign article {article_id} to (empty: nobody){hint}:",
                                       value=current), save)
+
+    def _assign_write(self, args: dict) -> PendingWrite:
+        article_id, name, by = int(args["article_id"]), str(args["name"]), str(args["by"])
+
+        def run(store: Store) -> list[int]:
+            team.assign_article(store, article_id, name, by=by)
+            return []
+
+        label = f"Article {article_id} assigned to {name}" if name else f"Article {article_id} unassigned"
+        return PendingWrite(label, run, article_ids=(article_id,))
 
     def action_open_review(self) -> None:
         from tui.screens.review import ReviewScreen
@@ -590,13 +675,16 @@ class ClaimdeskApp(App):
     def set_article_status(self, article_id: int, status: str) -> None:
         """Mark an article inbox / done / archived, through the writer thread like every
         other write, so a busy store never freezes the inbox."""
+        self.submit_write(self.checker_write("status", {"article_id": article_id, "status": status}))
+
+    def _status_write(self, args: dict) -> PendingWrite:
+        article_id, status = int(args["article_id"]), str(args["status"])
 
         def run(store: Store) -> list[int]:
             store.set_article_status(article_id, status)
             return []
 
-        self.submit_write(PendingWrite(f"Article {article_id} marked {status}", run,
-                                       article_ids=(article_id,)))
+        return PendingWrite(f"Article {article_id} marked {status}", run, article_ids=(article_id,))
 
     def edit_note(self, claim: Claim) -> None:
         # Imported when first used: its text area is the heaviest widget, and the launch
@@ -613,7 +701,12 @@ class ClaimdeskApp(App):
     def save_note(self, claim_id: int, note: str, seen: str) -> None:
         """Queue a note. If another checker changed the claim's note since it read `seen`,
         it is not written: both notes are shown (ConflictScreen) and the checker decides."""
-        checker = self.checker
+        self.submit_write(self.checker_write("note", {
+            "claim_id": claim_id, "note": note, "checker": self.checker, "seen": seen}))
+
+    def _note_write(self, args: dict) -> PendingWrite:
+        claim_id, note, checker = int(args["claim_id"]), str(args["note"]), str(args["checker"])
+        seen = _optional_text(args["seen"])
 
         def run(store: Store) -> list[int]:
             try:
@@ -623,23 +716,15 @@ class ClaimdeskApp(App):
                 return []
             return [claim_id]
 
-        self.submit_write(PendingWrite(f"Note for claim {claim_id}", run, counts_change=False))
+        return PendingWrite(f"Note for claim {claim_id}", run, counts_change=False)
 
     def add_evidence(self, claim: Claim) -> None:
         checker = self.checker
 
         def save(url: str | None) -> None:
-            if not url:
-                return
-
-            def run(store: Store) -> list[int]:
-                if not store.add_evidence(claim.id, url, checker=checker):
-                    # notify is thread-safe
-                    self.notify("That evidence URL is already there.", markup=False, timeout=3)
-                return [claim.id]
-
-            self.submit_write(PendingWrite(f"Evidence for claim {claim.id}", run,
-                                           counts_change=False))
+            if url:
+                self.submit_write(self.checker_write(
+                    "evidence", {"claim_id": claim.id, "url": url, "checker": checker}))
 
         count = len(self.reader.evidence_for(claim.id))
         self.push_screen(
@@ -648,22 +733,39 @@ class ClaimdeskApp(App):
             save,
         )
 
+    def _evidence_write(self, args: dict) -> PendingWrite:
+        claim_id, url, checker = int(args["claim_id"]), str(args["url"]), str(args["checker"])
+
+        def run(store: Store) -> list[int]:
+            if not store.add_evidence(claim_id, url, checker=checker):
+                # notify is thread-safe
+                self.notify("That evidence URL is already there.", markup=False, timeout=3)
+            return [claim_id]
+
+        return PendingWrite(f"Evidence for claim {claim_id}", run, counts_change=False)
+
     def undo_verdict(self) -> None:
-        self._take_undo_step("Undo", verdicts.undo_last, "Undid")
+        self.submit_write(self.checker_write("undo", {"checker": self.checker}))
 
     def redo_verdict(self) -> None:
-        self._take_undo_step("Redo", verdicts.redo_last, "Redid")
+        self.submit_write(self.checker_write("redo", {"checker": self.checker}))
 
-    def _take_undo_step(self, label: str, step: Callable[[Store, str], verdicts.UndoOutcome], done: str) -> None:
-        """Queue `step` (`verdicts.undo_last` or `redo_last`) for this checker and say what it did."""
-        checker = self.checker
+    def _undo_write(self, args: dict) -> PendingWrite:
+        return self._undo_step_write("Undo", verdicts.undo_last, "Undid", str(args["checker"]))
+
+    def _redo_write(self, args: dict) -> PendingWrite:
+        return self._undo_step_write("Redo", verdicts.redo_last, "Redid", str(args["checker"]))
+
+    def _undo_step_write(self, label: str, step: Callable[[Store, str], verdicts.UndoOutcome],
+                         done: str, checker: str) -> PendingWrite:
+        """`step` (`verdicts.undo_last` or `redo_last`) for this checker, saying what it did."""
 
         def run(store: Store) -> list[int]:
             outcome = step(store, checker)
             self.post_message(UndoStepped(label.lower(), done, outcome.changed, outcome.kept))
             return outcome.changed
 
-        self.submit_write(PendingWrite(label, run))
+        return PendingWrite(label, run)
 
     def on_undo_stepped(self, message: UndoStepped) -> None:
         """Say which claims the undo or redo changed, and put the cursor on the first."""
@@ -865,6 +967,27 @@ class ClaimdeskApp(App):
                 binding.description, f"Key: {keys}",
                 lambda action=binding.action, node=active.node: self.run_action(action, node),
             )
+
+
+def _optional_text(value: object) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"expected text or null, got {type(value).__name__}")
+    return value
+
+
+# The checker's changes by journal operation name: each builds the write a key queues.
+# Presence and feed follows are not here: they are not journalled.
+CHECKER_WRITES: dict[str, Callable[[ClaimdeskApp, dict], PendingWrite]] = {
+    "verdict": ClaimdeskApp._verdict_write,
+    "note": ClaimdeskApp._note_write,
+    "evidence": ClaimdeskApp._evidence_write,
+    "review": ClaimdeskApp._review_write,
+    "settle": ClaimdeskApp._settle_write,
+    "assign": ClaimdeskApp._assign_write,
+    "status": ClaimdeskApp._status_write,
+    "undo": ClaimdeskApp._undo_write,
+    "redo": ClaimdeskApp._redo_write,
+}
 
 
 def make_app(store: Store, settings: Settings | None = None, http_client=None) -> ClaimdeskApp:

@@ -5,7 +5,10 @@ Key presses queue a write and return at once, so a busy database never freezes t
 screen; a queued write that fails stays pending, and nothing after it runs, until
 `retry`. A courtesy write (presence) is the exception: only the latest one is kept, it
 runs only when none of the checker's writes is waiting, and one that fails is dropped
-without a word, since the next heartbeat says the same thing again. Worker threads (ingest, feed fetching, matching) hand their writes over with
+without a word, since the next heartbeat says the same thing again. Once a write fails,
+the checker's waiting writes that name their operation (`PendingWrite.operation`) are
+also kept in the desk's journal (`tui.journal`), and each leaves it once stored: closing
+the desk before the store is back loses none of them. Worker threads (ingest, feed fetching, matching) hand their writes over with
 `run`, which waits for the write and returns its result or raises its error to the
 worker, without pausing the queue: the worker reports its own failure.
 """
@@ -22,6 +25,7 @@ from typing import TypeVar
 from store import Store, inbox
 from store.engine import BUSY_TIMEOUT_MS
 from store.errors import StoreError
+from tui.journal import Journal
 
 T = TypeVar("T")
 
@@ -56,6 +60,10 @@ class PendingWrite:
     # A courtesy to the other desks (presence): replaced by a newer one, run after the
     # checker's writes, dropped quietly when it fails, never retried.
     courtesy: bool = False
+    # The checker's change as (operation, arguments) the desk can run again from its
+    # journal; None for what is not journalled (presence, feeds).
+    operation: tuple[str, dict] | None = None
+    journal_id: int | None = None  # its entry in the journal, once journalled
 
 
 @dataclass
@@ -77,8 +85,10 @@ class StoreWriter:
         store: Store,
         on_written: Callable[[PendingWrite, list[int], int | None], None],
         on_failed: Callable[[PendingWrite, Exception, int], None],
+        journal: Journal | None = None,
     ) -> None:
         self.store = store
+        self.journal = journal
         self._on_written = on_written
         self._on_failed = on_failed
         self._pending: deque[PendingWrite | _WorkerWrite] = deque()
@@ -89,6 +99,7 @@ class StoreWriter:
         self._writing = False  # a write is running now
         self._paused = False  # a queued write failed; nothing more runs until a retry
         self._stopping = False
+        self._journal_refused = False  # the journal could not be written at the last try
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._loop, name="claimdesk-writer", daemon=True)
@@ -119,11 +130,39 @@ class StoreWriter:
         return sum(1 for w in self._pending if isinstance(w, PendingWrite) and w.announce)
 
     @property
+    def unjournalled(self) -> int:
+        """The checker's pending changes not kept in the journal (lost if the desk closes)."""
+        with self._lock:
+            return sum(1 for w in self._pending if isinstance(w, PendingWrite) and w.announce
+                       and w.journal_id is None)
+
+    def _journal_due(self) -> list[PendingWrite]:
+        """With the lock held: the waiting writes to journal now (the store refused one)."""
+        if not self._paused or self.journal is None:
+            return []
+        return [w for w in self._pending if isinstance(w, PendingWrite)
+                and w.operation is not None and w.journal_id is None]
+
+    def _journal_waiting(self) -> None:
+        """On the writer thread: journal the writes `_journal_due` names, in queue order."""
+        with self._lock:
+            due = self._journal_due()
+        if not due:
+            return
+        ids = self.journal.append([(*w.operation, w.description) for w in due])  # type: ignore[union-attr,misc]
+        with self._lock:
+            if ids is None:  # kept in memory only (the quit warning says so) until the next failure
+                self._journal_refused = True
+                return
+            for write, entry_id in zip(due, ids):
+                write.journal_id = entry_id
+
+    @property
     def settled(self) -> bool:
         """Nothing is being written and nothing runnable is queued (failed writes wait
         for a retry)."""
         with self._lock:
-            return not self._writing and not self._runnable()
+            return not self._writing and not self._runnable() and not self._journal_due_now()
 
     def submit(self, write: PendingWrite) -> None:
         with self._lock:
@@ -154,6 +193,11 @@ class StoreWriter:
             self._wake.notify()
         return done.result()
 
+    def _journal_due_now(self) -> bool:
+        # Only a write the journal has not failed on already: a journal that cannot be
+        # written is tried again with the next failure, not in a loop.
+        return bool(self._journal_due()) and not self._journal_refused
+
     def _runnable(self) -> bool:
         if not self._pending:
             return self._courtesy is not None
@@ -162,8 +206,13 @@ class StoreWriter:
     def _loop(self) -> None:
         while True:
             with self._lock:
-                while not self._runnable() and not self._stopping:
+                while not self._runnable() and not self._stopping and not self._journal_due_now():
                     self._wake.wait()
+                journal_now = self._journal_due_now()
+            if journal_now:  # off the lock: the screen's thread never waits on an fsync
+                self._journal_waiting()
+                continue
+            with self._lock:
                 if not self._runnable():
                     break  # stopping, with nothing runnable left
                 if self._pending:
@@ -226,10 +275,15 @@ class StoreWriter:
         except Exception as exc:
             with self._lock:
                 self._paused = True
+                self._journal_refused = False
+            self._journal_waiting()  # before the failure is announced: it says where they are kept
+            with self._lock:
                 pending = self._pending_count()
             self._on_failed(write, exc, pending)
             return
         with self._lock:
             self._pending.popleft()
+        if write.journal_id is not None and self.journal is not None:
+            self.journal.done(write.journal_id)
         delta = after - before if before is not None and after is not None else None
         self._on_written(write, touched, 0 if not write.counts_change else delta)
