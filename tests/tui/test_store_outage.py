@@ -15,6 +15,7 @@ from store import Store
 from tests.tui.conftest import seed_store
 from tests.tui.helpers import DESK_SIZE, eventually, settle, static_text, table_text
 from tui.app import make_app
+from tui.journal import journal_folder
 from tui.screens.article import ArticleScreen
 from tui.settings import Settings
 from tui.widgets.claim_list import ClaimList
@@ -69,11 +70,11 @@ async def test_verdicts_given_while_the_server_is_down_are_written_when_it_retur
                 # The screen shows what the checker decided meanwhile.
                 rows = table_text(app.screen.query_one(ClaimList)).splitlines()
                 assert "contested" in rows[0] and "corroborated" in rows[1]
-                # Quitting now would lose them: the desk asks first.
+                # Quitting now leaves them to the journal: the desk says so first.
                 await pilot.press("q")
                 await pilot.pause()
                 assert app.is_running
-                assert any("2 changes not stored yet, lost if the desk closes now" in n.message
+                assert any("2 changes not stored yet, kept in the journal" in n.message
                            for n in app._notifications)
             finally:
                 postgres_server.start()
@@ -88,6 +89,74 @@ async def test_verdicts_given_while_the_server_is_down_are_written_when_it_retur
             assert "Store unreachable" not in bar and "pending" not in bar
     finally:
         store.close()
+
+    after = Store(postgres_url)
+    first, second = after.claims_for_article(ids["first"])[:2]
+    assert [(h.verdict, h.checker) for h in after.verdict_history(first.id)] == [("contested", "ana")]
+    assert [(h.verdict, h.checker) for h in after.verdict_history(second.id)] == [("corroborated", "ana")]
+    after.close()
+
+
+async def test_verdicts_given_while_the_server_is_down_outlive_the_desk(
+        private_postgres_server, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The desk is closed before the server returns: the next desk on that database
+    writes the verdicts, under the name of the checker who gave them."""
+    postgres_server = private_postgres_server
+    monkeypatch.setattr(engine_module, "RECONNECT_SECONDS", engine_module.RECONNECT_SECONDS / 10)
+    password = "s3cret-Journal-pw"
+    # The server trusts its socket, so the password is never asked for: it only has to
+    # stay out of the journal.
+    postgres_url = postgres_server.new_database().replace("@/", f":{password}@/", 1)
+    assert password in postgres_url
+    seeding = Store(postgres_url)
+    ids = seed_store(seeding)
+    seeding.close()
+
+    store = Store(postgres_url)
+    app = make_app(store, Settings().with_checker("ana"))
+    try:
+        async with app.run_test(size=DESK_SIZE) as pilot:
+            await settle(pilot)
+            app.open_article(ids["first"])
+            await settle(pilot)
+            postgres_server.shut_down()
+            try:
+                await pilot.press("x")
+                await settle(pilot)
+                await pilot.press("j", "c")
+                await eventually(pilot, lambda: app.pending_writes == 2 and app.writes_settled,
+                                 RECOVERY_WAIT)
+                assert app.store_unreachable and app.pending_writes == 2
+                await pilot.press("q")
+                await pilot.pause()
+                assert any("kept in the journal and written when a desk next opens on this store"
+                           in n.message for n in app._notifications)
+                await pilot.press("q")
+                await pilot.pause()
+            except BaseException:
+                postgres_server.start()
+                raise
+    finally:
+        store.close()
+    assert not app.is_running
+
+    [journal] = sorted(journal_folder().glob("*.jsonl"))
+    kept = journal.read_text(encoding="utf-8")
+    assert kept.count('"op":"verdict"') == 2
+    assert password not in kept and "***" not in kept  # no credential, not even masked
+
+    postgres_server.start()
+    store = Store(postgres_url)
+    app = make_app(store, Settings().with_checker("ben"))
+    try:
+        async with app.run_test(size=DESK_SIZE) as pilot:
+            await settle(pilot)
+            await eventually(pilot, lambda: app.pending_writes == 0 and app.writes_settled,
+                             RECOVERY_WAIT)
+            assert "2 journalled changes restored" in static_text(app.screen.query_one(FilterBar))
+    finally:
+        store.close()
+    assert sorted(journal_folder().glob("*.jsonl")) == []
 
     after = Store(postgres_url)
     first, second = after.claims_for_article(ids["first"])[:2]
