@@ -295,10 +295,12 @@ class ClaimdeskApp(App):
         pending = self.pending_writes
         if pending and self.writes_settled and not self._quit_warned:  # failed, waiting
             self._quit_warned = True
-            if self.writer.unjournalled:
-                why = f" ({self.journal.error})" if self.journal is not None and self.journal.error else ""
-                self.notify(f"{counted(pending, 'change')} not stored yet, lost if the desk closes now: "
-                            f"the journal cannot keep them{why}; q again quits anyway, ctrl+r retries.",
+            lost = self.writer.unjournalled  # feed follows, or a journal that cannot be written
+            if lost:
+                why = f" (journal: {self.journal.error})" if self.journal is not None and self.journal.error else ""
+                of_them = "" if lost == pending else f" {lost} of them"
+                self.notify(f"{counted(pending, 'change')} not stored yet,{of_them} lost if the desk closes "
+                            f"now{why}; q again quits anyway, ctrl+r retries.",
                             title="Not saved", severity="warning", markup=False, timeout=8)
             else:
                 self.notify(f"{counted(pending, 'change')} not stored yet, kept in the journal and "

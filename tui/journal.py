@@ -28,7 +28,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import unquote_plus, urlsplit
 
 try:
     import fcntl
@@ -57,9 +57,11 @@ def without_password(url: str) -> str:
         if "@" in netloc:
             userinfo, _, hostinfo = netloc.rpartition("@")
             netloc = f"{userinfo.partition(':')[0]}@{hostinfo}"
-        query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
-                           if k.lower() != "password"], safe="/:")
-        return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+        # The query as written, but for any password=... pair.
+        kept = [pair for pair in parts.query.split("&")
+                if pair and unquote_plus(pair.partition("=")[0]).lower() != "password"]
+        query = "?" + "&".join(kept) if kept else ""
+        return f"{parts.scheme}://{netloc}{parts.path}{query}"
     except ValueError:
         return ""
 

@@ -5,13 +5,14 @@ be read is kept aside and named, never dropped."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
 from store import Store
 from tests.tui.helpers import DESK_SIZE, eventually, settle, static_text, store_held_by_another_writer
 from tui.app import make_app
-from tui.journal import journal_folder, store_key
+from tui.journal import Journal, journal_folder, store_key
 from tui.screens.article import ArticleScreen
 from tui.screens.conflict import ConflictScreen
 from tui.settings import Settings
@@ -127,8 +128,6 @@ async def test_an_unreadable_journal_is_named_kept_aside_and_its_readable_change
     folder = journal_folder()
     folder.mkdir(parents=True)
     key = store_key(store)
-    import hashlib
-
     prefix = hashlib.sha256(key.encode()).hexdigest()[:16]
     torn = folder / f"{prefix}-0badf00d.jsonl"
     entry = {"id": 1, "op": "verdict", "description": f"Verdict contested for claim {first.id}",
@@ -190,3 +189,46 @@ async def test_a_journalled_note_keeps_its_text_with_no_raw_control_in_the_file(
     after.close()
     assert stored == hostile  # the same text as a live write stores, not markup-parsed
     assert journal_files() == []
+
+
+async def test_ctrl_r_writes_a_journal_an_ended_desk_left_while_this_one_runs(seeded) -> None:
+    store, ids = seeded
+    claim = store.claims_for_article(ids["first"])[0]
+    app = make_app(store, Settings().with_checker("ben"))
+    async with app.run_test(size=DESK_SIZE) as pilot:
+        await settle(pilot)
+        # Another desk on this store ends with a verdict it could not store.
+        ended = Journal(store_key(store), app._replayable)
+        ended.append([("verdict", {"claim_ids": [claim.id], "verdict": "corroborated", "checker": "ana",
+                                   "seen": {str(claim.id): None}, "offer_duplicates": False},
+                       f"Verdict corroborated for claim {claim.id}")])
+        ended.close()
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        await eventually(pilot, lambda: app.pending_writes == 0 and app.writes_settled, WAIT)
+        assert "1 journalled change restored" in static_text(app.screen.query_one(FilterBar))
+        assert journal_files() == []
+    assert [(h.verdict, h.checker) for h in store.verdict_history(claim.id)] == [("corroborated", "ana")]
+
+
+async def test_quitting_says_the_changes_are_lost_when_the_journal_cannot_be_written(seeded) -> None:
+    store, ids = seeded
+    journal_folder().parent.mkdir(parents=True)
+    journal_folder().write_text("a file where the journal folder should be\n", encoding="utf-8")
+    app = make_app(store, Settings().with_checker("ana"))
+    async with app.run_test(size=DESK_SIZE) as pilot:
+        await settle(pilot)
+        app.open_article(ids["first"])
+        await settle(pilot)
+        with store_held_by_another_writer(store):
+            await pilot.press("x")
+            await eventually(pilot, lambda: app.pending_writes == 1 and app.writes_settled, WAIT)
+            await pilot.press("q")
+            await pilot.pause()
+            assert app.is_running
+            said = [m for m in messages(app) if "not stored yet" in m]
+            assert said and "1 change not stored yet, lost if the desk closes now (journal: " in said[-1]
+            assert str(journal_folder()) in said[-1]
+        await pilot.press("ctrl+r")  # the store is free again: written after all
+        await eventually(pilot, lambda: app.pending_writes == 0 and app.writes_settled, WAIT)
+    assert store.claims_for_article(ids["first"])[0].verdict == "contested"
