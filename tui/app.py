@@ -6,8 +6,9 @@ filter, the review-queue counter) and the writer (`tui.writer`): every write the
 makes (verdicts, notes, evidence, follows, and what workers ingest, fetch and match)
 runs in order on one long-lived writer thread, the only user of the write connection,
 so a busy database never freezes the screen, and a change that fails stays pending
-until it is retried. Screens show a verdict as soon as its key is pressed; the store
-confirms it a few milliseconds later.
+until it is retried (the checker's own changes also in the journal, `tui.journal`,
+until a desk on that store writes them). Screens show a verdict as soon as its key is
+pressed; the store confirms it a few milliseconds later.
 """
 
 from __future__ import annotations
@@ -477,10 +478,10 @@ class ClaimdeskApp(App):
         self.submit_write(self.checker_write("verdict", args))
 
     def _verdict_write(self, args: dict) -> PendingWrite:
-        ids = [int(cid) for cid in args["claim_ids"]]
-        verdict, checker = _optional_text(args["verdict"]), str(args["checker"])
+        ids = [_whole(cid) for cid in args["claim_ids"]]
+        verdict, checker = _optional_text(args["verdict"]), _text(args["checker"])
         seen = (None if args["seen"] is None
-                else {int(k): _optional_text(v) for k, v in args["seen"].items()})
+                else {_whole(int(k)): _optional_text(v) for k, v in args["seen"].items()})
         offer_duplicates = bool(args["offer_duplicates"])
         label = verdict or "no verdict"
         what = f"claim {ids[0]}" if len(ids) == 1 else f"{len(ids)} claims"
@@ -541,8 +542,8 @@ class ClaimdeskApp(App):
             "withdraw": withdraw}))
 
     def _review_write(self, args: dict) -> PendingWrite:
-        ids = [int(cid) for cid in args["claim_ids"]]
-        checker, proposed = str(args["checker"]), _optional_text(args["proposed"])
+        ids = [_whole(cid) for cid in args["claim_ids"]]
+        checker, proposed = _text(args["checker"]), _optional_text(args["proposed"])
         withdraw = bool(args["withdraw"])
 
         def run(store: Store) -> list[int]:
@@ -564,8 +565,8 @@ class ClaimdeskApp(App):
             "reviewer": self.checker}))
 
     def _settle_write(self, args: dict) -> PendingWrite:
-        decisions = [(int(claim_id), str(verdict)) for claim_id, verdict in args["decisions"]]
-        reviewer = str(args["reviewer"])
+        decisions = [(_whole(claim_id), _optional_text(verdict)) for claim_id, verdict in args["decisions"]]
+        reviewer = _text(args["reviewer"])
         ids = [claim_id for claim_id, _ in decisions]
 
         def run(store: Store) -> list[int]:
@@ -591,7 +592,7 @@ class ClaimdeskApp(App):
                                       value=current), save)
 
     def _assign_write(self, args: dict) -> PendingWrite:
-        article_id, name, by = int(args["article_id"]), str(args["name"]), str(args["by"])
+        article_id, name, by = _whole(args["article_id"]), _text(args["name"]), _text(args["by"])
 
         def run(store: Store) -> list[int]:
             team.assign_article(store, article_id, name, by=by)
@@ -680,7 +681,7 @@ class ClaimdeskApp(App):
         self.submit_write(self.checker_write("status", {"article_id": article_id, "status": status}))
 
     def _status_write(self, args: dict) -> PendingWrite:
-        article_id, status = int(args["article_id"]), str(args["status"])
+        article_id, status = _whole(args["article_id"]), _text(args["status"])
 
         def run(store: Store) -> list[int]:
             store.set_article_status(article_id, status)
@@ -707,7 +708,7 @@ class ClaimdeskApp(App):
             "claim_id": claim_id, "note": note, "checker": self.checker, "seen": seen}))
 
     def _note_write(self, args: dict) -> PendingWrite:
-        claim_id, note, checker = int(args["claim_id"]), str(args["note"]), str(args["checker"])
+        claim_id, note, checker = _whole(args["claim_id"]), _text(args["note"]), _text(args["checker"])
         seen = _optional_text(args["seen"])
 
         def run(store: Store) -> list[int]:
@@ -736,7 +737,7 @@ class ClaimdeskApp(App):
         )
 
     def _evidence_write(self, args: dict) -> PendingWrite:
-        claim_id, url, checker = int(args["claim_id"]), str(args["url"]), str(args["checker"])
+        claim_id, url, checker = _whole(args["claim_id"]), _text(args["url"]), _text(args["checker"])
 
         def run(store: Store) -> list[int]:
             if not store.add_evidence(claim_id, url, checker=checker):
@@ -753,10 +754,10 @@ class ClaimdeskApp(App):
         self.submit_write(self.checker_write("redo", {"checker": self.checker}))
 
     def _undo_write(self, args: dict) -> PendingWrite:
-        return self._undo_step_write("Undo", verdicts.undo_last, "Undid", str(args["checker"]))
+        return self._undo_step_write("Undo", verdicts.undo_last, "Undid", _text(args["checker"]))
 
     def _redo_write(self, args: dict) -> PendingWrite:
-        return self._undo_step_write("Redo", verdicts.redo_last, "Redid", str(args["checker"]))
+        return self._undo_step_write("Redo", verdicts.redo_last, "Redid", _text(args["checker"]))
 
     def _undo_step_write(self, label: str, step: Callable[[Store, str], verdicts.UndoOutcome],
                          done: str, checker: str) -> PendingWrite:
@@ -971,9 +972,21 @@ class ClaimdeskApp(App):
             )
 
 
+# A journal entry's arguments are checked as they are read back: an entry that does not
+# fit its operation sets the file aside instead of writing something else.
 def _optional_text(value: object) -> str | None:
-    if value is not None and not isinstance(value, str):
-        raise TypeError(f"expected text or null, got {type(value).__name__}")
+    return None if value is None else _text(value)
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected text, got {type(value).__name__}")
+    return value
+
+
+def _whole(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError(f"expected a whole number, got {type(value).__name__}")
     return value
 
 

@@ -8,9 +8,10 @@ runs only when none of the checker's writes is waiting, and one that fails is dr
 without a word, since the next heartbeat says the same thing again. Once a write fails,
 the checker's waiting writes that name their operation (`PendingWrite.operation`) are
 also kept in the desk's journal (`tui.journal`), and each leaves it once stored: closing
-the desk before the store is back loses none of them. Worker threads (ingest, feed fetching, matching) hand their writes over with
-`run`, which waits for the write and returns its result or raises its error to the
-worker, without pausing the queue: the worker reports its own failure.
+the desk before the store is back loses none of them. Worker threads (ingest, feed
+fetching, matching) hand their writes over with `run`, which waits for the write and
+returns its result or raises its error to the worker, without pausing the queue: the
+worker reports its own failure.
 """
 
 from __future__ import annotations
