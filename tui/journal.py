@@ -158,9 +158,11 @@ class Journal:
     def _ensure_file(self) -> None:
         if self._file is not None:
             return
-        self.folder.mkdir(parents=True, exist_ok=True)
+        # The checker's notes are in it: readable by its owner only, like the folder.
+        self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         path = self.folder / f"{self.prefix}-{secrets.token_hex(4)}.jsonl"
-        handle = open(path, "x", encoding="utf-8")  # noqa: SIM115 - held while the desk runs
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        handle = os.fdopen(fd, "w", encoding="utf-8")  # held while the desk runs
         if not _lock(handle):  # cannot happen for a new name; do not share a file
             handle.close()
             raise OSError(f"cannot lock {path}")

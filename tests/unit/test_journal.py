@@ -19,6 +19,7 @@ def verdict(claim_id: int) -> tuple[str, dict, str]:
 def test_a_running_desks_journal_is_not_taken_over_until_it_ends(tmp_path: Path) -> None:
     running = Journal("/stores/a.db", any_change, folder=tmp_path)
     assert running.append([verdict(1), verdict(2)]) == [1, 2]
+    assert running.path.stat().st_mode & 0o077 == 0  # the checker's notes: owner only
     running.done(1)
     other = Journal("/stores/a.db", any_change, folder=tmp_path)
     assert other.take_over().entries == []  # held by the running desk
