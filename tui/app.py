@@ -27,6 +27,7 @@ from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.screen import Screen
 
+from ingest.text import neutralise_controls
 from store import Store, inbox, search
 from store import team, verdicts
 from store.changes import ChangeBatch
@@ -708,7 +709,10 @@ class ClaimdeskApp(App):
             "claim_id": claim_id, "note": note, "checker": self.checker, "seen": seen}))
 
     def _note_write(self, args: dict) -> PendingWrite:
-        claim_id, note, checker = _whole(args["claim_id"]), _text(args["note"]), _text(args["checker"])
+        # Typed or pasted text may carry terminal controls: stored neutralised, as the
+        # command line stores its arguments.
+        claim_id, checker = _whole(args["claim_id"]), _text(args["checker"])
+        note = neutralise_controls(_text(args["note"]))
         seen = _optional_text(args["seen"])
 
         def run(store: Store) -> list[int]:
@@ -737,7 +741,8 @@ class ClaimdeskApp(App):
         )
 
     def _evidence_write(self, args: dict) -> PendingWrite:
-        claim_id, url, checker = _whole(args["claim_id"]), _text(args["url"]), _text(args["checker"])
+        claim_id, checker = _whole(args["claim_id"]), _text(args["checker"])
+        url = neutralise_controls(_text(args["url"]))
 
         def run(store: Store) -> list[int]:
             if not store.add_evidence(claim_id, url, checker=checker):

@@ -86,6 +86,19 @@ async def test_note_is_multiline_and_stored(seeded) -> None:
         assert "second q line" in static_text(app.screen.query_one("#claim-context"))
 
 
+async def test_a_pasted_note_is_stored_with_terminal_controls_neutralised(seeded) -> None:
+    async with desk_on_first_article(seeded) as (app, pilot, store, _):
+        claim = current_claim(app)
+        await pilot.press("n")
+        await settle(pilot)
+        app.screen.query_one(TextArea).insert("Seen \x1b]52;c;aGk=\x07 in the \x1b[2Jfeed")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        stored = store.get_claim(claim.id).note
+        assert "\x1b" not in stored and "\x07" not in stored
+        assert stored.startswith("Seen ") and stored.endswith("feed")
+
+
 async def test_evidence_url_is_validated_and_stored(seeded) -> None:
     async with desk_on_first_article(seeded) as (app, pilot, store, _):
         claim = current_claim(app)

@@ -9,6 +9,7 @@ import hashlib
 import json
 from pathlib import Path
 
+from ingest.text import neutralise_controls
 from store import Store
 from tests.tui.helpers import DESK_SIZE, eventually, settle, static_text, store_held_by_another_writer
 from tui.app import make_app
@@ -187,7 +188,9 @@ async def test_a_journalled_note_keeps_its_text_with_no_raw_control_in_the_file(
     after = Store(path)
     stored = after.get_claim(claim.id).note
     after.close()
-    assert stored == hostile  # the same text as a live write stores, not markup-parsed
+    # Stored as a live write stores it: controls neutralised, markup left as text.
+    assert stored == neutralise_controls(hostile)
+    assert stored.startswith("see [b]this[/b]") and "\x1b" not in stored and "\x07" not in stored
     assert journal_files() == []
 
 
