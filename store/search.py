@@ -201,6 +201,10 @@ def term_document_counts(
         counts = {}
         if store.engine != SQLITE:
             cached.update(pgsearch.document_counts(store, kind, [t for t in terms if t not in cached], cap))
+        elif not _holds_rows(stamp):
+            # An empty index (no article claims yet: a store of imported references)
+            # holds no term; a new term costs one statement a kind otherwise.
+            cached.update((term, 0) for term in terms if term not in cached)
         for term in terms:
             if term not in cached:
                 try:
@@ -213,6 +217,14 @@ def term_document_counts(
                     cached[term] = 0
             counts[term] = min(cached[term], cap)
         return counts
+
+
+def _holds_rows(stamp: tuple) -> bool:
+    """Whether a full-text index may hold a row, from its averages record (`_table_stamp`):
+    FTS5 reads an empty record, or one starting with a row count of 0 (a one-byte
+    varint), as no rows."""
+    averages = stamp[1]
+    return averages is None or averages[:1] not in (b"", b"\x00")
 
 
 # -- retrieval ------------------------------------------------------------------------

@@ -120,3 +120,21 @@ def test_claims_counts_of_several_terms_come_together_and_capped(store: Store) -
         "ferry": 3, "al-Duhur": 3, "fares": 3, "absent": 0, "...": 0}
     assert search.term_document_counts(store, ["fares", "al-Duhur"], kind="claim", cap=2) == {
         "fares": 2, "al-Duhur": 2}
+
+
+def test_article_claims_counts_follow_their_index_from_empty_to_filled_and_back(store: Store) -> None:
+    # A store of reference claims alone: the article claims' index is empty, and its
+    # counts are zero without being asked term by term.
+    store.add_reference_claims(_draft(i) for i in range(20))
+    assert search.term_document_counts(store, WORDS[:3], kind="claim") == dict.fromkeys(WORDS[:3], 0)
+    text = f"{WORDS[0]} rose. {WORDS[0]} and {WORDS[1]} fell."
+    article_id, _ = store.add_article(
+        ArticleDraft(title="Markets", text=text, source="test", url="test:article"),
+        [ClaimDraft(f"{WORDS[0]} rose.", 0, 10, 0.9, True),
+         ClaimDraft(f"{WORDS[0]} and {WORDS[1]} fell.", 11, len(text), 0.9, True)],
+    )
+    assert search.term_document_counts(store, WORDS[:3], kind="claim") == {
+        WORDS[0]: 2, WORDS[1]: 1, WORDS[2]: 0}
+    with store.write() as conn:
+        conn.execute("DELETE FROM claims WHERE article_id = ?", [article_id])
+    assert search.term_document_counts(store, WORDS[:3], kind="claim") == dict.fromkeys(WORDS[:3], 0)
