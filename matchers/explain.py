@@ -42,7 +42,7 @@ import os.path
 import threading
 import unicodedata
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from rapidfuzz.distance import OSA
@@ -160,22 +160,26 @@ class _Side:
         derived = _derived(analysis)
         parts = derived.get("side")
         if parts is None:
-            tokens = [t for t in analysis.tokens if not t.is_byline]
+            keyed = [(t, _key(t.stem)) for t in analysis.tokens]
+            claim = [(t, key) for t, key in keyed if not t.is_byline]
+            tokens = [t for t, _ in claim]
             content = [t for t in tokens if t.is_content]
             parts = derived["side"] = (
                 tokens, content, {t.position: i for i, t in enumerate(content)},
-                frozenset(_key(t.stem) for t in tokens),
+                frozenset(key for _, key in claim),
                 # Names the text mentions, its byline included: a handle
                 # ("@realDonaldTrump") names the person as well as the claim's words do.
-                frozenset(_key(t.stem) for t in analysis.tokens),
-                frozenset(_key(t.stem) for t in analysis.tokens if t.is_capitalised),
+                frozenset(key for _, key in keyed),
+                _name_forms(key for t, key in keyed if t.is_capitalised),
                 # The same without the byline: what the claim itself names.
-                frozenset(_key(t.stem) for t in tokens if t.is_capitalised),
+                _name_forms(key for t, key in claim if t.is_capitalised),
                 len(tokens) < len(analysis.tokens),
                 _conflict_words(analysis.normalised),
+                # The claim's stems that may anchor (not figures), with their keys.
+                [(t.stem, key) for t, key in claim if not t.stem[0].isdigit()],
             )
         (self.tokens, self.content, self.index, self.keys, self.known, self.capitalised,
-         self.claim_capitalised, self.has_byline, self.words) = parts
+         self.claim_capitalised, self.has_byline, self.words, self.anchor_stems) = parts
         self.derived = derived
         self.anchors: frozenset[str] = frozenset()
 
@@ -512,9 +516,30 @@ def _known_to(token: Token, other: _Side, claim_only: bool = False) -> bool:
     # A possessive names its name ("Fox's" / "Fox"): the stemmer keeps the "'s".
     if stem in known or _key(token.stem.removesuffix("'s")) in known:
         return True
-    if any(_same_name_start(stem, name) or _misspelt(stem, name) for name in capitalised):
+    if capitalised and _resembles_one_of(stem, capitalised):
         return True
     return bool(_aliases().get(stem, frozenset()) & known)
+
+
+def _name_forms(keys: Iterable[str]) -> tuple[tuple[str, str, int], ...]:
+    """Each distinct name key with what `_resembles_one_of` tests first: its first four
+    letters and its length without a possessive's "'s"."""
+    return tuple((key, key[:4], len(key.removesuffix("'s"))) for key in dict.fromkeys(keys))
+
+
+def _resembles_one_of(stem: str, names: tuple[tuple[str, str, int], ...]) -> bool:
+    """Whether `stem` starts the same name as one of `names` (`_name_forms`;
+    `_same_name_start`) or spells one of them another way (`_misspelt`), each tested
+    once the first letters or the lengths it needs agree."""
+    head = stem[:4] if len(stem) >= 4 else None
+    bare = len(stem.removesuffix("'s"))
+    misspelling = bare >= MIN_MISSPELT_LETTERS
+    for name, name_head, name_bare in names:
+        if name_head == head and _same_name_start(stem, name):
+            return True
+        if misspelling and abs(name_bare - bare) <= 1 and _misspelt(stem, name):
+            return True
+    return False
 
 
 def _misspelt(a: str, b: str) -> bool:
@@ -553,13 +578,13 @@ def _same_name_start(a: str, b: str) -> bool:
     return shared >= 4 and shared >= min(len(a), len(b)) - 1
 
 
-def _unknown_names(side: _Side, other: _Side, same: set[int],
-                   claim_only: bool = False) -> list[tuple[list[Token], str]]:
-    """Runs of capitalised words (with connectors: "Nour al-Din") of `side` of which the
-    other side names none (with `claim_only`, none in its claim, its byline aside),
-    each as its content words, with the title both sides have right before it
-    ("President [Donald Trump]": "president"; "" when none)."""
-    runs: list[list[Token]] = []
+def _name_runs(side: _Side) -> list[list[Token]]:
+    """Runs of capitalised words of `side` (with connectors: "Nour al-Din"), as
+    `_unknown_names` reads them; made once per side kept (`_derived`)."""
+    runs = side.derived.get("name runs")
+    if runs is not None:
+        return runs
+    runs = side.derived["name runs"] = []
     run: list[Token] = []
     previous = -2
     for token in side.tokens:
@@ -579,8 +604,17 @@ def _unknown_names(side: _Side, other: _Side, same: set[int],
             run = []
     if run:
         runs.append(run)
+    return runs
+
+
+def _unknown_names(side: _Side, other: _Side, same: set[int],
+                   claim_only: bool = False) -> list[tuple[list[Token], str]]:
+    """Runs of capitalised words of `side` (`_name_runs`) of which the other side names
+    none (with `claim_only`, none in its claim, its byline aside), each as its content
+    words, with the title both sides have right before it ("President [Donald Trump]":
+    "president"; "" when none)."""
     unknown = []
-    for run in runs:
+    for run in _name_runs(side):
         known = [t.position in same or _known_to(t, other, claim_only) for t in run]
         # A name is known by its last word ("Barack Obama" / "Obama"); titles and first
         # names before an unknown last word ("President Hassan Rouhani") anchor it.
@@ -686,6 +720,18 @@ def _surname_person(tokens: tuple[Token, ...], run: list[Token], last: int) -> b
 
 
 def _name_type(side: _Side, run: list[Token], by_surname: bool = True) -> str | None:
+    """`_find_name_type`, kept per side (`_derived`) by the run's positions: a query's
+    names are typed against each of its candidates in turn."""
+    types = side.derived.get("name types")
+    if types is None:
+        types = side.derived["name types"] = {}
+    key = (tuple(t.position for t in run), by_surname)
+    if key not in types:
+        types[key] = _find_name_type(side, run, by_surname)
+    return types[key]
+
+
+def _find_name_type(side: _Side, run: list[Token], by_surname: bool = True) -> str | None:
     """"person", a kind of place ("country", "state", "city") or None (not known) for a
     run of capitalised words, from the text around it: a place by its name; a person by a title before it ("Senator
     Warren"), a verb of speech right after it ("Putin said"), with `by_surname` a known
@@ -863,8 +909,7 @@ def find_conflicts(query: str | Analysis, text: str | Analysis) -> list[dict]:
     m = _Side(analyse(text) if isinstance(text, str) else text)
     shared = q.keys & m.keys
     q.anchors, m.anchors = (
-        frozenset(t.stem for t in side.tokens if _key(t.stem) in shared and not t.stem[0].isdigit())
-        for side in (q, m)
+        frozenset(stem for stem, key in side.anchor_stems if key in shared) for side in (q, m)
     )
     # A kind whose words a side lacks (`possible_conflict_kinds`) gives no flag.
     (q_figure, q_month, q_negation), (m_figure, m_month, m_negation) = q.words, m.words
