@@ -221,6 +221,9 @@ def candidate_features(query: str, candidates: Sequence[Candidate]) -> list[dict
     """
     q_text, q_stems = match_view(query)
     q_text = q_text[:MAX_SCORER_CHARS]
+    # rapidfuzz's processor applied once per text rather than once per comparison: the
+    # scorers then compare the processed texts as they would with `processor` given.
+    q_scored = utils.default_process(q_text)
     views = [match_view(c.text) for c in candidates]
     text_coverages = _coverages(q_stems, [view.stems for view in views])
     titled = [i for i, c in enumerate(candidates) if c.title.strip()]
@@ -245,18 +248,18 @@ def candidate_features(query: str, candidates: Sequence[Candidate]) -> list[dict
                 "match_coverage": text_coverages[i][0],
                 "title_match_coverage": title_coverages[i][0],
                 "title_token_sort": (
-                    fuzz.token_sort_ratio(q_text, t_text, processor=utils.default_process) / 100
+                    fuzz.token_sort_ratio(q_scored, utils.default_process(t_text)) / 100
                 ),
                 "char_query_coverage": char_coverages[i],
                 "media": float((q_picture and m_picture) or (q_video and m_video)),
             }
         else:
-            m_text = m_text[:MAX_SCORER_CHARS]
+            m_scored = utils.default_process(m_text[:MAX_SCORER_CHARS])
             values = {
                 "match_coverage": text_coverages[i][0],
                 "query_coverage": text_coverages[i][1],
-                "token_set": fuzz.token_set_ratio(q_text, m_text, processor=utils.default_process) / 100,
-                "token_sort": fuzz.token_sort_ratio(q_text, m_text, processor=utils.default_process) / 100,
+                "token_set": fuzz.token_set_ratio(q_scored, m_scored) / 100,
+                "token_sort": fuzz.token_sort_ratio(q_scored, m_scored) / 100,
             }
         if best_bm25 < 0:
             values["bm25"] = max(0.0, min(1.0, candidate.bm25 / best_bm25))
