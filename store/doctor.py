@@ -7,7 +7,8 @@ else is reported, never deleted, because it is the user's work.
 
 On PostgreSQL the server checks its own pages, and the full-text columns are generated
 by it from their rows, so they cannot drift; doctor checks that each is there, and that
-the term counts have the triggers that keep them (repaired by recounting the table).
+the term counts have the triggers, and the trigger function, that keep them (repaired
+by recounting the table).
 """
 
 from __future__ import annotations
@@ -17,7 +18,12 @@ from dataclasses import dataclass
 
 from store.db import Store
 from store.engine import SQLITE, PostgresSchema
-from store.pgsearch import TERM_COUNT_TABLES, create_term_counts
+from store.pgsearch import (
+    TERM_COUNT_TABLES,
+    create_term_counts,
+    term_count_function,
+    term_count_function_body,
+)
 from store.schema import SCHEMA_VERSION
 
 FTS_TABLES = ("claims_fts", "reference_claims_fts", "articles_fts")
@@ -100,11 +106,17 @@ def _check_term_counts(store: Store, table: str, repair: bool) -> Finding:
            WHERE tgrelid = to_regclass(?) AND tgname LIKE ? AND tgenabled != 'D'""",
         [counts, table, f"{counts}\\_%"],
     )}
-    if store.query("SELECT to_regclass(?) IS NOT NULL AS present", [counts])[0]["present"] and (
-        events <= found
-    ):
-        return Finding(check, True, "kept by their triggers")
-    if not repair:
+    present = store.query("SELECT to_regclass(?) IS NOT NULL AS present", [counts])[0]["present"]
+    if present and events <= found:
+        current = store.query(
+            "SELECT prosrc = ? AS current FROM pg_proc WHERE oid = to_regproc(?)",
+            [term_count_function_body(table), term_count_function(table)],
+        )
+        if current and current[0]["current"]:
+            return Finding(check, True, "kept by their triggers")
+        if not repair:
+            return Finding(check, False, "kept by a changed or missing trigger function; run with --repair")
+    elif not repair:
         return Finding(check, False, "missing or not kept by their triggers; run with --repair")
     with store.write() as conn:
         create_term_counts(PostgresSchema(conn), table)

@@ -1,13 +1,18 @@
-"""Bulk inserts on PostgreSQL through COPY, the server's fast path for many rows: the
-rows are streamed into a temporary table, then moved into the store's table with one
-INSERT ... SELECT that skips duplicates as the row-by-row insert does (ON CONFLICT DO
-NOTHING on the table's unique key). SQLite's bulk path is in `store/references.py` and
-`store/search.py`.
+"""Bulk inserts on PostgreSQL through COPY, the server's fast path for many rows.
+
+Reference claims are copied straight into their table, so the server computes each
+row's search vector and index entries while the rows are still being read and sent
+(the client's work and the server's overlap), and the term counts' trigger runs once
+for the whole import. COPY has no ON CONFLICT, so only rows known to be new are sent:
+the keys of each batch are looked up among the stored rows first, and repeats within
+the import are caught by the keys already sent. SQLite's bulk path is in
+`store/references.py` and `store/search.py`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from store.engine import PostgresConnection
@@ -19,41 +24,78 @@ if TYPE_CHECKING:
 # `store.references._reference_rows`.
 REFERENCE_COLUMNS = ("text", "title", "source", "url", "rating", "date", "external_id", "language",
                      "normalised_rating", "claimant", "content_key", "added_at")
-STAGING_TABLE = "reference_claims_incoming"
+KEY = REFERENCE_COLUMNS.index("content_key")
+# Keys passed as a binary array (bytea[], or text[] for a store before schema version
+# 10): a tenth of the client's time of the text form.
+STORED_KEYS = """SELECT k FROM unnest(%b) AS k
+                 WHERE EXISTS (SELECT 1 FROM reference_claims WHERE content_key = k)"""
 
 
 def copy_reference_rows(conn: PostgresConnection, batches: Iterable[Sequence[tuple]]) -> tuple[int, int]:
     """Inside the caller's write transaction: store the rows of `batches` (lists of
-    reference_claims rows); returns (added, skipped as duplicates)."""
-    names = ", ".join(REFERENCE_COLUMNS)
-    # Same column types as the table (CREATE TABLE AS keeps them), no constraints, emptied
-    # at commit; created once per connection.
-    conn.execute(
-        f"""CREATE TEMP TABLE IF NOT EXISTS {STAGING_TABLE} ON COMMIT DELETE ROWS AS
-            SELECT {names} FROM reference_claims WITH NO DATA"""
-    )
-    conn.execute(f"TRUNCATE {STAGING_TABLE}")
-    total = 0
-    with conn.raw.cursor().copy(f"COPY {STAGING_TABLE} ({names}) FROM STDIN") as copy:
-        for rows in batches:
-            total += len(rows)
-            for row in rows:
-                copy.write_row(row)
-    if not total:
+    reference_claims rows) whose keys are not stored yet; returns (added, skipped as
+    duplicates).
+
+    The first batch's keys are looked up on `conn` before the COPY begins. While it
+    runs `conn` is busy, so the later batches' keys are looked up on a second
+    connection (opened only for an import of more than one batch), which sees only
+    committed rows: the store's write lock, which every claimdesk writer takes, keeps
+    those as they were until the commit, and the import's own rows are in `sent`. (A
+    writer that bypassed claimdesk and stored one of the keys meanwhile would make the
+    unique index refuse the COPY: the import fails whole, nothing half-stored.) A
+    transaction that has written before this call (a caller storing several imports
+    in one transaction) may hold reference claims the second connection cannot see;
+    there each batch is looked up on `conn` and copied apart."""
+    batches = iter(batches)
+    rows = next(batches, None)
+    if not rows:
         return 0, 0
-    # A temporary table is read by one process (never in parallel), so a plain scan
-    # returns the rows in the order they were copied and ids follow the file's order.
-    # Rows already stored are left out before the insert: the server would otherwise
-    # compute each one's search vector (a generated column) only to find the conflict.
-    added = conn.execute(
-        f"""INSERT INTO reference_claims ({names})
-            SELECT {names} FROM {STAGING_TABLE} AS incoming
-            WHERE NOT EXISTS (SELECT 1 FROM reference_claims AS stored
-                              WHERE stored.content_key = incoming.content_key)
-            ON CONFLICT DO NOTHING"""
-    ).rowcount
-    conn.execute(f"TRUNCATE {STAGING_TABLE}")
-    return added, total - added
+    unwritten = conn.execute("SELECT pg_current_xact_id_if_assigned() IS NULL").fetchone()[0]
+    sent: set = set()
+    total, reader = 0, None
+    try:
+        while rows:
+            total += len(rows)
+            new = _new_rows(rows, _stored_keys(conn, rows), sent)
+            with _copy(conn, key_type="bytea" if isinstance(rows[0][KEY], bytes) else "text") as copy:
+                for row in new:
+                    copy.write_row(row)
+                if unwritten:
+                    for more in batches:
+                        total += len(more)
+                        reader = reader or PostgresConnection(conn.url)
+                        for row in _new_rows(more, _stored_keys(reader, more), sent):
+                            copy.write_row(row)
+            rows = next(batches, None)
+    finally:
+        if reader is not None:
+            reader.close()
+    return len(sent), total - len(sent)
+
+
+@contextmanager
+def _copy(conn: PostgresConnection, key_type: str) -> Iterator:
+    """A binary COPY into reference_claims: a fifth less CPU a row than text, on each side."""
+    names = ", ".join(REFERENCE_COLUMNS)
+    with conn.raw.cursor().copy(f"COPY reference_claims ({names}) FROM STDIN (FORMAT BINARY)") as copy:
+        copy.set_types([key_type if column == "content_key" else "text" for column in REFERENCE_COLUMNS])
+        yield copy
+
+
+def _stored_keys(conn: PostgresConnection, rows: Sequence[tuple]) -> set:
+    found = conn.raw.cursor(binary=True).execute(STORED_KEYS, [[row[KEY] for row in rows]])
+    return {key for (key,) in found}
+
+
+def _new_rows(rows: Sequence[tuple], stored: set, sent: set) -> list[tuple]:
+    """The rows whose keys are neither stored nor already sent, adding theirs to `sent`."""
+    new = []
+    for row in rows:
+        key = row[KEY]
+        if key not in stored and key not in sent:
+            sent.add(key)
+            new.append(row)
+    return new
 
 
 def tidy_after_copy(store: StoreConnection) -> None:

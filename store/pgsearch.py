@@ -97,9 +97,6 @@ def create_term_counts(db, table: str) -> None:
     few thousand rows at a million claims). Lexemes are written in sorted order, so two
     writers never wait on each other's rows in opposite orders."""
     counts = TERM_COUNT_TABLES[table]
-    function = f"{counts}_kept"
-    lexemes = "unnest(tsvector_to_array(changed.search))"
-    kept_ids = f"CASE WHEN count(*) <= {IDS_KEPT_UP_TO} THEN array_agg(changed.id) END"
     db.execute_raw(f"DROP TABLE IF EXISTS {counts}")
     db.execute_raw(
         f"""CREATE TABLE {counts} (lexeme text COLLATE "C" PRIMARY KEY,
@@ -108,34 +105,51 @@ def create_term_counts(db, table: str) -> None:
     # Ids are stored uncompressed: compressing every changed list again made keeping
     # them cost three to nine times the server time (bench/NOTES.md).
     db.execute_raw(f"ALTER TABLE {counts} ALTER COLUMN ids SET STORAGE EXTERNAL")
-    # The aggregate of a large import holds a few hundred thousand lexemes: in memory
-    # rather than spilled to disk. New rows' ids are gathered only for the lexemes that
-    # stay under the limit (gathering every lexeme's, "the" included, made an import's
-    # server time half as long again). The tables are found in the store's own schema
-    # whatever the writer's search path. A lexeme whose rows fall back under the limit
-    # (a delete) has its ids gathered again from the table, through the GIN index.
+    create_term_count_triggers(db, table)
+    db.execute_raw("SET LOCAL work_mem = '64MB'")
     db.execute_raw(
-        f"""CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql
-            SET work_mem = '64MB' SET search_path FROM CURRENT AS $$
+        f"""INSERT INTO {counts} (lexeme, documents, ids)
+            SELECT lexeme, count(*), {KEPT_IDS} FROM {table} AS changed, {LEXEMES} AS lexeme
+            GROUP BY lexeme"""
+    )
+
+
+LEXEMES = "unnest(tsvector_to_array(changed.search))"
+KEPT_IDS = f"CASE WHEN count(*) <= {IDS_KEPT_UP_TO} THEN array_agg(changed.id) END"
+
+
+def term_count_function(table: str) -> str:
+    """The name of the trigger function keeping `table`'s term counts."""
+    return f"{TERM_COUNT_TABLES[table]}_kept"
+
+
+def term_count_function_body(table: str) -> str:
+    """The body of `term_count_function(table)`, as the server stores it (`doctor`
+    compares the two).
+
+    An insert's lexemes are counted, and the ids of those that stay under the limit
+    gathered, in one pass over the new rows (a pass for the counts, then one for the
+    ids, took a tenth to twice as long: bench/NOTES.md). The tables are found in the store's own
+    schema whatever the writer's search path. A lexeme whose rows fall back under the
+    limit (a delete) has its ids gathered again from the table, through the GIN index."""
+    counts = TERM_COUNT_TABLES[table]
+    lexemes = LEXEMES
+    kept_ids = KEPT_IDS
+    return f"""
             BEGIN
                 IF TG_OP = 'TRUNCATE' THEN
                     TRUNCATE {counts};
                     RETURN NULL;
                 END IF;
                 IF TG_OP IN ('INSERT', 'UPDATE') THEN
-                    INSERT INTO {counts} AS kept (lexeme, documents)
-                    SELECT lexeme, count(*) FROM new_rows AS changed, {lexemes} AS lexeme
+                    INSERT INTO {counts} AS kept (lexeme, documents, ids)
+                    SELECT lexeme, count(*), {kept_ids}
+                    FROM new_rows AS changed, {lexemes} AS lexeme
                     GROUP BY lexeme ORDER BY lexeme
                     ON CONFLICT (lexeme) DO UPDATE SET
                         documents = kept.documents + excluded.documents,
                         ids = CASE WHEN kept.documents + excluded.documents <= {IDS_KEPT_UP_TO}
-                                   THEN kept.ids END;
-                    UPDATE {counts} AS kept SET ids = coalesce(kept.ids, '{{}}') || added.ids
-                    FROM (SELECT lexeme, array_agg(changed.id) AS ids
-                          FROM new_rows AS changed, {lexemes} AS lexeme
-                          WHERE lexeme IN (SELECT lexeme FROM {counts} WHERE documents <= {IDS_KEPT_UP_TO})
-                          GROUP BY lexeme) AS added
-                    WHERE kept.lexeme = added.lexeme;
+                                   THEN coalesce(kept.ids, '{{}}') || excluded.ids END;
                 END IF;
                 IF TG_OP IN ('DELETE', 'UPDATE') THEN
                     WITH gone AS (
@@ -163,7 +177,18 @@ def create_term_counts(db, table: str) -> None:
                     WHERE kept.lexeme = locked.lexeme AND locked.documents > 0;
                 END IF;
                 RETURN NULL;
-            END $$"""
+            END """
+
+
+def create_term_count_triggers(db, table: str) -> None:
+    """(Re)create the function and the statement triggers that keep `table`'s term
+    counts (`create_term_counts`). The aggregate of a large import holds a few hundred
+    thousand lexemes: in memory rather than spilled to disk."""
+    counts = TERM_COUNT_TABLES[table]
+    function = term_count_function(table)
+    db.execute_raw(
+        f"""CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql
+            SET work_mem = '64MB' SET search_path FROM CURRENT AS $${term_count_function_body(table)}$$"""
     )
     for event, transitions in (
         ("INSERT", "NEW TABLE AS new_rows"),
@@ -179,12 +204,6 @@ def create_term_counts(db, table: str) -> None:
     db.execute_raw(
         f"""CREATE TRIGGER {counts}_truncate AFTER TRUNCATE ON {table}
             FOR EACH STATEMENT EXECUTE FUNCTION {function}()"""
-    )
-    db.execute_raw("SET LOCAL work_mem = '64MB'")
-    db.execute_raw(
-        f"""INSERT INTO {counts} (lexeme, documents, ids)
-            SELECT lexeme, count(*), {kept_ids} FROM {table} AS changed, {lexemes} AS lexeme
-            GROUP BY lexeme"""
     )
 
 

@@ -20,7 +20,12 @@ if TYPE_CHECKING:  # imported by `store.connection.migration_database` when a mi
     import sqlite_utils
 
 from store.engine import SQLITE, engine_of
-from store.pgsearch import add_search_column, create_term_counts, create_text_search_configuration
+from store.pgsearch import (
+    add_search_column,
+    create_term_count_triggers,
+    create_term_counts,
+    create_text_search_configuration,
+)
 
 FTS_TOKENIZE = "porter unicode61 remove_diacritics 2"
 
@@ -404,6 +409,15 @@ def _v11_term_document_counts(db: sqlite_utils.Database) -> None:
         create_term_counts(db, "reference_claims")
 
 
+def _v12_term_counts_in_one_pass(db: sqlite_utils.Database) -> None:
+    """On PostgreSQL, the trigger keeping the term counts counts an insert's lexemes and
+    gathers the rare ones' ids in one pass over the new rows instead of two (an import's
+    counting takes about half the server time it did at 200,000 claims). The counts
+    themselves are unchanged, so nothing is recounted. SQLite has nothing to change."""
+    if engine_of(db) != SQLITE:
+        create_term_count_triggers(db, "reference_claims")
+
+
 # Index i holds the migration to version i + 1. Append only; never edit a released one.
 MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v1_initial,
@@ -417,6 +431,7 @@ MIGRATIONS: list[Callable[[sqlite_utils.Database], None]] = [
     _v9_team_desk,
     _v10_binary_reference_keys,
     _v11_term_document_counts,
+    _v12_term_counts_in_one_pass,
 ]
 
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from store import Store
+from store import Store, search
 from store.doctor import check_store
 from store.engine import SQLITE
 from store.models import ArticleDraft, ClaimDraft, ReferenceDraft
@@ -109,3 +109,24 @@ def test_doctor_command_exit_codes(tmp_path, capsys) -> None:
     assert "repaired  full-text index claims_fts" in capsys.readouterr().out
     assert main(["--db", str(path), "doctor"]) == 0
     store.close()
+
+
+def test_postgres_term_counts_kept_by_a_changed_function_are_reported_then_repaired(
+    postgres_url: str,
+) -> None:
+    store = Store(postgres_url)
+    try:
+        store.add_reference_claims([ReferenceDraft("Troops killed 15 soldiers")])
+        check = "term counts reference_claims_term_counts"
+        with store.write() as conn:
+            conn.execute("""CREATE OR REPLACE FUNCTION reference_claims_term_counts_kept()
+                            RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NULL; END $$""")
+        store.add_reference_claims([ReferenceDraft("Soldiers crossed the river")])
+        finding = {f.check: f for f in check_store(store)}[check]
+        assert not finding.ok and "trigger function" in finding.detail and "--repair" in finding.detail
+        finding = {f.check: f for f in check_store(store, repair=True)}[check]
+        assert finding.ok and finding.repaired
+        assert all(f.ok for f in check_store(store))
+        assert search.term_document_counts(store, ["soldiers", "troops"]) == {"soldiers": 2, "troops": 1}
+    finally:
+        store.close()

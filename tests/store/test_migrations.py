@@ -297,3 +297,70 @@ def test_a_version_10_store_gets_term_counts_of_the_claims_it_holds(
         s.close()
     if isinstance(store_location, Path):
         assert store_location.with_name(f"{store_location.name}.v10.bak").exists()
+
+
+# How version 11 kept the term counts on an insert: the counts, then the rare lexemes'
+# ids in a second pass over the new rows.
+V11_INSERT_COUNTS = """INSERT INTO reference_claims_term_counts AS kept (lexeme, documents)
+                    SELECT lexeme, count(*) FROM new_rows AS changed, unnest(tsvector_to_array(changed.search)) AS lexeme
+                    GROUP BY lexeme ORDER BY lexeme
+                    ON CONFLICT (lexeme) DO UPDATE SET
+                        documents = kept.documents + excluded.documents,
+                        ids = CASE WHEN kept.documents + excluded.documents <= 5000 THEN kept.ids END;
+                    UPDATE reference_claims_term_counts AS kept SET ids = coalesce(kept.ids, '{}') || added.ids
+                    FROM (SELECT lexeme, array_agg(changed.id) AS ids
+                          FROM new_rows AS changed, unnest(tsvector_to_array(changed.search)) AS lexeme
+                          WHERE lexeme IN (SELECT lexeme FROM reference_claims_term_counts WHERE documents <= 5000)
+                          GROUP BY lexeme) AS added
+                    WHERE kept.lexeme = added.lexeme;
+                END IF;
+                IF TG_OP IN ('DELETE', 'UPDATE') THEN"""
+
+
+def _kept_term_counts(store: Store) -> list[dict]:
+    return store.query(
+        """SELECT lexeme, documents, ARRAY(SELECT unnest(ids) ORDER BY 1) AS ids
+           FROM reference_claims_term_counts ORDER BY lexeme""")
+
+
+def _recounted_term_counts(store: Store) -> list[dict]:
+    return store.query(
+        """SELECT lexeme, count(*) AS documents,
+                  CASE WHEN count(*) <= 5000 THEN array_agg(id ORDER BY id) END AS ids
+           FROM reference_claims, unnest(tsvector_to_array(search)) AS lexeme
+           GROUP BY lexeme ORDER BY lexeme""")
+
+
+def test_a_version_11_postgres_store_gets_the_one_pass_term_count_trigger(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from store import pgsearch
+    from store.doctor import check_store
+
+    monkeypatch.setattr(store_connection, "MIGRATIONS", MIGRATIONS[:11])
+    monkeypatch.setattr(store_connection, "SCHEMA_VERSION", 11)
+    old = Store(postgres_url)
+    body = pgsearch.term_count_function_body("reference_claims")
+    start = body.index("INSERT INTO reference_claims_term_counts")
+    end = body.index("IF TG_OP IN ('DELETE', 'UPDATE') THEN") + len("IF TG_OP IN ('DELETE', 'UPDATE') THEN")
+    with old.write() as conn:
+        conn.execute(f"""CREATE OR REPLACE FUNCTION reference_claims_term_counts_kept() RETURNS trigger
+                         LANGUAGE plpgsql SET search_path FROM CURRENT
+                         AS $${body[:start]}{V11_INSERT_COUNTS}{body[end:]}$$""")
+    old.add_reference_claims(ReferenceDraft(f"Ferries run late in town{i % 40}") for i in range(120))
+    old.close()
+    monkeypatch.undo()
+
+    s = Store(postgres_url)
+    try:
+        assert s.schema_version == SCHEMA_VERSION
+        assert s.query("SELECT prosrc FROM pg_proc WHERE proname = 'reference_claims_term_counts_kept'"
+                       ) == [{"prosrc": body}]
+        assert all(f.ok for f in check_store(s))
+        s.add_reference_claims([ReferenceDraft("Ferries are on time"),
+                                ReferenceDraft("Ferries run late in town3")])
+        s.add_reference_claims(ReferenceDraft(f"Ferries run late in town{i}") for i in range(30, 70))
+        assert s.count("reference_claims") == 40 + 1 + 30
+        assert _kept_term_counts(s) == _recounted_term_counts(s)
+    finally:
+        s.close()
