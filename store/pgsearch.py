@@ -109,13 +109,17 @@ def create_term_counts(db, table: str) -> None:
     db.execute_raw("SET LOCAL work_mem = '64MB'")
     db.execute_raw(
         f"""INSERT INTO {counts} (lexeme, documents, ids)
-            SELECT lexeme, count(*), {KEPT_IDS} FROM {table} AS changed, {LEXEMES} AS lexeme
+            SELECT lexeme, count(*), {_kept_ids()} FROM {table} AS changed, {LEXEMES} AS lexeme
             GROUP BY lexeme"""
     )
 
 
 LEXEMES = "unnest(tsvector_to_array(changed.search))"
-KEPT_IDS = f"CASE WHEN count(*) <= {IDS_KEPT_UP_TO} THEN array_agg(changed.id) END"
+
+
+def _kept_ids() -> str:
+    """A lexeme's ids, aggregated over `changed`, when it is kept in few enough rows."""
+    return f"CASE WHEN count(*) <= {IDS_KEPT_UP_TO} THEN array_agg(changed.id) END"
 
 
 def term_count_function(table: str) -> str:
@@ -134,7 +138,7 @@ def term_count_function_body(table: str) -> str:
     limit (a delete) has its ids gathered again from the table, through the GIN index."""
     counts = TERM_COUNT_TABLES[table]
     lexemes = LEXEMES
-    kept_ids = KEPT_IDS
+    kept_ids = _kept_ids()
     return f"""
             BEGIN
                 IF TG_OP = 'TRUNCATE' THEN
