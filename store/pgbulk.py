@@ -45,14 +45,17 @@ def copy_reference_rows(conn: PostgresConnection, batches: Iterable[Sequence[tup
     unique index refuse the COPY: the import fails whole, nothing half-stored.) A
     transaction that has written before this call (a caller storing several imports
     in one transaction) may hold reference claims the second connection cannot see;
-    there each batch is looked up on `conn` and copied apart."""
+    there, and when the server refuses a second connection, each batch is looked up
+    on `conn` and copied apart."""
     batches = iter(batches)
     rows = next(batches, None)
     if not rows:
         return 0, 0
+    following = next(batches, None)
     unwritten = conn.execute("SELECT pg_current_xact_id_if_assigned() IS NULL").fetchone()[0]
+    reader = _look_up_connection(conn) if following and unwritten else None
     sent: set = set()
-    total, reader = 0, None
+    total = 0
     try:
         while rows:
             total += len(rows)
@@ -60,17 +63,26 @@ def copy_reference_rows(conn: PostgresConnection, batches: Iterable[Sequence[tup
             with _copy(conn, key_type="bytea" if isinstance(rows[0][KEY], bytes) else "text") as copy:
                 for row in new:
                     copy.write_row(row)
-                if unwritten:
-                    for more in batches:
-                        total += len(more)
-                        reader = reader or PostgresConnection(conn.url)
-                        for row in _new_rows(more, _stored_keys(reader, more), sent):
-                            copy.write_row(row)
-            rows = next(batches, None)
+                while reader is not None and following:
+                    total += len(following)
+                    for row in _new_rows(following, _stored_keys(reader, following), sent):
+                        copy.write_row(row)
+                    following = next(batches, None)
+            rows = following
+            following = next(batches, None) if rows else None
     finally:
         if reader is not None:
             reader.close()
     return len(sent), total - len(sent)
+
+
+def _look_up_connection(conn: PostgresConnection) -> PostgresConnection | None:
+    """A second connection to the store, or None when the server refuses one (at its
+    connection limit, say)."""
+    try:
+        return PostgresConnection(conn.url)
+    except ConnectionError:
+        return None
 
 
 @contextmanager

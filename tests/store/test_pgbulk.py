@@ -107,3 +107,19 @@ def test_a_failed_import_stores_nothing_and_never_holds_up_searches(
         assert pg_store.add_reference_claims(_draft(i) for i in range(40)) == (35, 5)
     finally:
         desk.close()
+
+
+def test_without_a_second_connection_each_batch_is_looked_up_and_copied_apart(
+    pg_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import store.pgbulk as pgbulk
+
+    def refused(url: str) -> None:
+        raise ConnectionError("sorry, too many clients already")
+
+    monkeypatch.setattr(pgbulk, "PostgresConnection", refused)
+    assert pg_store.add_reference_claims(_draft(i) for i in (100, 101)) == (2, 0)
+    order = [*range(10), 100, *range(5), *range(10, 20), 101, 19]
+    assert pg_store.add_reference_claims(_draft(i) for i in order) == (20, 8)
+    assert _texts_in_id_order(pg_store) == [_draft(i).text for i in (100, 101, *range(20))]
+    assert _kept_term_counts(pg_store) == _recounted_term_counts(pg_store)
