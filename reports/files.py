@@ -54,12 +54,13 @@ def write_atomically(path: str | os.PathLike[str], write: Callable[[TextIO], int
         if isinstance(error, OSError):
             raise ReportError(f"Cannot write the report to '{target}': {error.strerror or error}.") from error
         raise
-    _sync_folder(folder)
+    sync_folder(folder)
     return written
 
 
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable where the platform allows opening a folder."""
+def sync_folder(folder: Path) -> None:
+    """Make a file's creation, rename or removal in `folder` durable, where the platform
+    allows opening a folder."""
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:

@@ -35,6 +35,7 @@ try:
 except ImportError:  # Windows: no advisory locks; two desks on one store may share changes
     fcntl = None  # type: ignore[assignment]
 
+from reports.files import sync_folder
 from store import Store
 
 JOURNAL_VERSION = 1
@@ -168,7 +169,7 @@ class Journal:
             raise OSError(f"cannot lock {path}")
         self._file, self.path = handle, path
         self._write([_line({"journal": JOURNAL_VERSION, "store": self.key})])
-        _sync_folder(self.folder)
+        sync_folder(self.folder)
 
     def _write(self, lines: list[str]) -> None:
         self._file.write("".join(lines))
@@ -181,7 +182,7 @@ class Journal:
         self.path.unlink(missing_ok=True)
         self._file.close()
         self._file, self.path = None, None
-        _sync_folder(self.folder)
+        sync_folder(self.folder)
 
     # -- earlier desks' files ---------------------------------------------------------------
 
@@ -300,17 +301,3 @@ def _mtime(path: Path) -> float:
         return path.stat().st_mtime
     except OSError:
         return 0.0
-
-
-def _sync_folder(folder: Path) -> None:
-    """A new or removed file survives a crash only once its folder is synced too."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
