@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TextIO
 
 from reports.errors import ReportError
+from store.files import sync_folder
 
 NEW_FILE_MODE = 0o644
 
@@ -56,18 +57,3 @@ def write_atomically(path: str | os.PathLike[str], write: Callable[[TextIO], int
         raise
     sync_folder(folder)
     return written
-
-
-def sync_folder(folder: Path) -> None:
-    """Make a file's creation, rename or removal in `folder` durable, where the platform
-    allows opening a folder."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)

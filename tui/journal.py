@@ -35,7 +35,7 @@ try:
 except ImportError:  # Windows: no advisory locks; two desks on one store may share changes
     fcntl = None  # type: ignore[assignment]
 
-from reports.files import sync_folder
+from store.files import sync_folder
 from store import Store
 
 JOURNAL_VERSION = 1
