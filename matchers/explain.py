@@ -614,29 +614,64 @@ def _unknown_names(side: _Side, other: _Side, same: set[int],
     words, with the title both sides have right before it ("President [Donald Trump]":
     "president"; "" when none)."""
     unknown = []
-    for run in _name_runs(side):
-        known = [t.position in same or _known_to(t, other, claim_only) for t in run]
-        # A name is known by its last word ("Barack Obama" / "Obama"); titles and first
-        # names before an unknown last word ("President Hassan Rouhani") anchor it.
-        if known[-1]:
+    for whole in _name_runs(side):
+        whole_known = [t.position in same or _known_to(t, other, claim_only) for t in whole]
+        unknown.extend(_unknown_name(side, run, known) for run, known in _headline_names(whole, whole_known, other))
+    return [name for name in unknown if name is not None]
+
+
+def _unknown_name(side: _Side, run: list[Token], known: list[bool]) -> tuple[list[Token], str] | None:
+    """One run of `_unknown_names` as its unknown name and title; None when the other
+    side names it or it is no name."""
+    # A name is known by its last word ("Barack Obama" / "Obama"); titles and first
+    # names before an unknown last word ("President Hassan Rouhani") anchor it.
+    if known[-1]:
+        return None
+    title = ""
+    # "United States President Donald Trump": the name after the title both name.
+    for i in range(len(run) - 1, -1, -1):
+        if known[i] and run[i].norm in _TITLES:
+            title, run, known = run[i].stem, run[i + 1 :], known[i + 1 :]
+            break
+    else:
+        # "U.S. Vice President Bill Gates": too long for a name; the name is what
+        # follows the office.
+        offices = [i for i, t in enumerate(run[:-1]) if t.norm in _PERSON_TITLES]
+        if offices and len(run) > MAX_NAME_WORDS:
+            run, known = run[offices[-1] + 1 :], known[offices[-1] + 1 :]
+    while known[0]:
+        run, known = run[1:], known[1:]
+    if len(run) <= MAX_NAME_WORDS and all(t.position in side.index for t in run) and not any(known):
+        return run, title
+    return None
+
+
+def _headline_names(run: list[Token], known: list[bool], other: _Side) -> list[tuple[list[Token], list[bool]]]:
+    """A run of capitalised words split after each unknown listed surname or place that
+    a word the other side writes in lower case follows: a headline capitalises the words
+    after a name ("Trump Rally" / "a rally", "California Newborn" / "their newborn")."""
+    pieces = []
+    start = 0
+    lower_case: set[str] | None = None
+    for i in range(len(run) - 1):
+        if known[i] or not known[i + 1]:
             continue
-        title = ""
-        # "United States President Donald Trump": the name after the title both name.
-        for i in range(len(run) - 1, -1, -1):
-            if known[i] and run[i].norm in _TITLES:
-                title, run, known = run[i].stem, run[i + 1 :], known[i + 1 :]
-                break
-        else:
-            # "U.S. Vice President Bill Gates": too long for a name; the name is what
-            # follows the office.
-            offices = [i for i, t in enumerate(run[:-1]) if t.norm in _PERSON_TITLES]
-            if offices and len(run) > MAX_NAME_WORDS:
-                run, known = run[offices[-1] + 1 :], known[offices[-1] + 1 :]
-        while known[0]:
-            run, known = run[1:], known[1:]
-        if len(run) <= MAX_NAME_WORDS and all(t.position in side.index for t in run) and not any(known):
-            unknown.append((run, title))
-    return unknown
+        word, after = run[i].norm.removesuffix("'s"), run[i + 1].norm.removesuffix("'s")
+        if word not in SURNAMES and word not in PLACE_KINDS:
+            continue
+        # Not inside a longer place ("United States") nor before an institution's word
+        # ("Trump Tower", "Travis County"): the run names that place or institution.
+        if after in _INSTITUTION_WORDS or f"{word} {after}" in PLACE_KINDS:
+            continue
+        if lower_case is None:
+            lower_case = set(other.keys) - {key for key, _, _ in other.capitalised}
+        if _key(run[i + 1].stem) in lower_case:
+            pieces.append((run[start : i + 1], known[start : i + 1]))
+            start = i + 1
+    if not pieces:
+        return [(run, known)]
+    pieces.append((run[start:], known[start:]))
+    return pieces
 
 
 def _neighbours(side: _Side, start: int, end: int) -> tuple[list[str], list[str]]:

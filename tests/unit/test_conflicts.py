@@ -410,3 +410,24 @@ def test_the_surname_list_holds_no_common_word_given_name_or_place() -> None:
     assert not {"deal", "price", "king", "street", "jersey", "party", "committee", "posts"} & SURNAMES
     assert not SURNAMES & GIVEN_NAMES
     assert not SURNAMES & {place.split()[-1] for place in PLACE_KINDS}
+
+
+def test_a_headline_capitalising_the_words_after_a_name_still_names_it() -> None:
+    # "Schumer Rally": the other side writes "rally" in lower case, so the run names
+    # Schumer, and a different person there is a different actor.
+    flags = find_conflicts("Organisers paid students to cheer at the Schumer Rally in Toledo.",
+                           "Students were paid to cheer at Senator Gingrich's rally in Toledo.")
+    assert {"kind": "entity", "query": "schumer", "match": "senator gingrich"} in flags
+    flags = find_conflicts("Oregon Teacher wins the lottery twice in one week",
+                           "A teacher in Peru won the lottery twice in one week.")
+    assert {"kind": "entity", "query": "oregon", "match": "peru"} in flags
+
+
+def test_a_headline_name_the_other_side_shares_or_a_longer_name_is_no_conflict() -> None:
+    assert kinds("Organisers paid students to cheer at the Schumer Rally in Toledo.",
+                 "Students were paid to cheer at Senator Chuck Schumer's rally in Toledo.") == []
+    # "United States", "Trump Tower": a place or an institution, not a name and a word.
+    assert kinds("Former United States Envoy Quits over the pipeline deal",
+                 "A former envoy of Senator Gingrich quit over the pipeline deal, his office states.") == []
+    assert kinds("Crowds gathered at Trump Tower on Friday night.",
+                 "Crowds gathered on Friday night outside a tower owned by Senator Gingrich.") == []
