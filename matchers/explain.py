@@ -614,10 +614,13 @@ def _unknown_names(side: _Side, other: _Side, same: set[int],
     words, with the title both sides have right before it ("President [Donald Trump]":
     "president"; "" when none)."""
     unknown = []
-    for whole in _name_runs(side):
-        whole_known = [t.position in same or _known_to(t, other, claim_only) for t in whole]
-        unknown.extend(_unknown_name(side, run, known) for run, known in _headline_names(whole, whole_known, other))
-    return [name for name in unknown if name is not None]
+    for run in _name_runs(side):
+        known = [t.position in same or _known_to(t, other, claim_only) for t in run]
+        for piece, piece_known in _headline_names(run, known, other) if len(run) > 1 else ((run, known),):
+            name = _unknown_name(side, piece, piece_known)
+            if name is not None:
+                unknown.append(name)
+    return unknown
 
 
 def _unknown_name(side: _Side, run: list[Token], known: list[bool]) -> tuple[list[Token], str] | None:
@@ -652,7 +655,7 @@ def _headline_names(run: list[Token], known: list[bool], other: _Side) -> list[t
     after a name ("Trump Rally" / "a rally", "California Newborn" / "their newborn")."""
     pieces = []
     start = 0
-    lower_case: set[str] | None = None
+    lower_case: frozenset[str] | None = None
     for i in range(len(run) - 1):
         if known[i] or not known[i + 1]:
             continue
@@ -664,7 +667,9 @@ def _headline_names(run: list[Token], known: list[bool], other: _Side) -> list[t
         if after in _INSTITUTION_WORDS or f"{word} {after}" in PLACE_KINDS:
             continue
         if lower_case is None:
-            lower_case = set(other.keys) - {key for key, _, _ in other.capitalised}
+            lower_case = other.derived.get("lower case")
+            if lower_case is None:
+                lower_case = other.derived["lower case"] = other.keys.difference(key for key, _, _ in other.capitalised)
         if _key(run[i + 1].stem) in lower_case:
             pieces.append((run[start : i + 1], known[start : i + 1]))
             start = i + 1
