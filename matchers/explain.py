@@ -95,6 +95,9 @@ _INSTITUTION_WORDS = frozenset(
     park center centre department office foundation institute court bridge hall arena
     square valley beach bay port tower airport news times post campaign administration""".split()
 )
+# Institution words that, after a surname, name what one person leads ("the Obama
+# Administration" acts for Obama).
+_LED_BY_ONE = frozenset({"administration"})
 # Verbs after a name that make it a person's ("Putin said").
 _SPEECH_VERBS = frozenset("said says told tweeted claimed announced wrote stated admitted".split())
 # Names written as different words for the same place.
@@ -752,6 +755,9 @@ def _surname_person(tokens: tuple[Token, ...], run: list[Token], last: int) -> b
     so it may open a sentence) or after capitalised first words ("Vladimir Putin"),
     with no word of an institution ("Trump Tower"); never a party to a case ("Roe v.
     Wade")."""
+    # "the Obama Administration": the person's government acts for them.
+    if len(run) == 2 and run[1].norm in _LED_BY_ONE and run[0].norm in SURNAMES:
+        return True
     if run[-1].norm.removesuffix("'s") not in SURNAMES or not all(t.is_entity for t in run[1:]):
         return False
     if len(run) > 3 or _INSTITUTION_WORDS.intersection(t.norm for t in run):

@@ -431,3 +431,11 @@ def test_a_headline_name_the_other_side_shares_or_a_longer_name_is_no_conflict()
                  "A former envoy of Senator Gingrich quit over the pipeline deal, his office states.") == []
     assert kinds("Crowds gathered at Trump Tower on Friday night.",
                  "Crowds gathered on Friday night outside a tower owned by Senator Gingrich.") == []
+
+
+def test_a_surnames_administration_acts_for_that_person() -> None:
+    flags = find_conflicts("The Pelosi Administration froze the grants to rural clinics.",
+                           "Rural clinics had their grants frozen under President Gingrich.")
+    assert {"kind": "entity", "query": "pelosi administration", "match": "gingrich"} in flags
+    assert kinds("The Gingrich Administration froze the grants to rural clinics.",
+                 "Rural clinics had their grants frozen under President Gingrich.") == []
