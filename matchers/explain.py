@@ -647,6 +647,10 @@ def _unknown_name(side: _Side, run: list[Token], known: list[bool]) -> tuple[lis
             run, known = run[offices[-1] + 1 :], known[offices[-1] + 1 :]
     while known[0]:
         run, known = run[1:], known[1:]
+    # A lone initial is part of a name the other side knows ("William H. Macy": the
+    # stop ends the run before "Macy").
+    if len(run) == 1 and len(run[0].norm) == 1:
+        return None
     if len(run) <= MAX_NAME_WORDS and all(t.position in side.index for t in run) and not any(known):
         return run, title
     return None

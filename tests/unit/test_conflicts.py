@@ -439,3 +439,9 @@ def test_a_surnames_administration_acts_for_that_person() -> None:
     assert {"kind": "entity", "query": "pelosi administration", "match": "gingrich"} in flags
     assert kinds("The Gingrich Administration froze the grants to rural clinics.",
                  "Rural clinics had their grants frozen under President Gingrich.") == []
+
+
+def test_a_lone_initial_is_no_name() -> None:
+    # The stop after "L" ends the run, which leaves the initial on its own.
+    assert kinds("Samuel Jackson aka NICK FURY retired from films last night",
+                 "In May, actor Samuel L. Jackson retired from films.") == []
