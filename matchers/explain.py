@@ -591,7 +591,7 @@ def _name_runs(side: _Side) -> list[list[Token]]:
     run: list[Token] = []
     previous = -2
     for token in side.tokens:
-        if token.is_capitalised and not token.is_number:
+        if token.is_capitalised and not token.is_number and not token.is_label:
             # A possessive ends a name ("Georgia's House Bill": Georgia), and so does a
             # sentence ("... over Ohio! Pray ..."): inside a sentence a capitalised word
             # is an entity, at a sentence's start it is not.

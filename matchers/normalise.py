@@ -266,6 +266,9 @@ class Token(NamedTuple):
     # The word comes from an @handle or a tweet's signature: who posted or was tagged,
     # kept for matching but not part of what the text claims.
     is_byline: bool = False
+    # The word comes from a hashtag of several words ("#VeteransForTrump"): a label
+    # for a topic, matched as words but naming no actor of the claim.
+    is_label: bool = False
 
     @property
     def is_content(self) -> bool:
@@ -380,6 +383,25 @@ def _word_roles(raw: str) -> tuple:
     )
 
 
+def _label_words(text: str, surface: str) -> frozenset[int]:
+    """Positions of the words of `surface` that come from a hashtag of three words or
+    more ("#VeteransForTrump" -> "Veterans For Trump"), found in order. Two may be one
+    name ("#CapeTown", "#McConnell" -> "Mc Connell")."""
+    words = _WORD.findall(surface)
+    found: set[int] = set()
+    start = 0
+    for hashtag in _HASHTAG.finditer(text):
+        label = _WORD.findall(_CAMEL.sub(" ", hashtag.group(1)))
+        if len(label) < 3:
+            continue
+        for at in range(start, len(words) - len(label) + 1):
+            if words[at : at + len(label)] == label:
+                found.update(range(at, at + len(label)))
+                start = at + len(label)
+                break
+    return frozenset(found)
+
+
 def _byline_words(text: str, surface: str, for_search: bool) -> frozenset[int]:
     """Positions of the words of `surface` (the text with names kept) that the text
     without its signature and handles lacks: the words those names put in."""
@@ -404,6 +426,7 @@ def _analyse(text: str, for_search: bool) -> Analysis:
     else:
         surface = _matching_surface(text)
     bylines = _byline_words(text, surface, for_search)
+    labels = _label_words(text, surface) if "#" in text else frozenset()
     tokens: list[Token] = []
     previous_end = 0
     at_start = True
@@ -421,7 +444,7 @@ def _analyse(text: str, for_search: bool) -> Analysis:
             _new_tuple(
                 Token,
                 (norm, stem, position, entity_at_start if at_start else entity_inside, *roles,
-                 position in bylines),
+                 position in bylines, position in labels),
             )
         )
     content = tuple(t for t in tokens if not t.is_stopword)

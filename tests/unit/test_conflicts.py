@@ -445,3 +445,15 @@ def test_a_lone_initial_is_no_name() -> None:
     # The stop after "L" ends the run, which leaves the initial on its own.
     assert kinds("Samuel Jackson aka NICK FURY retired from films last night",
                  "In May, actor Samuel L. Jackson retired from films.") == []
+
+
+def test_a_hashtag_of_several_words_names_no_actor() -> None:
+    # "#GoldenStateForNewsom" is a label for the topic; the claim names no one else.
+    assert kinds("Who was Senator Feinstein talking about here? #GoldenStateForNewsom",
+                 "A memo shows Dianne Feinstein mocking the volunteers of Kamala Harris.") == []
+    tokens = analyse("Tornado in #CapeTown today #StormOverTheCape").tokens
+    assert [t.norm for t in tokens if t.is_label] == ["storm", "over", "the", "cape"]
+    # A name as one hashtag still names its actor.
+    flags = find_conflicts("Crowds cheered #Schumer at the rally in Toledo.",
+                           "Crowds cheered Senator Gingrich at the rally in Toledo.")
+    assert [f["kind"] for f in flags] == ["entity"]
