@@ -35,9 +35,15 @@ def default_db_location() -> str | Path:
     env = os.environ.get("CLAIMDESK_DB")
     if env:
         return env if is_database_url(env) else Path(env).expanduser()
+    return user_data_folder() / "claimdesk.db"
+
+
+def user_data_folder() -> Path:
+    """claimdesk's folder in the platform's user-data folder (the default store, the
+    desk's journal)."""
     import platformdirs
 
-    return Path(platformdirs.user_data_dir("claimdesk", appauthor=False)) / "claimdesk.db"
+    return Path(platformdirs.user_data_dir("claimdesk", appauthor=False))
 
 
 def default_db_path() -> Path:

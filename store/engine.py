@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote_plus, urlsplit
 
 SQLITE = "sqlite"
 POSTGRESQL = "postgresql"
@@ -48,22 +48,26 @@ def is_database_url(location: object) -> bool:
     return isinstance(location, str) and location.lower().startswith(URL_SCHEMES)
 
 
-def redact(url: str) -> str:
-    """`url` with any password replaced by ***, fit to print or to put in an error."""
+def redact(url: str, mask: str = "***") -> str:
+    """`url` with any password replaced by `mask`, fit to print or to put in an error; with
+    `mask` "" the password is left out entirely, so the same store gets the same name
+    however its password is supplied. The rest of the address stays as written."""
     try:
         parts = urlsplit(url)
         netloc = parts.netloc
         if "@" in netloc:
             userinfo, _, hostinfo = netloc.rpartition("@")
             user, colon, _ = userinfo.partition(":")
-            netloc = f"{user}:***@{hostinfo}" if colon else netloc
-        query = parts.query
-        if query:
-            pairs = parse_qsl(query, keep_blank_values=True)
-            query = urlencode(
-                [(k, "***" if k.lower() == "password" else v) for k, v in pairs], safe="/:*"
-            )
-        return urlunsplit((parts.scheme, netloc, parts.path, query, ""))
+            netloc = f"{user}:{mask}@{hostinfo}" if colon and mask else f"{user}@{hostinfo}"
+        pairs = []
+        for pair in parts.query.split("&"):
+            key = pair.partition("=")[0]
+            if unquote_plus(key).lower() != "password":
+                pairs.append(pair)
+            elif mask:
+                pairs.append(f"{key}={mask}")
+        query = "?" + "&".join(p for p in pairs if p) if any(pairs) else ""
+        return f"{parts.scheme}://{netloc}{parts.path}{query}"
     except ValueError:  # not even a URL: say nothing of what it held
         return "postgresql://(unreadable address)"
 

@@ -28,15 +28,16 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import unquote_plus, urlsplit
 
 try:
     import fcntl
 except ImportError:  # Windows: no advisory locks; two desks on one store may share changes
     fcntl = None  # type: ignore[assignment]
 
-from store.files import sync_folder
 from store import Store
+from store.db import user_data_folder
+from store.engine import redact
+from store.files import sync_folder
 
 JOURNAL_VERSION = 1
 SET_ASIDE_SUFFIX = ".unreadable"
@@ -44,27 +45,7 @@ SET_ASIDE_SUFFIX = ".unreadable"
 
 def journal_folder() -> Path:
     """`journal` in the platform's user data folder (beside the default store)."""
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("claimdesk", appauthor=False)) / "journal"
-
-
-def without_password(url: str) -> str:
-    """A PostgreSQL address with its password left out entirely (not masked), so the same
-    store gives the same name however its password is supplied."""
-    try:
-        parts = urlsplit(url)
-        netloc = parts.netloc
-        if "@" in netloc:
-            userinfo, _, hostinfo = netloc.rpartition("@")
-            netloc = f"{userinfo.partition(':')[0]}@{hostinfo}"
-        # The query as written, but for any password=... pair.
-        kept = [pair for pair in parts.query.split("&")
-                if pair and unquote_plus(pair.partition("=")[0]).lower() != "password"]
-        query = "?" + "&".join(kept) if kept else ""
-        return f"{parts.scheme}://{netloc}{parts.path}{query}"
-    except ValueError:
-        return ""
+    return user_data_folder() / "journal"
 
 
 def store_key(store: Store) -> str:
@@ -72,7 +53,7 @@ def store_key(store: Store) -> str:
     if store.path is not None:
         return str(Path(store.path).resolve())
     if isinstance(store.location, str):
-        return without_password(store.location)
+        return redact(store.location, mask="")
     return ""
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tui.journal import Journal, without_password
+from store.engine import redact
+from tui.journal import Journal
 
 
 def any_change(op: str, args: dict) -> bool:
@@ -47,7 +48,7 @@ def test_journals_of_several_ended_desks_are_taken_over_oldest_first(tmp_path: P
 
 
 def test_a_postgresql_address_is_kept_without_any_password() -> None:
-    assert without_password("postgresql://ana:pw@db.example.org:5433/news?sslmode=require&password=pw2") \
+    assert redact("postgresql://ana:pw@db.example.org:5433/news?sslmode=require&password=pw2", mask="") \
         == "postgresql://ana@db.example.org:5433/news?sslmode=require"
-    assert without_password("postgresql:///news?host=%2Ftmp%2Fsock") == "postgresql:///news?host=%2Ftmp%2Fsock"
-    assert without_password("postgresql://ana@/news") == "postgresql://ana@/news"
+    assert redact("postgresql:///news?host=%2Ftmp%2Fsock", mask="") == "postgresql:///news?host=%2Ftmp%2Fsock"
+    assert redact("postgresql://ana@/news", mask="") == "postgresql://ana@/news"
