@@ -286,7 +286,7 @@ class Analysis:
     stems: frozenset[str]
 
 
-# Candidates recur across the queries of a batch; long texts are not worth caching.
+# Long texts are not worth caching.
 _CACHED_TEXT_CHARS = 2_000
 
 
@@ -326,7 +326,11 @@ def _match_view(text: str) -> MatchView:
     return MatchView(" ".join(words), frozenset(light_stem(w) for w in words if w not in STOPWORDS))
 
 
-_match_view_cached = lru_cache(maxsize=65_536)(_match_view)
+# The views and analyses of a few queries' candidates: each is reused within a query (the
+# reranker, the explanations, the same-claim checks) and seldom across queries of a large
+# store; kept for longer, their tokens are objects the cycle collector walks again and
+# again (about a millisecond a match at a million claims, see bench/NOTES.md).
+_match_view_cached = lru_cache(maxsize=256)(_match_view)
 
 
 def _matching_surface(text: str) -> str:
@@ -342,7 +346,7 @@ def _matching_surface_cached(text: str) -> str:
     return clean_surface(text, keep_names=True)
 
 
-@lru_cache(maxsize=16_384)
+@lru_cache(maxsize=128)
 def _analyse_cached(text: str, for_search: bool) -> Analysis:
     return _analyse(text, for_search)
 
