@@ -25,6 +25,26 @@ from tui.widgets.filter_bar import FilterBar
 RECOVERY_WAIT = 20.0
 
 
+def seeded(postgres_url: str) -> dict[str, int]:
+    """The desk tests' articles stored in that database; their ids."""
+    seeding = Store(postgres_url)
+    try:
+        return seed_store(seeding)
+    finally:
+        seeding.close()
+
+
+def assert_ana_judged_both(postgres_url: str, article_id: int) -> None:
+    """The article's first claim contested and its second corroborated, each once, by ana."""
+    after = Store(postgres_url)
+    try:
+        first, second = after.claims_for_article(article_id)[:2]
+        assert [(h.verdict, h.checker) for h in after.verdict_history(first.id)] == [("contested", "ana")]
+        assert [(h.verdict, h.checker) for h in after.verdict_history(second.id)] == [("corroborated", "ana")]
+    finally:
+        after.close()
+
+
 async def test_verdicts_given_while_the_server_is_down_are_written_when_it_returns(
         private_postgres_server, monkeypatch: pytest.MonkeyPatch) -> None:
     postgres_server = private_postgres_server  # stopped midway: not the run's shared one
@@ -33,9 +53,7 @@ async def test_verdicts_given_while_the_server_is_down_are_written_when_it_retur
     # the test sees a retry fail (and the one that succeeds) sooner.
     monkeypatch.setattr(tui.app, "UNREACHABLE_RETRY_SECONDS", tui.app.UNREACHABLE_RETRY_SECONDS / 10)
     monkeypatch.setattr(engine_module, "RECONNECT_SECONDS", engine_module.RECONNECT_SECONDS / 10)
-    seeding = Store(postgres_url)
-    ids = seed_store(seeding)
-    seeding.close()
+    ids = seeded(postgres_url)
     store = Store(postgres_url)
     app = make_app(store, Settings().with_checker("ana"))
     try:
@@ -90,11 +108,7 @@ async def test_verdicts_given_while_the_server_is_down_are_written_when_it_retur
     finally:
         store.close()
 
-    after = Store(postgres_url)
-    first, second = after.claims_for_article(ids["first"])[:2]
-    assert [(h.verdict, h.checker) for h in after.verdict_history(first.id)] == [("contested", "ana")]
-    assert [(h.verdict, h.checker) for h in after.verdict_history(second.id)] == [("corroborated", "ana")]
-    after.close()
+    assert_ana_judged_both(postgres_url, ids["first"])
 
 
 async def test_verdicts_given_while_the_server_is_down_outlive_the_desk(
@@ -108,9 +122,7 @@ async def test_verdicts_given_while_the_server_is_down_outlive_the_desk(
     # stay out of the journal.
     postgres_url = postgres_server.new_database().replace("@/", f":{password}@/", 1)
     assert password in postgres_url
-    seeding = Store(postgres_url)
-    ids = seed_store(seeding)
-    seeding.close()
+    ids = seeded(postgres_url)
 
     store = Store(postgres_url)
     app = make_app(store, Settings().with_checker("ana"))
@@ -158,8 +170,4 @@ async def test_verdicts_given_while_the_server_is_down_outlive_the_desk(
         store.close()
     assert sorted(journal_folder().glob("*.jsonl")) == []
 
-    after = Store(postgres_url)
-    first, second = after.claims_for_article(ids["first"])[:2]
-    assert [(h.verdict, h.checker) for h in after.verdict_history(first.id)] == [("contested", "ana")]
-    assert [(h.verdict, h.checker) for h in after.verdict_history(second.id)] == [("corroborated", "ana")]
-    after.close()
+    assert_ana_judged_both(postgres_url, ids["first"])
