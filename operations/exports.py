@@ -40,7 +40,8 @@ def export_report_file(
 
 
 def export_in_view(
-    store: Store, fmt: str, path: str, filters: ClaimFilter, article_id: int | None = None
+    store: Store, fmt: str, path: str, filters: ClaimFilter, article_id: int | None = None,
+    options: "reports.ReportOptions | None" = None,
 ) -> int:
     """Write the verdicts the desk shows (one article's, or all) through `export_report_file`:
     the export filter narrowed to the claims that the desk's filter lets through."""
@@ -48,7 +49,7 @@ def export_in_view(
     only_open = bool(filters.verdicts) and not named  # only "no verdict" in view: nothing judged
     allowed = set() if only_open else set(inbox.filtered_claim_ids(store, filters, article_id))
     export_filter = ExportFilter(article_id=article_id, source=filters.source or None, verdicts=named)
-    return export_report_file(store, fmt, path, export_filter, claim_ids=allowed)
+    return export_report_file(store, fmt, path, export_filter, options, claim_ids=allowed)
 
 
 def verdict_records(

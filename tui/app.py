@@ -69,6 +69,7 @@ T = TypeVar("T")
 if TYPE_CHECKING:
     from textual.timer import Timer
 
+    import reports
     from matchers import Suggestion
 
 ARTICLE_SCREEN = "article"
@@ -923,8 +924,32 @@ class ClaimdeskApp(App):
         import reports
 
         def start(path: str | None) -> None:
-            if path:
-                self.write_export(path, reports.format_for_path(path), article_id, self.filters)
+            if not path:
+                return
+            fmt = reports.format_for_path(path)
+            if fmt != "claimreview":
+                self.write_export(path, fmt, article_id, self.filters, reports.ReportOptions())
+                return
+            # Each ClaimReview names the page that publishes it: asked here, as
+            # `claimdesk export --base-url` takes it.
+            self.push_screen(
+                PromptScreen("ClaimReview: the URL of the page that will publish these reviews:",
+                             validate=check_review_page, placeholder="https://desk.example/reviews"),
+                lambda base_url: publish(path, fmt, base_url),
+            )
+
+        def publish(path: str, fmt: str, base_url: str | None) -> None:
+            if base_url:
+                self.write_export(path, fmt, article_id, self.filters, reports.ReportOptions(base_url=base_url))
+
+        def check_review_page(answer: str) -> str | None:
+            from reports.claimreview import review_base_url
+
+            try:
+                review_base_url(reports.ReportOptions(base_url=answer))
+            except ClaimdeskError as exc:
+                return str(exc)
+            return None
 
         def check(answer: str) -> str | None:
             if not answer:
@@ -948,12 +973,12 @@ class ClaimdeskApp(App):
     @work(thread=True, exclusive=True, group="export", exit_on_error=False,
           description="Write a report")
     def write_export(self, path: str, fmt: str, article_id: int | None,
-                     filters: ClaimFilter) -> None:
+                     filters: ClaimFilter, options: "reports.ReportOptions") -> None:
         import operations  # imported here: it pulls in every core package
 
         try:
             written = operations.export_in_view(self.background_reader, fmt, str(Path(path).expanduser()),
-                                                filters, article_id)
+                                                filters, article_id, options)
         except (ClaimdeskError, OSError) as exc:
             self.call_from_thread(self.show_error, exc)
             return
