@@ -33,6 +33,11 @@ _EXTENSION_KINDS = {
 LINE_FORMS = {"lines": line_claims, "transcript": speech_claims}
 _HTML_SNIFF = re.compile(r"^\s*(?:<!doctype\s+html|<html|<head|<body|<meta|<article|<div|<p[\s>]|<!--)", re.IGNORECASE)
 
+# An RSS 0.9x/1.0/2.0 or Atom document: its root element, after any XML declaration,
+# processing instructions, comments and DOCTYPE.
+_FEED_SNIFF = re.compile(r"^\s*(?:(?:<\?[^>]*\?>|<!--.*?-->|<!DOCTYPE[^>]*>)\s*)*<(?:rss|feed|rdf:RDF)\b",
+                         re.IGNORECASE | re.DOTALL)
+
 
 def sniff_kind(text: str) -> str:
     """ "html" when the text starts like an HTML document, else "markdown" (a superset of text)."""
@@ -52,6 +57,9 @@ def article_from_bytes(data: bytes, *, name: str, kind: str | None = None, url: 
 def _article_from_text(decoded: DecodedText, *, name: str, kind: str | None,
                        url: str = "") -> tuple[ArticleDraft, list[ClaimDraft]]:
     text = decoded.text
+    if kind is None and _FEED_SNIFF.match(text[:4000]):
+        raise IngestError(f"{name} is an RSS or Atom feed, not an article; follow the feed's web "
+                          "address with `claimdesk feed add URL` and its entries become articles.")
     draft, claims = with_claims(extract_article(text, name=name, kind=kind or sniff_kind(text), url=url))
     return _with_encoding_warning(draft, decoded, name), claims
 

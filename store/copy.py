@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from store.connection import VERSION_TABLE
-from store.db import Store
+from store.db import Store, check_location
 from store.engine import SQLITE, is_database_url, location_name
 from store.errors import StoreError
 from store.pgsearch import TERM_COUNT_TABLES
@@ -94,6 +94,8 @@ def copy_store(source_location: str | Path, target_location: str | Path,
     does not verify."""
     from store.doctor import check_store
 
+    check_location(source_location)
+    check_location(target_location)
     if not is_database_url(source_location) and not Path(source_location).expanduser().is_file():
         raise StoreError(f"There is no store at {source_location}; nothing was copied.")
     if str(source_location) == str(target_location):

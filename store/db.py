@@ -9,9 +9,10 @@ package.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
-from store.engine import is_database_url, location_name
+from store.engine import is_database_url, location_name, redact
 from store.errors import StoreError
 from store.references import ReferenceQueries
 from store.verdicts import VerdictQueries
@@ -29,11 +30,25 @@ class Store(VerdictQueries, ReferenceQueries):
         return self.query(f"SELECT count(*) AS n FROM {table}")[0]["n"]
 
 
+# A location written as a URL (scheme://...): only PostgreSQL's are stores; any other
+# would otherwise be taken as a file path and create folders named after its parts.
+_URL_FORM = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def check_location(location: str | Path) -> None:
+    """StoreError when `location` is a URL of a kind no store lives at (mysql://,
+    https://, a misspelt postgresql://), before anything is created there."""
+    if isinstance(location, str) and _URL_FORM.match(location) and not is_database_url(location):
+        raise StoreError(f"{redact(location)} is not a store claimdesk can open; give an SQLite "
+                         "file path or a postgresql://USER@HOST/DB address.")
+
+
 def default_db_location() -> str | Path:
     """`CLAIMDESK_DB` if set (a path or a postgresql:// URL), else claimdesk.db in the
     platform's user-data folder."""
     env = os.environ.get("CLAIMDESK_DB")
     if env:
+        check_location(env)
         return env if is_database_url(env) else Path(env).expanduser()
     return user_data_folder() / "claimdesk.db"
 
@@ -58,6 +73,7 @@ def store_exists(location: str | Path | None = None) -> bool:
     """Whether a store is there: an SQLite file exists (a PostgreSQL server is asked when
     the store is opened, so a URL counts as there)."""
     target = location or default_db_location()
+    check_location(target)
     return is_database_url(target) or Path(target).expanduser().exists()
 
 
@@ -65,6 +81,7 @@ def open_store(path: str | Path | None = None) -> Store:
     """Open (creating or upgrading) the store at `path` (a file path or a postgresql://
     URL), or at the default location."""
     location = path or default_db_location()
+    check_location(location)
     if is_database_url(location):
         return Store(str(location))
     target = Path(location).expanduser()

@@ -17,6 +17,7 @@ from typing import TextIO
 
 from ingest.text import neutralise_controls
 from store import ClaimdeskError, ExportFilter, Store, default_db_path, open_store, store_exists
+from store.errors import UnknownIdError
 from store.models import VERDICTS, Match
 from tui.widgets.literal import safe_display
 
@@ -463,6 +464,13 @@ def cmd_export(args: argparse.Namespace, store: Store, out: TextIO) -> int:
                            checker=args.checker, since=_day("--since", args.since),
                            until=_day("--until", args.until), speaker=args.speaker,
                            reviewed_only=args.reviewed)
+    if args.article is not None:
+        store.get_article(args.article)  # an unknown id is an error, not an empty report
+    if args.format == "claimreview" and not (args.base_url or "").strip():
+        raise ClaimdeskError(
+            "A ClaimReview export names the page that will publish the reviews: give it with "
+            "--base-url, for example --base-url https://desk.example/reviews."
+        )
     options = ReportOptions(
         base_url=args.base_url or "",
         organisation_name=args.organisation or "",
@@ -636,6 +644,8 @@ def cmd_feed_fetch(args: argparse.Namespace, store: Store, out: TextIO) -> int:
                               "warnings": result.warnings}, ensure_ascii=False), file=out)
         elif result.ok:
             status = "not modified" if result.not_modified else f"{result.new_articles} new articles"
+            if result.duplicates:  # entries whose page or text is stored already, under another article
+                status += f", {result.duplicates} already stored"
             print(f"{shown(result.url)}: {shown(status)}", file=out)
         for warning in result.warnings:
             _error(f"warning: {warning}")
@@ -709,6 +719,12 @@ def _neutralise_arguments(args: argparse.Namespace) -> None:
             setattr(args, name, [neutralise_controls(v) if isinstance(v, str) else v for v in value])
 
 
+# Where to find the id that was not found, by the command that was given it.
+_ARTICLE_IDS = "`claimdesk list` lists the articles with their ids"
+_ID_HINTS = {"list": _ARTICLE_IDS, "assign": _ARTICLE_IDS, "export": _ARTICLE_IDS,
+             "verdict": "`claimdesk list --article ID` lists an article's claims with their ids"}
+
+
 def _refuse_missing_store(db_path: str | None) -> None:
     """Commands that only read a store refuse a path where none exists instead of
     creating an empty one (and its folder) there."""
@@ -752,6 +768,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return args.handler(args, store, sys.stdout)
         finally:
             store.close()
+    except UnknownIdError as exc:
+        _error(f"{str(exc).rstrip('.')}; {_ID_HINTS[args.command]}." if args.command in _ID_HINTS else str(exc))
+        return EXIT_ERROR
     except ClaimdeskError as exc:
         _error(str(exc))
         return EXIT_ERROR

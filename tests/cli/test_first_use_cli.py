@@ -1,0 +1,122 @@
+"""The command line as a checker meets it first: a wrong store address, an unknown id,
+a ClaimReview export without its page, a feed file given to ingest, a feed whose entries
+are stored already. Each failure is one line naming the input and the fix."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from store import Store
+from tests.conftest import FIXTURES, SAMPLE_ARTICLE
+from tests.localserver import LocalServer, send
+from tui.cli import main
+
+
+def run(capsys: pytest.CaptureFixture, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def one_line(err: str) -> str:
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in err, err
+    return lines[0]
+
+
+@pytest.mark.parametrize("address", ["mysql://ana:secret@db.example/desk", "https://example.org/claimdesk.db",
+                                     "postgressql://ana@db.example/desk"])
+@pytest.mark.parametrize("command", [["import", str(FIXTURES / "references" / "claimreview-single.json")], ["list"]])
+def test_a_store_address_of_another_kind_is_refused_and_nothing_is_created(
+        capsys, tmp_path, monkeypatch, address, command) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, out, err = run(capsys, "--db", address, *command)
+    assert code == 1 and out == ""
+    line = one_line(err)
+    assert "is not a store claimdesk can open" in line and "postgresql://" in line
+    assert address.split("://")[0] in line and "secret" not in line
+    assert list(tmp_path.iterdir()) == []  # no folder named after the address
+
+
+def test_claimdesk_db_of_another_kind_is_refused(capsys, tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CLAIMDESK_DB", "mysql://db.example/desk")
+    code, _, err = run(capsys, "demo")
+    assert code == 1 and "mysql://db.example/desk is not a store" in one_line(err)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_copy_to_an_address_of_another_kind_creates_nothing(capsys, tmp_path, monkeypatch) -> None:
+    source = tmp_path / "source.db"
+    assert main(["--db", str(source), "demo"]) == 0
+    capsys.readouterr()
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run(capsys, "copy", str(source), "https://backup.example/claimdesk.db")
+    assert code == 1 and "https://backup.example/claimdesk.db is not a store" in one_line(err)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["source.db"]
+
+
+def test_export_of_an_unknown_article_is_an_error_naming_it_and_where_ids_are(capsys, tmp_path) -> None:
+    db = str(tmp_path / "cli.db")
+    assert main(["--db", db, "demo"]) == 0
+    capsys.readouterr()
+    code, out, err = run(capsys, "--db", db, "export", "--format", "md", "--article", "999")
+    assert code == 1 and out == ""
+    assert one_line(err) == ("claimdesk: No article with id 999 in the store; "
+                             "`claimdesk list` lists the articles with their ids.")
+
+
+def test_unknown_ids_say_where_the_ids_are_listed(capsys, tmp_path) -> None:
+    db = str(tmp_path / "cli.db")
+    assert main(["--db", db, "demo"]) == 0
+    capsys.readouterr()
+    _, _, err = run(capsys, "--db", db, "verdict", "4242", "contested")
+    assert "4242" in one_line(err) and "`claimdesk list --article ID` lists an article's claims" in err
+    _, _, err = run(capsys, "--db", db, "list", "--article", "77")
+    assert "77" in one_line(err) and "`claimdesk list` lists the articles" in err
+    _, _, err = run(capsys, "--db", db, "assign", "77", "ana")
+    assert "77" in one_line(err) and "`claimdesk list` lists the articles" in err
+
+
+def test_claimreview_export_without_its_page_names_the_option(capsys, tmp_path) -> None:
+    db = str(tmp_path / "cli.db")
+    assert main(["--db", db, "demo"]) == 0
+    claim_id = Store(db).claims_for_article(1)[0].id
+    assert main(["--db", db, "verdict", str(claim_id), "contested"]) == 0
+    capsys.readouterr()
+    code, out, err = run(capsys, "--db", db, "export", "--format", "claimreview")
+    assert code == 1 and out == ""
+    assert "--base-url" in one_line(err) and "https://desk.example/reviews" in err
+    code, out, _ = run(capsys, "--db", db, "export", "--format", "claimreview",
+                       "--base-url", "https://desk.example/reviews")
+    assert code == 0 and f"https://desk.example/reviews#claim-{claim_id}" in out
+
+
+def test_ingest_of_a_feed_file_says_to_follow_it_and_stores_nothing(capsys, tmp_path) -> None:
+    db = str(tmp_path / "cli.db")
+    code, out, err = run(capsys, "--db", db, "ingest", str(FIXTURES / "feeds" / "rss.xml"))
+    assert code == 1 and out == ""
+    line = one_line(err)
+    assert "rss.xml is an RSS or Atom feed, not an article" in line and "claimdesk feed add" in line
+    assert Store(db).count("articles") == 0
+
+
+def test_feed_fetch_counts_the_entries_stored_already(capsys, tmp_path) -> None:
+    db = str(tmp_path / "cli.db")
+    page = SAMPLE_ARTICLE.read_text(encoding="utf-8")
+    with LocalServer() as server:
+        feed = (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>'
+                f'<link>{server.base}/</link><description>d</description>'
+                f'<item><title>Idlib</title><link>{server.url("/story")}</link></item>'
+                f'</channel></rss>').encode()
+        server.routes.update({"/feed": send(feed, "application/rss+xml"),
+                              "/story": send(f"<html><body><article>{page}</article></body></html>".encode())})
+        assert main(["--db", db, "ingest", server.url("/story"), "--no-match"]) == 0
+        assert main(["--db", db, "feed", "add", server.url("/feed")]) == 0
+        capsys.readouterr()
+        code, out, _ = run(capsys, "--db", db, "feed", "fetch", "--no-match")
+    assert code == 0
+    assert out.strip() == f"{server.url('/feed')}: 0 new articles, 1 already stored"
+    assert Store(db).count("articles") == 1
