@@ -35,3 +35,27 @@ async def test_desk_exports_claimreview_after_asking_for_the_review_page(seeded,
     [review] = document["@graph"]
     assert review["url"] == f"https://desk.example/reviews#claim-{claim.id}"
     assert review["reviewRating"]["alternateName"] == "Contested"
+
+
+async def test_the_footer_keeps_help_and_quit_in_view_at_80_columns(seeded) -> None:
+    from tests.tui.helpers import screen_text
+    from tui.app import make_app
+    from tui.screens.article import ArticleScreen
+    from tui.settings import Settings
+
+    store, _ = seeded
+    app = make_app(store, Settings(checker="ana"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        footers = [screen_text(app).rstrip().splitlines()[-1]]
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ArticleScreen)
+        footers.append(screen_text(app).rstrip().splitlines()[-1])
+        inbox, article = (" ".join(footer.split()) for footer in footers)
+        assert inbox == "tab Next open f Filter S Sort d Done a Archive A Show archived ? Help", inbox
+        assert article == "tab Next open f Filter c Corroborated x Contested u Unverified ? Help", article
+        # The key it names opens the help.
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert "Keys (esc closes" in screen_text(app)
