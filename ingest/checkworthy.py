@@ -195,6 +195,8 @@ POSITIVE = ("quantity", "date", "named entity with action", "attribution", "comp
             "causation", "prediction", "law or rule", "past event", "harm", "health", "crime", "money",
             "sweeping claim")
 NEGATIVE = ("question", "opinion", "imperative", "greeting", "too short")
+# Every reason that lowers a score: the signals above and the rule for routine counts.
+LOWERING = (*NEGATIVE, "routine count")
 SHORT_WORDS = 5
 
 

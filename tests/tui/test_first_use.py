@@ -59,3 +59,26 @@ async def test_the_footer_keeps_help_and_quit_in_view_at_80_columns(seeded) -> N
         await pilot.press("question_mark")
         await settle(pilot)
         assert "Keys (esc closes" in screen_text(app)
+
+
+async def test_the_claim_view_tells_reasons_that_lower_the_score_from_those_that_raise_it(
+        store: Store, tmp_path: Path) -> None:
+    import operations
+    from tests.tui.helpers import screen_text
+    from tui.app import make_app
+    from tui.settings import Settings
+
+    source = tmp_path / "opinion.txt"
+    source.write_text("Council taxes\n\nI think the council raised property taxes by 12 percent in 2023, "
+                      "which is a disgrace.\n", encoding="utf-8")
+    result = operations.ingest_source(store, str(source), match=False)
+    [claim] = store.claims_for_article(result.article_id)
+    assert "opinion" in claim.reasons and "quantity" in claim.reasons  # what the scorer finds
+    app = make_app(store, Settings(checker="ana"))
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        shown = " ".join(screen_text(app).split())
+    raising = "; ".join(r for r in claim.reasons if r != "opinion")
+    assert f"Check-worthy: {raising} Lowered by: opinion" in shown, shown

@@ -139,9 +139,7 @@ class ClaimContext(Static):
                        else paragraph_with_claim(article_text, claim)]
         line = _one_line if compact else (lambda text: text)
         if claim.reasons:
-            reasons = Text("Check-worthy: ", style="bold")
-            reasons.append_text(literal("; ".join(claim.reasons)))
-            parts.append(line(reasons))
+            parts.append(line(reasons_line(claim.reasons)))
         if claim.note:
             note = Text("Note: ", style="bold")
             note.append_text(literal(one_line(claim.note) if compact else claim.note))
@@ -150,3 +148,20 @@ class ClaimContext(Static):
             parts.append(Text("Evidence:", style="bold"))
             parts.extend(line(Text.assemble("  ", literal(url, "underline"))) for url in self.evidence)
         self.update(Group(*parts))
+
+
+def reasons_line(reasons: Sequence[str]) -> Text:
+    """The reasons behind a claim's score, those that raise it apart from those that lower
+    it (an "opinion" is no reason to check a claim), each group in the order given."""
+    from ingest.checkworthy import LOWERING  # imported here: the desk's launch needs no scorer
+
+    raising = [r for r in reasons if r not in LOWERING]
+    lowering = [r for r in reasons if r in LOWERING]
+    line = Text(style="bold")
+    if raising:
+        line.append("Check-worthy: ")
+        line.append_text(literal("; ".join(raising)))
+    if lowering:
+        line.append("  Lowered by: " if raising else "Lowered by: ")
+        line.append_text(literal("; ".join(lowering)))
+    return line
