@@ -95,7 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("claim_id", type=int, metavar="CLAIM_ID")
     p.add_argument("verdict", choices=VERDICTS)
     p.add_argument("--note", metavar="TEXT", help="a note to keep with the verdict")
-    p.add_argument("--checker", metavar="NAME", help="who judged (default: $CLAIMDESK_CHECKER or your login)")
+    p.add_argument("--checker", metavar="NAME", help="who judged (default: $CLAIMDESK_CHECKER, else "
+                   "the name the desk saved in the settings file, else your login)")
     p.set_defaults(handler=cmd_verdict)
 
     p = commands.add_parser("export", parents=[common], help="write a report of the verdicts")
@@ -450,7 +451,7 @@ def _match_json(m: Match) -> dict:
 
 
 def cmd_verdict(args: argparse.Namespace, store: Store, out: TextIO) -> int:
-    checker = args.checker or os.environ.get("CLAIMDESK_CHECKER") or _login_name()
+    checker = args.checker or _checker_name()
     store.record_verdict(args.claim_id, args.verdict, note=args.note, checker=checker)
     print(f"claim {args.claim_id}: {args.verdict}", file=out)
     return 0
@@ -490,7 +491,7 @@ def cmd_export(args: argparse.Namespace, store: Store, out: TextIO) -> int:
 def cmd_assign(args: argparse.Namespace, store: Store, out: TextIO) -> int:
     from store import team
 
-    by = os.environ.get("CLAIMDESK_CHECKER") or _login_name()
+    by = _checker_name()
     team.assign_article(store, args.article_id, args.checker, by=by)
     name = " ".join(args.checker.split())
     print(f"article {args.article_id}: " + (f"assigned to {shown(name)}" if name else "unassigned"), file=out)
@@ -682,6 +683,14 @@ def cmd_copy(args: argparse.Namespace, store: None, out: TextIO) -> int:
 
 def _stdin():
     return sys.stdin.buffer if sys.stdin is not None else None
+
+
+def _checker_name() -> str:
+    """The checker's name as the desk has it (`CLAIMDESK_CHECKER`, else the settings
+    file), so verdicts given on the command line carry the same name; else the login."""
+    from tui.settings import load_settings
+
+    return load_settings().checker or _login_name()
 
 
 def _login_name() -> str:

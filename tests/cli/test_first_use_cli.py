@@ -120,3 +120,27 @@ def test_feed_fetch_counts_the_entries_stored_already(capsys, tmp_path) -> None:
     assert code == 0
     assert out.strip() == f"{server.url('/feed')}: 0 new articles, 1 already stored"
     assert Store(db).count("articles") == 1
+
+
+def test_verdicts_and_assignments_on_the_command_line_carry_the_desks_checker_name(
+        capsys, tmp_path, monkeypatch) -> None:
+    import os
+
+    monkeypatch.delenv("CLAIMDESK_CHECKER")
+    settings = Path(os.environ["CLAIMDESK_CONFIG"])
+    settings.parent.mkdir(parents=True, exist_ok=True)
+    settings.write_text('checker = "ana"\n', encoding="utf-8")  # as the desk saves it when asked
+    db = str(tmp_path / "cli.db")
+    assert main(["--db", db, "demo"]) == 0
+    claim_id = Store(db).claims_for_article(1)[0].id
+    assert main(["--db", db, "verdict", str(claim_id), "contested"]) == 0
+    assert main(["--db", db, "assign", "1", "bo"]) == 0
+    capsys.readouterr()
+    store = Store(db)
+    assert store.verdict_history(claim_id)[0].checker == "ana"
+    assert store.query("SELECT assigned_by FROM assignments WHERE article_id = 1")[0]["assigned_by"] == "ana"
+    code, out, _ = run(capsys, "--db", db, "export", "--format", "csv", "--checker", "ana")
+    assert code == 0 and out.count("\n") == 2  # the header and the verdict given above
+    monkeypatch.setenv("CLAIMDESK_CHECKER", "bo")  # the environment still wins, as on the desk
+    assert main(["--db", db, "verdict", str(claim_id), "corroborated"]) == 0
+    assert store.verdict_history(claim_id)[-1].checker == "bo"
