@@ -82,3 +82,31 @@ async def test_the_claim_view_tells_reasons_that_lower_the_score_from_those_that
         shown = " ".join(screen_text(app).split())
     raising = "; ".join(r for r in claim.reasons if r != "opinion")
     assert f"Check-worthy: {raising} Lowered by: opinion" in shown, shown
+
+
+async def test_the_help_scrolls_with_j_and_k_as_the_lists_do(seeded) -> None:
+    from textual.containers import VerticalScroll
+
+    from tests.tui.helpers import screen_text
+    from tui.app import make_app
+    from tui.screens.help import HelpScreen
+    from tui.settings import Settings
+
+    store, _ = seeded
+    app = make_app(store, Settings(checker="ana"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        scroll = app.screen.query_one(VerticalScroll)
+        assert scroll.max_scroll_y > 0  # more keys than lines at 80x24
+        last_row = app.screen.rows[-1][1]
+        assert last_row not in screen_text(app)
+        await pilot.press(*"j" * 40)
+        await settle(pilot)
+        assert scroll.scroll_y == scroll.max_scroll_y
+        assert last_row in screen_text(app)
+        await pilot.press("k")
+        await settle(pilot)
+        assert scroll.scroll_y == scroll.max_scroll_y - 1

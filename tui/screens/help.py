@@ -39,6 +39,9 @@ def _add_row(screen: Screen, binding: Binding, rows: dict[str, list[str]]) -> No
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q,question_mark", "close", "Close help", id="help.close"),
+        # j and k move through every list of the desk; here they scroll the keys.
+        Binding("j", "scroll_keys(1)", "Scroll down", show=False, id="help.down"),
+        Binding("k", "scroll_keys(-1)", "Scroll up", show=False, id="help.up"),
     ]
 
     def __init__(self, rows: list[tuple[str, str]]) -> None:
@@ -55,6 +58,9 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text("Keys (esc closes; ctrl+p lists every action)", style="bold"),
                          classes="dialog-title")
             yield Static(table, id="help-table")
+
+    def action_scroll_keys(self, lines: int) -> None:
+        self.query_one(VerticalScroll).scroll_relative(y=lines, animate=False)
 
     def action_close(self) -> None:
         self.dismiss(None)
