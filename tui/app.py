@@ -982,7 +982,9 @@ class ClaimdeskApp(App):
         except (ClaimdeskError, OSError) as exc:
             self.call_from_thread(self.show_error, exc)
             return
-        self.call_from_thread(self.notify, f"Wrote {counted(written, 'claim')} to {path}.",
+        # The full path: a file name alone leaves the checker guessing which folder.
+        target = Path(path).expanduser().absolute()
+        self.call_from_thread(self.notify, f"Wrote {counted(written, 'claim')} to {target}.",
                               title="Exported", markup=False)
 
     # -- the command palette ------------------------------------------------------------------

@@ -389,7 +389,7 @@ def cmd_match(args: argparse.Namespace, store: Store, out: TextIO) -> int:
         if not args.json:
             raise ClaimdeskError("--batch writes JSON Lines only: add --json.")
         queries = _batch_lines(args.batch)
-    elif args.text is None:
+    elif args.text is None or not args.text.strip():
         raise ClaimdeskError("Give the TEXT to match, or --batch FILE --json.")
     else:
         queries = [args.text]

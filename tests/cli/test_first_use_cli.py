@@ -144,3 +144,12 @@ def test_verdicts_and_assignments_on_the_command_line_carry_the_desks_checker_na
     monkeypatch.setenv("CLAIMDESK_CHECKER", "bo")  # the environment still wins, as on the desk
     assert main(["--db", db, "verdict", str(claim_id), "corroborated"]) == 0
     assert store.verdict_history(claim_id)[-1].checker == "bo"
+
+
+def test_match_of_an_empty_text_asks_for_the_text(capsys, tmp_path) -> None:
+    db = str(tmp_path / "cli.db")
+    assert main(["--db", db, "demo"]) == 0
+    capsys.readouterr()
+    code, out, err = run(capsys, "--db", db, "match", "  ")
+    assert code == 1 and out == ""
+    assert one_line(err) == "claimdesk: Give the TEXT to match, or --batch FILE --json."

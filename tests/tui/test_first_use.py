@@ -110,3 +110,16 @@ async def test_the_help_scrolls_with_j_and_k_as_the_lists_do(seeded) -> None:
         await pilot.press("k")
         await settle(pilot)
         assert scroll.scroll_y == scroll.max_scroll_y - 1
+
+
+async def test_an_export_names_the_folder_it_wrote_to(seeded, tmp_path: Path, monkeypatch) -> None:
+    store, ids = seeded
+    store.record_verdict(store.claims_for_article(ids["first"])[0].id, "corroborated")
+    monkeypatch.chdir(tmp_path)
+    async with running_desk(store) as (app, pilot):
+        await pilot.press("E")
+        await settle(pilot)
+        await pilot.press(*"report.md", "enter")
+        await settle(pilot)
+        assert [n.message for n in app._notifications] == [f"Wrote 1 claim to {tmp_path / 'report.md'}."]
+    assert "Rebels announce offensive" in (tmp_path / "report.md").read_text(encoding="utf-8")
