@@ -841,10 +841,14 @@ class ClaimdeskApp(App):
             self.notify(error, title="Not opened", severity="warning", markup=False)
             return
         try:
-            webbrowser.open(url, new=2)
+            opened = webbrowser.open(url, new=2)
         except webbrowser.Error as exc:
             self.notify(f"The browser could not open {url}: {exc}.", markup=False,
                         severity="error")
+            return
+        if not opened:  # no browser on this machine (a remote terminal): the address to copy
+            self.notify(f"No browser could be started here; the address is {url}", title="Not opened",
+                        severity="warning", timeout=15, markup=False)
             return
         self.notify(f"Opened {url}", timeout=3, markup=False)
 

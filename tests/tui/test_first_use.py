@@ -123,3 +123,22 @@ async def test_an_export_names_the_folder_it_wrote_to(seeded, tmp_path: Path, mo
         await settle(pilot)
         assert [n.message for n in app._notifications] == [f"Wrote 1 claim to {tmp_path / 'report.md'}."]
     assert "Rebels announce offensive" in (tmp_path / "report.md").read_text(encoding="utf-8")
+
+
+async def test_o_without_a_browser_says_so_and_gives_the_address(seeded, monkeypatch) -> None:
+    import webbrowser
+
+    from store.models import Match
+
+    store, ids = seeded
+    first = store.claims_for_article(ids["first"])[0]
+    store.save_matches(first.id, [Match(store.get_candidate("reference", 1), 90.0, {})])
+    # A terminal on a server: webbrowser knows of no browser to start.
+    monkeypatch.setattr(webbrowser, "_tryorder", [])
+    async with running_desk(store) as (app, pilot):
+        app.open_article(ids["first"])
+        await settle(pilot)
+        await pilot.press("o")
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+    assert messages == ["No browser could be started here; the address is https://example.org/check/1"]
