@@ -30,7 +30,16 @@ def json_document_rows(source: SourceText) -> Iterator[Row]:
     except RecursionError as exc:
         raise ImportFormatError(f"{source.name} nests JSON too deeply to be read.") from exc
     del text
+    if _is_json_ld(document) and next(find_claim_reviews(document), None) is None:
+        # Schema.org data of another kind (an Article, an Organization): no row in it is a claim.
+        raise ImportFormatError(f"{source.name} has JSON-LD but no ClaimReview in it.")
     yield from document_rows(document, "item")
+
+
+def _is_json_ld(document: Any) -> bool:
+    first = document[0] if isinstance(document, list) and document else document
+    return isinstance(first, dict) and not is_fact_check_response(first) and \
+        any(key in first for key in ("@context", "@type", "@graph"))
 
 
 def _first_line_is_object(text: str) -> bool:

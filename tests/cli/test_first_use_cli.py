@@ -153,3 +153,13 @@ def test_match_of_an_empty_text_asks_for_the_text(capsys, tmp_path) -> None:
     code, out, err = run(capsys, "--db", db, "match", "  ")
     assert code == 1 and out == ""
     assert one_line(err) == "claimdesk: Give the TEXT to match, or --batch FILE --json."
+
+
+def test_import_of_json_ld_without_a_claimreview_says_so(capsys, tmp_path) -> None:
+    article = tmp_path / "article.jsonld"
+    article.write_text('{"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Bridge costs soar"}',
+                       encoding="utf-8")
+    db = str(tmp_path / "cli.db")
+    code, out, err = run(capsys, "--db", db, "import", str(article))
+    assert code == 1 and out == ""
+    assert one_line(err) == f"claimdesk: {article} has JSON-LD but no ClaimReview in it."
