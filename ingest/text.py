@@ -131,12 +131,19 @@ class DecodedText:
                 f"{self.guessed_encoding} (a guess): if letters look wrong, save it as UTF-8.")
 
 
-def decode_bytes(data: bytes, name: str, declared_charset: str | None = None) -> str:
+# How a refusal of binary data ends, by what the text was wanted for.
+AS_ARTICLE = "so it cannot be read as an article"
+AS_REFERENCES = "so it cannot be imported; save a spreadsheet as CSV (UTF-8) and import that"
+
+
+def decode_bytes(data: bytes, name: str, declared_charset: str | None = None, *,
+                 refusal: str = AS_ARTICLE) -> str:
     """Decode the bytes of a source called `name` into neutralised text (see `decode_text`)."""
-    return decode_text(data, name, declared_charset).text
+    return decode_text(data, name, declared_charset, refusal=refusal).text
 
 
-def decode_text(data: bytes, name: str, declared_charset: str | None = None) -> DecodedText:
+def decode_text(data: bytes, name: str, declared_charset: str | None = None, *,
+                refusal: str = AS_ARTICLE) -> DecodedText:
     """Decode the bytes of a source called `name` into neutralised text.
 
     Order: a byte-order mark, the declared charset (if Python knows it), an HTML
@@ -150,7 +157,7 @@ def decode_text(data: bytes, name: str, declared_charset: str | None = None) -> 
             return DecodedText(neutralise_controls(data[len(bom):].decode(encoding, errors="replace")))
     kind = _binary_kind(data)
     if kind is not None:
-        raise IngestError(f"{name} looks like {kind}, not text, so it cannot be read as an article.")
+        raise IngestError(f"{name} looks like {kind}, not text, {refusal}.")
     candidates = [_known_codec(declared_charset)]
     meta = _META_CHARSET.search(data[:4096])
     if meta:
@@ -227,7 +234,8 @@ _WESTERN_SINGLE_BYTE = frozenset(
 )
 
 
-def stream_decoder(head: bytes, name: str) -> tuple[codecs.IncrementalDecoder, int]:
+def stream_decoder(head: bytes, name: str, *,
+                   refusal: str = "so it cannot be read") -> tuple[codecs.IncrementalDecoder, int]:
     """For text too large to decode at once: an incremental decoder chosen from its first
     bytes in `decode_bytes`'s order (byte-order mark, strict UTF-8, detection), and how many
     bytes of byte-order mark to skip. Bytes that do not decode later on become U+FFFD; the
@@ -237,7 +245,7 @@ def stream_decoder(head: bytes, name: str) -> tuple[codecs.IncrementalDecoder, i
             return codecs.getincrementaldecoder(encoding)(errors="replace"), len(bom)
     kind = _binary_kind(head)
     if kind is not None:
-        raise IngestError(f"{name} looks like {kind}, not text, so it cannot be read.")
+        raise IngestError(f"{name} looks like {kind}, not text, {refusal}.")
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
         encoding = "utf-8"

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import Any, BinaryIO, TextIO
 
 from ingest.errors import FetchError, ImportFormatError, IngestError, source_path, unreadable
-from ingest.text import decode_bytes, neutralise_controls, stream_decoder
+from ingest.text import AS_REFERENCES, decode_bytes, neutralise_controls, stream_decoder
 from store.values import names_http_url
 
 # Small files are decoded whole, as before streaming existed: the same text, the same guess.
@@ -58,7 +58,7 @@ class SourceText:
             self.bytes_read = len(first)
             if isinstance(first, bytes):
                 try:
-                    self._decoder, bom = stream_decoder(first, name)
+                    self._decoder, bom = stream_decoder(first, name, refusal=AS_REFERENCES)
                 except IngestError as exc:
                     raise ImportFormatError(str(exc)) from exc
                 first = first[bom:]
@@ -215,7 +215,7 @@ def _decode_whole(data: bytes | str, name: str) -> str:
     if isinstance(data, str):
         return neutralise_controls(data)
     try:
-        return decode_bytes(data, name)
+        return decode_bytes(data, name, refusal=AS_REFERENCES)
     except IngestError as exc:
         raise ImportFormatError(str(exc)) from exc
 

@@ -163,3 +163,15 @@ def test_import_of_json_ld_without_a_claimreview_says_so(capsys, tmp_path) -> No
     code, out, err = run(capsys, "--db", db, "import", str(article))
     assert code == 1 and out == ""
     assert one_line(err) == f"claimdesk: {article} has JSON-LD but no ClaimReview in it."
+
+
+@pytest.mark.parametrize("size", [100, 9 * 1024 * 1024])  # read whole, and streamed (over 8 MB)
+def test_import_of_a_spreadsheet_says_to_save_it_as_csv(capsys, tmp_path, size) -> None:
+    sheet = tmp_path / "factchecks.xlsx"
+    sheet.write_bytes(b"PK\x03\x04" + bytes(range(256)) * (size // 256))
+    db = str(tmp_path / "cli.db")
+    code, out, err = run(capsys, "--db", db, "import", str(sheet))
+    assert code == 1 and out == ""
+    line = one_line(err)
+    assert "factchecks.xlsx" in line and "cannot be imported; save a spreadsheet as CSV" in line
+    assert "article" not in line
