@@ -52,10 +52,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="one JSON object per article")
     p.add_argument("--no-match", action="store_true", help="do not match the new claims now")
     form = p.add_mutually_exclusive_group()
-    form.add_argument("--lines", action="store_const", const="lines", dest="form", default="article",
+    # By default a file whose lines name their speakers is read as a transcript, as the desk's `i` reads it.
+    form.add_argument("--lines", action="store_const", const="lines", dest="form", default="auto",
                       help="each line is one claim, the file taken as it is (lists; transcripts written SPEAKER: words)")
     form.add_argument("--transcript", action="store_const", const="transcript", dest="form",
-                      help="a transcript: each speaker's words split into sentences, ranked by speaker roles")
+                      help="a transcript: each speaker's words split into sentences, ranked by speaker roles "
+                           "(the default for a file whose lines name their speakers)")
+    form.add_argument("--article", action="store_const", const="article", dest="form",
+                      help="an article, even if its lines read as a transcript")
     p.set_defaults(handler=cmd_ingest)
 
     p = commands.add_parser("claims", parents=[common], help="split a source into claims without storing it")

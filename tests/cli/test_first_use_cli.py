@@ -175,3 +175,25 @@ def test_import_of_a_spreadsheet_says_to_save_it_as_csv(capsys, tmp_path, size) 
     line = one_line(err)
     assert "factchecks.xlsx" in line and "cannot be imported; save a spreadsheet as CSV" in line
     assert "article" not in line
+
+
+def test_ingest_reads_a_file_whose_lines_name_their_speakers_as_a_transcript(capsys, tmp_path) -> None:
+    path = tmp_path / "debate.txt"
+    path.write_text("MODERATOR: Welcome to the debate. Let's begin with the economy.\n"
+                    "SMITH: Unemployment fell to 3.1 percent last year. We created 40,000 jobs.\n"
+                    "JONES: That's not true. The council raised property taxes by 12 percent in 2024.\n",
+                    encoding="utf-8")
+    db = str(tmp_path / "cli.db")
+    code, out, err = run(capsys, "--db", db, "ingest", str(path), "--no-match")
+    assert code == 0, err
+    assert out.split("\t")[1] == "debate.txt"  # titled with its name, as the desk's `i` stores it
+    store = Store(db)
+    claims = store.claims_for_article(1, checkworthy_only=False)
+    assert ("SMITH", "Unemployment fell to 3.1 percent last year.") in [(c.speaker, c.text) for c in claims]
+    assert not any(c.text.startswith(("SMITH:", "JONES:")) for c in claims)
+    # --article still stores it as prose, should the guess be wrong.
+    other = tmp_path / "other.txt"
+    other.write_text(path.read_text(encoding="utf-8").replace("3.1", "3.2"), encoding="utf-8")
+    code, out, _ = run(capsys, "--db", db, "ingest", "--article", str(other), "--no-match")
+    assert code == 0
+    assert all(c.speaker == "" for c in store.claims_for_article(2, checkworthy_only=False))
