@@ -131,7 +131,8 @@ class StoreConnection:
         try:
             conn = PostgresConnection(url)
         except ConnectionError as exc:
-            raise StoreError(f"Cannot open the store {self.name}: {_reason(exc)}.") from None
+            raise StoreError(f"Cannot open the store {self.name}: {unreachable_reason(exc)}; check that "
+                             "its PostgreSQL server is running and the address is right.") from None
         self.db = PostgresDatabase(conn)
         try:
             self._refuse_newer_schema()

@@ -48,6 +48,18 @@ def test_claimdesk_db_of_another_kind_is_refused(capsys, tmp_path, monkeypatch) 
     assert list(tmp_path.iterdir()) == []
 
 
+def test_a_postgresql_server_that_is_not_there_is_named_in_one_sentence_with_the_fix(
+        capsys, tmp_path) -> None:
+    # A socket folder with no server in it: the connection is refused at once.
+    address = f"postgresql://ana:secret@/desk?host={tmp_path}"
+    code, out, err = run(capsys, "--db", address, "list")
+    assert code == 1 and out == ""
+    line = one_line(err)
+    assert line.startswith("claimdesk: Cannot open the store postgresql://ana:***@/desk")
+    assert "no such file or directory; check that its PostgreSQL server is running" in line
+    assert "secret" not in line and "Is the server running" not in line  # libpq's hint, run on
+
+
 def test_copy_to_an_address_of_another_kind_creates_nothing(capsys, tmp_path, monkeypatch) -> None:
     source = tmp_path / "source.db"
     assert main(["--db", str(source), "demo"]) == 0
