@@ -9,6 +9,7 @@ INSTALLED := $(VENV)/.installed
 .PHONY: run test test-slow test-all clean
 
 $(INSTALLED): pyproject.toml
+	@echo "Installing claimdesk and its dependencies into $(VENV) (a few minutes the first time)..."
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(VENV)/bin/python -m pip install --quiet -e '.[test]'

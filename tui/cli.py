@@ -20,6 +20,7 @@ from store import ClaimdeskError, ExportFilter, Store, default_db_path, open_sto
 from store.errors import UnknownIdError
 from store.models import VERDICTS, Match
 from tui.widgets.literal import safe_display
+from tui.words import counted
 
 EXIT_ERROR = 1
 
@@ -200,7 +201,7 @@ def _print_ingested(args: argparse.Namespace, result, out: TextIO) -> None:
                           "claims": result.claims}, ensure_ascii=False), file=out)
     else:
         state = "" if result.created else " (already stored)"
-        print(f"{result.article_id}\t{shown(result.title)}\t{result.claims} claims{state}", file=out)
+        print(f"{result.article_id}\t{shown(result.title)}\t{counted(result.claims, 'claim')}{state}", file=out)
 
 
 def cmd_claims(args: argparse.Namespace, store: Store | None, out: TextIO) -> int:
@@ -486,7 +487,7 @@ def cmd_export(args: argparse.Namespace, store: Store, out: TextIO) -> int:
     )
     if args.out:
         count = operations.export_report_file(store, args.format, args.out, filters, options)
-        print(f"{count} claims written to {shown(args.out)}", file=sys.stderr)
+        print(f"{counted(count, 'claim')} written to {shown(args.out)}", file=sys.stderr)
     else:
         operations.export_report(store, args.format, out, filters, options)
     return 0
@@ -513,7 +514,7 @@ def cmd_list(args: argparse.Namespace, store: Store, out: TextIO) -> int:
             else:
                 status = "" if article.status == "inbox" else f" ({article.status})"
                 print(f"{article.id}\t{shown(article.title)}\t{shown(article.source or '-')}\t"
-                      f"{article.published or '-'}\t{article.claims} claims, {article.judged} judged{status}",
+                      f"{article.published or '-'}\t{counted(article.claims, 'claim')}, {article.judged} judged{status}",
                       file=out)
         return 0
     store.get_article(args.article)  # an unknown id is one line naming it
@@ -570,7 +571,7 @@ def cmd_demo(args: argparse.Namespace, store: Store, out: TextIO) -> int:
     import operations
 
     article, (added, _skipped) = operations.seed_demo(store)
-    print(f"demo: article {article.article_id} ({article.claims} claims), {added} reference claims added", file=out)
+    print(f"demo: article {article.article_id} ({counted(article.claims, 'claim')}), {added} reference claims added", file=out)
     if added:
         progress = _ProgressLine()
         progress.label = "embedding reference claims for semantic matching"

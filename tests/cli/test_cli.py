@@ -364,7 +364,7 @@ def test_export_to_a_file_and_a_bad_folder(capsys, db, tmp_path) -> None:
     run(capsys, "--db", db, "verdict", str(claim_id), "contested")
     target = tmp_path / "report.md"
     code, out, err = run(capsys, "--db", db, "export", "--format", "md", "--out", str(target))
-    assert code == 0 and out == "" and "1 claims" in err
+    assert code == 0 and out == "" and "1 claim written to" in err
     assert "contested" in target.read_text(encoding="utf-8").lower()
     code, _, err = run(capsys, "--db", db, "export", "--format", "md", "--out", str(tmp_path / "no" / "such" / "r.md"))
     assert code != 0
