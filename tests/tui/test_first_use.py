@@ -142,3 +142,19 @@ async def test_o_without_a_browser_says_so_and_gives_the_address(seeded, monkeyp
         await settle(pilot)
         messages = [n.message for n in app._notifications]
     assert messages == ["No browser could be started here; the address is https://example.org/check/1"]
+
+
+async def test_an_undated_article_shows_no_publication_date_in_the_inbox(seeded) -> None:
+    from store.models import ArticleDraft
+    from tests.tui.helpers import table_text
+    from tui.widgets.inbox_table import InboxTable
+
+    store, _ = seeded
+    store.add_article(ArticleDraft(title="Undated memo", text="Undated memo\n\nThe budget fell by 9%.",
+                                   source="Tip line"), [])
+    store.db.conn.execute("UPDATE articles SET added_at = '2018-01-25T00:00:00+00:00' WHERE title = 'Undated memo'")
+    async with running_desk(store) as (app, pilot):
+        dates = {cells[0]: cells[2] for cells in
+                 (row.split(" | ") for row in table_text(app.screen.query_one(InboxTable)).splitlines())}
+    assert dates["Undated memo"] == "-"  # not 2018-01-25, the day it was added
+    assert dates["Rebels announce offensive"] == "2018-01-11"

@@ -36,7 +36,9 @@ def article_cells(article: ArticleSummary, mark: str = "") -> tuple[Text, ...]:
     return (
         clipped(title),
         clipped(literal(one_line(article.source, 60))),
-        literal(one_line(article.published or article.added_at[:10], 20)),
+        # The publication date; an undated article shows none (as `claimdesk list` does),
+        # never the day it was added as if it were published then.
+        literal(one_line(article.published, 20)) if article.published else literal("-", "dim"),
         Text(str(article.claims), justify="right"),
         Text(f"{article.judged}/{article.claims}", style=judged_style, justify="right"),
         Text(article.status, style=STATUS_STYLE.get(article.status, "")),
