@@ -70,7 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     form = p.add_mutually_exclusive_group()
     form.add_argument("--lines", action="store_true", help="each line is one sentence, no splitting (transcripts, datasets)")
     form.add_argument("--transcript", action="store_true",
-                      help="a transcript: each speaker's words split into sentences, ranked by speaker roles")
+                      help="a transcript: each speaker's words split into sentences, ranked by speaker roles "
+                           "(the default for a file whose lines name their speakers, as for ingest)")
+    form.add_argument("--article", action="store_true", help="an article, even if its lines read as a transcript")
     p.add_argument("--reasons", action="store_true", help="add the check-worthiness reasons")
     p.set_defaults(handler=cmd_claims)
 
@@ -211,8 +213,8 @@ def cmd_claims(args: argparse.Namespace, store: Store | None, out: TextIO) -> in
         claims = ingest.load_lines(args.path, stdin=_stdin())
     elif args.transcript:
         claims = ingest.load_source(args.path, stdin=_stdin(), form="transcript")[1]
-    else:
-        claims = ingest.load_source(args.path, stdin=_stdin())[1]
+    else:  # split as `ingest` would store it
+        claims = ingest.load_source(args.path, stdin=_stdin(), form="article" if args.article else "auto")[1]
     for claim in claims:
         if not (args.all or claim.checkworthy):
             continue

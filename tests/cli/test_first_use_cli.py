@@ -4,6 +4,7 @@ are stored already. Each failure is one line naming the input and the fix."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -209,3 +210,18 @@ def test_ingest_reads_a_file_whose_lines_name_their_speakers_as_a_transcript(cap
     code, out, _ = run(capsys, "--db", db, "ingest", "--article", str(other), "--no-match")
     assert code == 0
     assert all(c.speaker == "" for c in store.claims_for_article(2, checkworthy_only=False))
+
+
+def test_claims_splits_a_transcript_file_as_ingest_stores_it(capsys, tmp_path) -> None:
+    path = tmp_path / "debate.txt"
+    path.write_text("MODERATOR: Good evening. Our first question is on housing.\n"
+                    "LEE: Rents rose 14 percent in two years while wages stood still.\n"
+                    "PARK: My opponent voted against the housing bill three times.\n", encoding="utf-8")
+    code, out, err = run(capsys, "claims", str(path), "--all", "--json")
+    assert code == 0, err
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert ("LEE", "Rents rose 14 percent in two years while wages stood still.") in \
+        [(row.get("speaker"), row["text"]) for row in rows]
+    assert not any(row["text"].startswith(("LEE:", "PARK:")) for row in rows)
+    code, out, _ = run(capsys, "claims", str(path), "--all", "--json", "--article")
+    assert code == 0 and not any("speaker" in json.loads(line) for line in out.splitlines())
