@@ -158,3 +158,22 @@ async def test_an_undated_article_shows_no_publication_date_in_the_inbox(seeded)
                  (row.split(" | ") for row in table_text(app.screen.query_one(InboxTable)).splitlines())}
     assert dates["Undated memo"] == "-"  # not 2018-01-25, the day it was added
     assert dates["Rebels announce offensive"] == "2018-01-11"
+
+
+async def test_the_first_desk_asks_the_checker_name_and_says_which_keys_answer(seeded, monkeypatch) -> None:
+    from tests.tui.helpers import screen_text
+    from tui.app import make_app
+    from tui.settings import Settings, load_settings
+
+    store, _ = seeded
+    monkeypatch.delenv("CLAIMDESK_CHECKER")  # a first desk: no name anywhere yet
+    app = make_app(store, Settings())
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        shown = screen_text(app)
+        assert "Your name, saved with every verdict:" in shown
+        assert "enter to confirm, escape to cancel" in shown
+        await pilot.press(*"Ana Ruiz", "enter")
+        await settle(pilot)
+        assert app.checker == "Ana Ruiz"
+    assert load_settings().checker == "Ana Ruiz"

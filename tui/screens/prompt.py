@@ -16,6 +16,9 @@ from tui.widgets.literal import literal
 Validator = Callable[[str], str | None]
 
 
+PROMPT_KEYS = "enter to confirm, escape to cancel"
+
+
 class PromptScreen(ModalScreen[str | None]):
     """Returns the stripped answer, or None when cancelled with escape."""
 
@@ -33,7 +36,8 @@ class PromptScreen(ModalScreen[str | None]):
         with Vertical(id="dialog"):
             yield Static(literal(self.question), classes="dialog-title")
             yield Input(self.value, placeholder=self.placeholder, id="prompt-input")
-            yield Static("", id="prompt-error", markup=False)
+            # What the keys do, until an answer is refused and the reason takes its place.
+            yield Static(literal(PROMPT_KEYS, "dim"), id="prompt-error", markup=False)
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
