@@ -59,7 +59,7 @@ def _article_from_text(decoded: DecodedText, *, name: str, kind: str | None,
     text = decoded.text
     if kind is None and _FEED_SNIFF.match(text[:4000]):
         raise IngestError(f"{name} is an RSS or Atom feed, not an article; follow the feed's web "
-                          "address with `claimdesk feed add URL` and its entries become articles.")
+                          "address (`claimdesk feed add URL`, or F then a on the desk) and its entries become articles.")
     draft, claims = with_claims(extract_article(text, name=name, kind=kind or sniff_kind(text), url=url))
     return _with_encoding_warning(draft, decoded, name), claims
 

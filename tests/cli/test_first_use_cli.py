@@ -112,7 +112,7 @@ def test_ingest_of_a_feed_file_says_to_follow_it_and_stores_nothing(capsys, tmp_
     code, out, err = run(capsys, "--db", db, "ingest", str(FIXTURES / "feeds" / "rss.xml"))
     assert code == 1 and out == ""
     line = one_line(err)
-    assert "rss.xml is an RSS or Atom feed, not an article" in line and "claimdesk feed add" in line
+    assert "rss.xml is an RSS or Atom feed, not an article" in line and "claimdesk feed add" in line and "F then a on the desk" in line
     assert Store(db).count("articles") == 0
 
 
