@@ -77,12 +77,16 @@ class ReferenceQueries(StoreConnection):
     ) -> list[tuple[int, str, str]]:
         """Reference claims (id, text, title) past `after_id` with no embedding made by
         `model`, in id order: a worker resumes from the last id it saw."""
+        # `e.reference_id > ?` says again what `r.id > ?` implies: without it PostgreSQL
+        # merges with the embeddings from the first one on, reading every stored
+        # embedding for each batch (a run's cost grew with the square of the table).
         rows = self.query(
             """SELECT r.id, r.text, r.title FROM reference_claims r
                WHERE r.id > ? AND NOT EXISTS (SELECT 1 FROM reference_embeddings e
-                                              WHERE e.reference_id = r.id AND e.model = ?)
+                                              WHERE e.reference_id = r.id AND e.reference_id > ?
+                                                    AND e.model = ?)
                ORDER BY r.id LIMIT ?""",
-            [after_id, model, limit],
+            [after_id, after_id, model, limit],
         )
         return [(row["id"], row["text"], row["title"]) for row in rows]
 

@@ -53,6 +53,18 @@ def test_a_stopped_run_keeps_what_it_stored(store: Store, monkeypatch) -> None:
     assert operations.embed_references(store) == 1
 
 
+def test_references_without_embedding_resume_past_an_id_among_embedded_ones(store: Store) -> None:
+    drafts = [ReferenceDraft(text=f"Claim number {i} about the harbour.", source="S") for i in range(1, 9)]
+    store.add_reference_claims(drafts)
+    store.save_reference_embeddings("m", [(i, b"\x00\x00") for i in (1, 2, 4, 7)])
+    store.save_reference_embeddings("old", [(5, b"\x00\x00")])
+    assert [row[0] for row in store.references_without_embedding("m")] == [3, 5, 6, 8]
+    assert [row[0] for row in store.references_without_embedding("m", after_id=3)] == [5, 6, 8]
+    assert [row[0] for row in store.references_without_embedding("m", after_id=4, limit=2)] == [5, 6]
+    assert store.references_without_embedding("m", after_id=8) == []
+    assert store.references_without_embedding("m", after_id=5)[0] == (6, drafts[5].text, "")
+
+
 def test_embeddings_of_another_model_are_replaced_and_not_read(store: Store) -> None:
     store.add_reference_claims(REFERENCES[:1])
     store.save_reference_embeddings("an-older-model", [(1, b"\x00\x00" * 8)])
