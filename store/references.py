@@ -92,7 +92,14 @@ class ReferenceQueries(StoreConnection):
 
     def save_reference_embeddings(self, model: str, vectors: Iterable[tuple[int, bytes]]) -> int:
         """Store embeddings made by `model` (replacing any older model's) in one
-        transaction; a reference claim no longer stored is skipped. Returns how many."""
+        transaction; a reference claim no longer stored is skipped. Returns how many.
+        On PostgreSQL the batch goes in one COPY or one statement (`store.pgbulk`)."""
+        if self.engine == POSTGRESQL:
+            from store.pgbulk import save_embeddings
+
+            rows = list(vectors)
+            with self.write() as conn:
+                return save_embeddings(conn, model, rows)
         with self.write() as conn:
             return conn.executemany(
                 """INSERT INTO reference_embeddings (reference_id, model, vector)

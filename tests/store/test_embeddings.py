@@ -84,6 +84,46 @@ def test_an_embedding_for_a_reference_no_longer_stored_is_skipped(store: Store) 
             conn.execute("INSERT INTO reference_embeddings VALUES (?, ?, ?)", [98, "m", b"\x00"])
 
 
+def _stored_embeddings(store: Store) -> list[tuple[int, str, bytes]]:
+    rows = store.query("SELECT reference_id, model, vector FROM reference_embeddings ORDER BY reference_id")
+    return [(row["reference_id"], row["model"], bytes(row["vector"])) for row in rows]
+
+
+def test_a_batch_of_new_embeddings_is_stored_whole(store: Store) -> None:
+    # On PostgreSQL, a batch of claims none of which is embedded yet goes in by COPY.
+    store.add_reference_claims(REFERENCES)
+    vectors = [(3, b"\x03\x00" * 4), (1, b"\x01\x00" * 4), (2, b"\x02\x00" * 4)]
+    assert store.save_reference_embeddings("m", iter(vectors)) == 3
+    assert _stored_embeddings(store) == [(i, "m", v) for i, v in sorted(vectors)]
+    assert store.save_reference_embeddings("m", []) == 0
+
+
+def test_a_mixed_batch_replaces_older_vectors_and_skips_claims_no_longer_stored(store: Store) -> None:
+    store.add_reference_claims(REFERENCES)
+    store.save_reference_embeddings("old", [(1, b"\x00\x01")])
+    with store.write() as conn:
+        conn.execute("DELETE FROM reference_claims WHERE id = 3")
+    # Claim 1 embedded before (another model), 2 new, 3 gone, 2 given twice: the last wins.
+    batch = [(1, b"\x11\x11"), (2, b"\x22\x22"), (3, b"\x33\x33"), (2, b"\x2f\x2f")]
+    assert store.save_reference_embeddings("new", batch) == 3
+    assert _stored_embeddings(store) == [(1, "new", b"\x11\x11"), (2, "new", b"\x2f\x2f")]
+    # All of a batch no longer stored: nothing written.
+    assert store.save_reference_embeddings("new", [(3, b"\x00\x00"), (7, b"\x00\x00")]) == 0
+    assert len(_stored_embeddings(store)) == 2
+
+
+@pytest.mark.parametrize("embedded_before", [False, True])
+def test_a_batch_that_fails_part_way_stores_nothing(store: Store, embedded_before: bool) -> None:
+    store.add_reference_claims(REFERENCES)
+    if embedded_before:  # the upsert's path on PostgreSQL, else COPY's
+        store.save_reference_embeddings("old", [(1, b"\x00\x01")])
+    before = _stored_embeddings(store)
+    with pytest.raises(database_errors()):  # a vector is required
+        store.save_reference_embeddings("m", [(1, b"\x01\x00"), (2, b"\x02\x00"), (3, None)])
+    assert _stored_embeddings(store) == before
+    assert store.save_reference_embeddings("m", [(2, b"\x02\x00")]) == 1
+
+
 def test_semantic_matching_is_on_by_default_and_uses_the_stored_embeddings(store: Store) -> None:
     store.add_reference_claims(REFERENCES)
     operations.embed_references(store)
