@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from matchers.query import query_terms
 from matchers.verdict import CONTESTED, CORROBORATED, is_same_claim, rating_verdict
-from operations.matching import match_claim
+from operations.matching import SAVE_BATCH, match_claim
 from store import Store
 from store import rematch as queries
 from store.models import Claim, Match
@@ -105,22 +105,40 @@ def rematch_claims(
 ) -> RematchResult:
     """Match these claims (every article's when None) again, judged ones first, at most
     `limit`; save the matches that changed and flag judged claims new evidence disagrees
-    with. Reads go to `store`; writes through `write` when given."""
+    with. Reads go to `store`; writes through `write` when given, one transaction for
+    each `SAVE_BATCH` claims (their saved matches read in one statement before they are
+    matched): an interrupted run keeps the batches written before it."""
     write = writes_to(store, write)
     claims, left = queries.claims_to_rematch(store, claim_ids, limit)
     changed = 0
     flagged: list[int] = []
-    for done, claim in enumerate(claims, start=1):
-        before = store.saved_matches(claim.id)
-        found = match_claim(store, claim, semantic=semantic)
-        if _keys(found) != _keys(before):
-            write(lambda s: s.save_matches(claim.id, found))
-            changed += 1
-            if _flag_new_evidence(write, claim, before, found):
-                flagged.append(claim.id)
-        if on_progress:
-            on_progress(done, len(claims))
+    for start in range(0, len(claims), SAVE_BATCH):
+        batch = claims[start : start + SAVE_BATCH]
+        saved = store.saved_matches_of([claim.id for claim in batch])
+        rematched: list[tuple[Claim, list[Match], list[tuple[str, int, float]]]] = []
+        for done, claim in enumerate(batch, start=start + 1):
+            before = saved[claim.id]
+            found = match_claim(store, claim, semantic=semantic)
+            if _keys(found) != _keys(before):
+                against = _new_evidence(claim, before, found)
+                rematched.append((claim, found, against))
+                if against:
+                    flagged.append(claim.id)
+            if on_progress:
+                on_progress(done, len(claims))
+        if rematched:
+            write(lambda s: _save_rematched(s, rematched))
+            changed += len(rematched)
     return RematchResult(len(claims), changed, left, tuple(flagged))
+
+
+def _save_rematched(store: Store, rematched: Sequence[tuple[Claim, list[Match], list]]) -> None:
+    """The new matches of re-matched claims, and their new-evidence flags, in one transaction."""
+    with store.write():
+        store.save_many_matches([(claim.id, found) for claim, found, _ in rematched])
+        for claim, _, against in rematched:
+            if against:
+                queries.record_new_evidence(store, claim.id, claim.verdict, against)
 
 
 def disagrees(verdict: str | None, match: Match) -> bool:
@@ -130,15 +148,14 @@ def disagrees(verdict: str | None, match: Match) -> bool:
     return (verdict, rating_verdict(match)) in {(CORROBORATED, CONTESTED), (CONTESTED, CORROBORATED)}
 
 
-def _flag_new_evidence(write: WriteRunner, claim: Claim, before: Sequence[Match], found: Sequence[Match]) -> bool:
+def _new_evidence(claim: Claim, before: Sequence[Match], found: Sequence[Match]) -> list[tuple[str, int, float]]:
+    """The (kind, id, score) of the matches in `found`, not in `before`, that disagree with
+    the claim's verdict (none when it has no verdict to disagree with)."""
     if claim.verdict not in (CORROBORATED, CONTESTED):
-        return False
+        return []
     known = {(m.candidate.kind, m.candidate.id) for m in before}
-    against = [(m.candidate.kind, m.candidate.id, m.score) for m in found
-               if (m.candidate.kind, m.candidate.id) not in known and disagrees(claim.verdict, m)]
-    if against:
-        write(lambda s: queries.record_new_evidence(s, claim.id, claim.verdict, against))
-    return bool(against)
+    return [(m.candidate.kind, m.candidate.id, m.score) for m in found
+            if (m.candidate.kind, m.candidate.id) not in known and disagrees(claim.verdict, m)]
 
 
 def _keys(matches: Sequence[Match]) -> list[tuple[str, int, float]]:

@@ -157,6 +157,41 @@ def test_the_conflicts_filter_holds_a_transcript_lines_match_to_its_threshold(st
     assert not is_same_claim(store.saved_matches(line.id)[0])
 
 
+def test_saved_matches_are_read_with_their_candidates_in_rank_order(store: Store) -> None:
+    from store.models import Match
+
+    store.add_reference_claims([
+        ReferenceDraft(text="15 soldiers were killed by troops.", title="Troops", source="Checker A",
+                       url="https://a.example/1", rating="False", date="2024-01-02", claimant="Ana"),
+        ReferenceDraft(text="Soldiers killed: fifteen.", source="Checker B"),
+    ])
+    first = store.claims_for_article(_article(store))[0]
+    other_id, _ = store.add_article(
+        ArticleDraft(title="U", text="Fifteen soldiers died. Sun.", source="Wire", url="https://w.example",
+                     published="2024-02-03"),
+        [ClaimDraft("Fifteen soldiers died.", 0, 22, 0.9, True, (), speaker="MAYOR")])
+    second = store.claims_for_article(other_id)[0]
+    references = [store.get_candidate("reference", i) for i in (1, 2)]
+    as_claim = store.get_candidate("claim", second.id)
+    store.save_many_matches([
+        (first.id, [Match(references[1], 80.5, {"shared": ["soldiers"]}), Match(as_claim, 71.0),
+                    Match(references[0], 64.25, {"conflicts": []})]),
+        (second.id, [Match(references[0], 90.0)]),
+    ])
+    expected_first = [(references[1], 80.5, {"shared": ["soldiers"]}), (as_claim, 71.0, {}),
+                      (references[0], 64.25, {"conflicts": []})]
+    found = store.saved_matches_of([second.id, first.id, 999, first.id])
+    assert list(found) == [second.id, first.id, 999]
+    assert [(m.candidate, m.score, m.explanation) for m in found[first.id]] == expected_first
+    assert [(m.candidate, m.score) for m in found[second.id]] == [(references[0], 90.0)]
+    assert found[999] == [] and store.saved_matches_of([]) == {}
+    assert store.saved_matches(first.id) == found[first.id]
+    # A match whose claim is gone is left out; the others keep their order.
+    with store.write() as conn:
+        conn.execute("DELETE FROM reference_claims WHERE id = 2")
+    assert [m.candidate for m in store.saved_matches(first.id)] == [as_claim, references[0]]
+
+
 def test_store_from_newer_version_is_refused(tmp_path) -> None:
     path = tmp_path / "new.db"
     conn = sqlite3.connect(path)
