@@ -4,6 +4,7 @@ command, against a baseline measured in the same run.
 Run from the project root:
     .venv/bin/python bench/importing.py [--claims 1000000] [--repeat 1] [--keep DIR]
         [--engine postgresql]   (into databases of a throwaway PostgreSQL server instead)
+        [--articles 600]        (article claims stored first, for the re-matching stage)
 
 Inputs: two files of `--claims` reference claims each (1M: about 210 MB each), made from
 the statements and ratings of LIAR's train split (../shared/data/liar) with one word of
@@ -24,6 +25,11 @@ the ratio of its median time to the baseline's; for an import that adds claims, 
 same until the command prints how many it added (after that it embeds the new claims for
 semantic matching and re-matches the stored claims they may match). The machine's load average is printed
 first: on a shared machine, wall time follows it (CPU seconds much less so).
+
+With `--articles N` each store first holds N check-worthy article claims (LIAR train
+statements, ten to an article, stored directly), so that the command's last stage
+re-matches up to 500 of them against the new claims, as on a desk's store; by default
+the store holds none and that stage has nothing to do.
 
 With `--engine postgresql` each import goes into a new database of a throwaway local
 server (tests/pgserver.py: Unix socket, fsync off), and each line is followed by the
@@ -109,6 +115,27 @@ def write_claims(path: Path, count: int, seed: int, statements: list[tuple[list[
     partial.rename(path)
 
 
+def add_articles(db: str, count: int, statements: list[tuple[list[str], str]]) -> None:
+    """`count` check-worthy claims in articles of ten, stored as ingest would leave them."""
+    from store import Store
+    from store.models import ArticleDraft, ClaimDraft
+
+    rng = random.Random(3)
+    store = Store(db)
+    try:
+        for number in range(0, count, 10):
+            sentences = [" ".join(rng.choice(statements)[0]) for _ in range(min(10, count - number))]
+            claims, start = [], 0
+            for sentence in sentences:
+                claims.append(ClaimDraft(sentence, start, start + len(sentence), 0.9, True))
+                start += len(sentence) + 1
+            store.add_article(ArticleDraft(title=f"Article {number // 10}", text=" ".join(sentences),
+                                           source="bench", url=f"https://bench.example/{number // 10}"),
+                              claims)
+    finally:
+        store.close()
+
+
 def measured(argv: list[str], server=None) -> tuple[float, float, int, str, float, float, float]:
     """(wall seconds, CPU seconds, peak RSS in bytes, the "N added" line, wall seconds
     until that line, CPU seconds until then, the server's CPU seconds) of one process."""
@@ -168,6 +195,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--keep", type=Path, help="keep the generated files in this folder")
     parser.add_argument("--engine", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--articles", type=int, default=0,
+                        help="check-worthy article claims stored before the first import")
     args = parser.parse_args()
     server = None
     if args.engine == "postgresql":
@@ -196,7 +225,8 @@ def run(args: argparse.Namespace, server) -> None:
     for path, seed in ((first, 1), (second, 2)):
         write_claims(path, args.claims, seed, statements)
     size_mb = first.stat().st_size / 1e6
-    print(f"{args.claims:,} claims per file ({size_mb:.0f} MB), {args.engine}; load average "
+    print(f"{args.claims:,} claims per file ({size_mb:.0f} MB), {args.engine}, "
+          f"{args.articles:,} article claims; load average "
           f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs", flush=True)
     print(f"{'':38} {'median s':>8} {'p95 s':>8} {'claims/s':>10} {'p95 c/s':>10} "
           f"{'CPU s':>8} {'c/CPU s':>10} {'peak MB':>8} {'ratio':>6}   output")
@@ -209,6 +239,8 @@ def run(args: argparse.Namespace, server) -> None:
     with tempfile.TemporaryDirectory() as stores:
         for number in range(args.repeat):
             db = server.new_database() if server is not None else str(Path(stores) / f"bench-{number}.db")
+            if args.articles:
+                add_articles(db, args.articles, statements)
             empty.append(measured([*cli, "import", str(first), "--db", db], server))
             full.append(measured([*cli, "import", str(second), "--db", db], server))
             again.append(measured([*cli, "import", str(first), "--db", db], server))
