@@ -65,6 +65,26 @@ def test_references_without_embedding_resume_past_an_id_among_embedded_ones(stor
     assert store.references_without_embedding("m", after_id=5)[0] == (6, drafts[5].text, "")
 
 
+def test_a_failed_write_ends_the_run_and_keeps_the_batches_stored_before_it(store: Store, monkeypatch) -> None:
+    from store import StoreError
+
+    monkeypatch.setattr(operations.matching, "EMBED_ROWS_PER_WRITE", 1)
+    store.add_reference_claims(REFERENCES)
+    writes = []
+
+    def failing_second(change):
+        writes.append(change)
+        if len(writes) == 2:
+            raise StoreError("Cannot write to the store: the disk is full; nothing was changed.")
+        return change(store)
+
+    with pytest.raises(StoreError, match="disk is full"):
+        operations.embed_references(store, write=failing_second)
+    assert len(writes) == 2
+    assert store.embedding_progress(semantic.model_name()) == (1, 3)
+    assert operations.embed_references(store) == 2
+
+
 def test_embeddings_of_another_model_are_replaced_and_not_read(store: Store) -> None:
     store.add_reference_claims(REFERENCES[:1])
     store.save_reference_embeddings("an-older-model", [(1, b"\x00\x00" * 8)])
