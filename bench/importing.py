@@ -23,8 +23,10 @@ claims per second, the process's CPU seconds (and claims per CPU second, the ste
 figure on a loaded machine) and its peak resident memory (VmHWM), and
 the ratio of its median time to the baseline's; for an import that adds claims, also the
 same until the command prints how many it added (after that it embeds the new claims for
-semantic matching and re-matches the stored claims they may match). The machine's load average is printed
-first: on a shared machine, wall time follows it (CPU seconds much less so).
+semantic matching and re-matches the stored claims they may match), and each stage's wall
+and CPU seconds (storing, embedding, re-matching; timed inside the command). The machine's
+load average is printed first: on a shared machine, wall time follows it (CPU seconds much
+less so).
 
 With `--articles N` each store first holds N check-worthy article claims (LIAR train
 statements, ten to an article, stored directly), so that the command's last stage
@@ -34,7 +36,9 @@ the store holds none and that stage has nothing to do.
 With `--engine postgresql` each import goes into a new database of a throwaway local
 server (tests/pgserver.py: Unix socket, fsync off), and each line is followed by the
 server's CPU seconds for that command and the claims per CPU second of command and
-server together (the server parses and indexes the text, which SQLite does in-process).
+server together (the server parses and indexes the text, which SQLite does in-process);
+the stages' server CPU is read from /proc at each stage's end (all the server's
+processes, autovacuum included).
 """
 
 from __future__ import annotations
@@ -56,22 +60,46 @@ sys.path.insert(0, str(ROOT))
 
 from bench._data import LIAR, DatasetMissing, _require  # noqa: E402
 
-# Runs the command line, then reports its peak resident memory and CPU seconds on stderr.
+# Runs the command line, then reports its peak resident memory and CPU seconds on stderr,
+# and where each stage ended (wall and CPU seconds since the start, and the server's CPU
+# seconds then, when BENCH_SERVER_DATA names a local server's data folder).
 MEASURED = (
-    "import resource, sys, time\n"
+    "import os, resource, sys, time\n"
+    "from pathlib import Path\n"
+    "started = time.perf_counter()\n"
+    "def server_cpu():\n"
+    "    data = os.environ.get('BENCH_SERVER_DATA')\n"
+    "    if not data:\n"
+    "        return 0.0\n"
+    "    tick = os.sysconf('SC_CLK_TCK')\n"
+    "    pid = (Path(data) / 'postmaster.pid').read_text().split()[0]\n"
+    "    fields = Path(f'/proc/{pid}/stat').read_text().rsplit(')', 1)[1].split()\n"
+    "    total = sum(int(f) for f in fields[11:15])\n"
+    "    for child in Path(f'/proc/{pid}/task/{pid}/children').read_text().split():\n"
+    "        try:\n"
+    "            fields = Path(f'/proc/{child}/stat').read_text().rsplit(')', 1)[1].split()\n"
+    "        except OSError:\n"
+    "            continue\n"
+    "        total += int(fields[11]) + int(fields[12])\n"
+    "    return total / tick\n"
+    "marks = [f'start:0:0:{server_cpu()}']\n"
     "import operations\n"
-    "stored = [0.0]\n"
-    "importing = operations.import_references\n"
-    "def timed(*args, **kwargs):\n"
-    "    counts = importing(*args, **kwargs)\n"
-    "    stored[0] = time.process_time()\n"
-    "    return counts\n"
-    "operations.import_references = timed\n"
+    "def timed(stage, function):\n"
+    "    def run(*args, **kwargs):\n"
+    "        try:\n"
+    "            return function(*args, **kwargs)\n"
+    "        finally:\n"
+    "            marks.append(f'{stage}:{time.perf_counter() - started}:{time.process_time()}:{server_cpu()}')\n"
+    "    return run\n"
+    "for stage, name in (('storing', 'import_references'), ('embedding', 'embed_references'),\n"
+    "                    ('re-matching', 'rematch_after_references')):\n"
+    "    setattr(operations, name, timed(stage, getattr(operations, name)))\n"
     "from tui.cli import main\n"
     "code = main(sys.argv[1:])\n"
     "usage = resource.getrusage(resource.RUSAGE_SELF)\n"
     "peak = open('/proc/self/status').read().split('VmHWM:')[1].split()[0]\n"
-    "sys.stderr.write(f'MEASURED {peak} {usage.ru_utime + usage.ru_stime} {stored[0]}\\n')\n"
+    "stored = next((m.split(':')[2] for m in marks if m.startswith('storing:')), '0')\n"
+    "sys.stderr.write(f'MEASURED {peak} {usage.ru_utime + usage.ru_stime} {stored} {\" \".join(marks)}\\n')\n"
     "sys.exit(code)\n"
 )
 BASELINE = (
@@ -136,12 +164,20 @@ def add_articles(db: str, count: int, statements: list[tuple[list[str], str]]) -
         store.close()
 
 
-def measured(argv: list[str], server=None) -> tuple[float, float, int, str, float, float, float]:
+STAGES = ("storing", "embedding", "re-matching")
+
+
+def measured(argv: list[str], server=None) -> tuple[float, float, int, str, float, float, float, dict]:
     """(wall seconds, CPU seconds, peak RSS in bytes, the "N added" line, wall seconds
-    until that line, CPU seconds until then, the server's CPU seconds) of one process."""
+    until that line, CPU seconds until then, the server's CPU seconds, and for each
+    stage that ran its (wall, CPU, server CPU) seconds) of one process."""
     server_before = server.ended_backends_cpu() if server is not None else 0.0
+    env = dict(os.environ)
+    if server is not None:
+        env["BENCH_SERVER_DATA"] = str(server.data)
     started = time.perf_counter()
-    process = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env=env)
     summary, stored = "", 0.0
     for line in process.stdout:  # type: ignore[union-attr]
         if " added, " in line and not summary:
@@ -152,13 +188,20 @@ def measured(argv: list[str], server=None) -> tuple[float, float, int, str, floa
     lines = err.splitlines()
     if process.returncode != 0 or not lines or not lines[-1].startswith("MEASURED "):
         raise SystemExit(f"{' '.join(argv[3:])} failed ({process.returncode}): {err[-2000:]}")
-    _, peak_kb, cpu, cpu_stored = lines[-1].split()
+    _, peak_kb, cpu, cpu_stored, *marks = lines[-1].split()
+    stages, last = {}, None
+    for mark in marks:
+        stage, *figures = mark.split(":")
+        now = tuple(float(f) for f in figures)
+        if last is not None:
+            stages[stage] = tuple(b - a for a, b in zip(last, now))
+        last = now
     # The command's backend has exited with it, so its CPU is counted once reaped.
     if server is not None:
         time.sleep(0.5)
     server_seconds = server.ended_backends_cpu() - server_before if server is not None else 0.0
     return (wall, float(cpu), int(peak_kb) * 1024, summary, stored or wall,
-            float(cpu_stored) or float(cpu), server_seconds)
+            float(cpu_stored) or float(cpu), server_seconds, stages)
 
 
 def p95(values: list[float]) -> float:
@@ -178,6 +221,15 @@ def report(label: str, claims: int, runs: list[tuple], base: float, server=None)
     if any(r[4] < r[0] for r in runs):
         _line("  of which storing (to searchable)", claims, [r[4] for r in runs],
               [r[5] for r in runs], runs, base)
+    parts = []
+    for stage in STAGES:
+        figures = [r[7][stage] for r in runs if stage in r[7]]
+        if figures:
+            wall, cpu, server_cpu = (statistics.median(f[i] for f in figures) for i in range(3))
+            parts.append(f"{stage} {wall:.1f} / {cpu:.1f}" + (f" / {server_cpu:.1f}" if server else ""))
+    if parts:
+        what = "wall / CPU / server CPU s" if server else "wall / CPU s"
+        print(f"  stages ({what}): {', '.join(parts)}", flush=True)
 
 
 def _line(label: str, claims: int, walls: list[float], cpus: list[float], runs: list,
