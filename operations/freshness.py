@@ -148,7 +148,8 @@ def disagrees(verdict: str | None, match: Match) -> bool:
     return (verdict, rating_verdict(match)) in {(CORROBORATED, CONTESTED), (CONTESTED, CORROBORATED)}
 
 
-def _new_evidence(claim: Claim, before: Sequence[Match], found: Sequence[Match]) -> list[tuple[str, int, float]]:
+def _new_evidence(claim: Claim, before: Sequence[Match],
+                  found: Sequence[Match]) -> list[tuple[str, int, float]]:
     """The (kind, id, score) of the matches in `found`, not in `before`, that disagree with
     the claim's verdict (none when it has no verdict to disagree with)."""
     if claim.verdict not in (CORROBORATED, CONTESTED):

@@ -43,8 +43,9 @@ _SAVED_MATCH_SELECT = """SELECT m.claim_id, m.kind, m.score, m.explanation,
         r.source AS reference_source, r.url AS reference_url, r.rating AS reference_rating,
         r.normalised_rating AS reference_normalised_rating, r.date AS reference_date,
         r.claimant AS reference_claimant,
-        mc.id AS claim_match_id, ma.id AS claim_article_id, mc.text AS claim_text, ma.source AS claim_source,
-        ma.url AS claim_url, ma.published AS claim_date, mc.speaker AS claim_claimant
+        mc.id AS claim_match_id, ma.id AS claim_article_id, mc.text AS claim_text,
+        ma.source AS claim_source, ma.url AS claim_url, ma.published AS claim_date,
+        mc.speaker AS claim_claimant
     FROM claim_matches m
     LEFT JOIN reference_claims r ON m.kind = 'reference' AND r.id = m.match_id
     LEFT JOIN claims mc ON m.kind != 'reference' AND mc.id = m.match_id
@@ -211,8 +212,7 @@ class ArticleQueries(StoreConnection):
 
     def saved_matches_of(self, claim_ids: Sequence[int]) -> dict[int, list[Match]]:
         """`saved_matches` of each claim, by id, read with their candidates in one
-        statement per `SAVED_MATCHES_READ` claims (a statement per match before: six a
-        claim, most of re-matching's reads besides the searches)."""
+        statement per `SAVED_MATCHES_READ` claims rather than one per match."""
         ids = list(dict.fromkeys(claim_ids))
         found: dict[int, list[Match]] = {claim_id: [] for claim_id in ids}
         for start in range(0, len(ids), SAVED_MATCHES_READ):

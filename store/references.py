@@ -79,7 +79,7 @@ class ReferenceQueries(StoreConnection):
         `model`, in id order: a worker resumes from the last id it saw."""
         # `e.reference_id > ?` says again what `r.id > ?` implies: without it PostgreSQL
         # merges with the embeddings from the first one on, reading every stored
-        # embedding for each batch (a run's cost grew with the square of the table).
+        # embedding for each batch.
         rows = self.query(
             """SELECT r.id, r.text, r.title FROM reference_claims r
                WHERE r.id > ? AND NOT EXISTS (SELECT 1 FROM reference_embeddings e
