@@ -78,6 +78,7 @@ import argparse
 import contextlib
 import itertools
 import json
+import math
 import random
 import re
 import statistics
@@ -577,6 +578,12 @@ def same_claim_report(train_only: bool = False) -> None:
         thresholds = SAME_CLAIM_THRESHOLDS if split == "train" else [SAME_CLAIM_SCORE]
         cells, precisions = same_claim_cells(found, positives, thresholds)
         print(f"  {split}: " + " | ".join(cells), flush=True)
+        with no_containment_floor():
+            unfloored = [(operations.find_matches(store, t.text), t.relevant) for t in tweets]
+        print(f"  {split}, baseline without the containment floor: "
+              + same_claim_cells(unfloored, positives, [SAME_CLAIM_SCORE])[0][0], flush=True)
+        print_row("  baseline's default output", metrics(
+            [([vclaim_id(m.candidate) for m in matches], relevant) for matches, relevant in unfloored]))
         if split == "train":
             chosen = next((t for t, p in zip(thresholds, precisions) if p >= SAME_CLAIM_PRECISION), None)
             print(f"  lowest threshold with train precision >= {SAME_CLAIM_PRECISION}: {chosen} "
@@ -601,12 +608,29 @@ def same_claim_report(train_only: bool = False) -> None:
     tweets = checkthat_2a_tweets("dev")
     print_row("default output (operations.find_matches)", metrics(
         [([vclaim_id(m.candidate) for m in operations.find_matches(collection, t.text)], t.relevant) for t in tweets]))
+    with no_containment_floor():
+        print_row("baseline without the containment floor", metrics(
+            [([vclaim_id(m.candidate) for m in operations.find_matches(collection, t.text)], t.relevant)
+             for t in tweets]))
     print_row("lexical ranking alone (semantic off)", metrics(
         [([vclaim_id(m.candidate) for m in operations.find_matches(collection, t.text, semantic=False)], t.relevant)
          for t in tweets]))
     print_row("BM25 text+title, words OR-ed", metrics(
         [([vclaim_id(c) for c in collection.search_candidates(plain_bm25_query(t.text), 5)], t.relevant)
          for t in tweets]))
+
+
+@contextlib.contextmanager
+def no_containment_floor():
+    """The semantic stage as it was before its containment floor (the baseline)."""
+    from matchers import semantic
+
+    kept = semantic.CONTAINED_COVERAGE
+    semantic.CONTAINED_COVERAGE = math.inf
+    try:
+        yield
+    finally:
+        semantic.CONTAINED_COVERAGE = kept
 
 
 def politifact_store(folder: str) -> tuple[Store, dict[int, str]]:
@@ -704,6 +728,8 @@ def debate_report_and_suggestions() -> None:
                   for row in demo.query("SELECT DISTINCT article_id FROM claims")
                   for c in demo.claims_for_article(row["article_id"])]
         suggestion_agreement("demo store, its article's claims", demo, claims)
+        with no_containment_floor():
+            suggestion_agreement("demo store, baseline without the containment floor", demo, claims)
 
 
 # (speaker bonus, date bonus) pairs tried, in ranking points (they order the matches and

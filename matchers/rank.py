@@ -438,7 +438,8 @@ def defer_candidates(
         unflagged = penalised(i, 0)
         flagged = penalised(i, possible_conflict_kinds(q_text, match_view(candidates[i].text)[0]))
         deferred.append(DeferredMatch(candidates[i], i, bonus[i], min(unflagged, flagged),
-                                      max(unflagged, flagged), partial(explained, i)))
+                                      max(unflagged, flagged), partial(explained, i),
+                                      features[i].get("match_coverage", 0.0)))
     return deferred
 
 

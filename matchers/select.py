@@ -46,17 +46,20 @@ class DeferredMatch:
 
     `low` and `high` bound its score (0-100, one decimal) until then, and are its score
     after; `bonus` is its ranking bonus (`matchers.rank`'s priors) and `order` its place in
-    the search's candidates (the last tie-break)."""
+    the search's candidates (the last tie-break). `coverage` is the share of the
+    candidate's words the query holds (`matchers.rank`'s `match_coverage`, 0 when not
+    known), which the semantic stage reads (`matchers.semantic.fused_score`)."""
 
-    __slots__ = ("candidate", "order", "bonus", "low", "high", "_explain", "_match", "_fact_check")
+    __slots__ = ("candidate", "order", "bonus", "low", "high", "coverage", "_explain", "_match", "_fact_check")
 
     def __init__(self, candidate: Candidate, order: int, bonus: float, low: float, high: float,
-                 explain: Callable[[], Match]) -> None:
+                 explain: Callable[[], Match], coverage: float = 0.0) -> None:
         self.candidate = candidate
         self.order = order
         self.bonus = bonus
         self.low = low
         self.high = high
+        self.coverage = coverage
         self._explain = explain
         self._match: Match | None = None
         self._fact_check: list | None = None

@@ -13,8 +13,9 @@
 - `rerank_semantic(query, matches, stored)`: the two together, with the weight tuned on
   train; `stored` holds reference claims' embeddings read from the store, the others
   are embedded on the spot (`candidate_similarities`).
-- `fused_score(score, similarity)`: one match's fused score (`operations.find_matches`
-  fuses the lexical pool this way before explaining it, `matchers.select`).
+- `fused_score(score, similarity, coverage=...)`: one match's fused score
+  (`operations.find_matches` fuses the lexical pool this way before explaining it,
+  `matchers.select`), with the containment floor below when the candidate's coverage is given.
 
 The model is a static version of all-MiniLM-L6-v2 (Apache-2.0): each word piece of
 MiniLM's vocabulary has one vector, and a text's embedding is the mean of its pieces'
@@ -31,7 +32,16 @@ turned into names), cut to `MAX_EMBED_CHARS`.
 
 The similarity reranks the lexical matcher's best `SEMANTIC_POOL` matches, not the
 full-text candidates: the lexical score keeps the conflict penalties and the
-explanation. `DEFAULT_SEMANTIC_WEIGHT`, `SEMANTIC_POOL` and `SEMANTIC_MIN_SCORE` were
+explanation.
+
+A mean over word pieces is swamped by a long query's extra words (a list of place
+names), so it can sink a reference the query nearly repeats. The containment floor
+keeps such a match where the lexical matcher put it: a match scoring at least the
+plain-text same-claim threshold (`matchers.verdict.SAME_CLAIM_SCORE`), whose words
+(weighted by their rarity among the candidates, `matchers.rank`'s `match_coverage`) the
+query holds at least `CONTAINED_COVERAGE` of, is never fused below its lexical score;
+the similarity may still lift it. `operations.find_matches` gives the coverage for a
+plain text only: a transcript line's matches are fused as before. `DEFAULT_SEMANTIC_WEIGHT`, `SEMANTIC_POOL` and `SEMANTIC_MIN_SCORE` were
 chosen on the CheckThat! 2020 task 2 train split by `bench/matching_semantic.py`.
 """
 
@@ -49,6 +59,7 @@ from pathlib import Path
 import numpy as np
 
 from matchers.normalise import clean_surface
+from matchers.verdict import SAME_CLAIM_SCORE
 from store.models import Candidate, Match
 
 # The lexical matches reranked per claim, the weight of the similarity in the fused
@@ -57,6 +68,10 @@ from store.models import Candidate, Match
 SEMANTIC_POOL = 20
 DEFAULT_SEMANTIC_WEIGHT = 0.75
 SEMANTIC_MIN_SCORE = 53.0
+# The containment floor's coverage (see above): chosen on CheckThat! 2020 train and 2022
+# 2B train sentences as plain text, the lowest keeping same-claim precision
+# (bench/fusion_rules.py; figures in bench/NOTES.md).
+CONTAINED_COVERAGE = 0.5
 # Where the model lives (package data), and the name stored with each embedding: a
 # rebuilt model gets a new name, so embeddings made by the old one are made again.
 MODEL_DIR = Path(__file__).resolve().parent / "model" / "static_minilm"
@@ -305,17 +320,25 @@ def match_texts(matches: Sequence[Match]) -> list[str]:
     return [reference_text(match.candidate.text, match.candidate.title) for match in matches]
 
 
-def fused_score(score: float, similarity: float, weight: float = DEFAULT_SEMANTIC_WEIGHT) -> float:
-    """`(1 - weight) * score + weight * 100 * max(0, similarity)`, in 0-100, one decimal."""
+def fused_score(score: float, similarity: float, weight: float = DEFAULT_SEMANTIC_WEIGHT,
+                coverage: float = 0.0) -> float:
+    """`(1 - weight) * score + weight * 100 * max(0, similarity)`, in 0-100, one decimal;
+    never under `score` when `score` is at least `SAME_CLAIM_SCORE` and `coverage` (the
+    share of the candidate's words the query holds) at least `CONTAINED_COVERAGE`."""
     fused = (1.0 - weight) * score + weight * 100.0 * max(0.0, min(1.0, similarity))
-    return round(max(0.0, min(100.0, fused)), 1)
+    fused = round(max(0.0, min(100.0, fused)), 1)
+    if score >= SAME_CLAIM_SCORE and coverage >= CONTAINED_COVERAGE:
+        return max(fused, score)
+    return fused
 
 
 def fuse_semantic(
-    matches: Sequence[Match], scores: Sequence[float], weight: float = DEFAULT_SEMANTIC_WEIGHT
+    matches: Sequence[Match], scores: Sequence[float], weight: float = DEFAULT_SEMANTIC_WEIGHT,
+    coverages: Sequence[float] | None = None,
 ) -> list[Match]:
-    """The matches with their scores replaced by `(1 - weight) * score + weight * 100 *
-    max(0, similarity)` (0-100, one decimal), best first by that score plus each match's
+    """The matches with their scores replaced by `fused_score` (`(1 - weight) * score +
+    weight * 100 * max(0, similarity)`, 0-100, one decimal; with `coverages`, one per
+    match, the containment floor), best first by that score plus each match's
     `rank_bonus` (the lexical ranking's priors, which order but never enter a score);
     ties keep the input order. Explanations are kept as they are."""
     if len(scores) != len(matches):
@@ -324,8 +347,11 @@ def fuse_semantic(
         )
     if not 0.0 <= weight <= 1.0:
         raise ValueError(f"The semantic weight must be between 0 and 1, not {weight}.")
-    fused = [(fused_score(match.score, similarity, weight), index, match)
-             for index, (match, similarity) in enumerate(zip(matches, scores))]
+    coverages = coverages if coverages is not None else [0.0] * len(matches)
+    if len(coverages) != len(matches):
+        raise ValueError(f"fuse_semantic got {len(coverages)} coverages for {len(matches)} matches.")
+    fused = [(fused_score(match.score, similarity, weight, coverage), index, match)
+             for index, (match, similarity, coverage) in enumerate(zip(matches, scores, coverages))]
     fused.sort(key=lambda item: (-(item[0] + item[2].rank_bonus), item[1]))
     return [replace(match, score=score) for score, _, match in fused]
 

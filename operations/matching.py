@@ -62,6 +62,9 @@ def find_matches(
     pool = max(limit, embeddings.SEMANTIC_POOL)
     deferred = matchers.find_deferred(text, search_terms=search_terms, limit=pool, speaker=speaker, date=date)
     similarity: dict = {}
+    # The containment floor (`matchers.semantic`) was chosen for plain text; a transcript
+    # line's lexical scores run high on claims its context repeats, and stay fused as before.
+    plain_text = not speaker
 
     def fused_by_similarity(entries):
         """Each entry's score fused with its similarity to `text` (stored embeddings of
@@ -72,7 +75,8 @@ def find_matches(
                 model.name, [e.candidate.id for e in missing if e.candidate.kind == "reference"])
             similarity.update(zip(missing, embeddings.candidate_similarities(
                 text, [e.candidate for e in missing], stored=stored)))
-        return lambda entry, score: embeddings.fused_score(score, similarity[entry])
+        return lambda entry, score: embeddings.fused_score(
+            score, similarity[entry], coverage=entry.coverage if plain_text else 0.0)
 
     return select.shown_from(deferred, pool, limit, fused_by_similarity, threshold)
 
