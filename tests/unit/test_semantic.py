@@ -7,10 +7,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from matchers import rank_candidates, semantic
+from matchers import SAME_CLAIM_SCORE, rank_candidates, semantic
 from matchers.semantic import (
+    CONTAINED_COVERAGE,
     SemanticUnavailableError,
     fuse_semantic,
+    fused_score,
     match_texts,
     rerank_semantic,
     semantic_scores,
@@ -72,6 +74,46 @@ def test_fuse_refuses_mismatched_lengths_and_weights_outside_0_1() -> None:
 def test_fuse_of_nothing_is_nothing() -> None:
     assert fuse_semantic([], [], weight=0.5) == []
     assert rerank_semantic("anything", []) == []
+
+
+# -- the containment floor -------------------------------------------------------------
+
+# The demo article's third claim against a reference it nearly repeats (lexical 71, the
+# query holding most of its words) and an unrelated one the embedding prefers.
+STRONG, STRONG_SIMILARITY = 71.0, 0.467
+WEAK, WEAK_SIMILARITY = 44.8, 0.624
+
+
+def test_a_strong_match_the_query_contains_is_not_sunk_by_the_similarity() -> None:
+    assert fused_score(STRONG, STRONG_SIMILARITY) == 52.8  # the plain fusion sinks it
+    assert fused_score(STRONG, STRONG_SIMILARITY, coverage=0.85) == STRONG
+    assert fused_score(STRONG, STRONG_SIMILARITY, coverage=CONTAINED_COVERAGE) == STRONG
+    # The similarity may still lift it.
+    assert fused_score(STRONG, 0.95, coverage=0.85) == round(0.25 * STRONG + 75 * 0.95, 1)
+
+
+def test_the_floor_needs_both_a_same_claim_score_and_a_contained_candidate() -> None:
+    assert fused_score(SAME_CLAIM_SCORE - 0.1, 0.2, coverage=1.0) == round(0.25 * 69.9 + 75 * 0.2, 1)
+    assert fused_score(90.0, 0.2, coverage=CONTAINED_COVERAGE - 0.01) == round(0.25 * 90 + 75 * 0.2, 1)
+
+
+def test_a_weak_match_is_still_reranked_above_a_strong_uncontained_one() -> None:
+    matches = [make_match(1, "strong", STRONG), make_match(2, "weak", WEAK),
+               make_match(3, "strong, other words", 80.0)]
+    fused = fuse_semantic(matches, [STRONG_SIMILARITY, WEAK_SIMILARITY, 0.2], coverages=[0.85, 0.9, 0.3])
+    assert [(m.candidate.id, m.score) for m in fused] == [(1, STRONG), (2, 58.0), (3, 35.0)]
+    # Without coverages (the plain fusion) the weak match goes first.
+    assert [m.candidate.id for m in fuse_semantic(matches, [STRONG_SIMILARITY, WEAK_SIMILARITY, 0.2])] == [2, 1, 3]
+    with pytest.raises(ValueError, match="1 coverages for 3 matches"):
+        fuse_semantic(matches, [0.1, 0.2, 0.3], coverages=[0.5])
+
+
+@pytest.mark.parametrize("coverage", [0.0, CONTAINED_COVERAGE, 1.0])
+@pytest.mark.parametrize("similarity", [-0.3, 0.0, 0.4, 0.7, 1.0])
+def test_the_fused_score_never_falls_as_the_lexical_score_rises(coverage: float, similarity: float) -> None:
+    # `matchers.select` bounds a fused score by fusing its lexical bounds.
+    fused = [fused_score(step / 10, similarity, coverage=coverage) for step in range(1001)]
+    assert all(a <= b for a, b in zip(fused, fused[1:]))
 
 
 def test_match_texts_are_the_headline_then_the_claim() -> None:

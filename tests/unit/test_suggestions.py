@@ -274,3 +274,39 @@ def test_matching_lists_a_second_version_of_the_same_fact_check_as_related(store
     assert version.explanation["same_fact_check_as"] == found[0].candidate.id
     assert found.index(version) == len(same)  # listed first among the related
     assert corroboration(found).dispute == len(set(same))
+
+
+DEMO_CLAIM = ("Clashes between militants and government troops were reported in Tell Salmo, Atshan, "
+              "Jaish al-Ahrar, Khuwayn al-Kabir, Zarzour, Umm al-Khalakhi and near the Abu al-Duhur Airbase.")
+DEMO_REFERENCES = [
+    ("Clashes between militants and government troops were reported in Tell Salmo and Atshan in "
+     "southern Idlib.", "True"),
+    ("Militants killed at least 50 Syrian Arab Army troops and destroyed a BMP vehicle near Abu al-Duhur "
+     "airbase.", "Unproven"),
+    ("Free Syrian Army groups announced a counter-offensive against the Syrian Arab Army near Abu al-Duhur "
+     "in southern Idlib on January 11, 2018.", "Mostly True"),
+]
+
+
+def test_a_long_sentence_keeps_the_reference_it_nearly_repeats_as_the_same_claim(store) -> None:
+    """The semantic stage's mean over word pieces is swamped by the sentence's list of
+    places; its containment floor keeps the lexical match, through the store and both
+    stages as `claimdesk match` and the desk run them."""
+    import operations
+    from store.models import ReferenceDraft
+
+    store.add_reference_claims(
+        ReferenceDraft(text, source="Demo", url=f"https://example.org/{i}", rating=rating,
+                       normalised_rating=normalise_rating(rating))
+        for i, (text, rating) in enumerate(DEMO_REFERENCES))
+    found = operations.find_matches(store, DEMO_CLAIM)
+    assert found[0].candidate.text == DEMO_REFERENCES[0][0] and is_same_claim(found[0])
+    lexical = operations.find_matches(store, DEMO_CLAIM, semantic=False)
+    assert found[0].score == next(m.score for m in lexical if m.candidate.id == found[0].candidate.id)
+    suggestion = suggest_verdict(found)
+    assert suggestion.verdict == "corroborated" and suggestion.match.candidate.rating == "True"
+    # The other references are still reranked by their similarity (not floored).
+    assert not any(is_same_claim(m) for m in found[1:])
+    # A transcript's line is fused as before: the same words are not the same claim there.
+    as_line = operations.find_matches(store, DEMO_CLAIM, speaker="MR. SMITH")
+    assert not any(is_same_claim(m) for m in as_line)
