@@ -41,8 +41,10 @@ plain-text same-claim threshold (`matchers.verdict.SAME_CLAIM_SCORE`), whose wor
 (weighted by their rarity among the candidates, `matchers.rank`'s `match_coverage`) the
 query holds at least `CONTAINED_COVERAGE` of, is never fused below its lexical score;
 the similarity may still lift it. `operations.find_matches` gives the coverage for a
-plain text only: a transcript line's matches are fused as before. `DEFAULT_SEMANTIC_WEIGHT`, `SEMANTIC_POOL` and `SEMANTIC_MIN_SCORE` were
-chosen on the CheckThat! 2020 task 2 train split by `bench/matching_semantic.py`.
+plain text only: a transcript line's matches are fused as before.
+
+`DEFAULT_SEMANTIC_WEIGHT`, `SEMANTIC_POOL` and `SEMANTIC_MIN_SCORE` were chosen on the
+CheckThat! 2020 task 2 train split by `bench/matching_semantic.py`.
 """
 
 from __future__ import annotations
