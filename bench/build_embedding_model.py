@@ -159,6 +159,7 @@ def fit(texts: list[str], targets: np.ndarray, start_table: np.ndarray, tokenize
 
     torch.manual_seed(SEED)
     rng = np.random.default_rng(SEED)
+    start_table = start_table.astype(np.float32)  # matching keeps it as stored, float16
     encodings = tokenizer.encode_batch_fast(texts, add_special_tokens=False)
     ids = [[i for i in e.ids if i != unknown_id] for e in encodings]
     keep = [i for i, s in enumerate(ids) if s]
