@@ -39,6 +39,7 @@ from store.engine import (
     location_name,
     postgres_environmental,
     postgres_unreachable,
+    unreachable_fix,
     unreachable_reason,
 )
 from store.errors import StoreError, StoreUnreachable
@@ -131,8 +132,9 @@ class StoreConnection:
         try:
             conn = PostgresConnection(url)
         except ConnectionError as exc:
-            raise StoreError(f"Cannot open the store {self.name}: {unreachable_reason(exc)}; check that "
-                             "its PostgreSQL server is running and the address is right.") from None
+            reason = unreachable_reason(exc)
+            raise StoreError(f"Cannot open the store {self.name}: {reason}; "
+                             f"{unreachable_fix(reason)}.") from None
         self.db = PostgresDatabase(conn)
         try:
             self._refuse_newer_schema()

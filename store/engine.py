@@ -409,7 +409,20 @@ def unreachable_reason(exc: BaseException) -> str:
     become 'connection refused'."""
     lines = str(exc).strip().splitlines()
     gist = lines[0].rsplit(" failed: ", 1)[-1].strip().rstrip(".") if lines else ""
+    # The server's own refusals come as 'FATAL:  database "x" does not exist'.
+    gist = " ".join(re.sub(r"^(FATAL|ERROR):\s*", "", gist).split())
     return gist[:1].lower() + gist[1:] if gist else "the connection was lost"
+
+
+def unreachable_fix(reason: str) -> str:
+    """What to do about a refused connection, for the line that reports it."""
+    missing = re.fullmatch(r'database "(.*)" does not exist', reason)
+    if missing:
+        return (f"create it (createdb {missing.group(1)}) or correct the database name "
+                "in the URL")
+    if re.fullmatch(r'role ".*" does not exist|password authentication failed.*', reason):
+        return "check the user name and password (URL, PGPASSWORD or ~/.pgpass)"
+    return "check that its PostgreSQL server is running and the address is right"
 
 
 def postgres_environmental(exc: BaseException) -> bool:

@@ -67,3 +67,16 @@ def test_export_reviewed_keeps_only_verdicts_an_editor_settled(capsys, db) -> No
         (claims[1].id, "corroborated", "ed")]
     code, out, _ = run(capsys, "export", "--format", "jsonl", "--db", path)
     assert len(json_lines(out)) == 3
+
+
+def test_a_wrong_database_name_says_how_to_create_or_correct_it(capsys, postgres_server) -> None:
+    url = postgres_server.url("newsrom")
+    code, _, err = run(capsys, "list", "--db", url)
+    assert code == 1
+    one_error_line(err, 'database "newsrom" does not exist', "createdb newsrom",
+                   "correct the database name")
+    assert "FATAL" not in err and "fATAL" not in err and "server is running" not in err
+    code, _, err = run(capsys, "assign", "1", "ana", "--db", postgres_server.url(),
+                       "--db", postgres_server.url("newsrom"))
+    assert code == 1
+    one_error_line(err, "createdb newsrom")
