@@ -199,6 +199,8 @@ async def test_the_review_queue_lists_disagreements_and_one_key_settles(shared) 
         rows = review_rows(ed)
         assert len(rows) == 2
         assert rows[0].startswith("marked") and "(ana)" not in rows[0]
+        # The marked claim has no verdict yet, so no checker: not an "unnamed" one.
+        assert "open (no verdict yet)" in rows[0] and "unnamed" not in rows[0]
         assert rows[1].startswith("checkers differ")
         assert "✓ corroborated (ana)" in rows[1] and "✗ contested (bo)" in rows[1]
 

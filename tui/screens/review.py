@@ -27,6 +27,8 @@ KIND_LABELS = {"marked": "marked", "checkers": "checkers differ", "duplicates": 
 def side_text(side: ReviewSide | None) -> Text:
     if side is None:
         return Text("(no verdict proposed)", style="dim")
+    if side.verdict is None:  # a claim marked before anyone judged it has no checker
+        return Text.assemble(verdict_mark(None), " ", Text("(no verdict yet)", style="dim"))
     return Text.assemble(verdict_mark(side.verdict), " ",
                          literal(f"({one_line(side.checker, 30) or 'unnamed'})", "dim"))
 
