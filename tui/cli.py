@@ -499,9 +499,16 @@ def cmd_assign(args: argparse.Namespace, store: Store, out: TextIO) -> int:
     from store import team
 
     by = _checker_name()
-    team.assign_article(store, args.article_id, args.checker, by=by)
     name = " ".join(args.checker.split())
+    known = team.known_checkers(store)
+    team.assign_article(store, args.article_id, args.checker, by=by)
     print(f"article {args.article_id}: " + (f"assigned to {shown(name)}" if name else "unassigned"), file=out)
+    if name and name not in known:
+        # A new checker is allowed; a misspelt one would wait for a desk that never comes.
+        others = f" (known: {', '.join(shown(n) for n in known[:8])})" if known else ""
+        print(f"claimdesk: nobody named {shown(name)} has judged a claim or been given an "
+              f"article on this store before{others}; if the name is misspelt, assign "
+              f"article {args.article_id} again with the right one.", file=sys.stderr)
     return 0
 
 

@@ -80,3 +80,28 @@ def test_a_wrong_database_name_says_how_to_create_or_correct_it(capsys, postgres
                        "--db", postgres_server.url("newsrom"))
     assert code == 1
     one_error_line(err, "createdb newsrom")
+
+
+def test_assign_to_a_name_new_to_the_store_says_so_and_names_the_known_ones(capsys, db) -> None:
+    path, ids = db
+    store = Store(path)
+    try:
+        store.record_verdict(store.claims_for_article(ids["first"])[0].id, "contested",
+                             checker="ana")
+    finally:
+        store.close()
+    code, out, err = run(capsys, "assign", str(ids["first"]), "anna", "--db", path)
+    assert code == 0 and out == f"article {ids['first']}: assigned to anna\n"
+    one_error_line(err, "anna", "known: ana", f"assign article {ids['first']} again")
+    code, out, err = run(capsys, "assign", str(ids["first"]), "ana", "--db", path)
+    assert code == 0 and err == ""
+    # Once given an article, a new name is known: no second warning.
+    run(capsys, "assign", str(ids["second"]), "anna", "--db", path)
+    code, _, err = run(capsys, "assign", str(ids["second"]), "anna", "--db", path)
+    assert code == 0 and err == ""
+    store = Store(path)
+    try:
+        assert team.assignees(store, [ids["first"], ids["second"]]) == {
+            ids["first"]: "ana", ids["second"]: "anna"}
+    finally:
+        store.close()
