@@ -121,6 +121,11 @@ class StoreConnection:
             raise
         except (sqlite3.DatabaseError, OSError) as exc:
             conn.close()
+            if getattr(exc, "sqlite_errorname", "") == "SQLITE_NOTADB":
+                raise StoreError(
+                    f"The file {self.path} is not an SQLite database, so not a claimdesk "
+                    "store; move it away or choose another path with --db."
+                ) from exc
             raise StoreError(f"Cannot open the store {self.name}: {_reason(exc)}.") from exc
 
     def _open_postgres(self, url: str) -> None:

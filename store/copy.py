@@ -10,6 +10,7 @@ nothing wrong, or the copy is reported as failed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -100,11 +101,9 @@ def copy_store(source_location: str | Path, target_location: str | Path,
         raise StoreError(f"There is no store at {source_location}; nothing was copied.")
     if str(source_location) == str(target_location):
         raise StoreError("The source and the target of a copy are the same store; nothing was copied.")
-    source = Store(source_location if is_database_url(source_location)
-                   else Path(source_location).expanduser())
+    source = _open(source_location, "source")
     try:
-        target = Store(target_location if is_database_url(target_location)
-                       else Path(target_location).expanduser())
+        target = _open(target_location, "target")
         try:
             counts = _copy(source, target, on_progress)
             failed = [f for f in check_store(target) if not f.ok]
@@ -118,6 +117,19 @@ def copy_store(source_location: str | Path, target_location: str | Path,
             f"({failed[0].check}: {failed[0].detail}); run claimdesk doctor on it."
         )
     return CopyReport(counts)
+
+
+def _open(location: str | Path, role: str) -> Store:
+    """The copy's source or target, opened; a store that cannot be opened is reported as
+    the copy's source or target, with its fix in the copy's terms (it takes no --db)."""
+    try:
+        return Store(location if is_database_url(location) else Path(location).expanduser())
+    except StoreError as exc:
+        reason = re.sub(r" with --db\.$", ".", str(exc).rstrip())
+        if role == "source":  # a source is read, not replaced: another path is the fix
+            reason = reason.replace("move it away or choose another path.", "choose another path.")
+        raise StoreError(f"The copy's {role}: {reason[:1].lower()}{reason[1:]} "
+                         "Nothing was copied.") from exc
 
 
 def _copy(source: Store, target: Store, on_progress: ProgressCallback | None) -> dict[str, int]:

@@ -225,3 +225,30 @@ def test_claims_splits_a_transcript_file_as_ingest_stores_it(capsys, tmp_path) -
     assert not any(row["text"].startswith(("LEE:", "PARK:")) for row in rows)
     code, out, _ = run(capsys, "claims", str(path), "--all", "--json", "--article")
     assert code == 0 and not any("speaker" in json.loads(line) for line in out.splitlines())
+
+
+def test_copy_names_an_unusable_source_or_target_with_a_fix_it_takes(capsys, tmp_path,
+                                                                   postgres_server) -> None:
+    source = tmp_path / "source.db"
+    assert main(["--db", str(source), "demo"]) == 0
+    capsys.readouterr()
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    text = tmp_path / "notes.db"
+    text.write_bytes(b"not a database at all\n")
+    cases = [
+        ((str(source), str(empty)), f"The copy's target: the store {empty} is an empty file"),
+        ((str(source), str(text)),
+         f"The copy's target: the file {text} is not an SQLite database"),
+        ((str(text), str(tmp_path / "new.db")),
+         f"The copy's source: the file {text} is not an SQLite database"),
+        ((str(source), postgres_server.url("newsrom")), "createdb newsrom"),
+    ]
+    for argv, expected in cases:
+        code, out, err = run(capsys, "copy", *argv)
+        line = one_line(err)
+        assert code == 1 and out == "", argv
+        assert expected in line and line.endswith("Nothing was copied."), line
+        assert "--db" not in line and "Traceback" not in err, line
+    assert empty.read_bytes() == b"" and text.read_bytes() == b"not a database at all\n"
+    assert not (tmp_path / "new.db").exists()
