@@ -422,6 +422,10 @@ def unreachable_fix(reason: str) -> str:
                 "in the URL")
     if re.fullmatch(r'role ".*" does not exist|password authentication failed.*', reason):
         return "check the user name and password (URL, PGPASSWORD or ~/.pgpass)"
+    # libpq's refusals of the URL itself: 'invalid URI query parameter: "foo"',
+    # 'connection is bad: invalid sslmode value: "bogus"'.
+    if re.search(r"\binvalid\b.*(parameter|value|option)", reason):
+        return "correct that part of the URL"
     return "check that its PostgreSQL server is running and the address is right"
 
 

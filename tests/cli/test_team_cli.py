@@ -105,3 +105,11 @@ def test_assign_to_a_name_new_to_the_store_says_so_and_names_the_known_ones(caps
             ids["first"]: "ana", ids["second"]: "anna"}
     finally:
         store.close()
+
+
+def test_a_url_libpq_refuses_asks_for_the_url_to_be_corrected(capsys, postgres_server) -> None:
+    for extra, named in (("&foo=bar", '"foo"'), ("&sslmode=bogus", '"bogus"')):
+        code, _, err = run(capsys, "list", "--db", postgres_server.url() + extra)
+        assert code == 1
+        one_error_line(err, named, "correct that part of the URL")
+        assert "server is running" not in err
