@@ -16,7 +16,8 @@ from textual.widgets import DataTable, Static
 from store import Store, team
 from store.engine import BUSY_TIMEOUT_MS
 from tests.tui.conftest import seed_store
-from tests.tui.helpers import DESK_SIZE, eventually, settle, static_text, table_text
+from tests.tui.helpers import (DESK_SIZE, eventually, screen_text, settle, static_text,
+                               table_text)
 from tui.app import REMOTE_COUNT_SECONDS, ClaimdeskApp, make_app
 from tui.screens.article import ArticleScreen
 from tui.screens.conflict import ConflictScreen
@@ -461,3 +462,24 @@ async def test_verdicts_in_a_row_reach_the_count_and_the_inbox_beneath_on_return
         await settle(bo_pilot)
         assert bo.screen is inbox_screen and inbox_screen.in_view
         assert "3/3" in judged_in_inbox()
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (160, 48)])
+async def test_both_sides_of_a_disagreement_fit_the_review_row(shared, size) -> None:
+    path, ids = shared
+    store = Store(path)
+    try:
+        first = store.claims_for_article(ids["first"])
+        store.record_verdict(first[0].id, "contested", checker="bo")
+        store.record_verdict(first[0].id, "corroborated", checker="ana")
+        app = make_app(store, Settings().with_checker("ed"))
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            await pilot.press("R")
+            await settle(pilot)
+            assert isinstance(app.screen, ReviewScreen)
+            row = next(line for line in screen_text(app).splitlines()
+                       if line.lstrip().startswith("checkers differ"))
+            assert "✓ corroborated (ana)" in row and "✗ contested (bo)" in row, row
+    finally:
+        store.close()

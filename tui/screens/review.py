@@ -83,10 +83,14 @@ class ReviewScreen(DeskScreen):
 
     def on_mount(self) -> None:
         table = self.table
+        # Both sides whole on the row: the claim column takes what the others leave (each
+        # column pads a cell by one on both sides; two more for the scrollbar).
+        side = 24 if self.app.size.width >= 110 else 20
+        claim = max(12, self.app.size.width - 16 - 2 * side - 4 * 2 - 2)
         table.add_column("Why", key="why", width=16)
-        table.add_column("Claim", key="claim", width=max(20, self.app.size.width - 70))
-        table.add_column("a", key="a", width=24)
-        table.add_column("b", key="b", width=24)
+        table.add_column("Claim", key="claim", width=claim)
+        table.add_column("a", key="a", width=side)
+        table.add_column("b", key="b", width=side)
         self.reload()
         table.focus()
 
