@@ -151,11 +151,12 @@ def request_review(store: Store, claim_ids: Sequence[int], checker: str,
 
 
 def withdraw_review(store: Store, claim_id: int, checker: str) -> None:
+    """Take away this checker's own review request (a colleague's stays)."""
     with store.write() as conn:
         conn.execute(
             """UPDATE reviews SET requested_by = '', requested_at = '', proposed_verdict = NULL
-               WHERE claim_id = ?""",
-            [claim_id],
+               WHERE claim_id = ? AND requested_by = ?""",
+            [claim_id, checker],
         )
         log_change(conn, "review", claim_id=claim_id, checker=checker)
 
@@ -170,6 +171,19 @@ def review_requested(store: Store, claim_ids: Iterable[int]) -> set[int]:
         f"SELECT claim_id FROM reviews WHERE requested_at != '' AND claim_id IN ({marks})", ids
     )
     return {row["claim_id"] for row in rows}
+
+
+def review_requesters(store: Store, claim_ids: Iterable[int]) -> dict[int, str]:
+    """Claim id -> who marked it for review, for the claims with an open request."""
+    ids = list(claim_ids)
+    if not ids:
+        return {}
+    marks = ", ".join("?" for _ in ids)
+    rows = store.query(
+        f"""SELECT claim_id, requested_by FROM reviews
+            WHERE requested_at != '' AND claim_id IN ({marks})""", ids
+    )
+    return {row["claim_id"]: row["requested_by"] for row in rows}
 
 
 def settle_review(store: Store, decisions: Sequence[tuple[int, str]], reviewer: str) -> str:

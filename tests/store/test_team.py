@@ -191,6 +191,17 @@ def test_review_queue_lists_marked_checker_and_duplicate_disagreements(two) -> N
     assert [i.kind for i in team.review_queue(store)] == ["checkers"]
 
 
+def test_a_review_request_is_withdrawn_only_by_whoever_made_it(two) -> None:
+    first, second, ids = two
+    claim_id = first.claims_for_article(ids["first"])[0].id
+    team.request_review(first, [claim_id], "ana")
+    team.withdraw_review(second, claim_id, "bo")
+    assert team.review_requesters(first, [claim_id]) == {claim_id: "ana"}
+    team.withdraw_review(second, claim_id, "ana")
+    assert team.review_requesters(first, [claim_id]) == {}
+    assert team.review_requested(first, [claim_id]) == set()
+
+
 def test_near_duplicates_kept_apart_leave_the_queue(two) -> None:
     store, _, ids = two
     claim = store.claims_for_article(ids["first"])[1]

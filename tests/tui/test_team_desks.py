@@ -483,3 +483,31 @@ async def test_both_sides_of_a_disagreement_fit_the_review_row(shared, size) -> 
             assert "✓ corroborated (ana)" in row and "✗ contested (bo)" in row, row
     finally:
         store.close()
+
+
+async def test_r_on_a_colleagues_review_mark_keeps_it(shared) -> None:
+    path, ids = shared
+    async with desk(path, "ana") as (ana, ana_pilot, store), desk(path, "bo") as (bo, bo_pilot, _):
+        claim_id = store.claims_for_article(ids["first"])[0].id
+        await open_first_article(ana_pilot)
+        await ana_pilot.press("r")
+        await settle(ana_pilot)
+        await eventually(ana_pilot, lambda: team.review_requested(store, [claim_id]) == {claim_id},
+                         LIVE_WAIT)
+
+        await open_first_article(bo_pilot)
+        await eventually(bo_pilot, lambda: "⚑" in claim_rows(bo)[0], LIVE_WAIT)
+        await bo_pilot.press("r")
+        await settle(bo_pilot)
+        # bo's r does not take away the mark ana put there, and says whose it is.
+        assert "⚑" in claim_rows(bo)[0]
+        assert any(n.message.startswith(f"ana asked the editor to review claim {claim_id}")
+                   for n in bo._notifications)
+        assert team.review_requested(store, [claim_id]) == {claim_id}
+
+        # ana's own r still takes her mark away.
+        await ana_pilot.press("r")
+        await settle(ana_pilot)
+        await eventually(ana_pilot, lambda: team.review_requested(store, [claim_id]) == set(),
+                         LIVE_WAIT)
+        assert team.review_requested(store, [claim_id]) == set()

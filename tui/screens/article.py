@@ -417,6 +417,20 @@ class ArticleScreen(DeskScreen):
             return
         claim_list = self.claim_list
         withdraw = all(cid in claim_list.flagged for cid in ids)
+        if withdraw:
+            # A shared mark: r takes away only this checker's own request.
+            try:
+                requesters = team.review_requesters(self.desk.reader, ids)
+            except ClaimdeskError as exc:
+                self.desk.show_error(exc)
+                return
+            others = {cid: who for cid, who in requesters.items() if who != self.desk.checker}
+            if others:
+                claim_id, who = next(iter(others.items()))
+                self.notify(f"{who} asked the editor to review claim {claim_id}; the mark stays "
+                            f"until the editor settles it or {who} takes it back.",
+                            timeout=4, markup=False)
+                return
         claim_list.flagged = (claim_list.flagged - set(ids)) if withdraw else (claim_list.flagged | set(ids))
         for claim_id in ids:
             claim_list.update_claim(claim_list.claims[claim_id])
