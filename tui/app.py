@@ -483,7 +483,7 @@ class ClaimdeskApp(App):
         ids = [_whole(cid) for cid in args["claim_ids"]]
         verdict, checker = _optional_text(args["verdict"]), _text(args["checker"])
         seen = (None if args["seen"] is None
-                else {_whole(int(k)): _optional_text(v) for k, v in args["seen"].items()})
+                else {int(k): _optional_text(v) for k, v in args["seen"].items()})  # JSON keys are text
         offer_duplicates = bool(args["offer_duplicates"])
         label = verdict or "no verdict"
         what = f"claim {ids[0]}" if len(ids) == 1 else f"{len(ids)} claims"
@@ -980,14 +980,14 @@ class ClaimdeskApp(App):
                      filters: ClaimFilter, options: "reports.ReportOptions") -> None:
         import operations  # imported here: it pulls in every core package
 
+        # Named in full when written: a file name alone leaves the checker guessing which folder.
+        target = Path(path).expanduser().absolute()
         try:
-            written = operations.export_in_view(self.background_reader, fmt, str(Path(path).expanduser()),
+            written = operations.export_in_view(self.background_reader, fmt, str(target),
                                                 filters, article_id, options)
         except (ClaimdeskError, OSError) as exc:
             self.call_from_thread(self.show_error, exc)
             return
-        # The full path: a file name alone leaves the checker guessing which folder.
-        target = Path(path).expanduser().absolute()
         self.call_from_thread(self.notify, f"Wrote {counted(written, 'claim')} to {target}.",
                               title="Exported", markup=False)
 
