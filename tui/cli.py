@@ -102,6 +102,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("claim_id", type=int, metavar="CLAIM_ID")
     p.add_argument("verdict", choices=VERDICTS)
     p.add_argument("--note", metavar="TEXT", help="a note to keep with the verdict")
+    p.add_argument("--evidence", metavar="URL", action="append", default=[],
+                   help="the address of a source the verdict rests on (repeatable), kept with the "
+                   "claim as the desk's e keeps it")
     p.add_argument("--checker", metavar="NAME", help="who judged (default: $CLAIMDESK_CHECKER, else "
                    "the name the desk saved in the settings file, else your login)")
     p.set_defaults(handler=cmd_verdict)
@@ -458,9 +461,22 @@ def _match_json(m: Match) -> dict:
 
 
 def cmd_verdict(args: argparse.Namespace, store: Store, out: TextIO) -> int:
+    from tui.validation import validate_url
+
+    problem = next((p for p in map(validate_url, args.evidence) if p), None)
+    if problem:
+        raise ClaimdeskError(f"--evidence {problem} Give the source's full address, for example "
+                             "--evidence https://example.org/report; nothing was recorded.")
     checker = args.checker or _checker_name()
-    store.record_verdict(args.claim_id, args.verdict, note=args.note, checker=checker)
-    print(f"claim {args.claim_id}: {args.verdict}", file=out)
+    with store.write():  # the verdict and its evidence land together or not at all
+        store.record_verdict(args.claim_id, args.verdict, note=args.note, checker=checker)
+        added = sum(store.add_evidence(args.claim_id, url, checker=checker) for url in args.evidence)
+    line = f"claim {args.claim_id}: {args.verdict}"
+    if args.evidence:
+        line += f", {counted(added, 'evidence link')} added"
+        if added < len(args.evidence):
+            line += f" ({len(args.evidence) - added} already attached)"
+    print(line, file=out)
     return 0
 
 
@@ -730,7 +746,7 @@ def shown(text: str) -> str:
 # Arguments that are free text the user typed (as opposed to paths, which must stay as
 # the operating system gave them): neutralised like any other text entering the store.
 _TEXT_ARGUMENTS = ("text", "note", "checker", "source", "title", "organisation",
-                   "base_url", "organisation_url", "url", "urls", "since", "until")
+                   "base_url", "organisation_url", "url", "urls", "evidence", "since", "until")
 
 
 def _neutralise_arguments(args: argparse.Namespace) -> None:

@@ -332,6 +332,32 @@ def test_verdict_is_recorded_with_history(capsys, db) -> None:
     assert (change.verdict, change.note, change.checker) == ("contested", "No source for 15", "test-checker")
 
 
+def test_verdict_keeps_its_evidence_links(capsys, db) -> None:
+    claim_id = _ingested_claim(capsys, db)
+    code, out, _ = run(capsys, "--db", db, "verdict", str(claim_id), "contested",
+                       "--evidence", "https://example.org/memo", "--evidence", "https://example.org/data")
+    assert code == 0
+    assert "2 evidence links added" in out
+    code, out, _ = run(capsys, "--db", db, "verdict", str(claim_id), "contested",
+                       "--evidence", "https://example.org/memo")
+    assert code == 0 and "0 evidence links added (1 already attached)" in out
+    store = Store(db)
+    assert [e.url for e in store.evidence_for(claim_id)] == ["https://example.org/memo", "https://example.org/data"]
+    _, report, _ = run(capsys, "--db", db, "export", "--format", "json")
+    assert json.loads(report)[0]["evidence"] == ["https://example.org/memo", "https://example.org/data"]
+
+
+def test_verdict_with_a_bad_evidence_address_records_nothing(capsys, db) -> None:
+    claim_id = _ingested_claim(capsys, db)
+    code, _, err = run(capsys, "--db", db, "verdict", str(claim_id), "contested",
+                       "--evidence", "https://example.org/ok", "--evidence", "example.org/report")
+    assert code != 0
+    one_error_line(err, "--evidence", "example.org/report", "https://")
+    store = Store(db)
+    assert store.get_claim(claim_id).verdict is None
+    assert store.evidence_for(claim_id) == []
+
+
 def test_verdict_on_unknown_claim_fails_cleanly(capsys, db) -> None:
     code, _, err = run(capsys, "--db", db, "verdict", "4242", "contested")
     assert code != 0
