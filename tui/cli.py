@@ -158,6 +158,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_copy)
 
     _add_feed_commands(commands, common)
+    for command in commands.choices.values():
+        # An option the command does not take is reported with that command's usage.
+        command.set_defaults(command_parser=command)
     return parser
 
 
@@ -631,6 +634,8 @@ def _add_feed_commands(commands: argparse._SubParsersAction, common: argparse.Ar
     p.add_argument("--json", action="store_true", help="one JSON object per feed")
     p.add_argument("--no-match", action="store_true", help="do not match the new claims now")
     p.set_defaults(handler=cmd_feed_fetch)
+    for action in actions.choices.values():
+        action.set_defaults(command_parser=action)
 
 
 def cmd_feed_add(args: argparse.Namespace, store: Store, out: TextIO) -> int:
@@ -793,7 +798,9 @@ def run_tui(db_path: str | None) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        getattr(args, "command_parser", parser).error(f"unrecognized arguments: {' '.join(unknown)}")
     _neutralise_arguments(args)
     try:
         if args.command is None:

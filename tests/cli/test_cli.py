@@ -371,6 +371,20 @@ def test_verdict_rejects_unknown_verdict(capsys, db) -> None:
     assert "maybe" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("argv, usage, unknown", [
+    (["verdict", "1", "contested", "--source", "x"], "usage: claimdesk verdict", "--source x"),
+    (["feed", "add", "https://example.org/feed", "--all"], "usage: claimdesk feed add", "--all"),
+])
+def test_an_option_the_command_does_not_take_is_shown_with_that_commands_usage(
+        capsys, db, argv, usage, unknown) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--db", db, *argv])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith(usage)
+    assert err.strip().endswith(f"error: unrecognized arguments: {unknown}")
+
+
 @pytest.mark.parametrize("fmt", ["md", "csv", "json"])
 def test_export_lists_judged_claims(capsys, db, fmt) -> None:
     claim_id = _ingested_claim(capsys, db)
