@@ -409,23 +409,15 @@ def cmd_match(args: argparse.Namespace, store: Store, out: TextIO) -> int:
     for query in queries:
         found = operations.find_matches(store, query, limit=args.limit, min_score=args.min_score,
                                         semantic=args.semantic, speaker=args.speaker, date=args.date)
-        suggestion = matchers.suggest_verdict(found)
-        corroboration = matchers.corroboration(found)
         if args.json:
-            cited = suggestion.match.candidate if suggestion.match else None
-            print(json.dumps({
-                "query": query,
-                "matches": [_match_json(m) for m in found],
-                "suggested": {"verdict": suggestion.verdict, "because": suggestion.because,
-                              "match_id": cited.id if cited else None,
-                              "match_kind": cited.kind if cited else None},
-                "corroboration": {"agree": corroboration.agree, "dispute": corroboration.dispute,
-                                  "first_seen": corroboration.first_seen},
-            }, ensure_ascii=False), file=out)
+            print(json.dumps({"query": query, "matches": [_match_json(m) for m in found],
+                              **_judgement_json(found)}, ensure_ascii=False), file=out)
             continue
         if not found:
             print("no match", file=out)
             continue
+        suggestion = matchers.suggest_verdict(found)
+        corroboration = matchers.corroboration(found)
         verdict = f"Suggested: {suggestion.verdict}" if suggestion.verdict else "No suggestion"
         print(f"{verdict} ({shown(suggestion.because)})", file=out)
         print(shown(corroboration.describe()), file=out)
@@ -461,6 +453,22 @@ def _match_json(m: Match) -> dict:
             "source": c.source, "url": c.url, "rating": c.rating, "date": c.date,
             "same_claim": matchers.is_same_claim(m), "prior": m.explanation.get("prior", []),
             "explanation": m.explanation}
+
+
+def _judgement_json(matches: Sequence[Match]) -> dict:
+    """The suggested verdict and the corroboration of these matches, as the desk shows them."""
+    import matchers
+
+    suggestion = matchers.suggest_verdict(matches)
+    corroboration = matchers.corroboration(matches)
+    cited = suggestion.match.candidate if suggestion.match else None
+    return {
+        "suggested": {"verdict": suggestion.verdict, "because": suggestion.because,
+                      "match_id": cited.id if cited else None,
+                      "match_kind": cited.kind if cited else None},
+        "corroboration": {"agree": corroboration.agree, "dispute": corroboration.dispute,
+                          "first_seen": corroboration.first_seen},
+    }
 
 
 def cmd_verdict(args: argparse.Namespace, store: Store, out: TextIO) -> int:
@@ -551,8 +559,9 @@ def cmd_list(args: argparse.Namespace, store: Store, out: TextIO) -> int:
         best = matches[0] if matches else None
         if args.json:
             row = {"id": claim.id, "text": claim.text, "score": round(claim.score, 4),
-                   "verdict": claim.verdict,
-                   "best_match": _match_json(best) if best else None}
+                   "verdict": claim.verdict, "note": claim.note,
+                   "evidence": [e.url for e in store.evidence_for(claim.id)],
+                   "best_match": _match_json(best) if best else None, **_judgement_json(matches)}
             if claim.speaker:
                 row["speaker"] = claim.speaker
             print(json.dumps(row, ensure_ascii=False), file=out)

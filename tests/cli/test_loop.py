@@ -132,9 +132,27 @@ def test_list_gives_articles_and_the_claim_ids_verdict_takes(capsys, db, tmp_pat
     [astana] = [c for c in claims if c["id"] == claim_id]
     assert astana["verdict"] == "corroborated" and 0 < astana["score"] <= 1
     assert astana["best_match"]["source"] == "Checker B" and astana["best_match"]["rating"] == "True"
+    # What the desk suggests for the claim, from the same saved matches.
+    assert astana["suggested"]["verdict"] == "corroborated"
+    assert "Checker B" in astana["suggested"]["because"] and "True" in astana["suggested"]["because"]
+    assert astana["suggested"]["match_kind"] == "reference"
+    assert astana["corroboration"]["agree"] >= 1 and astana["corroboration"]["dispute"] == 0
     _, out, _ = run(capsys, "--db", db, "list", "--article", str(article["id"]))
     [line] = [x for x in out.splitlines() if x.startswith(f"{claim_id}\t")]
     assert "\tcorroborated\t" in line and "Checker B [True]" in line
+
+
+def test_list_of_an_articles_claims_carries_each_verdicts_note_and_evidence(capsys, db) -> None:
+    run(capsys, "--db", db, "ingest", str(SAMPLE_ARTICLE), "--no-match")
+    claim_id = astana_claim_id(db)
+    run(capsys, "--db", db, "verdict", str(claim_id), "contested", "--note", "Only one side quoted",
+        "--evidence", "https://example.org/astana")
+    _, out, _ = run(capsys, "--db", db, "list", "--article", "1", "--json")
+    rows = {c["id"]: c for c in json_lines(out)}
+    assert (rows[claim_id]["note"], rows[claim_id]["evidence"]) == ("Only one side quoted", ["https://example.org/astana"])
+    other = next(c for i, c in rows.items() if i != claim_id)
+    assert (other["note"], other["evidence"], other["best_match"]) == ("", [], None)
+    assert other["suggested"]["verdict"] is None and other["corroboration"]["agree"] == 0
 
 
 def test_list_of_an_unknown_article_is_one_line(capsys, db) -> None:
