@@ -47,6 +47,11 @@ def conflicts_condition(dialect: Dialect) -> str:
 CONFLICTS = conflicts_condition(SQLITE_DIALECT)
 
 
+# A verdict an editor settled in the review queue (`store.team`) and nobody changed since.
+REVIEWED_CONDITION = """EXISTS (SELECT 1 FROM reviews r WHERE r.claim_id = v.claim_id
+                        AND r.reviewed_at != '' AND r.reviewed_verdict = v.verdict)"""
+
+
 def filter_conditions(
     *,
     dates: DateField,
@@ -61,6 +66,7 @@ def filter_conditions(
     min_score: float | None = None,
     conflicts_only: bool = False,
     new_evidence_only: bool = False,
+    reviewed_only: bool = False,
     include_archived: bool = True,
     dialect: Dialect = SQLITE_DIALECT,
 ) -> tuple[str, list]:
@@ -105,4 +111,6 @@ def filter_conditions(
         add("c.speaker = ?", speaker)
     if new_evidence_only:
         add("EXISTS (SELECT 1 FROM new_evidence n WHERE n.claim_id = c.id)")
+    if reviewed_only:
+        add(REVIEWED_CONDITION)
     return " AND ".join(conditions) or "1 = 1", params

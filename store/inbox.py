@@ -39,6 +39,7 @@ class ClaimFilter:
     conflicts_only: bool = False
     speaker: str = ""
     new_evidence_only: bool = False  # judged claims newly arrived matches disagree with
+    reviewed_only: bool = False  # verdicts an editor settled in the review queue
 
     @property
     def active(self) -> bool:
@@ -61,6 +62,8 @@ class ClaimFilter:
             parts.append(f"speaker {self.speaker}")
         if self.new_evidence_only:
             parts.append("new evidence")
+        if self.reviewed_only:
+            parts.append("reviewed")
         return ", ".join(parts) if parts else "none"
 
 
@@ -131,7 +134,8 @@ def claim_conditions(filters: ClaimFilter, store: Store) -> tuple[str, list]:
         dates=PUBLISHED, since=filters.since, until=filters.until, source=filters.source,
         verdicts=filters.verdicts, min_score=filters.min_score,
         conflicts_only=filters.conflicts_only, speaker=filters.speaker,
-        new_evidence_only=filters.new_evidence_only, dialect=store.dialect,
+        new_evidence_only=filters.new_evidence_only, reviewed_only=filters.reviewed_only,
+        dialect=store.dialect,
     )
 
 

@@ -54,10 +54,6 @@ class RecordedVerdict:
 
 
 # A claim whose verdict is still the one an editor settled in review (`store.team`).
-REVIEWED_CONDITION = """EXISTS (SELECT 1 FROM reviews r WHERE r.claim_id = v.claim_id
-                        AND r.reviewed_at != '' AND r.reviewed_verdict = v.verdict)"""
-
-
 # Claims read per statement when a verdict's claims are looked up (SQLite allows 32766
 # parameters; a bulk verdict on more claims is read in parts).
 READ_ROWS = 500
@@ -234,10 +230,8 @@ class VerdictQueries(ArticleQueries):
         where, params = filter_conditions(
             dates=VERDICT_SET, since=f.since, until=f.until, source=f.source,
             verdicts=f.verdicts, judged_only=True, article_id=f.article_id, checker=f.checker,
-            speaker=f.speaker, dialect=self.dialect,
+            speaker=f.speaker, reviewed_only=f.reviewed_only, dialect=self.dialect,
         )
-        if f.reviewed_only:
-            where += f" AND {REVIEWED_CONDITION}"
         rows = self.query(
             f"""SELECT c.id AS claim_id, c.text AS claim_text, c.speaker AS claim_speaker,
                        v.verdict, v.note, v.checker,

@@ -67,3 +67,39 @@ async def test_the_desk_export_writes_what_the_command_line_exports(tmp_path, ca
         await settle(pilot)
     store.close()
     assert json.loads(path.read_text(encoding="utf-8")) == expected
+
+
+async def test_the_reviewed_filter_keeps_what_an_editor_settled_and_export_follows_it(tmp_path, capsys) -> None:
+    from store import team
+
+    db, _ = judged_store(tmp_path)
+    store = Store(db)
+    claims = store.claims_for_article(store.list_articles()[0].id)
+    store.record_verdict(claims[0].id, "contested", checker="ana")
+    store.record_verdict(claims[1].id, "corroborated", checker="ana")
+    team.settle_review(store, [(claims[1].id, "corroborated")], "ed")
+    capsys.readouterr()
+    assert main(["--db", db, "export", "--format", "json", "--reviewed"]) == 0
+    expected = json.loads(capsys.readouterr().out)
+    assert [r["claim_id"] for r in expected] == [claims[1].id]
+
+    path = tmp_path / "reviewed.json"
+    async with running_desk(store) as (app, pilot):
+        await pilot.press("f")
+        await settle(pilot)
+        app.screen.query_one("#filter-reviewed").focus()
+        await pilot.press("space", "ctrl+s")
+        await settle(pilot)
+        assert app.filters.reviewed_only
+        assert "reviewed" in static_text(app.screen.query_one(FilterBar))
+
+        await pilot.press("enter")  # the article, showing only the settled verdict
+        await settle(pilot)
+        assert list(app.screen.claim_list.claims) == [claims[1].id]
+
+        await pilot.press("E")
+        await pilot.pause()
+        await pilot.press(*str(path), "enter")
+        await settle(pilot)
+    store.close()
+    assert json.loads(path.read_text(encoding="utf-8")) == expected

@@ -58,6 +58,7 @@ class FilterScreen(ModalScreen[ClaimFilter | None]):
             with Horizontal(classes="filter-row"):
                 yield Checkbox("has conflicts", f.conflicts_only, id="filter-conflicts")
                 yield Checkbox("new evidence", f.new_evidence_only, id="filter-new-evidence")
+                yield Checkbox("reviewed", f.reviewed_only, id="filter-reviewed")
             if self.speakers:  # only transcripts have speakers
                 options = [(literal(one_line(s, 50)), s) for s in self.speakers]
                 yield Select(options, prompt="any speaker", value=f.speaker or Select.NULL,
@@ -92,6 +93,7 @@ class FilterScreen(ModalScreen[ClaimFilter | None]):
             conflicts_only=self.query_one("#filter-conflicts", Checkbox).value,
             speaker=speaker if isinstance(speaker, str) else "",
             new_evidence_only=self.query_one("#filter-new-evidence", Checkbox).value,
+            reviewed_only=self.query_one("#filter-reviewed", Checkbox).value,
         )
 
     def action_apply_filter(self) -> None:
