@@ -53,7 +53,6 @@ class RecordedVerdict:
     queue_change: int
 
 
-# A claim whose verdict is still the one an editor settled in review (`store.team`).
 # Claims read per statement when a verdict's claims are looked up (SQLite allows 32766
 # parameters; a bulk verdict on more claims is read in parts).
 READ_ROWS = 500

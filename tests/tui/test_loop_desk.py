@@ -24,6 +24,23 @@ def judged_store(tmp_path: Path, verdict: str = "corroborated") -> tuple[str, in
     return db, claim_id
 
 
+async def tick_in_filter(app, pilot, box: str) -> None:
+    """Open the filter form with f, tick one box with space and apply it with ctrl+s."""
+    await pilot.press("f")
+    await settle(pilot)
+    app.screen.query_one(box).focus()
+    await pilot.press("space", "ctrl+s")
+    await settle(pilot)
+
+
+async def export_with_E(pilot, path: Path) -> None:
+    """Export what the desk shows with E, typing the file's path at the prompt."""
+    await pilot.press("E")
+    await pilot.pause()
+    await pilot.press(*str(path), "enter")
+    await settle(pilot)
+
+
 async def test_new_evidence_is_counted_filtered_and_cleared_by_a_verdict(tmp_path) -> None:
     db, claim_id = judged_store(tmp_path)
     assert main(["--db", db, "import", str(write_jsonl(tmp_path / "more.jsonl", [ASTANA_FALSE]))]) == 0
@@ -31,11 +48,7 @@ async def test_new_evidence_is_counted_filtered_and_cleared_by_a_verdict(tmp_pat
     async with running_desk(store) as (app, pilot):
         assert "New evidence: 1" in static_text(app.screen.query_one(FilterBar))
 
-        await pilot.press("f")
-        await pilot.pause()
-        app.screen.query_one("#filter-new-evidence").focus()
-        await pilot.press("space", "ctrl+s")
-        await settle(pilot)
+        await tick_in_filter(app, pilot, "#filter-new-evidence")
         assert app.filters.new_evidence_only
         assert "new evidence" in static_text(app.screen.query_one(FilterBar))
 
@@ -61,10 +74,7 @@ async def test_the_desk_export_writes_what_the_command_line_exports(tmp_path, ca
     path = tmp_path / "desk-report.json"
     store = Store(db)
     async with running_desk(store) as (app, pilot):
-        await pilot.press("E")
-        await pilot.pause()
-        await pilot.press(*str(path), "enter")
-        await settle(pilot)
+        await export_with_E(pilot, path)
     store.close()
     assert json.loads(path.read_text(encoding="utf-8")) == expected
 
@@ -85,11 +95,7 @@ async def test_the_reviewed_filter_keeps_what_an_editor_settled_and_export_follo
 
     path = tmp_path / "reviewed.json"
     async with running_desk(store) as (app, pilot):
-        await pilot.press("f")
-        await settle(pilot)
-        app.screen.query_one("#filter-reviewed").focus()
-        await pilot.press("space", "ctrl+s")
-        await settle(pilot)
+        await tick_in_filter(app, pilot, "#filter-reviewed")
         assert app.filters.reviewed_only
         assert "reviewed" in static_text(app.screen.query_one(FilterBar))
 
@@ -97,9 +103,6 @@ async def test_the_reviewed_filter_keeps_what_an_editor_settled_and_export_follo
         await settle(pilot)
         assert list(app.screen.claim_list.claims) == [claims[1].id]
 
-        await pilot.press("E")
-        await pilot.pause()
-        await pilot.press(*str(path), "enter")
-        await settle(pilot)
+        await export_with_E(pilot, path)
     store.close()
     assert json.loads(path.read_text(encoding="utf-8")) == expected
