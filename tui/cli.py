@@ -688,7 +688,7 @@ def cmd_feed_fetch(args: argparse.Namespace, store: Store, out: TextIO) -> int:
                               "not_modified": result.not_modified, "error": result.error,
                               "warnings": result.warnings}, ensure_ascii=False), file=out)
         elif result.ok:
-            status = "not modified" if result.not_modified else f"{result.new_articles} new articles"
+            status = "not modified" if result.not_modified else counted(result.new_articles, 'new article')
             if result.duplicates:  # entries whose page or text is stored already, under another article
                 status += f", {result.duplicates} already stored"
             print(f"{shown(result.url)}: {shown(status)}", file=out)

@@ -81,3 +81,16 @@ def test_feed_add_refuses_an_address_that_does_not_answer_with_a_feed(tmp_path, 
     assert main(["feed", "add", server.url("/missing"), "--db", str(tmp_path / "cli.db")]) == 1
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "404" in err
+
+
+def test_one_new_article_is_counted_in_the_singular(tmp_path, server, capsys) -> None:
+    db = str(tmp_path / "one.db")
+    one_item = (FEEDS / "rss.xml").read_text(encoding="utf-8")
+    start, end = one_item.index("<item>"), one_item.rindex("</item>") + len("</item>")
+    first_item = one_item[start : one_item.index("</item>") + len("</item>")]
+    server.routes["/one"] = send((one_item[:start] + first_item + one_item[end:]).encode(), "application/rss+xml")
+    server.routes["/articles/harbour"] = send((FEEDS / "article.html").read_bytes(), "text/html; charset=utf-8")
+    assert main(["feed", "add", server.url("/one"), "--db", db]) == 0
+    capsys.readouterr()
+    assert main(["feed", "fetch", "--db", db]) == 0
+    assert capsys.readouterr().out.strip() == f"{server.url('/one')}: 1 new article"
