@@ -1,4 +1,4 @@
-"""`claimdesk assign` and `claimdesk export --reviewed`, on a real store file."""
+"""`claimdesk assign`, `export --reviewed` and `verdict --evidence`, on a real store file and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -113,3 +113,26 @@ def test_a_url_libpq_refuses_asks_for_the_url_to_be_corrected(capsys, postgres_s
         assert code == 1
         one_error_line(err, named, "correct that part of the URL")
         assert "server is running" not in err
+
+
+def test_a_verdict_and_its_evidence_land_together_on_postgresql(capsys, postgres_url) -> None:
+    store = Store(postgres_url)
+    try:
+        ids = seed_store(store)
+        claim_id = store.claims_for_article(ids["first"])[0].id
+    finally:
+        store.close()
+    code, _, err = run(capsys, "verdict", str(claim_id), "contested", "--evidence", "ftp://x.example/a",
+                       "--db", postgres_url)
+    assert code == 1
+    one_error_line(err, "ftp://x.example/a")
+    code, out, _ = run(capsys, "verdict", str(claim_id), "contested", "--evidence", "https://x.example/a",
+                       "--db", postgres_url)
+    assert code == 0 and out.strip() == f"claim {claim_id}: contested, 1 evidence link added"
+    store = Store(postgres_url)
+    try:
+        assert store.get_claim(claim_id).verdict == "contested"
+        assert [e.url for e in store.evidence_for(claim_id)] == ["https://x.example/a"]
+        assert len(store.verdict_history(claim_id)) == 1  # the refused call recorded nothing
+    finally:
+        store.close()

@@ -11,6 +11,7 @@ import pytest
 
 import store.engine as engine_module
 from store import ExportFilter, Store, inbox, team
+from store.inbox import ClaimFilter
 from store.changes import ChangeBatch, watch_changes
 from store.errors import StoreUnreachable, UnknownIdError, VerdictConflict
 from store.models import Match, Candidate
@@ -185,9 +186,13 @@ def test_review_queue_lists_marked_checker_and_duplicate_disagreements(two) -> N
 
     reviewed = store.verdict_records(ExportFilter(reviewed_only=True))
     assert sorted(r.claim_id for r in reviewed) == sorted([first[0].id, first[1].id, second.id, first[2].id])
+    # The desk's filter reads the same condition.
+    assert sorted(inbox.filtered_claim_ids(store, ClaimFilter(reviewed_only=True))) == sorted(
+        r.claim_id for r in reviewed)
     # Changed after review: no longer reviewed, and two checkers differ again.
     store.record_verdict(first[0].id, "corroborated", checker="bo")
     assert first[0].id not in {r.claim_id for r in store.verdict_records(ExportFilter(reviewed_only=True))}
+    assert first[0].id not in inbox.filtered_claim_ids(store, ClaimFilter(reviewed_only=True))
     assert [i.kind for i in team.review_queue(store)] == ["checkers"]
 
 
