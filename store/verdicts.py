@@ -276,6 +276,16 @@ class VerdictQueries(ArticleQueries):
                 log_change(conn, "evidence", claim_id=claim_id, checker=checker)
             return bool(cursor.rowcount)
 
+    def remove_evidence(self, claim_id: int, url: str, checker: str = "") -> bool:
+        """Take an evidence URL off a claim (a link attached by mistake); returns False if
+        the claim did not have it."""
+        self.get_claim(claim_id)
+        with self.write() as conn:
+            cursor = conn.execute("DELETE FROM evidence WHERE claim_id = ? AND url = ?", [claim_id, url])
+            if cursor.rowcount:
+                log_change(conn, "evidence", claim_id=claim_id, checker=checker)
+            return bool(cursor.rowcount)
+
     def evidence_for(self, claim_id: int) -> list[Evidence]:
         rows = self.query(
             "SELECT id, claim_id, url, checker, added_at FROM evidence WHERE claim_id = ? ORDER BY id",

@@ -50,6 +50,7 @@ from tui.screens.article import ArticleScreen
 from tui.screens.conflict import ConflictScreen
 from tui.screens.desk import DeskScreen
 from tui.screens.duplicates import DuplicatesScreen
+from tui.screens.evidence import ADD, EvidenceScreen
 from tui.screens.filter import FilterScreen
 from tui.screens.help import HelpScreen, binding_rows
 from tui.screens.history import HistoryScreen
@@ -726,20 +727,19 @@ class ClaimdeskApp(App):
 
         return PendingWrite(f"Note for claim {claim_id}", run, counts_change=False)
 
-    def add_evidence(self, claim: Claim) -> None:
+    def edit_evidence(self, claim: Claim) -> None:
+        """The claim's evidence links: add one, or take one attached by mistake off."""
         checker = self.checker
 
-        def save(url: str | None) -> None:
-            if url:
+        def save(change: tuple[str, str] | None) -> None:
+            if change:
+                action, url = change
                 self.submit_write(self.checker_write(
-                    "evidence", {"claim_id": claim.id, "url": url, "checker": checker}))
+                    "evidence" if action == ADD else "evidence-remove",
+                    {"claim_id": claim.id, "url": url, "checker": checker}))
 
-        count = len(self.reader.evidence_for(claim.id))
-        self.push_screen(
-            PromptScreen(f"Evidence URL for claim {claim.id} ({count} attached):",
-                         validate=validate_url, placeholder="https://"),
-            save,
-        )
+        urls = [e.url for e in self.reader.evidence_for(claim.id)]
+        self.push_screen(EvidenceScreen(claim.id, urls), save)
 
     def _evidence_write(self, args: dict) -> PendingWrite:
         claim_id, checker = _whole(args["claim_id"]), _text(args["checker"])
@@ -752,6 +752,19 @@ class ClaimdeskApp(App):
             return [claim_id]
 
         return PendingWrite(f"Evidence for claim {claim_id}", run, counts_change=False)
+
+    def _evidence_removal_write(self, args: dict) -> PendingWrite:
+        claim_id, checker = _whole(args["claim_id"]), _text(args["checker"])
+        url = _text(args["url"])
+
+        def run(store: Store) -> list[int]:
+            if store.remove_evidence(claim_id, url, checker=checker):
+                self.notify(f"Removed {url} from claim {claim_id}.", markup=False, timeout=3)
+            else:  # another desk took it off first
+                self.notify(f"Claim {claim_id} no longer had {url}.", markup=False, timeout=3)
+            return [claim_id]
+
+        return PendingWrite(f"Evidence removed from claim {claim_id}", run, counts_change=False)
 
     def undo_verdict(self) -> None:
         self.submit_write(self.checker_write("undo", {"checker": self.checker}))
@@ -1032,6 +1045,7 @@ CHECKER_WRITES: dict[str, Callable[[ClaimdeskApp, dict], PendingWrite]] = {
     "verdict": ClaimdeskApp._verdict_write,
     "note": ClaimdeskApp._note_write,
     "evidence": ClaimdeskApp._evidence_write,
+    "evidence-remove": ClaimdeskApp._evidence_removal_write,
     "review": ClaimdeskApp._review_write,
     "settle": ClaimdeskApp._settle_write,
     "assign": ClaimdeskApp._assign_write,

@@ -71,6 +71,23 @@ def test_watch_reports_new_articles_status_and_evidence(two) -> None:
     assert batch.article_ids == {ids["second"]} and batch.claim_ids == {claim.id}
 
 
+def test_evidence_taken_off_by_one_desk_is_reported_to_the_others(two) -> None:
+    writer, reader, ids = two
+    claim = writer.claims_for_article(ids["first"])[0]
+    writer.add_evidence(claim.id, "https://example.org/wrong", checker="ana")
+    writer.add_evidence(claim.id, "https://example.org/right", checker="ana")
+    watch = watch_changes(reader)
+    assert writer.remove_evidence(claim.id, "https://example.org/wrong", checker="ana")
+    batch = next_batch(watch)
+    assert [(c.kind, c.claim_id) for c in batch.changes] == [("evidence", claim.id)]
+    assert [e.url for e in reader.evidence_for(claim.id)] == ["https://example.org/right"]
+    assert not writer.remove_evidence(claim.id, "https://example.org/wrong", checker="ana")
+    assert watch.poll() is None  # nothing removed, nothing reported
+    with pytest.raises(UnknownIdError):
+        writer.remove_evidence(999_999, "https://example.org/right")
+    watch.close()
+
+
 def test_a_verdict_changed_meanwhile_by_a_colleague_is_refused_and_named(two) -> None:
     ana, bo, ids = two
     claim = ana.claims_for_article(ids["first"])[0]

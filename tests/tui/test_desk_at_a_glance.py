@@ -146,6 +146,30 @@ async def test_evidence_added_with_e_shows_in_the_claim_panel(seeded) -> None:
         assert "evidence/harbour" not in static_text(pilot.app.screen.query_one(ClaimContext))
 
 
+async def test_evidence_attached_by_mistake_is_taken_off_from_the_list_with_delete(seeded) -> None:
+    store, ids = seeded
+    claim = store.claims_for_article(ids["first"])[0]
+    store.add_evidence(claim.id, "https://example.org/evidence/right", checker="ana")
+    store.add_evidence(claim.id, "https://example.org/evidence/wrong", checker="ana")
+    async with desk(store).run_test(size=SMALL) as pilot:
+        await settle(pilot)
+        pilot.app.open_article(ids["first"])
+        await settle(pilot)
+        assert pilot.app.screen.query_one(ClaimList).current_claim.id == claim.id
+        await pilot.press("e")
+        await settle(pilot)
+        assert "2 links attached" in static_text(pilot.app.screen.query_one(".dialog-title"))
+        await _type(pilot, "https://example.org/evidence/right")  # attached already: refused
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "attached already" in static_text(pilot.app.screen.query_one("#prompt-error"))
+        await pilot.press("shift+tab", "down", "delete")  # the list, its second link, removed
+        await settle(pilot)
+        assert [e.url for e in store.evidence_for(claim.id)] == ["https://example.org/evidence/right"]
+        shown = static_text(pilot.app.screen.query_one(ClaimContext))
+        assert "evidence/right" in shown and "evidence/wrong" not in shown
+
+
 async def test_help_lists_claimdesks_keys_without_the_tables_generic_ones(seeded) -> None:
     store, ids = seeded
     async with desk(store).run_test(size=(100, 50)) as pilot:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from ingest.text import neutralise_controls
@@ -29,6 +30,32 @@ def journal_files(suffix: str = ".jsonl") -> list[Path]:
 
 def messages(app) -> list[str]:
     return [n.message for n in app._notifications]
+
+
+@asynccontextmanager
+async def desk_on_article(store: Store, article_id: int, checker: str):
+    """A desk of `checker` on `store`, showing the article."""
+    app = make_app(store, Settings().with_checker(checker))
+    async with app.run_test(size=DESK_SIZE) as pilot:
+        await settle(pilot)
+        app.open_article(article_id)
+        await settle(pilot)
+        yield app, pilot
+
+
+@asynccontextmanager
+async def next_desk(path):
+    """Another checker's desk opened on the store at `path` once it is free, after it has
+    written what the journal held."""
+    reopened = Store(path)
+    app = make_app(reopened, Settings().with_checker("ben"))
+    try:
+        async with app.run_test(size=DESK_SIZE) as pilot:
+            await settle(pilot)
+            await eventually(pilot, lambda: app.pending_writes == 0 and app.writes_settled, WAIT)
+            yield app
+    finally:
+        reopened.close()
 
 
 async def give_verdicts_while_held(store: Store, first_article: int, checker: str) -> None:
@@ -71,18 +98,11 @@ async def test_verdicts_the_store_refused_are_written_by_the_next_desk(seeded) -
     assert header["store"] == str(Path(path).resolve())
 
     # The store is free again; a new desk opens on it.
-    reopened = Store(path)
-    app = make_app(reopened, Settings().with_checker("ben"))
-    try:
-        async with app.run_test(size=DESK_SIZE) as pilot:
-            await settle(pilot)
-            await eventually(pilot, lambda: app.pending_writes == 0 and app.writes_settled, WAIT)
-            assert "2 journalled changes restored" in static_text(app.screen.query_one(FilterBar))
-            assert any("2 journalled changes from an earlier desk on this store restored" in m
-                       for m in messages(app))
-            assert journal_files() == []  # every change written: the journal is gone
-    finally:
-        reopened.close()
+    async with next_desk(path) as app:
+        assert "2 journalled changes restored" in static_text(app.screen.query_one(FilterBar))
+        assert any("2 journalled changes from an earlier desk on this store restored" in m
+                   for m in messages(app))
+        assert journal_files() == []  # every change written: the journal is gone
 
     after = Store(path)
     first, second = after.claims_for_article(ids["first"])[:2]
@@ -177,14 +197,8 @@ async def test_a_journalled_note_keeps_its_text_with_no_raw_control_in_the_file(
             await pilot.press("q", "q")
             await pilot.pause()
 
-    reopened = Store(path)
-    app = make_app(reopened, Settings().with_checker("ben"))
-    try:
-        async with app.run_test(size=DESK_SIZE) as pilot:
-            await settle(pilot)
-            await eventually(pilot, lambda: app.pending_writes == 0 and app.writes_settled, WAIT)
-    finally:
-        reopened.close()
+    async with next_desk(path):
+        pass
     after = Store(path)
     stored = after.get_claim(claim.id).note
     after.close()
@@ -218,11 +232,7 @@ async def test_quitting_says_the_changes_are_lost_when_the_journal_cannot_be_wri
     store, ids = seeded
     journal_folder().parent.mkdir(parents=True)
     journal_folder().write_text("a file where the journal folder should be\n", encoding="utf-8")
-    app = make_app(store, Settings().with_checker("ana"))
-    async with app.run_test(size=DESK_SIZE) as pilot:
-        await settle(pilot)
-        app.open_article(ids["first"])
-        await settle(pilot)
+    async with desk_on_article(store, ids["first"], "ana") as (app, pilot):
         with store_held_by_another_writer(store):
             await pilot.press("x")
             await eventually(pilot, lambda: app.pending_writes == 1 and app.writes_settled, WAIT)
@@ -235,3 +245,27 @@ async def test_quitting_says_the_changes_are_lost_when_the_journal_cannot_be_wri
         await pilot.press("ctrl+r")  # the store is free again: written after all
         await eventually(pilot, lambda: app.pending_writes == 0 and app.writes_settled, WAIT)
     assert store.claims_for_article(ids["first"])[0].verdict == "contested"
+
+
+async def test_evidence_taken_off_while_the_store_was_held_is_taken_off_by_the_next_desk(seeded) -> None:
+    store, ids = seeded
+    path = store.path
+    claim = store.claims_for_article(ids["first"])[0]
+    store.add_evidence(claim.id, "https://example.org/evidence/wrong", checker="ana")
+    async with desk_on_article(store, ids["first"], "ana") as (app, pilot):
+        with store_held_by_another_writer(store):
+            await pilot.press("e")
+            await settle(pilot)
+            await pilot.press("shift+tab", "delete")
+            await eventually(pilot, lambda: app.pending_writes == 1 and app.writes_settled, WAIT)
+            [journal] = journal_files()
+            assert '"op":"evidence-remove"' in journal.read_text(encoding="utf-8")
+            await pilot.press("q")
+            await pilot.pause()
+            await pilot.press("q")
+            await pilot.pause()
+    assert [e.url for e in store.evidence_for(claim.id)] == ["https://example.org/evidence/wrong"]
+
+    async with next_desk(path) as app:
+        assert journal_files() == []
+        assert app.reader.evidence_for(claim.id) == []

@@ -69,7 +69,7 @@ class ArticleScreen(DeskScreen):
         Binding("u", "record_verdict('unverified')", "Unverified", id="verdict.unverified"),
         Binding("s", "accept_suggestion", "Accept suggestion", show=False, id="verdict.suggested"),
         Binding("n", "edit_note", "Note", id="claim.note"),
-        Binding("e", "add_evidence", "Evidence", show=False, id="claim.evidence"),
+        Binding("e", "edit_evidence", "Evidence", show=False, id="claim.evidence"),
         Binding("o", "open_match_url", "Open match URL", show=False, id="match.open"),
         Binding("m", "next_match", "Next match", show=False, id="match.next"),
         Binding("h", "show_history", "History", show=False, id="claim.history"),
@@ -367,10 +367,10 @@ class ArticleScreen(DeskScreen):
         if claim is not None:
             self.desk.edit_note(claim)
 
-    def action_add_evidence(self) -> None:
+    def action_edit_evidence(self) -> None:
         claim = self.claim_list.current_claim
         if claim is not None:
-            self.desk.add_evidence(claim)
+            self.desk.edit_evidence(claim)
 
     def action_open_match_url(self) -> None:
         match = self.match_panel.selected_match
