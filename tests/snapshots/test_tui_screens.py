@@ -149,6 +149,16 @@ def _with_history(store: Store, monkeypatch: pytest.MonkeyPatch) -> int:
     return claim.id
 
 
+async def _on_claim(pilot: Pilot, store: Store, claim_id: int, *keys: str) -> None:
+    """The claim's article opened at the claim, then `keys` pressed."""
+    await settle(pilot)
+    pilot.app.open_article(store.get_claim(claim_id).article_id, claim_id)
+    await settle(pilot)
+    if keys:
+        await pilot.press(*keys)
+        await settle(pilot)
+
+
 @pytest.mark.parametrize("size", SIZES)
 def test_inbox_sized(snap_compare, desk_store: Store, size: str) -> None:
     assert snap_compare(desk(desk_store), terminal_size=SIZES[size], run_before=_settled)
@@ -159,9 +169,7 @@ def test_article_sized(snap_compare, desk_store: Store, size: str, monkeypatch) 
     claim_id = _with_history(desk_store, monkeypatch)
 
     async def open_claim(pilot: Pilot) -> None:
-        await settle(pilot)
-        pilot.app.open_article(desk_store.get_claim(claim_id).article_id, claim_id)
-        await settle(pilot)
+        await _on_claim(pilot, desk_store, claim_id)
 
     assert snap_compare(desk(desk_store), terminal_size=SIZES[size], run_before=open_claim)
 
@@ -183,10 +191,19 @@ def test_history_sized(snap_compare, desk_store: Store, size: str, monkeypatch) 
     claim_id = _with_history(desk_store, monkeypatch)
 
     async def open_history(pilot: Pilot) -> None:
-        await settle(pilot)
-        pilot.app.open_article(desk_store.get_claim(claim_id).article_id, claim_id)
-        await settle(pilot)
-        await pilot.press("h")
-        await settle(pilot)
+        await _on_claim(pilot, desk_store, claim_id, "h")
 
     assert snap_compare(desk(desk_store), terminal_size=SIZES[size], run_before=open_history)
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_evidence_sized(snap_compare, desk_store: Store, size: str, monkeypatch) -> None:
+    claim_id = _with_history(desk_store, monkeypatch)
+    desk_store.add_evidence(claim_id, "https://example.org/evidence/second-source", checker="ana")
+
+    async def open_evidence(pilot: Pilot) -> None:
+        await _on_claim(pilot, desk_store, claim_id, "e")
+        await pilot.press("shift+tab", "down")  # the list, its second link selected
+        await settle(pilot)
+
+    assert snap_compare(desk(desk_store), terminal_size=SIZES[size], run_before=open_evidence)
