@@ -109,6 +109,14 @@ def build_parser() -> argparse.ArgumentParser:
                    "the name the desk saved in the settings file, else your login)")
     p.set_defaults(handler=cmd_verdict)
 
+    p = commands.add_parser("evidence", parents=[common],
+                            help="a claim's evidence links: list them, add one, or take one off")
+    p.add_argument("claim_id", type=int, metavar="CLAIM_ID")
+    p.add_argument("--add", metavar="URL", action="append", default=[], help="attach this address (repeatable)")
+    p.add_argument("--remove", metavar="URL", action="append", default=[],
+                   help="take this address off, as the desk's e then delete does (repeatable)")
+    p.set_defaults(handler=cmd_evidence, existing_store=True)
+
     p = commands.add_parser("export", parents=[common], help="write a report of the verdicts")
     p.add_argument("--format", required=True, choices=_report_formats(), help="report format")
     p.add_argument("--out", metavar="FILE", help="write here instead of stdout")
@@ -471,13 +479,18 @@ def _judgement_json(matches: Sequence[Match]) -> dict:
     }
 
 
-def cmd_verdict(args: argparse.Namespace, store: Store, out: TextIO) -> int:
+def _check_evidence_urls(option: str, urls: Sequence[str]) -> None:
+    """ClaimdeskError naming the first address the desk's `e` would refuse too."""
     from tui.validation import validate_url
 
-    problem = next((p for p in map(validate_url, args.evidence) if p), None)
+    problem = next((p for p in map(validate_url, urls) if p), None)
     if problem:
-        raise ClaimdeskError(f"--evidence {problem} Give the source's full address, for example "
-                             "--evidence https://example.org/report; nothing was recorded.")
+        raise ClaimdeskError(f"{option} {problem} Give the source's full address, for example "
+                             f"{option} https://example.org/report; nothing was recorded.")
+
+
+def cmd_verdict(args: argparse.Namespace, store: Store, out: TextIO) -> int:
+    _check_evidence_urls("--evidence", args.evidence)
     checker = args.checker or _checker_name()
     with store.write():  # the verdict and its evidence land together or not at all
         store.record_verdict(args.claim_id, args.verdict, note=args.note, checker=checker)
@@ -488,6 +501,24 @@ def cmd_verdict(args: argparse.Namespace, store: Store, out: TextIO) -> int:
         if added < len(args.evidence):
             line += f" ({len(args.evidence) - added} already attached)"
     print(line, file=out)
+    return 0
+
+
+def cmd_evidence(args: argparse.Namespace, store: Store, out: TextIO) -> int:
+    _check_evidence_urls("--add", args.add)
+    checker = _checker_name()
+    with store.write():  # every change of the command lands, or none
+        store.get_claim(args.claim_id)  # an unknown id is one line naming it
+        added = sum(store.add_evidence(args.claim_id, url, checker=checker) for url in args.add)
+        missing = [url for url in args.remove if not store.remove_evidence(args.claim_id, url, checker=checker)]
+        if missing:
+            raise ClaimdeskError(f"Claim {args.claim_id} has no evidence {missing[0]!r}; nothing was changed "
+                                 f"(`claimdesk evidence {args.claim_id}` lists its links).")
+    if args.add or args.remove:
+        print(f"claim {args.claim_id}: {counted(added, 'link')} added, "
+              f"{counted(len(args.remove), 'link')} removed", file=out)
+    for evidence in store.evidence_for(args.claim_id):
+        print(shown(evidence.url), file=out)
     return 0
 
 
@@ -760,7 +791,8 @@ def shown(text: str) -> str:
 # Arguments that are free text the user typed (as opposed to paths, which must stay as
 # the operating system gave them): neutralised like any other text entering the store.
 _TEXT_ARGUMENTS = ("text", "note", "checker", "source", "title", "organisation",
-                   "base_url", "organisation_url", "url", "urls", "evidence", "since", "until")
+                   "base_url", "organisation_url", "url", "urls", "evidence", "add", "remove",
+                   "since", "until")
 
 
 def _neutralise_arguments(args: argparse.Namespace) -> None:
@@ -774,8 +806,9 @@ def _neutralise_arguments(args: argparse.Namespace) -> None:
 
 # Where to find the id that was not found, by the command that was given it.
 _ARTICLE_IDS = "`claimdesk list` lists the articles with their ids"
+_CLAIM_IDS = "`claimdesk list --article ID` lists an article's claims with their ids"
 _ID_HINTS = {"list": _ARTICLE_IDS, "assign": _ARTICLE_IDS, "export": _ARTICLE_IDS,
-             "verdict": "`claimdesk list --article ID` lists an article's claims with their ids"}
+             "verdict": _CLAIM_IDS, "evidence": _CLAIM_IDS}
 
 
 def _refuse_missing_store(db_path: str | None) -> None:

@@ -358,6 +358,28 @@ def test_verdict_with_a_bad_evidence_address_records_nothing(capsys, db) -> None
     assert store.evidence_for(claim_id) == []
 
 
+def test_evidence_lists_adds_and_takes_off_a_claims_links(capsys, db) -> None:
+    claim_id = _ingested_claim(capsys, db)
+    run(capsys, "--db", db, "verdict", str(claim_id), "contested", "--evidence", "https://example.org/wrong")
+    code, out, _ = run(capsys, "--db", db, "evidence", str(claim_id), "--add", "https://example.org/right",
+                       "--remove", "https://example.org/wrong")
+    assert code == 0
+    assert out.splitlines() == [f"claim {claim_id}: 1 link added, 1 link removed", "https://example.org/right"]
+    assert run(capsys, "--db", db, "evidence", str(claim_id))[1] == "https://example.org/right\n"
+
+
+def test_evidence_that_cannot_be_taken_off_changes_nothing(capsys, db) -> None:
+    claim_id = _ingested_claim(capsys, db)
+    code, _, err = run(capsys, "--db", db, "evidence", str(claim_id), "--add", "https://example.org/new",
+                       "--remove", "https://example.org/never-attached")
+    assert code != 0
+    one_error_line(err, "never-attached", f"claimdesk evidence {claim_id}")
+    assert Store(db).evidence_for(claim_id) == []  # the link to add was not added either
+    code, _, err = run(capsys, "--db", db, "evidence", "4242")
+    assert code != 0
+    one_error_line(err, "4242", "claimdesk list --article ID")
+
+
 def test_verdict_on_unknown_claim_fails_cleanly(capsys, db) -> None:
     code, _, err = run(capsys, "--db", db, "verdict", "4242", "contested")
     assert code != 0

@@ -1,4 +1,4 @@
-"""`claimdesk assign`, `export --reviewed` and `verdict --evidence`, on a real store file and on PostgreSQL."""
+"""`claimdesk assign`, `export --reviewed`, `verdict --evidence` and `evidence`, on a real store file and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -136,3 +136,8 @@ def test_a_verdict_and_its_evidence_land_together_on_postgresql(capsys, postgres
         assert len(store.verdict_history(claim_id)) == 1  # the refused call recorded nothing
     finally:
         store.close()
+    code, _, err = run(capsys, "evidence", str(claim_id), "--add", "https://x.example/b",
+                       "--remove", "https://x.example/never", "--db", postgres_url)
+    assert code == 1 and "never" in err
+    code, out, _ = run(capsys, "evidence", str(claim_id), "--remove", "https://x.example/a", "--db", postgres_url)
+    assert code == 0 and out == f"claim {claim_id}: 0 links added, 1 link removed\n"  # and b was never added
