@@ -1,4 +1,5 @@
-"""`claimdesk assign`, `export --reviewed`, `verdict --evidence` and `evidence`, on a real store file and on PostgreSQL."""
+"""`claimdesk assign`, `export --reviewed`, `verdict --evidence` and `evidence`, on a real store
+file and on PostgreSQL."""
 
 from __future__ import annotations
 
