@@ -163,14 +163,7 @@ def withdraw_review(store: Store, claim_id: int, checker: str) -> None:
 
 def review_requested(store: Store, claim_ids: Iterable[int]) -> set[int]:
     """Which of these claims have an open review request."""
-    ids = list(claim_ids)
-    if not ids:
-        return set()
-    marks = ", ".join("?" for _ in ids)
-    rows = store.query(
-        f"SELECT claim_id FROM reviews WHERE requested_at != '' AND claim_id IN ({marks})", ids
-    )
-    return {row["claim_id"] for row in rows}
+    return set(review_requesters(store, claim_ids))
 
 
 def review_requesters(store: Store, claim_ids: Iterable[int]) -> dict[int, str]:
