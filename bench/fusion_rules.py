@@ -295,11 +295,7 @@ def main(argv: list[str] | None = None) -> int:
         scores = {name: [] for name in train_sets}
         chosen = []
         for shuffle in range(SHUFFLES):
-            folds = {}
-            for name in train_sets:
-                order = list(range(len(sets[name])))
-                random.Random(shuffle).shuffle(order)
-                folds[name] = [set(order[k::FOLDS]) for k in range(FOLDS)]
+            folds = shuffled_folds(sets, train_sets, shuffle)
             for k in range(FOLDS):
                 def fit(index):
                     return sum(
@@ -321,6 +317,16 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {family:<22} " + " | ".join(cells) + f" | chosen: {', '.join(picks)}", flush=True)
     contained_cross_validation(sets, rules()["plain contained floor"][0])
     return 0
+
+
+def shuffled_folds(sets: dict[str, list], names, shuffle: int) -> dict[str, list[set[int]]]:
+    """Per set, its queries' indices in `FOLDS` folds after a shuffle seeded by `shuffle`."""
+    folds = {}
+    for name in names:
+        order = list(range(len(sets[name])))
+        random.Random(shuffle).shuffle(order)
+        folds[name] = [set(order[k::FOLDS]) for k in range(FOLDS)]
+    return folds
 
 
 def contained_cross_validation(sets: dict[str, list[Pool]], make) -> None:
@@ -350,11 +356,7 @@ def contained_cross_validation(sets: dict[str, list[Pool]], make) -> None:
     totals = {(name, c0): [0.0, 0, 0] for name in names for c0 in ("chosen", 1.01)}
     picks = []
     for shuffle in range(SHUFFLES):
-        folds = {}
-        for name in names:
-            order = list(range(len(sets[name])))
-            random.Random(shuffle).shuffle(order)
-            folds[name] = [set(order[k::FOLDS]) for k in range(FOLDS)]
+        folds = shuffled_folds(sets, names, shuffle)
         for k in range(FOLDS):
             fitting = {name: [q for q in range(len(sets[name])) if q not in folds[name][k]] for name in names}
             best = min(c0 for c0 in CONTAINED_GRID if all(
