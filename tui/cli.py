@@ -166,10 +166,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(handler=cmd_copy)
 
     _add_feed_commands(commands, common)
-    for command in commands.choices.values():
-        # An option the command does not take is reported with that command's usage.
-        command.set_defaults(command_parser=command)
+    _report_with_own_usage(commands)
     return parser
+
+
+def _report_with_own_usage(commands: argparse._SubParsersAction) -> None:
+    """An option a command does not take is reported with that command's usage (`main`)."""
+    for command in commands.choices.values():
+        command.set_defaults(command_parser=command)
 
 
 def _report_formats() -> Sequence[str]:
@@ -674,8 +678,7 @@ def _add_feed_commands(commands: argparse._SubParsersAction, common: argparse.Ar
     p.add_argument("--json", action="store_true", help="one JSON object per feed")
     p.add_argument("--no-match", action="store_true", help="do not match the new claims now")
     p.set_defaults(handler=cmd_feed_fetch)
-    for action in actions.choices.values():
-        action.set_defaults(command_parser=action)
+    _report_with_own_usage(actions)
 
 
 def cmd_feed_add(args: argparse.Namespace, store: Store, out: TextIO) -> int:

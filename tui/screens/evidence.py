@@ -63,9 +63,9 @@ class EvidenceScreen(ModalScreen[tuple[str, str] | None]):
         self.dismiss((ADD, answer))
 
     def action_remove_link(self) -> None:
-        links = self.query(OptionList)
-        if links and links.first().has_focus and links.first().highlighted is not None:
-            self.dismiss((REMOVE, self.urls[links.first().highlighted]))
+        links = next(iter(self.query(OptionList)), None)  # none when no link is attached
+        if links is not None and links.has_focus and links.highlighted is not None:
+            self.dismiss((REMOVE, self.urls[links.highlighted]))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
